@@ -1,0 +1,403 @@
+"""The organisation file (``format: kinerja-org/1``): parse and validate, all problems at once.
+
+The format is documented in docs/organisation.md. Validation is complete before
+anything is written: the caller gets either a clean `OrgDocument` or an
+`OrgFileError` listing every problem with its line, never half an import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from db.yaml_lines import LineDict, LineList, load_yaml
+from engine.errors import ValidationError
+from engine.nip import normalise_nip
+from engine.org import (
+    Assignment,
+    AssignmentStatus,
+    Level,
+    find_cycles,
+    find_overlapping_definitif,
+)
+
+FORMAT = "kinerja-org/1"
+E = TypeVar("E", Level, AssignmentStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in the file, with its place."""
+
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"baris {self.line}" if self.line is not None else "berkas"
+        return f"{place}: {self.where}: {self.message}"
+
+
+class OrgFileError(ValidationError):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.where))
+        lines = "\n".join(f"  {source}: {p}" for p in self.problems)
+        super().__init__(
+            f"{source}: {len(self.problems)} masalah ditemukan, tidak ada yang disimpan:\n{lines}",
+            log_message=f"{source}: {len(self.problems)} problems, nothing imported",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RegencySpec:
+    code: str
+    name: str
+    head_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgencySpec:
+    code: str
+    name: str
+    short_name: str
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
+class PositionSpec:
+    code: str
+    title: str
+    unit: str
+    level: Level
+    superior: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialSpec:
+    nip: str
+    name: str
+    email: str
+
+
+AssignmentKey = tuple[str, str, str, date]
+"""(NIP, position code, status, start): what identifies an assignment."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentSpec:
+    nip: str
+    position: str
+    status: AssignmentStatus
+    valid_from: date
+    valid_to: date | None
+    decree: str | None
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> AssignmentKey:
+        """What identifies an assignment across imports."""
+        return (self.nip, self.position, self.status.value, self.valid_from)
+
+
+@dataclass(frozen=True)
+class OrgDocument:
+    """A validated organisation file: one agency of one regency."""
+
+    regency: RegencySpec
+    agency: AgencySpec
+    positions: list[PositionSpec]
+    officials: list[OfficialSpec] = field(default_factory=list)
+    assignments: list[AssignmentSpec] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects problems while reading the untyped YAML tree."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, line: int | None, where: str, message: str) -> None:
+        self.problems.append(Problem(line, where, message))
+
+    def mapping(self, value: Any, line: int | None, where: str) -> LineDict | None:
+        if isinstance(value, LineDict):
+            return value
+        self.add(line, where, "harus berupa pemetaan (kunci: nilai)")
+        return None
+
+    def items(self, doc: LineDict, key: str, *, required: bool) -> list[tuple[int, LineDict]]:
+        value = doc.get(key)
+        if value is None:
+            if required:
+                self.add(doc.line, key, "bagian wajib tidak ada")
+            return []
+        if not isinstance(value, LineList):
+            self.add(doc.key_lines.get(key), key, "harus berupa daftar")
+            return []
+        result = []
+        for index, (item, line) in enumerate(zip(value, value.item_lines, strict=True)):
+            if (mapping := self.mapping(item, line, f"{key}[{index + 1}]")) is not None:
+                result.append((index, mapping))
+        return result
+
+    def text(self, item: LineDict, key: str, where: str, *, required: bool = True) -> str | None:
+        value = item.get(key)
+        line = item.key_lines.get(key, item.line)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(line, f"{where}.{key}", "wajib diisi")
+            return None
+        if not isinstance(value, str | int):
+            self.add(line, f"{where}.{key}", "harus berupa teks")
+            return None
+        return str(value).strip()
+
+    def choice(
+        self,
+        item: LineDict,
+        key: str,
+        where: str,
+        enum: Callable[[str], E],
+        allowed: str,
+    ) -> E | None:
+        raw = self.text(item, key, where)
+        if raw is None:
+            return None
+        try:
+            return enum(raw.lower())
+        except ValueError:
+            self.add(
+                item.key_lines.get(key),
+                f"{where}.{key}",
+                f"'{raw}' bukan salah satu dari {allowed}",
+            )
+            return None
+
+    def day(self, item: LineDict, key: str, where: str, *, required: bool) -> date | None:
+        value = item.get(key)
+        line = item.key_lines.get(key, item.line)
+        if value is None:
+            if required:
+                self.add(line, f"{where}.{key}", "tanggal wajib diisi (TTTT-BB-HH)")
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.add(line, f"{where}.{key}", f"'{value}' bukan tanggal TTTT-BB-HH")
+            return None
+
+
+def parse_org_file(
+    text: str,
+    source: str,
+    *,
+    known_nips: frozenset[str] = frozenset(),
+    existing_assignments: Mapping[AssignmentKey, date | None] | None = None,
+) -> OrgDocument:
+    """Validate an organisation file completely; raise `OrgFileError` listing every problem.
+
+    `known_nips` are officials already in the database that assignments may name
+    without repeating them; `existing_assignments` (keyed by NIP, position code,
+    status, start; value: end) take part in the one-definitif-holder check.
+    """
+    root = load_yaml(text, source)
+    check = _Checker()
+    doc = check.mapping(root, 1, "berkas")
+    if doc is None:
+        raise OrgFileError(source, check.problems)
+    if doc.get("format") != FORMAT:
+        check.add(doc.key_lines.get("format", 1), "format", f"harus '{FORMAT}'")
+    regency = _section(check, doc, "regency", ("code", "name", "head_title"))
+    agency = _section(check, doc, "agency", ("code", "name", "short_name", "place"))
+    positions = _positions(check, doc)
+    officials = _officials(check, doc)
+    nips = known_nips | {o.nip for o in officials}
+    assignments = _assignments(check, doc, {p.code for p in positions}, nips)
+    _check_definitif(check, assignments, existing_assignments or {})
+    if check.problems or regency is None or agency is None:
+        raise OrgFileError(source, check.problems)
+    return OrgDocument(
+        regency=RegencySpec(**regency),
+        agency=AgencySpec(**agency),
+        positions=positions,
+        officials=officials,
+        assignments=assignments,
+    )
+
+
+def _section(
+    check: _Checker, doc: LineDict, key: str, fields: tuple[str, ...]
+) -> dict[str, str] | None:
+    item = check.mapping(doc.get(key), doc.key_lines.get(key, doc.line), key)
+    if item is None:
+        return None
+    values = {name: check.text(item, name, key) for name in fields}
+    if any(v is None for v in values.values()):
+        return None
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _positions(check: _Checker, doc: LineDict) -> list[PositionSpec]:
+    specs: list[PositionSpec] = []
+    lines: dict[str, int] = {}
+    superior_lines: dict[str, int | None] = {}
+    for index, item in check.items(doc, "positions", required=True):
+        where = f"positions[{index + 1}]"
+        code = check.text(item, "code", where)
+        title = check.text(item, "title", where)
+        unit = check.text(item, "unit", where)
+        level = check.choice(item, "level", where, Level, ", ".join(Level))
+        superior = check.text(item, "superior", where, required=False)
+        if code is None or title is None or unit is None or level is None:
+            continue
+        if code in lines:
+            check.add(
+                item.line,
+                f"{where}.code",
+                f"jabatan '{code}' ganda (pertama di baris {lines[code]})",
+            )
+            continue
+        lines[code] = item.line
+        superior_lines[code] = item.key_lines.get("superior", item.line)
+        specs.append(PositionSpec(code, title, unit, level, superior))
+    codes = {p.code for p in specs}
+    for spec in specs:
+        if spec.superior is not None and spec.superior not in codes:
+            check.add(
+                superior_lines[spec.code],
+                f"jabatan '{spec.code}'.superior",
+                f"atasan '{spec.superior}' tidak dikenal",
+            )
+    parent_of = {p.code: p.superior for p in specs if p.superior in codes or p.superior is None}
+    for cycle in find_cycles(parent_of):
+        first = min(cycle, key=lambda c: lines[c])
+        check.add(
+            lines[first],
+            f"jabatan '{first}'",
+            "atasan berputar: " + " -> ".join([*cycle, cycle[0]]),
+        )
+    heads = [p.code for p in specs if p.superior is None]
+    if specs and len(heads) != 1:
+        check.add(
+            doc.key_lines.get("positions"),
+            "positions",
+            f"harus tepat satu jabatan tanpa atasan (kepala perangkat daerah), ada {len(heads)}",
+        )
+    return specs
+
+
+def _officials(check: _Checker, doc: LineDict) -> list[OfficialSpec]:
+    specs: list[OfficialSpec] = []
+    seen: dict[str, int] = {}
+    for index, item in check.items(doc, "officials", required=False):
+        where = f"officials[{index + 1}]"
+        raw_nip = check.text(item, "nip", where)
+        name = check.text(item, "name", where)
+        email = check.text(item, "email", where)
+        nip = None
+        if raw_nip is not None:
+            try:
+                nip = normalise_nip(raw_nip)
+            except ValidationError as exc:
+                check.add(item.key_lines.get("nip"), f"{where}.nip", exc.message)
+        if email is not None and ("@" not in email or email.startswith("@") or " " in email):
+            check.add(
+                item.key_lines.get("email"),
+                f"{where}.email",
+                f"'{email}' bukan alamat email",
+            )
+            email = None
+        if nip is None or name is None or email is None:
+            continue
+        if nip in seen:
+            check.add(
+                item.line,
+                f"{where}.nip",
+                f"NIP {nip} ganda (pertama di baris {seen[nip]})",
+            )
+            continue
+        seen[nip] = item.line
+        specs.append(OfficialSpec(nip, name, email))
+    return specs
+
+
+def _assignments(
+    check: _Checker, doc: LineDict, positions: set[str], nips: frozenset[str]
+) -> list[AssignmentSpec]:
+    specs: list[AssignmentSpec] = []
+    for index, item in check.items(doc, "assignments", required=False):
+        where = f"assignments[{index + 1}]"
+        raw_nip = check.text(item, "nip", where)
+        position = check.text(item, "position", where)
+        status = check.choice(item, "status", where, AssignmentStatus, ", ".join(AssignmentStatus))
+        valid_from = check.day(item, "from", where, required=True)
+        valid_to = check.day(item, "to", where, required=False)
+        decree = check.text(item, "decree", where, required=False)
+        nip = None
+        if raw_nip is not None:
+            try:
+                nip = normalise_nip(raw_nip)
+            except ValidationError as exc:
+                check.add(item.key_lines.get("nip"), f"{where}.nip", exc.message)
+            else:
+                if nip not in nips:
+                    check.add(
+                        item.key_lines.get("nip"),
+                        f"{where}.nip",
+                        f"pegawai dengan NIP {nip} tidak dikenal",
+                    )
+                    nip = None
+        if position is not None and position not in positions:
+            check.add(
+                item.key_lines.get("position"),
+                f"{where}.position",
+                f"jabatan '{position}' tidak dikenal",
+            )
+            position = None
+        if valid_from and valid_to and valid_to < valid_from:
+            check.add(
+                item.key_lines.get("to"),
+                f"{where}.to",
+                "tanggal akhir sebelum tanggal mulai",
+            )
+            continue
+        if nip is None or position is None or status is None or valid_from is None:
+            continue
+        specs.append(AssignmentSpec(nip, position, status, valid_from, valid_to, decree, item.line))
+    return specs
+
+
+def _check_definitif(
+    check: _Checker,
+    specs: list[AssignmentSpec],
+    existing: Mapping[AssignmentKey, date | None],
+) -> None:
+    """At most one definitif holder per position at any time, file and database together."""
+    ends: dict[AssignmentKey, date | None] = dict(existing)
+    ends.update((spec.key, spec.valid_to) for spec in specs)
+    lines = {spec.key: spec.line for spec in specs}
+    codes = sorted({key[1] for key in ends})
+    position_ids = {code: number for number, code in enumerate(codes)}
+    by_assignment: dict[Assignment, AssignmentKey] = {}
+    for key, end in ends.items():
+        status = AssignmentStatus(key[2])
+        by_assignment[Assignment(int(key[0]), position_ids[key[1]], status, key[3], end)] = key
+    for first, second in find_overlapping_definitif(by_assignment):
+        first_key, second_key = by_assignment[first], by_assignment[second]
+        key = second_key if second_key in lines else first_key
+        if key not in lines:
+            continue  # both already in the database: not this file's doing
+        check.add(
+            lines[key],
+            f"jabatan '{key[1]}'",
+            f"pemegang definitif kedua (NIP {key[0]} mulai {key[3].isoformat()}) bertumpang "
+            f"tindih dengan NIP {first_key[0] if key is second_key else second_key[0]}: "
+            "sebuah jabatan hanya boleh punya satu pemegang definitif pada satu waktu",
+        )

@@ -1,0 +1,268 @@
+"""Writing a validated organisation file: one transaction, idempotent, nothing on error.
+
+Positions are matched by (agency, code), officials by NIP and assignments by
+(NIP, position, status, start); a second import of the same file finds
+everything equal and changes nothing. Positions, officials and assignments
+that are in the database but not in the file are left alone (documents may
+refer to them); the report lists such positions so the admin can see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from db.database import transaction
+from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
+from db.org_file import AssignmentKey, OrgDocument, OrgFileError, Problem, parse_org_file
+from engine.errors import ValidationError
+
+T = TypeVar("T", Regency, Agency)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, counted per kind of row."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    positions_not_in_file: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, outcome: str) -> None:
+        bucket = getattr(self, outcome)
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        """True when anything was created or updated."""
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        """One line in Bahasa Indonesia for the CLI."""
+        parts = []
+        for label, bucket in (("baru", self.created), ("diubah", self.updated)):
+            if bucket:
+                parts.append(
+                    f"{label}: " + ", ".join(f"{v} {k}" for k, v in sorted(bucket.items()))
+                )
+        if not parts:
+            return "Tidak ada perubahan: basis data sudah sama dengan berkas."
+        return "Impor selesai; " + "; ".join(parts) + "."
+
+
+def import_org_file(engine: Engine, path: Path) -> ImportReport:
+    """Validate the file at `path` against the database, then write it in one transaction."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        reason = {
+            FileNotFoundError: "tidak ditemukan",
+            PermissionError: "tidak boleh dibaca (izin ditolak)",
+            IsADirectoryError: "adalah folder, bukan berkas",
+        }.get(type(exc), "tidak dapat dibaca")
+        raise ValidationError(
+            f"Berkas {path} {reason}",
+            log_message=f"cannot read {path}: {exc}",
+        ) from None
+    return import_org_text(engine, text, str(path))
+
+
+def import_org_text(engine: Engine, text: str, source: str) -> ImportReport:
+    """Like `import_org_file`, for text already in memory (the demo seed uses it)."""
+    with transaction(engine) as session:
+        known_nips, existing = _existing_for_validation(session)
+        document = parse_org_file(
+            text, source, known_nips=known_nips, existing_assignments=existing
+        )
+        return write_org(session, document, source)
+
+
+def _existing_for_validation(
+    session: Session,
+) -> tuple[frozenset[str], dict[AssignmentKey, date | None]]:
+    officials = {row.id: row.nip for row in session.exec(select(OfficialRow))}
+    positions = {row.id: row.code for row in session.exec(select(PositionRow))}
+    existing: dict[AssignmentKey, date | None] = {}
+    for row in session.exec(select(AssignmentRow)):
+        key = (officials[row.official_id], positions[row.position_id], row.status, row.valid_from)
+        existing[key] = row.valid_to
+    return frozenset(officials.values()), existing
+
+
+def write_org(session: Session, document: OrgDocument, source: str) -> ImportReport:
+    """Upsert the document's rows; the caller owns the transaction."""
+    report = ImportReport()
+    regency = _upsert_regency(session, document, source, report)
+    agency = _upsert_agency(session, document, regency, report)
+    positions = _upsert_positions(session, document, agency, report)
+    officials = _upsert_officials(session, document, report)
+    _upsert_assignments(session, document, positions, officials, report)
+    return report
+
+
+def _apply(row: object, values: Mapping[str, object]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _upsert_regency(
+    session: Session, document: OrgDocument, source: str, report: ImportReport
+) -> Regency:
+    spec = document.regency
+    rows = list(session.exec(select(Regency)))
+    other = [r for r in rows if r.code != spec.code]
+    if other:
+        raise OrgFileError(
+            source,
+            [
+                Problem(
+                    None,
+                    "regency.code",
+                    f"instalasi ini melayani '{other[0].code}'; "
+                    "satu instalasi hanya untuk satu pemerintah daerah",
+                )
+            ],
+        )
+    values = {"code": spec.code, "name": spec.name, "head_title": spec.head_title}
+    return _upsert_one(session, rows[0] if rows else None, Regency, values, "pemda", report)
+
+
+def _upsert_agency(
+    session: Session, document: OrgDocument, regency: Regency, report: ImportReport
+) -> Agency:
+    spec = document.agency
+    row = session.exec(select(Agency).where(Agency.code == spec.code)).first()
+    assert regency.id is not None
+    values = {
+        "regency_id": regency.id,
+        "code": spec.code,
+        "name": spec.name,
+        "short_name": spec.short_name,
+        "place": spec.place,
+    }
+    return _upsert_one(session, row, Agency, values, "perangkat daerah", report)
+
+
+def _upsert_one(
+    session: Session,
+    row: T | None,
+    model: type[T],
+    values: Mapping[str, object],
+    kind: str,
+    report: ImportReport,
+) -> T:
+    if row is None:
+        row = model.model_validate(values)
+        session.add(row)
+        session.flush()
+        report.count(kind, "created")
+    else:
+        report.count(kind, "updated" if _apply(row, values) else "unchanged")
+    return row
+
+
+def _upsert_positions(
+    session: Session, document: OrgDocument, agency: Agency, report: ImportReport
+) -> dict[str, int]:
+    assert agency.id is not None
+    rows = {
+        row.code: row
+        for row in session.exec(select(PositionRow).where(PositionRow.agency_id == agency.id))
+    }
+    outcome: dict[str, str] = {}
+    for order, spec in enumerate(document.positions):
+        values: dict[str, object] = {
+            "title": spec.title,
+            "unit_name": spec.unit,
+            "level": spec.level.value,
+            "sort_order": order,
+        }
+        row = rows.get(spec.code)
+        if row is None:
+            row = PositionRow(agency_id=agency.id, code=spec.code, **values)  # type: ignore[arg-type]
+            session.add(row)
+            rows[spec.code] = row
+            outcome[spec.code] = "created"
+        else:
+            outcome[spec.code] = "updated" if _apply(row, values) else "unchanged"
+    session.flush()
+    for spec in document.positions:
+        row = rows[spec.code]
+        parent_id = rows[spec.superior].id if spec.superior else None
+        if row.parent_id != parent_id:
+            row.parent_id = parent_id
+            if outcome[spec.code] == "unchanged":
+                outcome[spec.code] = "updated"
+    for result in outcome.values():
+        report.count("jabatan", result)
+    in_file = {spec.code for spec in document.positions}
+    report.positions_not_in_file = sorted(code for code in rows if code not in in_file)
+    session.flush()
+    return {code: row.id for code, row in rows.items() if row.id is not None}
+
+
+def _upsert_officials(
+    session: Session, document: OrgDocument, report: ImportReport
+) -> dict[str, int]:
+    rows = {row.nip: row for row in session.exec(select(OfficialRow))}
+    for spec in document.officials:
+        row = rows.get(spec.nip)
+        if row is None:
+            row = OfficialRow(nip=spec.nip, name=spec.name, email=spec.email)
+            session.add(row)
+            rows[spec.nip] = row
+            report.count("pegawai", "created")
+        else:
+            changed = _apply(row, {"name": spec.name, "email": spec.email})
+            report.count("pegawai", "updated" if changed else "unchanged")
+    session.flush()
+    return {nip: row.id for nip, row in rows.items() if row.id is not None}
+
+
+def _upsert_assignments(
+    session: Session,
+    document: OrgDocument,
+    positions: dict[str, int],
+    officials: dict[str, int],
+    report: ImportReport,
+) -> None:
+    rows = {
+        (row.official_id, row.position_id, row.status, row.valid_from): row
+        for row in session.exec(select(AssignmentRow))
+    }
+    # Updates first: closing an old definitif window must happen before its
+    # successor's open window is inserted (one open definitif per position).
+    new: list[AssignmentRow] = []
+    for spec in document.assignments:
+        official_id, position_id = officials[spec.nip], positions[spec.position]
+        key = (official_id, position_id, spec.status.value, spec.valid_from)
+        row = rows.get(key)
+        if row is None:
+            row = AssignmentRow(
+                official_id=official_id,
+                position_id=position_id,
+                status=spec.status.value,
+                valid_from=spec.valid_from,
+                valid_to=spec.valid_to,
+                decree=spec.decree,
+            )
+            rows[key] = row
+            new.append(row)
+            report.count("penugasan", "created")
+        else:
+            changed = _apply(row, {"valid_to": spec.valid_to, "decree": spec.decree})
+            report.count("penugasan", "updated" if changed else "unchanged")
+    session.flush()
+    session.add_all(new)
+    session.flush()

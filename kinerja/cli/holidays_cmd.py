@@ -1,0 +1,90 @@
+"""`kinerja holidays`: the holiday table behind every working-day deadline."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from db.database import transaction
+from db.holidays_repo import LOCAL, add_holiday, list_holidays, remove_holiday, seed_holidays
+from engine.clock import local_date
+from kinerja.cli.state import state_of
+
+app = typer.Typer(help="Hari libur nasional dan cuti bersama.", no_args_is_help=True)
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise typer.BadParameter(f"'{raw}' bukan tanggal TTTT-BB-HH") from None
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="Tahun (bawaan: tahun ini)")] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Termasuk hari yang sudah dihapus")
+    ] = False,
+) -> None:
+    """Daftar hari libur satu tahun."""
+    container = state_of(ctx).container()
+    year = year or local_date(container.clock.now(), container.settings.zone).year
+    with Session(container.engine) as session:
+        rows = list_holidays(session, year=year, include_removed=show_all)
+    if not rows:
+        typer.echo(
+            f"Tidak ada hari libur tercatat untuk {year}. Isi dengan `kinerja holidays seed`."
+        )
+        return
+    for row in rows:
+        mark = "" if row.active else "  [dihapus]"
+        typer.echo(f"{row.day.isoformat()}  {row.category:<10}  {row.name}{mark}")
+
+
+@app.command("add")
+def add_cmd(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="Tanggal TTTT-BB-HH")],
+    name: Annotated[str, typer.Argument(help="Nama hari libur")],
+    category: Annotated[
+        str, typer.Option(help="public, government (cuti bersama) atau local")
+    ] = LOCAL,
+) -> None:
+    """Tambahkan hari libur (misalnya cuti bersama baru menurut SKB)."""
+    container = state_of(ctx).container()
+    when = _day(day)
+    with transaction(container.engine) as session:
+        add_holiday(session, when, name, container.clock.now(), category=category)
+    typer.echo(f"Hari libur {when.isoformat()} ({name}) disimpan.")
+
+
+@app.command("remove")
+def remove_cmd(
+    ctx: typer.Context, day: Annotated[str, typer.Argument(help="Tanggal TTTT-BB-HH")]
+) -> None:
+    """Jadikan tanggal itu hari kerja kembali."""
+    container = state_of(ctx).container()
+    when = _day(day)
+    with transaction(container.engine) as session:
+        remove_holiday(session, when, container.clock.now())
+    typer.echo(f"{when.isoformat()} bukan lagi hari libur.")
+
+
+@app.command("seed")
+def seed_cmd(
+    ctx: typer.Context,
+    first: Annotated[int, typer.Option("--from", help="Tahun pertama")] = 2020,
+    last: Annotated[int, typer.Option("--to", help="Tahun terakhir")] = 2030,
+) -> None:
+    """Isi tabel dari kalender Indonesia paket `holidays` (yang sudah ada tidak diubah)."""
+    if last < first or last - first > 50:
+        raise typer.BadParameter("rentang tahun tidak masuk akal", param_hint="--from/--to")
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        added = seed_holidays(session, range(first, last + 1), container.clock.now())
+    typer.echo(f"{added} hari libur ditambahkan untuk {first}-{last}.")

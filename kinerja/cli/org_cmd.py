@@ -1,0 +1,132 @@
+"""`kinerja org`: import and show the organisation."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session
+
+from db.org_import import import_org_file
+from db.org_repo import OrgSnapshot, load_org
+from engine.clock import local_date
+from engine.org import OrgTree, Position
+from kinerja.cli.state import state_of
+
+app = typer.Typer(help="Organisasi: jabatan, pegawai dan penugasan.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Berkas organisasi (YAML, kinerja-org/1)")],
+) -> None:
+    """Impor berkas organisasi: diperiksa seluruhnya dulu, tidak ada yang disimpan bila salah."""
+    container = state_of(ctx).container()
+    report = import_org_file(container.engine, file)
+    typer.echo(report.summary())
+    if report.positions_not_in_file:
+        typer.echo(
+            "Catatan: jabatan di basis data yang tidak ada di berkas (tidak diubah): "
+            + ", ".join(report.positions_not_in_file)
+        )
+
+
+@app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Tanggal pemegang jabatan (TTTT-BB-HH)")
+    ] = None,
+) -> None:
+    """Tampilkan pohon jabatan beserta pemegangnya pada suatu tanggal."""
+    container = state_of(ctx).container()
+    day = _parse_day(on) if on else local_date(container.clock.now(), container.settings.zone)
+    with Session(container.engine) as session:
+        snapshot = load_org(session)
+    if as_json:
+        typer.echo(json.dumps(org_json(snapshot, day), ensure_ascii=False, indent=2))
+        return
+    if not snapshot.agencies:
+        typer.echo("Belum ada organisasi. Impor dengan `kinerja org import BERKAS`.")
+        return
+    for line in org_lines(snapshot, day):
+        typer.echo(line)
+
+
+def _parse_day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise typer.BadParameter(f"'{raw}' bukan tanggal TTTT-BB-HH", param_hint="--on") from None
+
+
+def _roots_of(tree: OrgTree, agency_id: int | None) -> list[Position]:
+    return [p for p in tree.roots() if p.agency_id == agency_id]
+
+
+def org_lines(snapshot: OrgSnapshot, day: date) -> list[str]:
+    """The tree as indented text lines, holders on `day` after each title."""
+    lines = []
+    tree = snapshot.tree
+    for agency in snapshot.agencies:
+        lines.append(f"{agency.name} ({agency.code}) — pemegang jabatan per {day.isoformat()}")
+        for root in _roots_of(tree, agency.id):
+            for depth, position in tree.walk(root.id):
+                holders = tree.holders(position.id, day)
+                who = (
+                    "; ".join(
+                        f"{h.display_title if h.status.is_acting else ''} {h.official.name} "
+                        f"(NIP {h.official.nip_display})".strip()
+                        for h in holders
+                    )
+                    or "(kosong)"
+                )
+                lines.append(f"{'  ' * depth}- {position.title} [{position.level.label}]: {who}")
+    return lines
+
+
+def org_json(snapshot: OrgSnapshot, day: date) -> dict[str, Any]:
+    """The organisation as JSON-ready data: per agency, positions in tree order."""
+    tree = snapshot.tree
+    agencies = []
+    for agency in snapshot.agencies:
+        positions = []
+        for root in _roots_of(tree, agency.id):
+            for depth, position in tree.walk(root.id):
+                superior = tree.superior(position.id)
+                administrator = tree.nearest_administrator(position.id)
+                positions.append(
+                    {
+                        "code": position.code,
+                        "title": position.title,
+                        "unit": position.unit_name,
+                        "level": position.level.value,
+                        "depth": depth,
+                        "superior": superior.code if superior else None,
+                        "nearest_administrator": administrator.code if administrator else None,
+                        "head_of_agency": tree.head_of_agency(position.id).code,
+                        "holders": [
+                            {
+                                "name": h.official.name,
+                                "nip": h.official.nip,
+                                "nip_display": h.official.nip_display,
+                                "email": h.official.email,
+                                "status": h.status.value,
+                                "display_title": h.display_title,
+                            }
+                            for h in tree.holders(position.id, day)
+                        ],
+                    }
+                )
+        agencies.append({"code": agency.code, "name": agency.name, "positions": positions})
+    regency = snapshot.regency
+    return {
+        "date": day.isoformat(),
+        "regency": None if regency is None else {"code": regency.code, "name": regency.name},
+        "agencies": agencies,
+    }

@@ -1,0 +1,181 @@
+"""Demo data: the Gresik Diskoperindag organisation with fictional officials.
+
+The decree names real officials; the demo never copies them. Names here are
+invented, NIPs are generated (well-formed, meaningless) and emails use the
+reserved ``.test`` domain, so a demo can never mail a real person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+
+import yaml
+from argon2 import PasswordHasher
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from db.database import transaction
+from db.holidays_repo import seed_holidays
+from db.models import Account, Agency, OfficialRow
+from db.org_import import ImportReport, import_org_text
+
+GRESIK_FILE = "gresik-diskoperindag.yaml"
+DEMO_PASSWORD = "demo"  # noqa: S105 (public demo credentials, shown on the demo page)
+ADMIN_LOGIN = "admin"
+ADMIN_PASSWORD = "admin"  # noqa: S105
+DEMO_EMAIL_DOMAIN = "diskoperindag-gresik.test"
+DEMO_HOLIDAY_YEARS = range(2020, 2031)
+DEMO_START = date(2021, 1, 4)
+
+# (position code, name) — every name is invented.
+DEMO_OFFICIALS: tuple[tuple[str, str], ...] = (
+    ("kepala-dinas", "Dr. Hendra Wibisono, M.M."),
+    ("sekretaris", "Sri Rahayuningsih, S.E., M.Si."),
+    ("kasubag-program", "Agus Prasetyo, S.T."),
+    ("kasubag-keuangan", "Dewi Lestari, S.E."),
+    ("kasubag-umum", "Bambang Sutrisno, S.Sos."),
+    ("kabid-usaha-mikro", "Rina Kusumawati, S.E., M.M."),
+    ("kasi-kelembagaan-usaha-mikro", "Joko Santoso, S.H."),
+    ("kasi-produksi-usaha-mikro", "Fitri Handayani, S.P."),
+    ("kasi-pembiayaan-usaha-mikro", "Yusuf Hidayat, S.E."),
+    ("kabid-koperasi", "Teguh Wicaksono, S.H., M.H."),
+    ("kasi-kelembagaan-koperasi", "Nur Aini, S.Kom."),
+    ("kasi-pembiayaan-koperasi", "Rudi Hartono, S.E."),
+    ("kasi-produksi-koperasi", "Siti Maesaroh, S.Pd."),
+    ("kabid-perdagangan", "Eko Purnomo, S.T., M.T."),
+    ("kasi-promosi-luar-negeri", "Lina Marlina, S.I.Kom."),
+    ("fasilitator-perdagangan", "Andi Firmansyah"),
+    ("pengelola-ekspor", "Wulan Sari, A.Md."),
+    ("kasi-pengendalian-perdagangan-kecil", "Hadi Susilo, S.E."),
+    ("pengelola-data", "Putri Ayuningtyas, S.Kom."),
+    ("pengelola-distribusi", "Dimas Saputra"),
+    ("kasi-perdagangan-dalam-negeri", "Indah Permatasari, S.E."),
+    ("kabid-perindustrian", "Slamet Riyadi, S.T."),
+    ("kasi-ikm", "Ratna Dewi, S.Si."),
+    ("kasi-industri-mikro", "Arif Setiawan, S.T."),
+    ("kasi-promosi-permodalan", "Maya Anggraini, S.E."),
+)
+# The demo's acting official: the Kepala Bidang Perindustrian retires at the end of
+# September 2021 and the Sekretaris acts as Plt. until a successor is appointed.
+RETIRING = ("kabid-perindustrian", date(2021, 9, 30))
+PLT = ("sekretaris", "kabid-perindustrian", date(2021, 10, 1))
+
+
+def demo_nip(index: int, female: bool) -> str:
+    """A well-formed, fictional 18-digit NIP (birth date, start YYYYMM, gender, sequence)."""
+    birth = date(1966 + index % 25, 1 + index % 12, 1 + (index * 7) % 28)
+    start = (1990 + index % 25, 1 + (index * 5) % 12)
+    return f"{birth:%Y%m%d}{start[0]}{start[1]:02d}{2 if female else 1}{index + 1:03d}"
+
+
+def _email(name: str) -> str:
+    words = [w for w in name.split(",")[0].replace("Dr. ", "").split() if w.isalpha()]
+    return f"{'.'.join(w.lower() for w in words[:2])}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_people() -> list[tuple[str, str, str, str]]:
+    """(position code, NIP, name, email) of every demo official."""
+    female_names = {"Sri", "Dewi", "Rina", "Fitri", "Nur", "Siti", "Lina", "Wulan", "Putri",
+                    "Indah", "Ratna", "Maya"}  # fmt: skip
+    people = []
+    for index, (position, name) in enumerate(DEMO_OFFICIALS):
+        first = name.replace("Dr. ", "").split()[0]
+        people.append((position, demo_nip(index, first in female_names), name, _email(name)))
+    return people
+
+
+def demo_org_text() -> str:
+    """The Gresik organisation file plus the fictional officials and their assignments."""
+    base = resources.files("kinerja.data").joinpath(GRESIK_FILE).read_text(encoding="utf-8")
+    people = demo_people()
+    by_position = {position: nip for position, nip, _name, _email in people}
+    assignments: list[dict[str, object]] = []
+    for position, nip, _name, _email_address in people:
+        item: dict[str, object] = {
+            "nip": nip,
+            "position": position,
+            "status": "definitif",
+            "from": DEMO_START.isoformat(),
+        }
+        if position == RETIRING[0]:
+            item["to"] = RETIRING[1].isoformat()
+        assignments.append(item)
+    acting_from, acting_for, acting_since = PLT
+    assignments.append(
+        {
+            "nip": by_position[acting_from],
+            "position": acting_for,
+            "status": "plt",
+            "from": acting_since.isoformat(),
+            "decree": "Surat Perintah Plt. (demo)",
+        }
+    )
+    extra = {
+        "officials": [{"nip": n, "name": name, "email": e} for _p, n, name, e in people],
+        "assignments": assignments,
+    }
+    return (
+        base
+        + "\n# --- demo officials (fictional) ---\n"
+        + yaml.safe_dump(extra, allow_unicode=True, sort_keys=False)
+    )
+
+
+def has_data(engine: Engine) -> bool:
+    """True when any agency is loaded (the demo seed then leaves the database alone)."""
+    with Session(engine) as session:
+        return session.exec(select(Agency)).first() is not None
+
+
+def seed_demo(engine: Engine, now: datetime) -> ImportReport:
+    """Load the demo organisation, holidays and logins; safe to run twice."""
+    report = import_org_text(engine, demo_org_text(), f"demo:{GRESIK_FILE}")
+    with transaction(engine) as session:
+        seed_holidays(session, DEMO_HOLIDAY_YEARS, now)
+        _seed_accounts(session, now)
+    return report
+
+
+def _seed_accounts(session: Session, now: datetime) -> None:
+    hasher = PasswordHasher()
+    existing = set(session.exec(select(Account.login)))
+    # One hash for the shared demo password: argon2 is slow by design and the demo
+    # accounts are public anyway.
+    official_hash = hasher.hash(DEMO_PASSWORD)
+    for official in session.exec(select(OfficialRow)):
+        if official.email not in existing:
+            session.add(
+                Account(
+                    login=official.email,
+                    official_id=official.id,
+                    password_hash=official_hash,
+                    created_at=now,
+                )
+            )
+    if ADMIN_LOGIN not in existing:
+        session.add(
+            Account(
+                login=ADMIN_LOGIN,
+                password_hash=hasher.hash(ADMIN_PASSWORD),
+                is_admin=True,
+                created_at=now,
+            )
+        )
+    session.flush()
+
+
+def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
+    """(login, password, who) of the demo accounts, for the demo login page."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Account, OfficialRow).join(
+                OfficialRow, col(Account.official_id) == col(OfficialRow.id), isouter=True
+            )
+        )
+        result = []
+        for account, official in rows:
+            password = ADMIN_PASSWORD if account.is_admin else DEMO_PASSWORD
+            who = official.name if official is not None else "Administrator"
+            result.append((account.login, password, who))
+        return result

@@ -1,0 +1,159 @@
+"""Settings, read from the environment (prefix ``KINERJA_``) and nowhere else.
+
+`load_settings` takes the environment as a parameter so tests and tools can
+build settings without touching ``os.environ``; nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from engine.errors import KinerjaError
+
+ENV_PREFIX = "KINERJA_"
+
+
+class SmtpSecurity(StrEnum):
+    """How the SMTP connection is secured."""
+
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"
+
+
+class Settings(BaseSettings):
+    """Everything an admin configures when deploying Kinerja (see README, "Settings")."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///./var/kinerja.db",
+        description="SQLAlchemy URL; sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    timezone: str = Field(default="Asia/Jakarta", description="Local time zone of the regency")
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server host")
+    smtp_port: int = Field(default=1025, ge=1, le=65535, description="SMTP server port")
+    smtp_user: str | None = Field(default=None, description="SMTP login (optional)")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password (optional)")
+    smtp_security: SmtpSecurity = Field(
+        default=SmtpSecurity.NONE, description="none, starttls or tls"
+    )
+    smtp_sender: str = Field(
+        default="Kinerja <kinerja@localhost>", description="From address of emails"
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public URL used in links in emails",
+    )
+    evidence_dir: Path = Field(
+        default=Path("./var/evidence"),
+        description="Where uploaded evidence files are kept",
+    )
+    log_level: str = Field(default="INFO", description="Python logging level")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"zona waktu tidak dikenal: {value}") from exc
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is a SQLite file (or memory)."""
+        return self.database_url.startswith("sqlite")
+
+
+class _MappingSource(PydanticBaseSettingsSource):
+    """A settings source reading ``KINERJA_*`` keys from a given mapping."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        self._values = {
+            key[len(ENV_PREFIX) :].lower(): value
+            for key, value in environ.items()
+            if key.upper().startswith(ENV_PREFIX)
+        }
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        names = self.settings_cls.model_fields
+        return {name: value for name, value in self._values.items() if name in names}
+
+
+_MESSAGES = {
+    "int_parsing": "harus bilangan bulat",
+    "int_type": "harus bilangan bulat",
+    "bool_parsing": "harus true atau false",
+    "greater_than_equal": "terlalu kecil",
+    "less_than_equal": "terlalu besar",
+    "enum": "bukan pilihan yang dikenal",
+    "string_type": "harus berupa teks",
+    "path_type": "harus berupa path",
+}
+
+
+def _describe(error: Any) -> str:
+    """An Indonesian description of a pydantic error (our validators already speak it)."""
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    if error["type"] == "enum":
+        return f"harus salah satu dari: {error['ctx']['expected']}"
+    return str(_MESSAGES.get(error["type"], error["msg"]))
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from `environ` (default: the process environment) plus overrides."""
+    source_env = dict(os.environ if environ is None else environ)
+
+    class _Settings(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, _MappingSource(settings_cls, source_env))
+
+    try:
+        settings = _Settings(**overrides)
+        return Settings.model_validate(settings.model_dump())
+    except PydanticValidationError as exc:
+        problems = "; ".join(
+            f"{ENV_PREFIX}{'.'.join(str(p) for p in err['loc']).upper()}: {_describe(err)}"
+            for err in exc.errors()
+        )
+        raise KinerjaError(
+            f"Pengaturan tidak sah: {problems}", log_message=f"invalid settings: {exc}"
+        ) from None

@@ -1,0 +1,118 @@
+"""A real `kinerja serve` process and a real Chromium driven by Playwright.
+
+Chromium is Debian's (`KINERJA_TEST_CHROMIUM`, default /usr/bin/chromium); the
+tests skip without it on a laptop and fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.conftest import require_service
+
+CHROMIUM_ENV = "KINERJA_TEST_CHROMIUM"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A running `kinerja serve` and where to reach it."""
+
+    url: str
+    database_url: str
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def kinerja(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "kinerja", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`kinerja db upgrade`, `kinerja demo seed`, then `kinerja serve --demo` on a free port."""
+    folder = tmp_path_factory.mktemp("live")
+    database_url = f"sqlite:///{folder / 'kinerja.db'}"
+    env = {**os.environ, "KINERJA_DATABASE_URL": database_url}
+    kinerja("db", "upgrade", env=env)
+    kinerja("demo", "seed", env=env)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kinerja", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    try:
+        while True:  # poll until the server answers (bounded), never sleep blindly
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                _, err = process.communicate(timeout=5)
+                pytest.fail(f"kinerja serve did not start: {err[-2000:]}")
+            time.sleep(0.05)
+        yield LiveServer(url=url, database_url=database_url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium under Playwright."""
+    executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
+    require_service(
+        Path(executable).is_file(),
+        f"browser tests skipped: Chromium not found at {executable} "
+        f"(apt-get install chromium, or set {CHROMIUM_ENV})",
+    )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

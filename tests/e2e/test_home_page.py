@@ -1,0 +1,63 @@
+"""The home page in a real browser, served by a real `kinerja serve --demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_page_shows_the_gresik_tree(
+    browser: Browser, live_server: LiveServer, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    response = page.goto(live_server.url + "/")
+    assert response is not None
+    assert response.status == 200
+    expect(page).to_have_title("Kinerja · Pemerintah Kabupaten Gresik")
+    expect(page.locator("h1")).to_have_text(
+        "Dinas Koperasi, Usaha Mikro, Perindustrian dan Perdagangan Kabupaten Gresik"
+    )
+    rows = page.locator("table.org tbody tr")
+    expect(rows).to_have_count(25)
+    expect(rows.first).to_contain_text("Kepala Dinas Koperasi")
+    plt_row = page.locator('tr[data-position="kabid-perindustrian"]')
+    expect(plt_row.locator(".acting")).to_have_text("Plt. Sri Rahayuningsih, S.E., M.Si.")
+    # Staff sit three levels below the head: their cell is indented further.
+    head_pad = page.locator('tr[data-position="kepala-dinas"] td').first.evaluate(
+        "el => parseFloat(getComputedStyle(el).paddingLeft)"
+    )
+    staff_pad = page.locator('tr[data-position="pengelola-data"] td').first.evaluate(
+        "el => parseFloat(getComputedStyle(el).paddingLeft)"
+    )
+    assert staff_pad > head_pad
+    page.get_by_text("lihat daftar akun").click()
+    expect(page.locator("#demo-accounts")).to_be_visible()
+    expect(page.locator("#demo-accounts tbody tr")).to_have_count(26)
+    shot = tmp_path / "home.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
+
+
+def test_home_page_fits_a_phone(browser: Browser, live_server: LiveServer) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(live_server.url + "/")
+    expect(page.locator("th.nip")).to_be_hidden()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1
+    page.close()
+
+
+def test_unknown_page_in_the_browser(browser: Browser, live_server: LiveServer) -> None:
+    page = browser.new_page()
+    response = page.goto(live_server.url + "/laporan/999")
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("main")).to_contain_text("Halaman tidak ditemukan.")
+    page.close()

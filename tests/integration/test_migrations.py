@@ -1,0 +1,57 @@
+"""Migrations build the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from sqlalchemy import Column, Engine, MetaData, String, inspect
+
+from db.database import create_db_engine
+from db.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    require_current_schema,
+    schema_differences,
+    upgrade,
+)
+from db.models import metadata
+from engine.errors import KinerjaError
+
+
+def test_empty_database_upgrades_to_head_and_matches_the_models(database_url: str) -> None:
+    engine = create_db_engine(database_url)
+    try:
+        assert current_revision(engine) is None
+        with pytest.raises(KinerjaError, match="kinerja db upgrade"):
+            require_current_schema(engine)
+        upgrade(engine)
+        assert current_revision(engine) == head_revision(engine)
+        require_current_schema(engine)
+        assert set(metadata.tables) <= set(inspect(engine).get_table_names())
+        assert schema_differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_twice_is_harmless_and_downgrade_round_trips(engine: Engine) -> None:
+    upgrade(engine)
+    assert schema_differences(engine) == []
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert not set(metadata.tables) & set(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert schema_differences(engine) == []
+
+
+def test_a_model_change_without_a_migration_is_detected(engine: Engine) -> None:
+    """The guard itself must be able to fail: add a column to the models only."""
+    changed = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["holiday"].append_column(Column("note_not_migrated", String(10)))
+    differences = schema_differences(engine, changed)
+    assert [diff[0] for diff in differences] == ["add_column"]
+    assert differences[0][3].name == "note_not_migrated"

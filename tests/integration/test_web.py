@@ -1,0 +1,73 @@
+"""The home page, rendered by the real app over a real SQLite database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from db.migrate import upgrade
+from engine.clock import FixedClock
+from kinerja.bootstrap import Container, bootstrap
+from kinerja.demo import seed_demo
+from kinerja.settings import load_settings
+from web.app import create_app
+
+
+@pytest.fixture
+def container(sqlite_url: str, clock: FixedClock) -> Iterator[Container]:
+    built = bootstrap(load_settings({"KINERJA_DATABASE_URL": sqlite_url}), clock=clock)
+    upgrade(built.engine)
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+def test_empty_database_explains_what_to_do(container: Container) -> None:
+    with TestClient(create_app(container)) as client:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "Belum ada organisasi" in response.text
+    assert "kinerja demo seed" in response.text
+
+
+def test_home_lists_the_positions_and_holders(container: Container, clock: FixedClock) -> None:
+    seed_demo(container.engine, clock.now())
+    clock.set(datetime(2021, 11, 1, 1, 0, tzinfo=UTC))
+    with TestClient(create_app(container)) as client:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert len(re.findall(r'<tr data-position="', page)) == 25
+    assert "Dinas Koperasi, Usaha Mikro, Perindustrian dan Perdagangan Kabupaten Gresik" in page
+    assert '<div class="acting">Plt. Sri Rahayuningsih, S.E., M.Si.</div>' in page
+    assert "19660101 199001 1 001" in page
+    assert "pemegang jabatan per 1 November 2021" in page
+    assert 'id="demo-accounts"' not in page
+
+
+def test_demo_mode_lists_the_demo_accounts(container: Container) -> None:
+    seed_demo(container.engine, container.clock.now())
+    container.demo = True
+    with TestClient(create_app(container)) as client:
+        page = client.get("/").text
+    assert 'id="demo-accounts"' in page
+    assert "<td>admin</td><td>admin</td><td>Administrator</td>" in page
+    assert page.count("<td>demo</td>") == 25
+
+
+def test_unknown_page_is_a_friendly_404(container: Container) -> None:
+    with TestClient(create_app(container)) as client:
+        response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan." in response.text
+
+
+def test_health(container: Container) -> None:
+    with TestClient(create_app(container)) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}

@@ -1,0 +1,116 @@
+"""The web application: FastAPI, built from a container (never from globals).
+
+For now the home page lists the agency's positions and their holders; the
+working pages (Tugas Saya, reports, dashboard, admin) arrive with later issues.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from db.org_repo import load_org
+from engine.clock import Clock, local_date
+from engine.errors import KinerjaError, NotFoundError
+from engine.formatting import format_date_id
+from engine.org import Holding, Position
+
+log = logging.getLogger("kinerja.web")
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+class WebDeps(Protocol):
+    """What the web application needs; kinerja.bootstrap.Container provides it.
+
+    Declared here so that web/ does not import the package that wires it.
+    """
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def zone(self) -> ZoneInfo: ...
+
+    @property
+    def demo(self) -> bool: ...
+
+    def demo_logins(self) -> list[tuple[str, str, str]]:
+        """(login, password, who) shown on the demo pages; empty outside demo mode."""
+        ...
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """One line of the organisation table."""
+
+    depth: int
+    position: Position
+    holders: list[Holding]
+
+
+def create_app(container: WebDeps) -> FastAPI:
+    """Build the web application around `container`."""
+    app = FastAPI(title="Kinerja", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=TEMPLATES)
+    templates.env.undefined = StrictUndefined
+    templates.env.filters["tanggal"] = format_date_id
+    app.state.container = container
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> HTMLResponse:
+        today = local_date(container.clock.now(), container.zone)
+        with Session(container.engine) as session:
+            snapshot = load_org(session)
+        tree = snapshot.tree
+        agencies = []
+        for agency in snapshot.agencies:
+            rows = [
+                PositionRow(depth, position, tree.holders(position.id, today))
+                for root in tree.roots()
+                if root.agency_id == agency.id
+                for depth, position in tree.walk(root.id)
+            ]
+            agencies.append((agency, rows))
+        context: dict[str, Any] = {
+            "regency": snapshot.regency,
+            "agencies": agencies,
+            "today": today,
+            "demo": container.demo,
+            "accounts": container.demo_logins(),
+        }
+        return templates.TemplateResponse(request, "home.html", context)
+
+    @app.get("/healthz")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        message = "Halaman tidak ditemukan." if exc.status_code == 404 else str(exc.detail)
+        return templates.TemplateResponse(
+            request, "error.html", {"message": message}, status_code=exc.status_code
+        )
+
+    @app.exception_handler(KinerjaError)
+    async def domain_error(request: Request, exc: KinerjaError) -> JSONResponse | HTMLResponse:
+        log.info("request refused: %s", exc.log_message)
+        status = 404 if isinstance(exc, NotFoundError) else 422
+        return templates.TemplateResponse(
+            request, "error.html", {"message": exc.message}, status_code=status
+        )
+
+    return app
