@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Database: tables, sessions, migrations, repositories and file imports."""

@@ -7,12 +7,12 @@ anything is written: the caller gets either a clean `OrgDocument` or an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
 
-from db.yaml_lines import LineDict, LineList, load_yaml
+from db.yaml_checks import Checker, FileProblemsError
+from db.yaml_lines import LineDict, load_yaml
 from engine.errors import ValidationError
 from engine.nip import normalise_nip
 from engine.org import (
@@ -24,33 +24,10 @@ from engine.org import (
 )
 
 FORMAT = "kinerja-org/1"
-E = TypeVar("E", Level, AssignmentStatus)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in the file, with its place."""
-
-    line: int | None
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        place = f"baris {self.line}" if self.line is not None else "berkas"
-        return f"{place}: {self.where}: {self.message}"
-
-
-class OrgFileError(ValidationError):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.source = source
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.where))
-        lines = "\n".join(f"  {source}: {p}" for p in self.problems)
-        super().__init__(
-            f"{source}: {len(self.problems)} masalah ditemukan, tidak ada yang disimpan:\n{lines}",
-            log_message=f"{source}: {len(self.problems)} problems, nothing imported",
-        )
+class OrgFileError(FileProblemsError):
+    """The organisation file has problems; nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,85 +92,6 @@ class OrgDocument:
     assignments: list[AssignmentSpec] = field(default_factory=list)
 
 
-class _Checker:
-    """Collects problems while reading the untyped YAML tree."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, line: int | None, where: str, message: str) -> None:
-        self.problems.append(Problem(line, where, message))
-
-    def mapping(self, value: Any, line: int | None, where: str) -> LineDict | None:
-        if isinstance(value, LineDict):
-            return value
-        self.add(line, where, "harus berupa pemetaan (kunci: nilai)")
-        return None
-
-    def items(self, doc: LineDict, key: str, *, required: bool) -> list[tuple[int, LineDict]]:
-        value = doc.get(key)
-        if value is None:
-            if required:
-                self.add(doc.line, key, "bagian wajib tidak ada")
-            return []
-        if not isinstance(value, LineList):
-            self.add(doc.key_lines.get(key), key, "harus berupa daftar")
-            return []
-        result = []
-        for index, (item, line) in enumerate(zip(value, value.item_lines, strict=True)):
-            if (mapping := self.mapping(item, line, f"{key}[{index + 1}]")) is not None:
-                result.append((index, mapping))
-        return result
-
-    def text(self, item: LineDict, key: str, where: str, *, required: bool = True) -> str | None:
-        value = item.get(key)
-        line = item.key_lines.get(key, item.line)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.add(line, f"{where}.{key}", "wajib diisi")
-            return None
-        if not isinstance(value, str | int):
-            self.add(line, f"{where}.{key}", "harus berupa teks")
-            return None
-        return str(value).strip()
-
-    def choice(
-        self,
-        item: LineDict,
-        key: str,
-        where: str,
-        enum: Callable[[str], E],
-        allowed: str,
-    ) -> E | None:
-        raw = self.text(item, key, where)
-        if raw is None:
-            return None
-        try:
-            return enum(raw.lower())
-        except ValueError:
-            self.add(
-                item.key_lines.get(key),
-                f"{where}.{key}",
-                f"'{raw}' bukan salah satu dari {allowed}",
-            )
-            return None
-
-    def day(self, item: LineDict, key: str, where: str, *, required: bool) -> date | None:
-        value = item.get(key)
-        line = item.key_lines.get(key, item.line)
-        if value is None:
-            if required:
-                self.add(line, f"{where}.{key}", "tanggal wajib diisi (TTTT-BB-HH)")
-            return None
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.add(line, f"{where}.{key}", f"'{value}' bukan tanggal TTTT-BB-HH")
-            return None
-
-
 def parse_org_file(
     text: str,
     source: str,
@@ -208,7 +106,7 @@ def parse_org_file(
     status, start; value: end) take part in the one-definitif-holder check.
     """
     root = load_yaml(text, source)
-    check = _Checker()
+    check = Checker()
     doc = check.mapping(root, 1, "berkas")
     if doc is None:
         raise OrgFileError(source, check.problems)
@@ -233,7 +131,7 @@ def parse_org_file(
 
 
 def _section(
-    check: _Checker, doc: LineDict, key: str, fields: tuple[str, ...]
+    check: Checker, doc: LineDict, key: str, fields: tuple[str, ...]
 ) -> dict[str, str] | None:
     item = check.mapping(doc.get(key), doc.key_lines.get(key, doc.line), key)
     if item is None:
@@ -244,7 +142,7 @@ def _section(
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _positions(check: _Checker, doc: LineDict) -> list[PositionSpec]:
+def _positions(check: Checker, doc: LineDict) -> list[PositionSpec]:
     specs: list[PositionSpec] = []
     lines: dict[str, int] = {}
     superior_lines: dict[str, int | None] = {}
@@ -293,20 +191,26 @@ def _positions(check: _Checker, doc: LineDict) -> list[PositionSpec]:
     return specs
 
 
-def _officials(check: _Checker, doc: LineDict) -> list[OfficialSpec]:
+def _nip(check: Checker, item: LineDict, where: str) -> str | None:
+    """The item's NIP as 18 bare digits, or None with the problem recorded."""
+    raw = check.text(item, "nip", where)
+    if raw is None:
+        return None
+    try:
+        return normalise_nip(raw)
+    except ValidationError as exc:
+        check.add(item.key_lines.get("nip"), f"{where}.nip", exc.message)
+        return None
+
+
+def _officials(check: Checker, doc: LineDict) -> list[OfficialSpec]:
     specs: list[OfficialSpec] = []
     seen: dict[str, int] = {}
     for index, item in check.items(doc, "officials", required=False):
         where = f"officials[{index + 1}]"
-        raw_nip = check.text(item, "nip", where)
+        nip = _nip(check, item, where)
         name = check.text(item, "name", where)
         email = check.text(item, "email", where)
-        nip = None
-        if raw_nip is not None:
-            try:
-                nip = normalise_nip(raw_nip)
-            except ValidationError as exc:
-                check.add(item.key_lines.get("nip"), f"{where}.nip", exc.message)
         if email is not None and ("@" not in email or email.startswith("@") or " " in email):
             check.add(
                 item.key_lines.get("email"),
@@ -329,31 +233,21 @@ def _officials(check: _Checker, doc: LineDict) -> list[OfficialSpec]:
 
 
 def _assignments(
-    check: _Checker, doc: LineDict, positions: set[str], nips: frozenset[str]
+    check: Checker, doc: LineDict, positions: set[str], nips: frozenset[str]
 ) -> list[AssignmentSpec]:
     specs: list[AssignmentSpec] = []
     for index, item in check.items(doc, "assignments", required=False):
         where = f"assignments[{index + 1}]"
-        raw_nip = check.text(item, "nip", where)
+        nip = _nip(check, item, where)
         position = check.text(item, "position", where)
         status = check.choice(item, "status", where, AssignmentStatus, ", ".join(AssignmentStatus))
         valid_from = check.day(item, "from", where, required=True)
         valid_to = check.day(item, "to", where, required=False)
         decree = check.text(item, "decree", where, required=False)
-        nip = None
-        if raw_nip is not None:
-            try:
-                nip = normalise_nip(raw_nip)
-            except ValidationError as exc:
-                check.add(item.key_lines.get("nip"), f"{where}.nip", exc.message)
-            else:
-                if nip not in nips:
-                    check.add(
-                        item.key_lines.get("nip"),
-                        f"{where}.nip",
-                        f"pegawai dengan NIP {nip} tidak dikenal",
-                    )
-                    nip = None
+        if nip is not None and nip not in nips:
+            line = item.key_lines.get("nip")
+            check.add(line, f"{where}.nip", f"pegawai dengan NIP {nip} tidak dikenal")
+            nip = None
         if position is not None and position not in positions:
             check.add(
                 item.key_lines.get("position"),
@@ -375,7 +269,7 @@ def _assignments(
 
 
 def _check_definitif(
-    check: _Checker,
+    check: Checker,
     specs: list[AssignmentSpec],
     existing: Mapping[AssignmentKey, date | None],
 ) -> None:

@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 
 from db.database import transaction
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
-from db.org_file import AssignmentKey, OrgDocument, OrgFileError, Problem, parse_org_file
+from db.org_file import AssignmentKey, OrgDocument, OrgFileError, parse_org_file
+from db.yaml_checks import Problem
 from engine.errors import ValidationError
 
 T = TypeVar("T", Regency, Agency)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.errors import ValidationError
 
@@ -54,6 +54,16 @@ def _construct_seq(loader: _Loader, node: Node) -> list[Any]:
     return loader.construct_sequence(node)
 
 
+def _construct_timestamp(loader: _Loader, node: Node) -> object:
+    """A date that does not exist (2021-02-30) stays text, for the checker to report."""
+    assert isinstance(node, ScalarNode)
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 

@@ -70,3 +70,17 @@ def test_settings_are_frozen() -> None:
     settings: Settings = load_settings({})
     with pytest.raises(ValueError, match="frozen"):
         settings.smtp_port = 1  # type: ignore[misc]
+
+
+def test_a_missing_service_skips_on_a_laptop_and_fails_in_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.conftest import require_service
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="set KINERJA_TEST_POSTGRES_URL"):
+        require_service(False, "set KINERJA_TEST_POSTGRES_URL")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and a required service is missing"):
+        require_service(False, "set KINERJA_TEST_POSTGRES_URL")
+    require_service(True, "not used")
