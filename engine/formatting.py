@@ -1,18 +1,73 @@
-"""Indonesian presentation of dates (and, later, numbers), the way documents write them.
+"""Indonesian presentation of numbers and dates, the way agency documents write them.
 
-Formatting goes through Babel's CLDR data for locale ``id`` so month names and
-separators match what agency staff expect ("11 Januari 2021").
+Formatting goes through Babel's CLDR data for locale ``id`` (thousands dot,
+decimal comma: "1.027.733.750,37"; "11 Januari 2021"). Parsing accepts what
+staff type: Indonesian style, or a plain number with a decimal point.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from engine.errors import ValidationError
 
 LOCALE = "id"
+MAX_DECIMALS = 6
+_INDONESIAN = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?")
+_PLAIN = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+_THOUSANDS_ONLY = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
 
 def format_date_id(day: date) -> str:
     """A date as Indonesian documents write it: ``11 Januari 2021``."""
     return str(format_date(day, format="d MMMM y", locale=LOCALE))
+
+
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    """Round as people do on paper (0,005 -> 0,01), not banker's rounding."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_number_id(value: Decimal | int, decimals: int = 2) -> str:
+    """``1.027.733.750,37``: thousands dot, decimal comma, `decimals` places (half up)."""
+    if not 0 <= decimals <= MAX_DECIMALS:
+        raise ValueError(f"decimals must be 0..{MAX_DECIMALS}, got {decimals}")
+    rounded = round_half_up(Decimal(value), decimals)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = str(format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True))
+    return "0" + text[2:] if text.startswith("-0") and not rounded else text
+
+
+def format_percent_id(value: Decimal, decimals: int = 2) -> str:
+    """A percentage such as a capaian: ``95,50%``."""
+    return f"{format_number_id(value, decimals)}%"
+
+
+def parse_number_id(text: str) -> Decimal:
+    """Read a number as staff type it; raise `ValidationError` (Indonesian) otherwise.
+
+    Indonesian style: ``1.027.733.750,37``, ``80,5``, ``1.500`` (one thousand five
+    hundred: a dot followed by groups of three digits is a thousands separator).
+    Plain style with a decimal point is accepted where it is unambiguous: ``80.5``.
+    """
+    raw = text.strip().replace(" ", "").replace("\u00a0", "")
+    if raw.startswith("+"):
+        raw = raw[1:]
+    try:
+        if "," in raw or _THOUSANDS_ONLY.fullmatch(raw):
+            if not _INDONESIAN.fullmatch(raw):
+                raise InvalidOperation
+            return Decimal(raw.replace(".", "").replace(",", "."))
+        if _PLAIN.fullmatch(raw):
+            return Decimal(raw)
+    except InvalidOperation:
+        pass
+    raise ValidationError(
+        f"'{text}' bukan angka (contoh: 1.027.733,50 atau 80,5)",
+        log_message=f"not a number: {text!r}",
+    )

@@ -1,0 +1,199 @@
+"""Capaian (achievement): realisation against target, and its category.
+
+Positive polarity (higher is better): C = R / T x 100. Negative polarity (lower is
+better, e.g. inflation): C = (2T - R) / T x 100, floored at 0. A range target
+("80-90") counts 100 inside the range and measures against the nearer bound
+outside it. Target zero, missing realisation and the cap follow domain.md; the
+parts that differ between regencies are `CapaianRules` and `Scale`, as data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from engine.errors import ValidationError
+from engine.formatting import parse_number_id
+from engine.result import Result
+
+HUNDRED = Decimal(100)
+_RANGE = re.compile(r"\s*(.+?)\s*(?:-|–|—|s\.?d\.?|sampai)\s*(.+?)\s*")
+
+
+class Polarity(StrEnum):
+    """Whether a higher realisation is better (positive) or worse (negative)."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A target value, or a range of acceptable values (low == high for a single value)."""
+
+    low: Decimal
+    high: Decimal
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValidationError(
+                f"rentang target terbalik: {self.low} lebih besar dari {self.high}",
+                log_message=f"reversed target range {self.low}-{self.high}",
+            )
+
+    @classmethod
+    def exactly(cls, value: Decimal | int) -> Target:
+        """A single target value."""
+        return cls(Decimal(value), Decimal(value))
+
+    @property
+    def is_range(self) -> bool:
+        """True for a range such as 80-90."""
+        return self.low != self.high
+
+    def __str__(self) -> str:
+        return f"{self.low}-{self.high}" if self.is_range else str(self.low)
+
+
+def parse_target(text: str | Decimal | int) -> Target:
+    """Read a target as typed: ``95``, ``1.027.733,50``, ``80-90``, ``80 s.d. 90``.
+
+    A leading minus is a negative number, not a range (``-5`` is minus five).
+    """
+    if isinstance(text, Decimal | int):
+        return Target.exactly(text)
+    raw = text.strip()
+    match = _RANGE.fullmatch(raw[1:]) if raw.startswith("-") else _RANGE.fullmatch(raw)
+    if match is not None and not raw.startswith("-"):
+        return Target(parse_number_id(match.group(1)), parse_number_id(match.group(2)))
+    return Target.exactly(parse_number_id(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class CapaianRules:
+    """What a regency configures about capaian (defaults from domain.md)."""
+
+    cap: Decimal | None = None
+    """Upper limit of the displayed capaian (100, 110 or 120 are used); None: no cap."""
+    negative_zero_target_met: Decimal = HUNDRED
+    """Negative polarity, target 0, realisation 0: the target is met."""
+    negative_zero_target_missed: Decimal = Decimal(0)
+    """Negative polarity, target 0, realisation above 0."""
+
+
+DEFAULT_RULES = CapaianRules()
+
+
+def capaian(
+    target: Target | Decimal | None,
+    realisation: Decimal | Result | None,
+    polarity: Polarity,
+    *,
+    rules: CapaianRules = DEFAULT_RULES,
+) -> Result:
+    """The capaian in percent, or why there is none (missing target or realisation, T = 0)."""
+    if target is None:
+        return Result.missing("target belum ditetapkan")
+    if isinstance(realisation, Result):
+        if not realisation.computable:
+            return realisation
+        realisation = realisation.value
+    if realisation is None:
+        return Result.missing("realisasi belum diisi")
+    goal = target if isinstance(target, Target) else Target.exactly(target)
+    if goal.low <= realisation <= goal.high:
+        if goal.is_range:
+            return Result.ok(_capped(HUNDRED, rules))
+        bound = goal.low
+    else:
+        bound = goal.high if realisation > goal.high else goal.low
+    if bound.is_zero():
+        if polarity is Polarity.POSITIVE:
+            return Result.not_computable("target 0: capaian polaritas positif tidak dapat dihitung")
+        met = realisation <= 0
+        value = rules.negative_zero_target_met if met else rules.negative_zero_target_missed
+        return Result.ok(_capped(value, rules))
+    if polarity is Polarity.POSITIVE:
+        value = realisation / bound * HUNDRED
+    else:
+        value = max(Decimal(0), (2 * bound - realisation) / bound * HUNDRED)
+    return Result.ok(_capped(value, rules))
+
+
+def _capped(value: Decimal, rules: CapaianRules) -> Decimal:
+    return value if rules.cap is None else min(value, rules.cap)
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A capaian category (predikat) with its lower bound and display colour."""
+
+    name: str
+    minimum: Decimal | None
+    color: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Categories from best to worst; the last one takes everything below the others."""
+
+    name: str
+    categories: tuple[Category, ...]
+
+    def __post_init__(self) -> None:
+        minima = [c.minimum for c in self.categories]
+        if not self.categories or minima[-1] is not None or None in minima[:-1]:
+            raise ValidationError(
+                f"skala '{self.name}': kategori terakhir harus tanpa batas bawah, yang lain wajib",
+                log_message=f"scale {self.name}: only the last category may lack a minimum",
+            )
+        bounded = [m for m in minima if m is not None]
+        if any(a <= b for a, b in itertools.pairwise(bounded)):
+            raise ValidationError(
+                f"skala '{self.name}': batas bawah harus menurun",
+                log_message=f"scale {self.name}: minima must decrease",
+            )
+
+    @classmethod
+    def from_rows(cls, name: str, rows: Iterable[tuple[str, str | None, str]]) -> Scale:
+        """Build a scale from (name, minimum or None, colour) rows, e.g. from settings."""
+        return cls(
+            name,
+            tuple(
+                Category(label, None if minimum is None else Decimal(minimum), color)
+                for label, minimum, color in rows
+            ),
+        )
+
+    def classify(self, value: Decimal) -> Category:
+        """The category of a capaian, judged on the value rounded to 2 decimals (half up)."""
+        rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        for item in self.categories:
+            if item.minimum is None or rounded >= item.minimum:
+                return item
+        raise AssertionError("unreachable: the last category has no minimum")
+
+
+PERMENDAGRI_86_2017 = Scale.from_rows(
+    "Permendagri 86/2017",
+    [
+        ("Sangat Tinggi", "91", "#1a7f37"),
+        ("Tinggi", "76", "#4c9a2a"),
+        ("Sedang", "66", "#d4a106"),
+        ("Rendah", "51", "#e07b00"),
+        ("Sangat Rendah", None, "#c62828"),
+    ],
+)
+
+
+def category(value: Decimal | Result, scale: Scale = PERMENDAGRI_86_2017) -> Category | None:
+    """The category of a capaian; None when the capaian is missing or not computable."""
+    if isinstance(value, Result):
+        if value.value is None:
+            return None
+        value = value.value
+    return scale.classify(value)
