@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Column,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -149,3 +151,144 @@ class Account(SQLModel, table=True):
     password_hash: str = Field(sa_column=Column(String(200), nullable=False))
     is_admin: bool = False
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PositionDuty(SQLModel, table=True):
+    """A TUGAS or FUNGSI line of a position for a year, as the decree lists them."""
+
+    __tablename__ = "position_duty"
+    __table_args__ = (UniqueConstraint("position_id", "year", "kind", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("position.id"), nullable=False, index=True)
+    )
+    year: int
+    kind: str = Field(sa_column=Column(String(10), nullable=False))
+    ordinal: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class IndicatorRow(SQLModel, table=True):
+    """A performance indicator (IKU/IKI) of a position for a year, with its formula."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "year", "code"),
+        Index("ix_indicator_position_id_year", "position_id", "year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(sa_column=Column(Integer, ForeignKey("agency.id"), nullable=False))
+    position_id: int = Field(sa_column=Column(Integer, ForeignKey("position.id"), nullable=False))
+    year: int
+    code: str = Field(sa_column=Column(String(80), nullable=False))
+    kind: str = Field(sa_column=Column(String(3), nullable=False))
+    kinerja: str = Field(sa_column=Column(Text, nullable=False))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    unit: str = Field(sa_column=Column(String(40), nullable=False))
+    expression: str = Field(sa_column=Column(String(500), nullable=False))
+    preset: str | None = Field(default=None, sa_column=Column(String(10)))
+    data_source: str = Field(sa_column=Column(Text, nullable=False))
+    polarity: str = Field(sa_column=Column(String(10), nullable=False))
+    rollup: str = Field(sa_column=Column(String(10), nullable=False))
+    target_mode: str = Field(sa_column=Column(String(12), nullable=False))
+    decimals: int = 2
+    parent_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("indicator.id"), index=True)
+    )
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    sort_order: int = 0
+
+
+class IndicatorVariable(SQLModel, table=True):
+    """A labelled input of an indicator's formula."""
+
+    __tablename__ = "indicator_variable"
+    __table_args__ = (UniqueConstraint("indicator_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("indicator.id"), nullable=False, index=True)
+    )
+    ordinal: int
+    name: str = Field(sa_column=Column(String(40), nullable=False))
+    label: str = Field(sa_column=Column(Text, nullable=False))
+    unit: str = Field(default="", sa_column=Column(String(40), nullable=False))
+
+
+class PerjanjianKinerja(SQLModel, table=True):
+    """One version of the Perjanjian Kinerja of a position for a year.
+
+    A PK Perubahan is a new row with the next `revision` and a reason; the old
+    one stays readable. `version` is the compare-and-swap counter of the workflow.
+    """
+
+    __tablename__ = "pk"
+    __table_args__ = (UniqueConstraint("position_id", "year", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(sa_column=Column(Integer, ForeignKey("position.id"), nullable=False))
+    year: int
+    revision: int = 1
+    revision_reason: str | None = Field(default=None, sa_column=Column(Text))
+    state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
+    version: int = 1
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PkTarget(SQLModel, table=True):
+    """The targets of one indicator in one PK: annual and TW I-IV, as typed ("80-90")."""
+
+    __tablename__ = "pk_target"
+    __table_args__ = (UniqueConstraint("pk_id", "indicator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pk_id: int = Field(sa_column=Column(Integer, ForeignKey("pk.id"), nullable=False, index=True))
+    indicator_id: int = Field(sa_column=Column(Integer, ForeignKey("indicator.id"), nullable=False))
+    annual: str = Field(sa_column=Column(String(60), nullable=False))
+    tw1: str | None = Field(default=None, sa_column=Column(String(60)))
+    tw2: str | None = Field(default=None, sa_column=Column(String(60)))
+    tw3: str | None = Field(default=None, sa_column=Column(String(60)))
+    tw4: str | None = Field(default=None, sa_column=Column(String(60)))
+    tw4_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class QuarterlyReport(SQLModel, table=True):
+    """The realisation report of a position for a quarter (laporan realisasi triwulan)."""
+
+    __tablename__ = "report"
+    __table_args__ = (
+        UniqueConstraint("position_id", "year", "quarter"),
+        Index("ix_report_year_quarter", "year", "quarter"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(sa_column=Column(Integer, ForeignKey("position.id"), nullable=False))
+    year: int
+    quarter: int
+    state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
+    version: int = 1
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ReportEntry(SQLModel, table=True):
+    """The formula inputs of one indicator in one report, or why there is no data.
+
+    Inputs are stored as exact decimal strings keyed by variable name.
+    """
+
+    __tablename__ = "report_entry"
+    __table_args__ = (UniqueConstraint("report_id", "indicator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id"), nullable=False, index=True)
+    )
+    indicator_id: int = Field(sa_column=Column(Integer, ForeignKey("indicator.id"), nullable=False))
+    inputs: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    no_data_reason: str | None = Field(default=None, sa_column=Column(Text))
+    kendala: str | None = Field(default=None, sa_column=Column(Text))
+    upaya: str | None = Field(default=None, sa_column=Column(Text))

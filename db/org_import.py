@@ -10,7 +10,6 @@ refer to them); the report lists such positions so the admin can see them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -19,60 +18,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from db.database import transaction
+from db.files import read_text
+from db.import_report import ImportReport, apply_values
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
 from db.org_file import AssignmentKey, OrgDocument, OrgFileError, parse_org_file
 from db.yaml_checks import Problem
-from engine.errors import ValidationError
 
 T = TypeVar("T", Regency, Agency)
 
 
-@dataclass
-class ImportReport:
-    """What an import did, counted per kind of row."""
-
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-    positions_not_in_file: list[str] = field(default_factory=list)
-
-    def count(self, kind: str, outcome: str) -> None:
-        bucket = getattr(self, outcome)
-        bucket[kind] = bucket.get(kind, 0) + 1
-
-    @property
-    def changed(self) -> bool:
-        """True when anything was created or updated."""
-        return bool(self.created or self.updated)
-
-    def summary(self) -> str:
-        """One line in Bahasa Indonesia for the CLI."""
-        parts = []
-        for label, bucket in (("baru", self.created), ("diubah", self.updated)):
-            if bucket:
-                parts.append(
-                    f"{label}: " + ", ".join(f"{v} {k}" for k, v in sorted(bucket.items()))
-                )
-        if not parts:
-            return "Tidak ada perubahan: basis data sudah sama dengan berkas."
-        return "Impor selesai; " + "; ".join(parts) + "."
-
-
 def import_org_file(engine: Engine, path: Path) -> ImportReport:
     """Validate the file at `path` against the database, then write it in one transaction."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        reason = {
-            FileNotFoundError: "tidak ditemukan",
-            PermissionError: "tidak boleh dibaca (izin ditolak)",
-            IsADirectoryError: "adalah folder, bukan berkas",
-        }.get(type(exc), "tidak dapat dibaca")
-        raise ValidationError(
-            f"Berkas {path} {reason}",
-            log_message=f"cannot read {path}: {exc}",
-        ) from None
-    return import_org_text(engine, text, str(path))
+    return import_org_text(engine, read_text(path), str(path))
 
 
 def import_org_text(engine: Engine, text: str, source: str) -> ImportReport:
@@ -106,15 +63,6 @@ def write_org(session: Session, document: OrgDocument, source: str) -> ImportRep
     officials = _upsert_officials(session, document, report)
     _upsert_assignments(session, document, positions, officials, report)
     return report
-
-
-def _apply(row: object, values: Mapping[str, object]) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
 
 
 def _upsert_regency(
@@ -169,7 +117,7 @@ def _upsert_one(
         session.flush()
         report.count(kind, "created")
     else:
-        report.count(kind, "updated" if _apply(row, values) else "unchanged")
+        report.count(kind, "updated" if apply_values(row, values) else "unchanged")
     return row
 
 
@@ -196,7 +144,7 @@ def _upsert_positions(
             rows[spec.code] = row
             outcome[spec.code] = "created"
         else:
-            outcome[spec.code] = "updated" if _apply(row, values) else "unchanged"
+            outcome[spec.code] = "updated" if apply_values(row, values) else "unchanged"
     session.flush()
     for spec in document.positions:
         row = rows[spec.code]
@@ -208,7 +156,7 @@ def _upsert_positions(
     for result in outcome.values():
         report.count("jabatan", result)
     in_file = {spec.code for spec in document.positions}
-    report.positions_not_in_file = sorted(code for code in rows if code not in in_file)
+    report.not_in_file = sorted(code for code in rows if code not in in_file)
     session.flush()
     return {code: row.id for code, row in rows.items() if row.id is not None}
 
@@ -225,7 +173,7 @@ def _upsert_officials(
             rows[spec.nip] = row
             report.count("pegawai", "created")
         else:
-            changed = _apply(row, {"name": spec.name, "email": spec.email})
+            changed = apply_values(row, {"name": spec.name, "email": spec.email})
             report.count("pegawai", "updated" if changed else "unchanged")
     session.flush()
     return {nip: row.id for nip, row in rows.items() if row.id is not None}
@@ -262,7 +210,7 @@ def _upsert_assignments(
             new.append(row)
             report.count("penugasan", "created")
         else:
-            changed = _apply(row, {"valid_to": spec.valid_to, "decree": spec.decree})
+            changed = apply_values(row, {"valid_to": spec.valid_to, "decree": spec.decree})
             report.count("penugasan", "updated" if changed else "unchanged")
     session.flush()
     session.add_all(new)

@@ -52,15 +52,18 @@ class Checker:
         self.problems: list[Problem] = []
 
     def add(self, line: int | None, where: str, message: str) -> None:
+        """Record a problem."""
         self.problems.append(Problem(line, where, message))
 
     def mapping(self, value: Any, line: int | None, where: str) -> LineDict | None:
+        """`value` if it is a mapping, else None with a problem recorded."""
         if isinstance(value, LineDict):
             return value
         self.add(line, where, "harus berupa pemetaan (kunci: nilai)")
         return None
 
     def items(self, doc: LineDict, key: str, *, required: bool) -> list[tuple[int, LineDict]]:
+        """(index, mapping) of each item of the list under `key`; bad items are problems."""
         value = doc.get(key)
         if value is None:
             if required:
@@ -76,6 +79,7 @@ class Checker:
         return result
 
     def text(self, item: LineDict, key: str, where: str, *, required: bool = True) -> str | None:
+        """A non-empty text (stripped), or None with a problem when required."""
         value = item.get(key)
         line = item.key_lines.get(key, item.line)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -94,10 +98,13 @@ class Checker:
         where: str,
         enum: Callable[[str], E],
         allowed: str,
+        *,
+        default: E | None = None,
     ) -> E | None:
-        raw = self.text(item, key, where)
+        """The value converted by `enum`, `default` when absent, or a problem listing `allowed`."""
+        raw = self.text(item, key, where, required=default is None)
         if raw is None:
-            return None
+            return default
         try:
             return enum(raw.lower())
         except ValueError:
@@ -108,7 +115,38 @@ class Checker:
             )
             return None
 
+    def integer(
+        self, item: LineDict, key: str, where: str, *, low: int, high: int, default: int
+    ) -> int | None:
+        """An integer within [low, high], `default` when absent, else a problem."""
+        value = item.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            line = item.key_lines.get(key, item.line)
+            self.add(line, f"{where}.{key}", f"harus bilangan bulat {low} sampai {high}")
+            return None
+        return value
+
+    def texts(self, item: LineDict, key: str, where: str) -> list[str]:
+        """A list of non-empty texts (absent: empty list)."""
+        value = item.get(key)
+        if value is None:
+            return []
+        line = item.key_lines.get(key, item.line)
+        if not isinstance(value, LineList):
+            self.add(line, f"{where}.{key}", "harus berupa daftar teks")
+            return []
+        result = []
+        for index, (entry, entry_line) in enumerate(zip(value, value.item_lines, strict=True)):
+            if not isinstance(entry, str | int | float) or not str(entry).strip():
+                self.add(entry_line, f"{where}.{key}[{index + 1}]", "harus berupa teks")
+                continue
+            result.append(str(entry).strip())
+        return result
+
     def day(self, item: LineDict, key: str, where: str, *, required: bool) -> date | None:
+        """A date (YAML date or ISO text), or None with a problem."""
         value = item.get(key)
         line = item.key_lines.get(key, item.line)
         if value is None:

@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 
 from db.database import transaction
 from db.holidays_repo import seed_holidays
+from db.import_report import ImportReport
 from db.models import Account, Agency, OfficialRow
-from db.org_import import ImportReport, import_org_text
+from db.org_import import import_org_text
 
 GRESIK_FILE = "gresik-diskoperindag.yaml"
 DEMO_PASSWORD = "demo"  # noqa: S105 (public demo credentials, shown on the demo page)

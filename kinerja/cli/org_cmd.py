@@ -28,10 +28,10 @@ def import_cmd(
     container = state_of(ctx).container()
     report = import_org_file(container.engine, file)
     typer.echo(report.summary())
-    if report.positions_not_in_file:
+    if report.not_in_file:
         typer.echo(
             "Catatan: jabatan di basis data yang tidak ada di berkas (tidak diubah): "
-            + ", ".join(report.positions_not_in_file)
+            + ", ".join(report.not_in_file)
         )
 
 

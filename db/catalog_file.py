@@ -1,0 +1,286 @@
+"""The indicator catalogue file (``format: kinerja-catalog/1``): parse and validate it whole.
+
+Documented in docs/catalogue.md. Every formula is parsed with the same
+evaluator that computes reports, every variable must be declared and used,
+parents must exist (in the file or already in the database for that year) and
+the cascade must have no cycle. Problems are collected with their lines; the
+caller gets a clean `CatalogDocument` or a `CatalogFileError` listing all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from db.yaml_checks import Checker, FileProblemsError
+from db.yaml_lines import LineDict, LineList, load_yaml
+from engine.capaian import Polarity
+from engine.formulas import FormulaError, Preset, Variable, parse, preset_expression
+from engine.indicators import IndicatorKind
+from engine.org import find_cycles
+from engine.targets import Rollup, TargetMode
+
+FORMAT = "kinerja-catalog/1"
+CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class CatalogFileError(FileProblemsError):
+    """The catalogue file has problems; nothing was written."""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """An indicator as the file states it, checked."""
+
+    code: str
+    position: str
+    kind: IndicatorKind
+    kinerja: str
+    name: str
+    unit: str
+    expression: str
+    preset: Preset | None
+    variables: tuple[Variable, ...]
+    data_source: str
+    polarity: Polarity
+    rollup: Rollup
+    target_mode: TargetMode
+    decimals: int
+    parent: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PositionSpec:
+    """A position's TUGAS and FUNGSI and its indicators."""
+
+    position: str
+    tugas: tuple[str, ...]
+    fungsi: tuple[str, ...]
+    indicators: tuple[IndicatorSpec, ...]
+
+
+@dataclass(frozen=True)
+class CatalogDocument:
+    """A validated catalogue of one agency for one year."""
+
+    agency: str
+    year: int
+    source: str | None
+    positions: tuple[PositionSpec, ...] = field(default_factory=tuple)
+
+    @property
+    def indicators(self) -> list[IndicatorSpec]:
+        """Every indicator in file order."""
+        return [item for position in self.positions for item in position.indicators]
+
+
+def parse_catalog_file(
+    text: str,
+    source: str,
+    *,
+    agencies: Mapping[str, frozenset[str]],
+    existing_parents: Mapping[tuple[str, int], frozenset[str]] | None = None,
+) -> CatalogDocument:
+    """Validate a catalogue; raise `CatalogFileError` listing every problem.
+
+    `agencies` maps agency code to its position codes (from the database);
+    `existing_parents` maps (agency, year) to indicator codes already stored,
+    which parents may name.
+    """
+    check = Checker()
+    doc = check.mapping(load_yaml(text, source), 1, "berkas")
+    if doc is None:
+        raise CatalogFileError(source, check.problems)
+    if doc.get("format") != FORMAT:
+        check.add(doc.key_lines.get("format", 1), "format", f"harus '{FORMAT}'")
+    agency = check.text(doc, "agency", "berkas")
+    positions_known: frozenset[str] = frozenset()
+    if agency is not None:
+        if agency not in agencies:
+            check.add(
+                doc.key_lines.get("agency"),
+                "agency",
+                f"perangkat daerah '{agency}' tidak dikenal; impor organisasinya dulu",
+            )
+        positions_known = agencies.get(agency, frozenset())
+    year = check.integer(doc, "year", "berkas", low=MIN_YEAR, high=MAX_YEAR, default=0)
+    if year == 0:
+        check.add(doc.line, "year", "tahun wajib diisi")
+    source_text = check.text(doc, "source", "berkas", required=False)
+    positions = _positions(check, doc, positions_known if agency in agencies else None)
+    stored = (existing_parents or {}).get((agency or "", year or 0), frozenset())
+    _check_parents(check, doc, positions, stored)
+    if check.problems or agency is None or not year:
+        raise CatalogFileError(source, check.problems)
+    return CatalogDocument(agency, year, source_text, tuple(positions))
+
+
+def _positions(check: Checker, doc: LineDict, known: frozenset[str] | None) -> list[PositionSpec]:
+    specs: list[PositionSpec] = []
+    seen_positions: dict[str, int] = {}
+    seen_codes: dict[str, int] = {}
+    for index, item in check.items(doc, "positions", required=True):
+        where = f"positions[{index + 1}]"
+        code = check.text(item, "position", where)
+        if code is not None:
+            if known is not None and code not in known:
+                check.add(
+                    item.key_lines.get("position"),
+                    f"{where}.position",
+                    f"jabatan '{code}' tidak dikenal",
+                )
+            elif code in seen_positions:
+                check.add(
+                    item.line,
+                    f"{where}.position",
+                    f"jabatan '{code}' ganda (pertama di baris {seen_positions[code]})",
+                )
+            seen_positions.setdefault(code, item.line)
+        tugas = tuple(check.texts(item, "tugas", where))
+        fungsi = tuple(check.texts(item, "fungsi", where))
+        indicators = []
+        for number, entry in check.items(item, "indicators", required=False):
+            spec = _indicator(check, entry, f"{where}.indicators[{number + 1}]", code or "?")
+            if spec is None:
+                continue
+            if spec.code in seen_codes:
+                check.add(
+                    entry.line,
+                    f"indikator '{spec.code}'",
+                    f"kode ganda (pertama di baris {seen_codes[spec.code]})",
+                )
+                continue
+            seen_codes[spec.code] = entry.line
+            indicators.append(spec)
+        if code is not None:
+            specs.append(PositionSpec(code, tugas, fungsi, tuple(indicators)))
+    return specs
+
+
+def _indicator(check: Checker, item: LineDict, where: str, position: str) -> IndicatorSpec | None:
+    before = len(check.problems)
+    code = check.text(item, "code", where)
+    if code is not None and not CODE_PATTERN.fullmatch(code):
+        check.add(
+            item.key_lines.get("code"),
+            f"{where}.code",
+            "huruf kecil, angka dan '-' saja, paling panjang 80",
+        )
+    where = f"indikator '{code}'" if code else where
+    kind = check.choice(item, "kind", where, IndicatorKind, "iku, iki")
+    kinerja = check.text(item, "kinerja", where)
+    name = check.text(item, "name", where)
+    unit = check.text(item, "unit", where)
+    data_source = check.text(item, "data_source", where)
+    polarity = check.choice(item, "polarity", where, Polarity, "positive, negative")
+    rollup = check.choice(item, "rollup", where, Rollup, "sum, last, average")
+    mode = check.choice(
+        item,
+        "quarterly_targets",
+        where,
+        TargetMode,
+        "cumulative, per_quarter",
+        default=TargetMode.CUMULATIVE,
+    )
+    decimals = check.integer(item, "decimals", where, low=0, high=6, default=2)
+    parent = check.text(item, "parent", where, required=False)
+    note = check.text(item, "note", where, required=False)
+    formula = _formula(check, item, where)
+    if len(check.problems) > before or formula is None:
+        return None
+    assert code and kind and kinerja and name and unit and data_source and polarity and rollup
+    assert mode is not None and decimals is not None
+    expression, preset, variables = formula
+    return IndicatorSpec(
+        code, position, kind, kinerja, name, unit, expression, preset, variables,
+        data_source, polarity, rollup, mode, decimals, parent, note,
+    )  # fmt: skip
+
+
+def _formula(
+    check: Checker, item: LineDict, where: str
+) -> tuple[str, Preset | None, tuple[Variable, ...]] | None:
+    line = item.key_lines.get("formula", item.line)
+    block = check.mapping(item.get("formula"), line, f"{where}.formula")
+    if block is None:
+        return None
+    here = f"{where}.formula"
+    variables: list[Variable] = []
+    for index, entry in check.items(block, "variables", required=True):
+        name = check.text(entry, "name", f"{here}.variables[{index + 1}]")
+        label = check.text(entry, "label", f"{here}.variables[{index + 1}]")
+        unit = check.text(entry, "unit", f"{here}.variables[{index + 1}]", required=False)
+        if name is not None and label is not None:
+            variables.append(Variable(name, label, unit or ""))
+    preset_name = check.text(block, "preset", here, required=False)
+    expression = check.text(block, "expression", here, required=False)
+    if (preset_name is None) == (expression is None):
+        check.add(line, here, "isi salah satu: preset atau expression")
+        return None
+    try:
+        preset = Preset(preset_name) if preset_name is not None else None
+        if preset is not None:
+            expression = preset_expression(preset, [v.name for v in variables])
+        assert expression is not None
+        formula = parse(expression, variables)
+    except ValueError:
+        check.add(
+            block.key_lines.get("preset"),
+            f"{here}.preset",
+            f"'{preset_name}' bukan salah satu dari {', '.join(Preset)}",
+        )
+        return None
+    except FormulaError as exc:
+        key = "preset" if preset_name is not None else "expression"
+        check.add(block.key_lines.get(key, line), f"{here}.{key}", exc.message)
+        return None
+    if formula.unused:
+        check.add(
+            block.key_lines.get("variables", line),
+            f"{here}.variables",
+            "variabel tidak dipakai rumus: " + ", ".join(formula.unused),
+        )
+        return None
+    return formula.expression, preset, tuple(variables)
+
+
+def _check_parents(
+    check: Checker, doc: LineDict, positions: list[PositionSpec], stored: frozenset[str]
+) -> None:
+    lines = _indicator_lines(doc)
+    specs = [spec for position in positions for spec in position.indicators]
+    codes = {spec.code for spec in specs}
+    for spec in specs:
+        if spec.parent is not None and spec.parent not in codes | stored:
+            check.add(
+                lines.get(spec.code),
+                f"indikator '{spec.code}'.parent",
+                f"indikator induk '{spec.parent}' tidak dikenal",
+            )
+    parent_of = {
+        spec.code: spec.parent for spec in specs if spec.parent in codes or spec.parent is None
+    }
+    for cycle in find_cycles(parent_of):
+        first = min(cycle, key=lambda code: lines.get(code, 0))
+        check.add(
+            lines.get(first),
+            f"indikator '{first}'",
+            "induk berputar: " + " -> ".join([*cycle, cycle[0]]),
+        )
+
+
+def _indicator_lines(doc: LineDict) -> dict[str, int]:
+    """Line of each indicator code, for problems found after parsing."""
+    lines: dict[str, int] = {}
+    positions = doc.get("positions")
+    if not isinstance(positions, LineList):
+        return lines
+    for position in positions:
+        if isinstance(position, LineDict) and isinstance(position.get("indicators"), LineList):
+            for entry in position["indicators"]:
+                if isinstance(entry, LineDict) and isinstance(entry.get("code"), str):
+                    lines.setdefault(entry["code"], entry.line)
+    return lines
