@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from engine.capaian import Polarity
-from engine.formulas import Formula
+from engine.formulas import Formula, Preset
 from engine.targets import Rollup, TargetMode
 
 
@@ -42,3 +42,4 @@ class Indicator:
     decimals: int
     parent_id: int | None = None
     note: str | None = None
+    preset: Preset | None = None

@@ -133,12 +133,18 @@ def quarter_capaian(
     rules: CapaianRules = DEFAULT_RULES,
 ) -> Result:
     """The capaian of quarter `quarter`: to date against a cumulative target, or alone."""
-    target = targets.for_quarter(quarter)
-    if targets.mode is TargetMode.CUMULATIVE:
-        realised = roll_up(realisations, quarter, rollup)
-    else:
-        realised = _at(realisations, quarter - 1)
-    return capaian(target, realised, polarity, rules=rules)
+    realised = period_realisation(targets.mode, realisations, quarter, rollup)
+    return capaian(targets.for_quarter(quarter), realised, polarity, rules=rules)
+
+
+def period_realisation(
+    mode: TargetMode, realisations: Sequence[Result], quarter: int, rollup: Rollup
+) -> Result:
+    """What quarter `quarter` is measured by: the value to date (cumulative) or its own."""
+    if mode is TargetMode.CUMULATIVE:
+        return roll_up(realisations, quarter, rollup)
+    _check_quarter(quarter)
+    return _at(realisations, quarter - 1)
 
 
 def yearly_capaian(

@@ -15,13 +15,16 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from db.catalog_import import import_catalog_text
 from db.database import transaction
 from db.holidays_repo import seed_holidays
 from db.import_report import ImportReport
 from db.models import Account, Agency, OfficialRow
 from db.org_import import import_org_text
+from kinerja.demo_performance import seed_performance
 
 GRESIK_FILE = "gresik-diskoperindag.yaml"
+GRESIK_CATALOG_FILE = "gresik-diskoperindag-2021-catalog.yaml"
 DEMO_PASSWORD = "demo"  # noqa: S105 (public demo credentials, shown on the demo page)
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"  # noqa: S105
@@ -132,9 +135,15 @@ def has_data(engine: Engine) -> bool:
 def seed_demo(engine: Engine, now: datetime) -> ImportReport:
     """Load the demo organisation, holidays and logins; safe to run twice."""
     report = import_org_text(engine, demo_org_text(), f"demo:{GRESIK_FILE}")
+    catalog = resources.files("kinerja.data").joinpath(GRESIK_CATALOG_FILE).read_text("utf-8")
+    catalog_report = import_catalog_text(engine, catalog, f"demo:{GRESIK_CATALOG_FILE}")
+    for outcome in ("created", "updated"):
+        getattr(report, outcome).update(getattr(catalog_report, outcome))
     with transaction(engine) as session:
         seed_holidays(session, DEMO_HOLIDAY_YEARS, now)
         _seed_accounts(session, now)
+        if pks := seed_performance(session, now):
+            report.created["perjanjian kinerja demo"] = pks
     return report
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import typer
 
 from engine.errors import KinerjaError
-from kinerja.cli import db_cmd, demo_cmd, holidays_cmd, org_cmd, serve_cmd
+from kinerja.cli import catalog_cmd, db_cmd, demo_cmd, holidays_cmd, org_cmd, recap_cmd, serve_cmd
 from kinerja.cli.state import CliState
 
 log = logging.getLogger("kinerja.cli")
@@ -29,7 +29,10 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(org_cmd.app, name="org")
+app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(catalog_cmd.formula_app, name="formula")
 app.add_typer(holidays_cmd.app, name="holidays")
+app.command("recap")(recap_cmd.recap)
 app.add_typer(demo_cmd.app, name="demo")
 app.command("serve")(serve_cmd.serve)
 app.command("config")(serve_cmd.show_config)
@@ -39,8 +42,13 @@ def main(argv: Sequence[str] | None = None, state: CliState | None = None) -> in
     """Run the CLI and return the exit status instead of raising."""
     state = state or CliState()
     try:
-        app(args=list(argv) if argv is not None else None, prog_name="kinerja",
-            standalone_mode=False, obj=state)  # fmt: skip
+        # Without standalone mode, click returns the code of a typer.Exit instead of raising.
+        outcome = app(
+            args=list(argv) if argv is not None else None,
+            prog_name="kinerja",
+            standalone_mode=False,
+            obj=state,
+        )
     except KinerjaError as exc:
         log.debug("command failed: %s", exc.log_message, exc_info=True)
         print(f"Galat: {exc.message}", file=sys.stderr)
@@ -68,7 +76,7 @@ def main(argv: Sequence[str] | None = None, state: CliState | None = None) -> in
         return 1
     finally:
         state.close()
-    return 0
+    return outcome if isinstance(outcome, int) else 0
 
 
 def run() -> None:

@@ -1,0 +1,133 @@
+"""`kinerja catalog` and `kinerja formula`: the indicator catalogue and its formulas."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session, col, func, select
+
+from db.catalog_import import import_catalog_file
+from db.indicator_repo import load_indicators
+from db.models import IndicatorRow
+from db.org_repo import load_org
+from engine.errors import ValidationError
+from engine.formatting import format_number_id, parse_number_id
+from engine.formulas import parse
+from engine.indicators import Indicator
+from kinerja.cli.state import state_of
+
+app = typer.Typer(help="Katalog indikator kinerja (IKU/IKI) dan rumusnya.", no_args_is_help=True)
+formula_app = typer.Typer(help="Rumus indikator.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Berkas katalog (YAML, kinerja-catalog/1)")],
+) -> None:
+    """Impor katalog indikator: semua diperiksa dulu, tidak ada yang disimpan bila salah."""
+    container = state_of(ctx).container()
+    report = import_catalog_file(container.engine, file)
+    typer.echo(report.summary())
+    if report.not_in_file:
+        typer.echo(
+            "Catatan: indikator di basis data yang tidak ada di berkas (tidak diubah): "
+            + ", ".join(report.not_in_file)
+        )
+
+
+@app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    position: Annotated[
+        str | None, typer.Option("--position", help="Kode jabatan (bawaan: semua)")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Tahun (bawaan: tahun terakhir)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Daftar jabatan dengan indikator dan rumusnya."""
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        year = year or session.exec(select(func.max(col(IndicatorRow.year)))).one()
+        if year is None:
+            typer.echo("Belum ada katalog. Impor dengan `kinerja catalog import BERKAS`.")
+            return
+        tree = load_org(session).tree
+        chosen = [p for p in tree.positions if position in (None, p.code)]
+        if position is not None and not chosen:
+            raise ValidationError(
+                f"Jabatan '{position}' tidak dikenal", log_message=f"unknown position {position}"
+            )
+        indicators = load_indicators(session, year=year, position_ids=[p.id for p in chosen])
+    by_position: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        by_position.setdefault(indicator.position_id, []).append(indicator)
+    listed = [(p, by_position.get(p.id, [])) for p in chosen if position or p.id in by_position]
+    if as_json:
+        data = {
+            "year": year,
+            "positions": [
+                {"code": p.code, "title": p.title, "indicators": [_json(i) for i in items]}
+                for p, items in listed
+            ],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for pos, items in listed:
+        typer.echo(f"{pos.title} ({pos.code}): {len(items)} indikator")
+        for item in items:
+            typer.echo(f"  [{item.kind.value.upper()}] {item.code}: {item.name} ({item.unit})")
+            typer.echo(f"      rumus: {item.formula.expression}")
+            for variable in item.formula.variables.values():
+                typer.echo(f"        {variable.name} = {variable.label}")
+
+
+def _json(item: Indicator) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "kind": item.kind.value,
+        "kinerja": item.kinerja,
+        "name": item.name,
+        "unit": item.unit,
+        "expression": item.formula.expression,
+        "variables": [
+            {"name": v.name, "label": v.label, "unit": v.unit}
+            for v in item.formula.variables.values()
+        ],
+        "data_source": item.data_source,
+        "polarity": item.polarity.value,
+        "rollup": item.rollup.value,
+        "quarterly_targets": item.target_mode.value,
+        "decimals": item.decimals,
+        "note": item.note,
+    }
+
+
+@formula_app.command("check")
+def check_cmd(
+    expression: Annotated[str, typer.Argument(help='Rumus, misalnya "a / b * 100"')],
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="Nilai variabel: nama=nilai (boleh 1.234,5)"),
+    ] = None,
+    decimals: Annotated[int, typer.Option(help="Jumlah desimal yang ditampilkan")] = 2,
+) -> None:
+    """Periksa dan hitung sebuah rumus dari baris perintah."""
+    values: dict[str, Decimal | None] = {}
+    for item in var or []:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"'{item}' harus berbentuk nama=nilai", param_hint="--var")
+        values[name.strip()] = parse_number_id(raw) if raw.strip() else None
+    formula = parse(expression, list(values))
+    result = formula.evaluate(values)
+    if result.value is None:
+        typer.echo(f"{result.label.capitalize()}: {result.reason}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Hasil: {format_number_id(result.value, decimals)}")
+    if formula.unused:
+        typer.echo("Catatan: variabel tidak dipakai rumus: " + ", ".join(formula.unused))

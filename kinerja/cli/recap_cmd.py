@@ -1,0 +1,116 @@
+"""`kinerja recap`: capaian per position, bidang and agency for a quarter or a year."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session
+
+from db.recap_query import load_recap
+from engine.formatting import format_number_id, format_percent_id
+from engine.periods import Quarter
+from engine.recap import GroupScore, IndicatorScore, Recap
+from engine.result import Result
+from kinerja.cli.state import state_of
+
+
+def recap(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option(help="Tahun")],
+    quarter: Annotated[
+        int | None, typer.Option(min=1, max=4, help="Triwulan 1-4 (bawaan: setahun)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+    detail: Annotated[bool, typer.Option("--detail", help="Tampilkan tiap indikator")] = False,
+) -> None:
+    """Rekap capaian kinerja per jabatan, bidang dan perangkat daerah."""
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        result = load_recap(session, year=year, quarter=quarter)
+    if as_json:
+        typer.echo(json.dumps(recap_json(result), ensure_ascii=False, indent=2))
+        return
+    period = Quarter(year, quarter).label if quarter else f"Tahun {year}"
+    if not result.indicators:
+        typer.echo(f"Belum ada indikator untuk {year}.")
+        return
+    typer.echo(f"Rekap capaian kinerja {period}")
+    for title, groups in (
+        ("Perangkat daerah", result.agency),
+        ("Per bidang", result.bidang),
+        ("Per jabatan", result.positions),
+    ):
+        typer.echo(f"\n{title}:")
+        for group in groups:
+            typer.echo("  " + _line(group))
+    if detail:
+        typer.echo("\nPer indikator:")
+        for item in result.indicators:
+            typer.echo("  " + _indicator_line(item))
+
+
+def _value(result: Result, decimals: int = 2, *, percent: bool = True) -> str:
+    if result.value is None:
+        return f"({result.label}: {result.reason})"
+    if percent:
+        return format_percent_id(result.value, decimals)
+    return format_number_id(result.value, decimals)
+
+
+def _line(group: GroupScore) -> str:
+    category = f" {group.category.name}" if group.category else ""
+    counts = ", ".join(f"{name} {n}" for name, n in group.counts.items() if n)
+    capaian = _value(group.capaian)
+    return f"{group.label}: {capaian}{category} — {group.indicators} indikator ({counts})"
+
+
+def _indicator_line(item: IndicatorScore) -> str:
+    decimals = item.indicator.decimals
+    realisation = _value(item.realisation, decimals, percent=False)
+    category = f" {item.category.name}" if item.category else ""
+    return (
+        f"{item.indicator.code}: target {item.target or '-'}, realisasi {realisation}, "
+        f"capaian {_value(item.capaian)}{category}"
+    )
+
+
+def _number(result: Result) -> str | None:
+    return None if result.value is None else str(result.value)
+
+
+def _group_json(group: GroupScore) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "label": group.label,
+        "capaian": _number(group.capaian),
+        "category": group.category.name if group.category else None,
+        "indicators": group.indicators,
+        "counts": group.counts,
+    }
+
+
+def recap_json(result: Recap) -> dict[str, Any]:
+    """The recap as JSON-ready data; numbers as exact decimal strings."""
+    return {
+        "year": result.year,
+        "quarter": result.quarter,
+        "agency": [_group_json(g) for g in result.agency],
+        "bidang": [_group_json(g) for g in result.bidang],
+        "positions": [_group_json(g) for g in result.positions],
+        "indicators": [
+            {
+                "code": item.indicator.code,
+                "name": item.indicator.name,
+                "target": None if item.target is None else str(item.target),
+                "realisation": _number(item.realisation),
+                "realisation_status": item.realisation.outcome.value,
+                "capaian": _number(item.capaian),
+                "capaian_status": item.capaian.outcome.value,
+                "reason": item.capaian.reason,
+                "category": item.category.name if item.category else None,
+            }
+            for item in result.indicators
+        ],
+    }
