@@ -112,7 +112,7 @@ def parse_catalog_file(
     source_text = check.text(doc, "source", "berkas", required=False)
     positions = _positions(check, doc, positions_known if agency in agencies else None)
     stored = (existing_parents or {}).get((agency or "", year or 0), frozenset())
-    _check_parents(check, doc, positions, stored)
+    _check_parents(check, doc, stored)
     if check.problems or agency is None or not year:
         raise CatalogFileError(source, check.problems)
     return CatalogDocument(agency, year, source_text, tuple(positions))
@@ -247,22 +247,18 @@ def _formula(
     return formula.expression, preset, tuple(variables)
 
 
-def _check_parents(
-    check: Checker, doc: LineDict, positions: list[PositionSpec], stored: frozenset[str]
-) -> None:
-    lines = _indicator_lines(doc)
-    specs = [spec for position in positions for spec in position.indicators]
-    codes = {spec.code for spec in specs}
-    for spec in specs:
-        if spec.parent is not None and spec.parent not in codes | stored:
+def _check_parents(check: Checker, doc: LineDict, stored: frozenset[str]) -> None:
+    """Parents must exist and the cascade must not loop; checked on every indicator with a
+    code, including those with other problems, so that one import reports everything."""
+    links = _raw_links(doc)
+    codes = {code for code, _, _ in links}
+    lines = {code: line for code, _, line in reversed(links)}
+    for code, parent, line in links:
+        if parent is not None and parent not in codes | stored:
             check.add(
-                lines.get(spec.code),
-                f"indikator '{spec.code}'.parent",
-                f"indikator induk '{spec.parent}' tidak dikenal",
+                line, f"indikator '{code}'.parent", f"indikator induk '{parent}' tidak dikenal"
             )
-    parent_of = {
-        spec.code: spec.parent for spec in specs if spec.parent in codes or spec.parent is None
-    }
+    parent_of = {code: parent for code, parent, _ in links if parent in codes or parent is None}
     for cycle in find_cycles(parent_of):
         first = min(cycle, key=lambda code: lines.get(code, 0))
         check.add(
@@ -272,15 +268,21 @@ def _check_parents(
         )
 
 
-def _indicator_lines(doc: LineDict) -> dict[str, int]:
-    """Line of each indicator code, for problems found after parsing."""
-    lines: dict[str, int] = {}
+def _raw_links(doc: LineDict) -> list[tuple[str, str | None, int]]:
+    """(code, parent, line) of every indicator entry that has a code, valid or not."""
+    links: list[tuple[str, str | None, int]] = []
     positions = doc.get("positions")
     if not isinstance(positions, LineList):
-        return lines
+        return links
     for position in positions:
-        if isinstance(position, LineDict) and isinstance(position.get("indicators"), LineList):
-            for entry in position["indicators"]:
-                if isinstance(entry, LineDict) and isinstance(entry.get("code"), str):
-                    lines.setdefault(entry["code"], entry.line)
-    return lines
+        entries = position.get("indicators") if isinstance(position, LineDict) else None
+        if not isinstance(entries, LineList):
+            continue
+        for entry in entries:
+            if isinstance(entry, LineDict) and isinstance(entry.get("code"), str):
+                parent = entry.get("parent")
+                parent_line = entry.key_lines.get("parent", entry.line)
+                links.append(
+                    (entry["code"], parent if isinstance(parent, str) else None, parent_line)
+                )
+    return links

@@ -8,44 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from engine.clock import FixedClock
-from kinerja.cli import main
-from kinerja.cli.state import CliState
+from tests.integration.conftest import Cli
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-
-
-class Cli:
-    """Runs `kinerja` in-process with its own environment and a fixed clock."""
-
-    def __init__(self, url: str, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> None:
-        self.environ = {"KINERJA_DATABASE_URL": url}
-        self.clock = clock
-        self.capsys = capsys
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        code = main(list(argv), CliState(environ=self.environ, clock=self.clock))
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *argv: str) -> str:
-        code, out, err = self(*argv)
-        assert code == 0, err
-        return out
-
-
-@pytest.fixture
-def cli(sqlite_url: str, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(sqlite_url, clock, capsys)
-
-
-@pytest.fixture
-def demo_cli(cli: Cli) -> Cli:
-    cli.ok("db", "upgrade")
-    cli.ok("demo", "seed")
-    return cli
 
 
 def test_help_lists_every_command(cli: Cli) -> None:

@@ -1,0 +1,71 @@
+"""The recap query reads a year in a fixed number of statements, whatever its size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session
+
+from db.catalog_import import import_catalog_text
+from db.recap_query import load_recap
+from kinerja.demo import seed_demo
+from tests.conftest import FIXED_NOW
+
+SMALL_2022 = """format: kinerja-catalog/1
+agency: diskoperindag
+year: 2022
+positions:
+  - position: kepala-dinas
+    indicators:
+      - code: kadis-2022-1
+        kind: iku
+        kinerja: Meningkatnya kualitas pelayanan
+        name: Nilai IKM
+        unit: nilai
+        formula: {preset: value, variables: [{name: nilai_ikm, label: Nilai IKM}]}
+        data_source: Survei Kepuasan Masyarakat
+        polarity: positive
+        rollup: last
+"""
+
+
+@contextmanager
+def count_statements(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_recap_queries_do_not_grow_with_indicators(engine: Engine) -> None:
+    seed_demo(engine, FIXED_NOW)
+    import_catalog_text(engine, SMALL_2022, "small")
+    with Session(engine) as session, count_statements(engine) as big:
+        recap_2021 = load_recap(session, year=2021, quarter=2)
+    with Session(engine) as session, count_statements(engine) as small:
+        recap_2022 = load_recap(session, year=2022, quarter=2)
+    assert len(recap_2021.indicators) == 51
+    assert len(recap_2022.indicators) == 1
+    assert len(big) == len(small) <= 9
+    (agency,) = recap_2021.agency
+    assert agency.capaian.value is not None and agency.capaian.value > Decimal(0)
+    assert recap_2022.indicators[0].capaian.reason == "target belum ditetapkan"
+
+
+def test_report_states_filter_what_counts(engine: Engine) -> None:
+    seed_demo(engine, FIXED_NOW)
+    with Session(engine) as session:
+        approved_only = load_recap(session, year=2021, quarter=1, report_states={"approved"})
+        everything = load_recap(session, year=2021, quarter=1)
+    assert all(not s.capaian.computable for s in approved_only.indicators)
+    assert all(s.capaian.computable for s in everything.indicators)

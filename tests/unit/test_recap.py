@@ -1,0 +1,109 @@
+"""The pure recap: indicator capaian averaged per position, bidang and agency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.capaian import Polarity, Target
+from engine.formulas import Variable, parse
+from engine.indicators import Indicator, IndicatorKind
+from engine.org import Level, OrgTree, Position
+from engine.recap import MISSING_LABEL, NOT_COMPUTABLE_LABEL, IndicatorInput, build_recap
+from engine.result import Result
+from engine.targets import QuarterTargets, Rollup, TargetMode
+
+TREE = OrgTree(
+    [
+        Position(1, 1, "kadis", "Kepala Dinas", "Dinas", Level.JPT_PRATAMA, None),
+        Position(2, 1, "kabid", "Kepala Bidang", "Bidang Satu", Level.ADMINISTRATOR, 1),
+        Position(3, 1, "kasi", "Kepala Seksi", "Seksi Satu", Level.PENGAWAS, 2),
+        Position(4, 1, "staf", "Pengelola", "Seksi Satu", Level.PELAKSANA, 3),
+    ]
+)
+
+
+def indicator(number: int, position: int, rollup: Rollup = Rollup.SUM) -> Indicator:
+    return Indicator(
+        id=number,
+        code=f"i{number}",
+        position_id=position,
+        year=2021,
+        kind=IndicatorKind.IKI,
+        kinerja="k",
+        name=f"Indikator {number}",
+        unit="jumlah",
+        formula=parse("x", [Variable("x", "X")]),
+        data_source="-",
+        polarity=Polarity.POSITIVE,
+        rollup=rollup,
+        target_mode=TargetMode.CUMULATIVE,
+        decimals=2,
+    )
+
+
+def cumulative(annual: int) -> QuarterTargets:
+    quarters = tuple(Target.exactly(annual * q // 4) for q in range(1, 5))
+    return QuarterTargets(Target.exactly(annual), quarters)  # type: ignore[arg-type]
+
+
+def ok(*values: int) -> list[Result]:
+    return [Result.ok(Decimal(v)) for v in values]
+
+
+ITEMS = [
+    # kadis: 100 of 100 by TW II -> 100%
+    IndicatorInput(indicator(1, 1), cumulative(200), ok(50, 50)),
+    # kabid: 45 of 50 -> 90%
+    IndicatorInput(indicator(2, 2), cumulative(100), ok(20, 25)),
+    # kasi: 35 of 50 -> 70%; and one not computable (target zero)
+    IndicatorInput(indicator(3, 3), cumulative(100), ok(15, 20)),
+    IndicatorInput(indicator(4, 3), cumulative(0), ok(1, 1)),
+    # staf: TW II missing -> missing, never averaged as zero
+    IndicatorInput(indicator(5, 4), cumulative(100), [Result.ok(Decimal(10))]),
+]
+
+
+def test_groups_average_their_computable_indicators() -> None:
+    recap = build_recap(TREE, ITEMS, year=2021, quarter=2)
+    by_code = {g.key: g for g in recap.positions}
+    assert by_code["kadis"].capaian.value == Decimal(100)
+    assert by_code["kabid"].capaian.value == Decimal(90)
+    assert by_code["kasi"].capaian.value == Decimal(70)
+    assert by_code["kasi"].counts[NOT_COMPUTABLE_LABEL] == 1
+    assert by_code["staf"].capaian.value is None
+    assert by_code["staf"].counts[MISSING_LABEL] == 1
+    (bidang,) = recap.bidang
+    assert (bidang.key, bidang.label) == ("kabid", "Bidang Satu")
+    # The bidang holds kabid, kasi and staf (not the Kepala Dinas): (90 + 70) / 2
+    assert bidang.capaian.value == Decimal(80)
+    assert bidang.indicators == 4
+    (agency,) = recap.agency
+    assert agency.capaian.value == Decimal(260) / 3
+    assert agency.category is not None and agency.category.name == "Tinggi"
+    assert agency.counts == {
+        "Sangat Tinggi": 1,
+        "Tinggi": 1,
+        "Sedang": 1,
+        "Rendah": 0,
+        "Sangat Rendah": 0,
+        MISSING_LABEL: 1,
+        NOT_COMPUTABLE_LABEL: 1,
+    }
+
+
+def test_the_year_needs_all_quarters() -> None:
+    recap = build_recap(TREE, ITEMS, year=2021, quarter=None)
+    assert all(not s.capaian.computable for s in recap.indicators)
+    full = [IndicatorInput(indicator(1, 1), cumulative(200), ok(50, 50, 50, 40))]
+    (score,) = build_recap(TREE, full, year=2021, quarter=None).indicators
+    assert score.realisation.value == Decimal(190)
+    assert score.capaian.value == Decimal(95)
+    assert score.category is not None and score.category.name == "Sangat Tinggi"
+
+
+def test_without_targets_the_realisation_still_shows() -> None:
+    item = IndicatorInput(indicator(1, 1, Rollup.LAST), None, ok(7, 9))
+    (score,) = build_recap(TREE, [item], year=2021, quarter=2).indicators
+    assert score.realisation.value == Decimal(9)
+    assert score.capaian.reason == "target belum ditetapkan"
+    assert score.target is None
