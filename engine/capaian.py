@@ -13,15 +13,19 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import StrEnum
 
 from engine.errors import ValidationError
-from engine.formatting import parse_number_id
+from engine.formatting import parse_number_id, round_half_up
 from engine.result import Result
 
 HUNDRED = Decimal(100)
-_RANGE = re.compile(r"\s*(.+?)\s*(?:-|–|—|s\.?d\.?|sampai)\s*(.+?)\s*")
+_ROUNDING_LIMIT = 12
+_NUMBER = r"[-+]?[0-9][0-9.,]*"
+_RANGE = re.compile(rf"\s*({_NUMBER})\s*(?:-|–|—|s\.?\s?d\.?|sampai)\s*({_NUMBER})\s*")
+# Capaian divides; 34 significant digits as for formulas, whatever the thread's context.
+_CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 
 
 class Polarity(StrEnum):
@@ -56,19 +60,23 @@ class Target:
         return self.low != self.high
 
     def __str__(self) -> str:
-        return f"{self.low}-{self.high}" if self.is_range else str(self.low)
+        if not self.is_range:
+            return str(self.low)
+        separator = " s.d. " if self.low < 0 or self.high < 0 else "-"
+        return f"{self.low}{separator}{self.high}"
 
 
 def parse_target(text: str | Decimal | int) -> Target:
     """Read a target as typed: ``95``, ``1.027.733,50``, ``80-90``, ``80 s.d. 90``.
 
-    A leading minus is a negative number, not a range (``-5`` is minus five).
+    A leading minus is a negative number, not a range (``-5`` is minus five;
+    ``-10 s.d. -5`` is a range of negative numbers).
     """
     if isinstance(text, Decimal | int):
         return Target.exactly(text)
     raw = text.strip()
-    match = _RANGE.fullmatch(raw[1:]) if raw.startswith("-") else _RANGE.fullmatch(raw)
-    if match is not None and not raw.startswith("-"):
+    match = _RANGE.fullmatch(raw)
+    if match is not None:
         return Target(parse_number_id(match.group(1)), parse_number_id(match.group(2)))
     return Target.exactly(parse_number_id(raw))
 
@@ -117,10 +125,14 @@ def capaian(
         met = realisation <= 0
         value = rules.negative_zero_target_met if met else rules.negative_zero_target_missed
         return Result.ok(_capped(value, rules))
+    if bound < 0:
+        # R / T with a negative T rewards the wrong direction; no rule in use defines it.
+        return Result.not_computable(f"target negatif ({bound}): rumus capaian tidak berlaku")
+    ratio = _CONTEXT.divide(realisation, bound)
     if polarity is Polarity.POSITIVE:
-        value = realisation / bound * HUNDRED
+        value = _CONTEXT.multiply(ratio, HUNDRED)
     else:
-        value = max(Decimal(0), (2 * bound - realisation) / bound * HUNDRED)
+        value = max(Decimal(0), _CONTEXT.multiply(_CONTEXT.subtract(2, ratio), HUNDRED))
     return Result.ok(_capped(value, rules))
 
 
@@ -164,14 +176,15 @@ class Scale:
         return cls(
             name,
             tuple(
-                Category(label, None if minimum is None else Decimal(minimum), color)
+                Category(label, None if minimum is None else parse_number_id(minimum), color)
                 for label, minimum, color in rows
             ),
         )
 
     def classify(self, value: Decimal) -> Category:
         """The category of a capaian, judged on the value rounded to 2 decimals (half up)."""
-        rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        # Rounding only matters near a boundary; far above any (1e30 %) it would overflow.
+        rounded = value if value.adjusted() > _ROUNDING_LIMIT else round_half_up(value, 2)
         for item in self.categories:
             if item.minimum is None or rounded >= item.minimum:
                 return item

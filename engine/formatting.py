@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -18,9 +18,9 @@ from engine.errors import ValidationError
 
 LOCALE = "id"
 MAX_DECIMALS = 6
-_INDONESIAN = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?")
-_PLAIN = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
-_THOUSANDS_ONLY = re.compile(r"-?\d{1,3}(\.\d{3})+")
+_INDONESIAN = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?|-?[0-9]+(,[0-9]+)?")
+_PLAIN = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_THOUSANDS_ONLY = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})+")
 
 
 def format_date_id(day: date) -> str:
@@ -29,8 +29,14 @@ def format_date_id(day: date) -> str:
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
-    """Round as people do on paper (0,005 -> 0,01), not banker's rounding."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """Round as people do on paper (0,005 -> 0,01), not banker's rounding.
+
+    The precision follows the value, so very large numbers round too instead of
+    overflowing the default 28-digit context.
+    """
+    digits = max(value.adjusted(), 0) + decimals + 2
+    context = Context(prec=max(28, digits), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-decimals), context=context)
 
 
 def format_number_id(value: Decimal | int, decimals: int = 2) -> str:
@@ -39,7 +45,8 @@ def format_number_id(value: Decimal | int, decimals: int = 2) -> str:
         raise ValueError(f"decimals must be 0..{MAX_DECIMALS}, got {decimals}")
     rounded = round_half_up(Decimal(value), decimals)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = str(format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True))
+    with localcontext(prec=max(28, max(rounded.adjusted(), 0) + decimals + 2)):
+        text = str(format_decimal(rounded, format=pattern, locale=LOCALE))
     return "0" + text[2:] if text.startswith("-0") and not rounded else text
 
 
@@ -56,7 +63,7 @@ def parse_number_id(text: str) -> Decimal:
     Plain style with a decimal point is accepted where it is unambiguous: ``80.5``.
     """
     raw = text.strip().replace(" ", "").replace("\u00a0", "")
-    if raw.startswith("+"):
+    if raw.startswith("+") and raw[1:2] != "-":
         raw = raw[1:]
     try:
         if "," in raw or _THOUSANDS_ONLY.fullmatch(raw):

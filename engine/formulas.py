@@ -12,6 +12,7 @@ missing input or a division by zero yields a `Result` with the reason.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_NUMBER_LENGTH = 30
 MAX_NAME_LENGTH = 40
-NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)")
 _FUNCTIONS: dict[str, tuple[int, int | None]] = {"abs": (1, 1), "min": (2, None), "max": (2, None)}
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -121,10 +122,17 @@ def preset_expression(kind: str, names: Sequence[str]) -> str:
 
 def check_variable_name(name: str) -> None:
     """Raise `FormulaError` unless `name` is a lowercase identifier of at most 40 characters."""
-    if not NAME_PATTERN.fullmatch(name) or len(name) > MAX_NAME_LENGTH or name in _FUNCTIONS:
+    if (
+        not isinstance(name, str)
+        or not NAME_PATTERN.fullmatch(name)
+        or len(name) > MAX_NAME_LENGTH
+        or name in _FUNCTIONS
+        or keyword.iskeyword(name)
+    ):
         raise FormulaError(
             f"nama variabel '{name}' tidak sah: huruf kecil, angka dan garis bawah, "
-            f"diawali huruf, paling panjang {MAX_NAME_LENGTH} karakter, bukan abs/min/max"
+            f"diawali huruf, paling panjang {MAX_NAME_LENGTH} karakter, bukan abs/min/max "
+            "dan bukan kata kunci Python"
         )
 
 
@@ -213,8 +221,7 @@ def parse(expression: str, variables: Iterable[str | Variable]) -> Formula:
         raise FormulaError(
             f"rumus terlalu panjang ({len(text)} karakter, paling banyak {MAX_LENGTH})"
         )
-    if "\x00" in text or "\n" in text or "\r" in text:
-        raise FormulaError("rumus harus satu baris tanpa karakter kendali")
+    _check_characters(text)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -227,12 +234,43 @@ def parse(expression: str, variables: Iterable[str | Variable]) -> Formula:
     return Formula(text, declared, frozenset(compiler.used), evaluator)
 
 
+_CHARACTER_HINTS = {
+    "×": "susunan rumus salah; gunakan * untuk perkalian (bukan x)",
+    "÷": "susunan rumus salah; gunakan / untuk pembagian",
+}
+
+
+def _check_characters(text: str) -> None:
+    """Printable ASCII only, no comments or line continuations; nesting bounded.
+
+    Refusing non-ASCII up front closes Unicode look-alikes that Python folds
+    into names ('ａ' becomes 'a') and keeps every column a character column;
+    the remaining ASCII is judged by the AST whitelist, whose messages say more.
+    """
+    depth = 0
+    for index, char in enumerate(text):
+        if not char.isascii() or not char.isprintable() or char in "#\\":
+            shown = repr(char) if not char.isprintable() else f"'{char}'"
+            problem = _CHARACTER_HINTS.get(char, f"karakter {shown} tidak diizinkan dalam rumus")
+            raise FormulaError(problem, column=index + 1, expression=text)
+        if char == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FormulaError(
+                    f"rumus terlalu bertingkat (lebih dari {MAX_DEPTH} tingkat kurung)",
+                    column=index + 1,
+                    expression=text,
+                )
+        elif char == ")":
+            depth = max(0, depth - 1)
+
+
 def _syntax_hint(text: str, exc: SyntaxError) -> str:
-    if "x" in text.lower().split() or "×" in text:
+    if "x" in text.lower().split():
         return "susunan rumus salah; gunakan * untuk perkalian (bukan x)"
     if "%" in text:
         return "susunan rumus salah; tulis * 100 untuk persen (tanpa tanda %)"
-    if "," in text:
+    if "," in text and "(" not in text:
         return "susunan rumus salah; gunakan titik untuk desimal (0.5), bukan koma"
     return "susunan rumus salah"
 
@@ -268,6 +306,10 @@ class _Compiler:
             return lambda values: _CONTEXT.minus(operand(values))
         if isinstance(node, ast.Call):
             return self._call(node, depth)
+        if isinstance(node, ast.Tuple):
+            raise self.fail(
+                node, "koma hanya untuk memisahkan argumen min/max; desimal pakai titik"
+            )
         raise self.fail(node, f"'{self.source(node)}' tidak diizinkan dalam rumus")
 
     def _number(self, node: ast.Constant) -> Evaluator:
