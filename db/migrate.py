@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.models import metadata
+from db.schema import metadata
 from engine.errors import KinerjaError
 
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -234,8 +234,19 @@ class PerjanjianKinerja(SQLModel, table=True):
     revision_reason: str | None = Field(default=None, sa_column=Column(Text))
     state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
     version: int = 1
+    visit: int = 1
+    audit_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    approved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Pihak pertama (the holder) and pihak kedua (the superior), as they stood at approval.
+    first_party_name: str | None = Field(default=None, sa_column=Column(String(200)))
+    first_party_nip: str | None = Field(default=None, sa_column=Column(String(18)))
+    first_party_title: str | None = Field(default=None, sa_column=Column(String(320)))
+    second_party_name: str | None = Field(default=None, sa_column=Column(String(200)))
+    second_party_nip: str | None = Field(default=None, sa_column=Column(String(18)))
+    second_party_title: str | None = Field(default=None, sa_column=Column(String(320)))
 
 
 class PkTarget(SQLModel, table=True):
@@ -270,8 +281,12 @@ class QuarterlyReport(SQLModel, table=True):
     quarter: int
     state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
     version: int = 1
+    visit: int = 1
+    audit_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    approved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class ReportEntry(SQLModel, table=True):

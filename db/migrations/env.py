@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import db.models  # noqa: F401  (registers the tables on the metadata)
-from db.models import metadata
+from db.schema import metadata
 
 config = context.config
 

@@ -15,7 +15,7 @@ from db.migrate import (
     schema_differences,
     upgrade,
 )
-from db.models import metadata
+from db.schema import metadata
 from engine.errors import KinerjaError
 
 

@@ -1,0 +1,119 @@
+"""Tables of the workflow: the transition log, the outbox, budget lines, DPA dates, evidence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime
+
+
+class TransitionLog(SQLModel, table=True):
+    """One workflow step, append-only. Each row's hash covers its fields and the previous
+    row's hash of the same document; the document keeps the last hash, so an altered,
+    inserted or removed row breaks the chain (`kinerja audit verify`)."""
+
+    __tablename__ = "transition_log"
+    __table_args__ = (Index("ix_transition_log_document", "doc_type", "doc_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    doc_type: str = Field(sa_column=Column(String(10), nullable=False))
+    doc_id: int
+    visit: int
+    action: str = Field(sa_column=Column(String(12), nullable=False))
+    from_state: str = Field(sa_column=Column(String(12), nullable=False))
+    to_state: str = Field(sa_column=Column(String(12), nullable=False))
+    actor_official_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("official.id"))
+    )
+    actor_name: str = Field(sa_column=Column(String(200), nullable=False))
+    actor_nip: str | None = Field(default=None, sa_column=Column(String(18)))
+    acting_status: str | None = Field(default=None, sa_column=Column(String(12)))
+    acting_position_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("position.id"))
+    )
+    acting_title: str = Field(sa_column=Column(String(320), nullable=False))
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    prev_hash: str | None = Field(default=None, sa_column=Column(String(64)))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to send after commit; the dedupe key makes enqueueing idempotent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_available_at", "status", "available_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    kind: str = Field(sa_column=Column(String(40), nullable=False))
+    recipient_official_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("official.id"))
+    )
+    recipient_email: str = Field(sa_column=Column(String(254), nullable=False))
+    recipient_name: str = Field(sa_column=Column(String(200), nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", sa_column=Column(String(12), nullable=False))
+    attempts: int = 0
+    available_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class PkBudgetLine(SQLModel, table=True):
+    """A programme / kegiatan / sub kegiatan line of a PK with its budget (anggaran, Rp)."""
+
+    __tablename__ = "pk_budget_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pk_id: int = Field(sa_column=Column(Integer, ForeignKey("pk.id"), nullable=False, index=True))
+    ordinal: int
+    program: str = Field(sa_column=Column(Text, nullable=False))
+    kegiatan: str | None = Field(default=None, sa_column=Column(Text))
+    sub_kegiatan: str | None = Field(default=None, sa_column=Column(Text))
+    anggaran: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+
+
+class AgencyYear(SQLModel, table=True):
+    """Per agency and year: the date the DPA was ratified (the PK is due a month later)."""
+
+    __tablename__ = "agency_year"
+
+    agency_id: int = Field(sa_column=Column(Integer, ForeignKey("agency.id"), primary_key=True))
+    year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    dpa_date: date
+
+
+class Evidence(SQLModel, table=True):
+    """An evidence file (bukti dukung) of a report, stored by checksum, never overwritten."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id"), nullable=False, index=True)
+    )
+    indicator_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("indicator.id"))
+    )
+    filename: str = Field(sa_column=Column(String(255), nullable=False))
+    content_type: str = Field(sa_column=Column(String(100), nullable=False))
+    size: int
+    sha256: str = Field(sa_column=Column(String(64), nullable=False))
+    storage_path: str = Field(sa_column=Column(String(500), nullable=False))
+    uploaded_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("official.id"))
+    )
+    uploaded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    replaces_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("evidence.id"))
+    )
+    replace_reason: str | None = Field(default=None, sa_column=Column(Text))
+    active: bool = True
