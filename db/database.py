@@ -39,10 +39,23 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
+WRITE_OPTION = "kinerja_write"
+
+
+def _begin_sqlite(connection: Any) -> None:
+    """Writers take the write lock up front (BEGIN IMMEDIATE) and so queue on the busy
+    timeout instead of failing when another writer commits between their read and write."""
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN (pysqlite's own handling would defer it).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -55,6 +68,11 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        yield session
+    """A write session: committed on success, rolled back on any error.
+
+    On SQLite it holds the write lock from the start (BEGIN IMMEDIATE).
+    """
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+            yield session

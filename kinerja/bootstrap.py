@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from db.database import create_db_engine
 from engine.clock import Clock, SystemClock
+from engine.gate import DEFAULT_ACTING_RULES, ActingRules
 from kinerja.demo import demo_accounts
 from kinerja.settings import Settings, load_settings
 
@@ -26,6 +27,7 @@ class Container:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     demo: bool = False
+    acting_rules: ActingRules = DEFAULT_ACTING_RULES
 
     @cached_property
     def engine(self) -> Engine:
@@ -53,4 +55,10 @@ def bootstrap(
     settings: Settings | None = None, *, clock: Clock | None = None, demo: bool = False
 ) -> Container:
     """Build the container from settings (default: the process environment)."""
-    return Container(settings=settings or load_settings(), clock=clock or SystemClock(), demo=demo)
+    settings = settings or load_settings()
+    return Container(
+        settings=settings,
+        clock=clock or SystemClock(),
+        demo=demo,
+        acting_rules=ActingRules.parse(settings.acting_rules),
+    )

@@ -142,8 +142,8 @@ def seed_demo(engine: Engine, now: datetime) -> ImportReport:
     with transaction(engine) as session:
         seed_holidays(session, DEMO_HOLIDAY_YEARS, now)
         _seed_accounts(session, now)
-        if pks := seed_performance(session, now):
-            report.created["perjanjian kinerja demo"] = pks
+    if pks := seed_performance(engine):
+        report.created["perjanjian kinerja demo"] = pks
     return report
 
 

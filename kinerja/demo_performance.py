@@ -1,137 +1,173 @@
-"""Demo performance data: 2021 PK targets and TW I-III realisation inputs, all fictional.
+"""Demo performance data for 2021, walked through the real workflow.
 
-The numbers are generated (seeded, so every demo is the same) to look like an
-agency's year: inputs that make sense for each formula kind, and targets set
-around what was realised so that capaian spread over the categories. TW IV is
-left empty: the demo shows a year still being reported.
+Every PK gets targets and budget lines and is submitted, verified and approved
+in January; the reports of TW I and TW II are filled and approved (one is
+returned for revision first), and TW III is caught mid-flight: some approved,
+some waiting for verification or approval, some still in draft. All numbers
+are fictional (kinerja.demo_numbers) and every step goes through the gate.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
+from db.database import transaction
+from db.documents import BudgetLine, create_pk, set_budget_lines, set_dpa_date, set_target
 from db.indicator_repo import load_indicators
-from db.models import PerjanjianKinerja, PkTarget, QuarterlyReport, ReportEntry
-from engine.formatting import round_half_up
-from engine.formulas import Preset
+from db.models import Agency, PerjanjianKinerja, PositionRow, QuarterlyReport
+from db.reports import fill_entry, open_reports
 from engine.indicators import Indicator
-from engine.result import Result
-from engine.targets import Rollup, TargetMode, roll_up
+from engine.periods import Quarter
+from engine.workflow import Action, DocKind, Role
+from kinerja.demo_numbers import demo_inputs, demo_targets
+from kinerja.scenario import actor_for, approve_all_the_way, one_step, step
 
 DEMO_YEAR = 2021
-REPORTED_QUARTERS = 3
+DPA_DATE = date(2021, 1, 4)
 SEED = 20210111
-ATTEMPTS = 200
+RETURN_REASON = "Data pembanding tahun lalu belum dilampirkan; lengkapi bukti dukung."
 
 
-def seed_performance(session: Session, now: datetime, *, year: int = DEMO_YEAR) -> int:
-    """Create the demo PKs (with targets) and reports (with inputs); returns the PK count.
+def wib(day: date, hour: int = 9) -> datetime:
+    """A moment on `day` at `hour` o'clock Jakarta time (UTC+7), as an aware UTC datetime."""
+    return datetime(day.year, day.month, day.day, hour - 7, tzinfo=UTC)
 
-    Positions that already have a PK for the year are left alone.
-    """
+
+def seed_performance(engine: Engine, *, year: int = DEMO_YEAR) -> int:
+    """Create and walk the demo year; returns the number of PKs (0 if they already exist)."""
+    with Session(engine) as session:
+        if session.exec(select(PerjanjianKinerja).where(PerjanjianKinerja.year == year)).first():
+            return 0
+        indicators = load_indicators(session, year=year)
     rng = random.Random(SEED)  # noqa: S311 (reproducible demo numbers, not secrets)
-    indicators = load_indicators(session, year=year)
-    existing = set(
-        session.exec(select(PerjanjianKinerja.position_id).where(PerjanjianKinerja.year == year))
-    )
+    plan = {i.id: [demo_inputs(i, rng) for _ in range(4)] for i in indicators}
+    pks = _draft_pks(engine, year, indicators, plan, rng)
+    for pk_id in pks:
+        approve_all_the_way(
+            engine,
+            DocKind.PK,
+            pk_id,
+            wib(date(year, 1, 20)),
+            wib(date(year, 1, 22)),
+            wib(date(year, 1, 26)),
+        )
+    for quarter in (1, 2, 3):
+        _walk_quarter(engine, Quarter(year, quarter), indicators, plan)
+    return len(pks)
+
+
+def _draft_pks(
+    engine: Engine,
+    year: int,
+    indicators: list[Indicator],
+    plan: dict[int, list[dict[str, Decimal]]],
+    rng: random.Random,
+) -> list[int]:
     by_position: dict[int, list[Indicator]] = {}
     for indicator in indicators:
         by_position.setdefault(indicator.position_id, []).append(indicator)
-    created = 0
-    for position_id, items in by_position.items():
-        if position_id in existing:
-            continue
-        pk = PerjanjianKinerja(position_id=position_id, year=year, created_at=now, updated_at=now)
-        reports = [
-            QuarterlyReport(
-                position_id=position_id, year=year, quarter=q, created_at=now, updated_at=now
-            )
-            for q in range(1, REPORTED_QUARTERS + 1)
-        ]
-        session.add(pk)
-        session.add_all(reports)
-        session.flush()
-        assert pk.id is not None
-        for indicator in items:
-            inputs = [demo_inputs(indicator, rng) for _ in reports]
-            results = [indicator.formula.evaluate(values) for values in inputs]
-            targets = demo_targets(indicator, results, rng)
-            session.add(
-                PkTarget.model_validate({"pk_id": pk.id, "indicator_id": indicator.id, **targets})
-            )
-            for report, values in zip(reports, inputs, strict=True):
-                assert report.id is not None
-                session.add(
-                    ReportEntry(
-                        report_id=report.id,
-                        indicator_id=indicator.id,
-                        inputs={name: str(value) for name, value in values.items()},
-                    )
+    created = []
+    with transaction(engine) as session:
+        for agency in session.exec(select(Agency)):
+            set_dpa_date(session, agency.code, year, DPA_DATE)
+        for position_id, items in by_position.items():
+            pk = create_pk(session, position_id, year, wib(date(year, 1, 11)))
+            assert pk.id is not None
+            for indicator in items:
+                results = [indicator.formula.evaluate(v) for v in plan[indicator.id]]
+                targets = demo_targets(indicator, results[:3], rng)
+                set_target(
+                    session,
+                    pk.id,
+                    indicator.code,
+                    annual=str(targets["annual"]),
+                    quarters=[targets["tw1"], targets["tw2"], targets["tw3"], targets["tw4"]],
                 )
-        created += 1
-    session.flush()
+            position = session.get(PositionRow, position_id)
+            assert position is not None
+            set_budget_lines(session, pk.id, _budget(position, rng))
+            created.append(pk.id)
     return created
 
 
-def demo_inputs(indicator: Indicator, rng: random.Random) -> dict[str, Decimal]:
-    """Plausible inputs for one quarter, by the kind of formula."""
-    names = list(indicator.formula.variables)
-    percent = indicator.unit.strip() == "%"
-    for _ in range(ATTEMPTS):
-        values = _draw(indicator, names, rng)
-        result = indicator.formula.evaluate(values)
-        if result.value is not None and result.value >= 0 and (not percent or result.value <= 150):
-            return values
-    return _draw(indicator, names, rng)
+def _budget(position: PositionRow, rng: random.Random) -> list[BudgetLine]:
+    program = (
+        "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota"
+        if position.unit_name.startswith(("Sekretariat", "Sub Bagian", "Dinas"))
+        else f"Program Pengembangan {position.unit_name.split(' ', 1)[-1]}"
+    )
+    return [
+        BudgetLine(
+            program=program,
+            kegiatan=f"Kegiatan {position.unit_name}",
+            sub_kegiatan="Koordinasi, Sinkronisasi dan Pelaksanaan",
+            anggaran=Decimal(rng.randint(50, 900)) * 1_000_000,
+        )
+    ]
 
 
-def _draw(indicator: Indicator, names: list[str], rng: random.Random) -> dict[str, Decimal]:
-    preset = indicator.preset
-    if preset is Preset.RATIO:
-        whole = rng.randint(40, 4000)
-        return {names[0]: Decimal(round(whole * rng.uniform(0.3, 0.98))), names[1]: Decimal(whole)}
-    if preset is Preset.GROWTH:
-        before = Decimal(rng.randint(1_000, 900_000)) * 1000
-        return {
-            names[0]: round_half_up(before * Decimal(rng.uniform(0.9, 1.25)), 2),
-            names[1]: before,
-        }
-    if preset is Preset.VALUE:
-        return {names[0]: round_half_up(Decimal(rng.uniform(70, 95)), 2)}
-    if preset is Preset.AVERAGE:
-        return {name: round_half_up(Decimal(rng.uniform(104, 110)), 2) for name in names}
-    if preset is Preset.SUM:
-        return {name: Decimal(rng.randint(5, 60)) for name in names}
-    # A custom expression: descending magnitudes keep differences positive.
-    top = rng.randint(200, 5000)
-    return {
-        name: Decimal(max(1, round(top * (1 - i * rng.uniform(0.15, 0.4)))))
-        for i, name in enumerate(names)
-    }
+def _walk_quarter(
+    engine: Engine,
+    quarter: Quarter,
+    indicators: list[Indicator],
+    plan: dict[int, list[dict[str, Decimal]]],
+) -> None:
+    opened = wib(quarter.last_day + timedelta(days=1), 8)
+    with transaction(engine) as session:
+        open_reports(session, quarter.year, quarter.number, opened)
+    with Session(engine) as session:
+        reports = list(
+            session.exec(
+                select(QuarterlyReport)
+                .join(PositionRow)
+                .where(
+                    QuarterlyReport.year == quarter.year,
+                    QuarterlyReport.quarter == quarter.number,
+                )
+                .order_by(col(PositionRow.sort_order))
+            )
+        )
+    by_position: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        by_position.setdefault(indicator.position_id, []).append(indicator)
+    end = quarter.last_day
+    for index, report in enumerate(reports):
+        assert report.id is not None
+        with transaction(engine) as session:
+            for indicator in by_position.get(report.position_id, []):
+                values = plan[indicator.id][quarter.number - 1]
+                fill_entry(
+                    session,
+                    report.id,
+                    indicator.code,
+                    values={name: str(value) for name, value in values.items()},
+                )
+        _move(engine, report.id, quarter, index, end)
 
 
-def demo_targets(
-    indicator: Indicator, results: list[Result], rng: random.Random
-) -> dict[str, str | None]:
-    """Annual and TW I-IV targets near what the quarters realised (capaian 60%-130%)."""
-    done = roll_up(results, REPORTED_QUARTERS, indicator.rollup)
-    base = done.value if done.value is not None and done.value > 0 else Decimal(100)
-    if indicator.rollup is Rollup.SUM:
-        base = base * 4 / REPORTED_QUARTERS
-    annual = round_half_up(base / Decimal(rng.uniform(0.6, 1.3)), indicator.decimals)
-    if indicator.target_mode is TargetMode.CUMULATIVE:
-        steps = [annual * q / 4 if indicator.rollup is Rollup.SUM else annual for q in range(1, 5)]
-    else:
-        steps = [annual / 4 if indicator.rollup is Rollup.SUM else annual] * 4
-    quarters = [str(round_half_up(step, indicator.decimals)) for step in steps]
-    return {
-        "annual": str(annual),
-        "tw1": quarters[0],
-        "tw2": quarters[1],
-        "tw3": quarters[2],
-        "tw4": quarters[3],
-    }
+def _move(engine: Engine, report_id: int, quarter: Quarter, index: int, end: date) -> None:
+    """TW I-II approved (the third report of TW II returned once); TW III left mid-flight."""
+    submit_at, verify_at, approve_at = (wib(end + timedelta(days=n)) for n in (5, 7, 10))
+    if quarter.number < 3 or index % 4 == 0:
+        approve_all_the_way(
+            engine,
+            DocKind.REPORT,
+            report_id,
+            submit_at,
+            verify_at,
+            approve_at,
+            return_first=RETURN_REASON if (quarter.number == 2 and index == 2) else None,
+        )
+        return
+    if index % 4 == 3:
+        return  # still a draft: its holder has not submitted yet
+    holder = actor_for(engine, DocKind.REPORT, report_id, Role.HOLDER, submit_at)
+    step(engine, DocKind.REPORT, report_id, Action.SUBMIT, holder, submit_at)
+    if index % 4 == 2 and not one_step(engine, DocKind.REPORT, report_id):
+        verifier = actor_for(engine, DocKind.REPORT, report_id, Role.VERIFIER, verify_at)
+        step(engine, DocKind.REPORT, report_id, Action.VERIFY, verifier, verify_at)

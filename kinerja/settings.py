@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         description="Where uploaded evidence files are kept",
     )
     log_level: str = Field(default="INFO", description="Python logging level")
+    acting_rules: str = Field(
+        default="pk.approve=definitif,plt",
+        description="Which assignment statuses may take which action (DOC.ACTION=statuses; ...)",
+    )
 
     @field_validator("timezone")
     @classmethod

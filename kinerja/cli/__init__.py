@@ -15,7 +15,18 @@ from collections.abc import Sequence
 import typer
 
 from engine.errors import KinerjaError
-from kinerja.cli import catalog_cmd, db_cmd, demo_cmd, holidays_cmd, org_cmd, recap_cmd, serve_cmd
+from kinerja.cli import (
+    catalog_cmd,
+    db_cmd,
+    demo_cmd,
+    holidays_cmd,
+    org_cmd,
+    pk_cmd,
+    recap_cmd,
+    report_cmd,
+    serve_cmd,
+    workflow_cmd,
+)
 from kinerja.cli.state import CliState
 
 log = logging.getLogger("kinerja.cli")
@@ -33,6 +44,11 @@ app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(catalog_cmd.formula_app, name="formula")
 app.add_typer(holidays_cmd.app, name="holidays")
 app.command("recap")(recap_cmd.recap)
+app.add_typer(pk_cmd.app, name="pk")
+app.add_typer(report_cmd.app, name="report")
+app.command("act")(workflow_cmd.act_cmd)
+app.add_typer(workflow_cmd.audit_app, name="audit")
+app.add_typer(workflow_cmd.workflow_app, name="workflow")
 app.add_typer(demo_cmd.app, name="demo")
 app.command("serve")(serve_cmd.serve)
 app.command("config")(serve_cmd.show_config)

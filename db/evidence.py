@@ -1,0 +1,466 @@
+"""Evidence files (bukti dukung) of reports: checked, stored by checksum, never overwritten.
+
+An auditor must be able to trust that the file shown today is the file uploaded
+then. So a file is stored under ``<root>/<year>/<report id>/<sha256>/<name>``,
+written to a temporary file in that directory and published with ``os.link``,
+which fails rather than replace an existing path; the checksum is kept in the
+row and checked again whenever the file is opened, so a file changed on disk is
+detected. A replaced file stays on disk and its row is only marked inactive.
+
+Everything is validated (the report is a draft, the indicator is the report's,
+size, type by extension and by content, the replaced evidence) before anything
+touches the disk. The file is written inside the caller's transaction but the
+disk is not transactional: if the transaction rolls back afterwards, the file
+stays behind without a row. Such an orphan is harmless: no row points at it,
+it is never served, and a later upload of the same bytes to the same report
+finds it at its checksum path and reuses it instead of writing a second copy.
+
+``storage_path`` is relative to the evidence root, so the root can be moved or
+restored from a backup without rewriting rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db.editable import require_editable
+from db.models import IndicatorRow, QuarterlyReport
+from db.workflow_models import Evidence
+from engine.errors import NotFoundError, ValidationError
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_FILENAME_LENGTH = 255
+_MIB = 1024 * 1024
+_FALLBACK_STEM = "bukti"
+_UNSAFE_CHARS = re.compile(r"[^\w .()+-]+")
+_SPACES = re.compile(r"\s+")
+_MAX_NAME_ATTEMPTS = 100
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _FileType:
+    """What an extension promises: its name for users, its MIME type, a check of the bytes."""
+
+    label: str
+    content_type: str
+    matches: Callable[[bytes], bool]
+
+
+def _starts_with(magic: bytes) -> Callable[[bytes], bool]:
+    return lambda data: data.startswith(magic)
+
+
+def _zip_with(folder: str) -> Callable[[bytes], bool]:
+    """An Office Open XML file is a zip with its own top folder (xl/, word/); a bare zip is not."""
+
+    def matches(data: bytes) -> bool:
+        if not data.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                # Only the central directory is read: nothing is decompressed.
+                return any(name.startswith(folder) for name in archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return False
+
+    return matches
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_PDF = _FileType("PDF", "application/pdf", _starts_with(b"%PDF-"))
+_JPEG = _FileType("JPEG", "image/jpeg", _starts_with(b"\xff\xd8\xff"))
+_FILE_TYPES: dict[str, _FileType] = {
+    ".pdf": _PDF,
+    ".png": _FileType("PNG", "image/png", _starts_with(b"\x89PNG\r\n\x1a\n")),
+    ".jpg": _JPEG,
+    ".jpeg": _JPEG,
+    ".xlsx": _FileType(
+        "Excel (XLSX)",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _zip_with("xl/"),
+    ),
+    ".docx": _FileType(
+        "Word (DOCX)",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _zip_with("word/"),
+    ),
+    ".csv": _FileType("CSV (teks UTF-8)", "text/csv", _is_text),
+    ".txt": _FileType("teks UTF-8", "text/plain", _is_text),
+}
+# For the upload form's `accept` attribute and help text.
+ALLOWED_EXTENSIONS: tuple[str, ...] = tuple(_FILE_TYPES)
+
+
+def store_evidence(
+    session: Session,
+    *,
+    root: Path,
+    report_id: int,
+    filename: str,
+    data: bytes,
+    uploaded_by: int | None,
+    now: datetime,
+    indicator_id: int | None = None,
+    replaces_id: int | None = None,
+    reason: str | None = None,
+) -> Evidence:
+    """Check an upload against the report and store it as a new evidence row.
+
+    Replacing (``replaces_id``) keeps the old file and row for the audit trail,
+    marks the old row inactive and records why; ``reason`` is ignored otherwise.
+    A second upload with the same display name and no ``replaces_id`` is
+    another piece of evidence, not a replacement. Raises ValidationError or
+    NotFoundError (Bahasa Indonesia); nothing reaches the disk when it does.
+    """
+    if now.tzinfo is None:
+        raise ValueError("store_evidence needs an aware `now`")
+    report = _editable_report(session, report_id)
+    _check_indicator(session, report, indicator_id)
+    name, file_type = _check_upload(filename, data)
+    replaced = _replaced_evidence(session, report_id, replaces_id, reason)
+    if replaced is not None:
+        _retire(session, replaced)
+    sha256 = hashlib.sha256(data).hexdigest()
+    storage_path = _store_file(session, root, report, sha256, name, data)
+    row = Evidence(
+        report_id=report_id,
+        indicator_id=indicator_id,
+        filename=name,
+        content_type=file_type.content_type,
+        size=len(data),
+        sha256=sha256,
+        storage_path=storage_path,
+        uploaded_by=uploaded_by,
+        uploaded_at=now,
+        replaces_id=replaces_id,
+        replace_reason=reason.strip() if replaced is not None and reason else None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_evidence(
+    session: Session, report_id: int, *, include_replaced: bool = False
+) -> list[Evidence]:
+    """The evidence of a report in upload order; replaced files only for the audit view."""
+    query = select(Evidence).where(Evidence.report_id == report_id)
+    if not include_replaced:
+        query = query.where(col(Evidence.active))
+    return list(session.exec(query.order_by(col(Evidence.id))))
+
+
+def open_evidence(session: Session, *, root: Path, evidence_id: int) -> tuple[Evidence, Path]:
+    """The row and the file of an evidence, after proving the file is the one uploaded.
+
+    The checksum is verified on every open so that a file altered or swapped on
+    disk is refused instead of being shown as evidence. (The caller reads the
+    path afterwards; a change in between is out of reach of any check here.)
+    """
+    row = session.get(Evidence, evidence_id)
+    if row is None:
+        raise NotFoundError(
+            f"Bukti dukung #{evidence_id} tidak ditemukan",
+            log_message=f"evidence {evidence_id} not found",
+        )
+    path = _resolve(root, row)
+    try:
+        digest = _sha256_of_file(path)
+    except FileNotFoundError:
+        raise NotFoundError(
+            f"Berkas bukti '{row.filename}' (bukti #{evidence_id}) tidak ada di penyimpanan",
+            log_message=f"evidence {evidence_id}: file {path} is missing",
+        ) from None
+    if digest != row.sha256:
+        raise _corrupt(row, f"sha256 {digest} != stored {row.sha256}")
+    return row, path
+
+
+# Validation -------------------------------------------------------------------------------
+
+
+def _editable_report(session: Session, report_id: int) -> QuarterlyReport:
+    """The report, locked for this transaction so a concurrent submit cannot slip in between."""
+    report = session.get(QuarterlyReport, report_id, with_for_update=True, populate_existing=True)
+    if report is None:
+        raise NotFoundError(
+            f"Laporan LAP-{report_id} tidak ditemukan",
+            log_message=f"report {report_id} not found",
+        )
+    require_editable(report)
+    return report
+
+
+def _check_indicator(session: Session, report: QuarterlyReport, indicator_id: int | None) -> None:
+    """Evidence may only point at an indicator the report itself reports on."""
+    if indicator_id is None:
+        return
+    indicator = session.get(IndicatorRow, indicator_id)
+    if indicator is None:
+        raise NotFoundError(
+            f"Indikator #{indicator_id} tidak ditemukan",
+            log_message=f"indicator {indicator_id} not found",
+        )
+    if indicator.position_id != report.position_id or indicator.year != report.year:
+        raise ValidationError(
+            f"Indikator {indicator.code} bukan indikator jabatan laporan LAP-{report.id} "
+            f"tahun {report.year}",
+            log_message=f"indicator {indicator_id} does not belong to report {report.id}",
+        )
+
+
+def _check_upload(filename: str, data: bytes) -> tuple[str, _FileType]:
+    """The safe display name and the type, once size, extension and content agree."""
+    _check_size(data)
+    name = safe_filename(filename)
+    extension = _extension(name)
+    file_type = _FILE_TYPES.get(extension)
+    if file_type is None:
+        allowed = ", ".join(sorted({ext.lstrip(".").upper() for ext in _FILE_TYPES}))
+        shown = extension or "(tanpa ekstensi)"
+        raise ValidationError(
+            f"Jenis berkas {shown} tidak diizinkan sebagai bukti dukung; yang diizinkan: {allowed}",
+            log_message=f"evidence type {extension!r} refused",
+        )
+    if not file_type.matches(data):
+        raise ValidationError(
+            f"Isi berkas '{name}' bukan {file_type.label} yang sah; "
+            "pastikan ekstensi sesuai dengan isi berkas",
+            log_message=f"evidence {name!r}: content does not match {extension}",
+        )
+    return name, file_type
+
+
+def _check_size(data: bytes) -> None:
+    if not data:
+        raise ValidationError("Berkas bukti kosong", log_message="empty evidence refused")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        size = f"{len(data) / _MIB:.1f}".replace(".", ",")
+        raise ValidationError(
+            f"Berkas bukti terlalu besar ({size} MB); batasnya {MAX_EVIDENCE_BYTES // _MIB} MB",
+            log_message=f"evidence of {len(data)} bytes refused",
+        )
+
+
+def _replaced_evidence(
+    session: Session, report_id: int, replaces_id: int | None, reason: str | None
+) -> Evidence | None:
+    """The active evidence of the same report being replaced, if any; a reason is required."""
+    if replaces_id is None:
+        return None
+    if reason is None or not reason.strip():
+        raise ValidationError(
+            f"Penggantian bukti #{replaces_id}: alasan penggantian wajib diisi",
+            log_message=f"replacement of evidence {replaces_id} without a reason",
+        )
+    old = session.get(Evidence, replaces_id)
+    if old is None:
+        raise NotFoundError(
+            f"Bukti dukung #{replaces_id} yang akan diganti tidak ditemukan",
+            log_message=f"replaced evidence {replaces_id} not found",
+        )
+    if old.report_id != report_id:
+        raise ValidationError(
+            f"Bukti dukung #{replaces_id} bukan milik laporan LAP-{report_id}",
+            log_message=f"evidence {replaces_id} belongs to report {old.report_id}",
+        )
+    if not old.active:
+        raise ValidationError(
+            f"Bukti dukung #{replaces_id} sudah diganti; ganti bukti yang masih berlaku",
+            log_message=f"evidence {replaces_id} is already replaced",
+        )
+    return old
+
+
+def _retire(session: Session, old: Evidence) -> None:
+    """Mark the replaced row inactive, only if it still is active (no double replacement)."""
+    result = session.exec(
+        update(Evidence)
+        .where(col(Evidence.id) == old.id, col(Evidence.active))
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ValidationError(
+            f"Bukti dukung #{old.id} baru saja diganti oleh orang lain; muat ulang halaman",
+            log_message=f"evidence {old.id} was replaced concurrently",
+        )
+    session.refresh(old)
+
+
+# File names -------------------------------------------------------------------------------
+
+
+def safe_filename(filename: str) -> str:
+    """A display name that is also a safe single path component.
+
+    Browsers and Windows clients may send a full path; only the last component
+    counts, whatever the separator, so ``../../etc/passwd.pdf`` becomes
+    ``passwd.pdf``. Control characters and anything outside letters, digits and
+    ``space . ( ) + - _`` become ``_``; leading dots go (no hidden files, no
+    ``..``); the result fits in 255 characters and 255 UTF-8 bytes (the limit
+    of a file name on disk), keeping the extension.
+    """
+    base = re.split(r"[/\\]", filename)[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if not unicodedata.category(ch).startswith("C"))
+    dot = base.rfind(".")
+    stem, extension = (base[:dot], base[dot:]) if dot > 0 else (base, "")
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", extension):
+        stem, extension = base, ""
+    return _fit(_clean_stem(stem), extension)
+
+
+def _clean_stem(stem: str) -> str:
+    stem = _UNSAFE_CHARS.sub("_", stem)
+    stem = _SPACES.sub(" ", stem).strip(" .")
+    return stem or _FALLBACK_STEM
+
+
+def _fit(stem: str, extension: str, suffix: str = "") -> str:
+    """``stem + suffix + extension`` cut at the stem to fit a file name on disk."""
+    room = MAX_FILENAME_LENGTH - len((suffix + extension).encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return f"{cut or _FALLBACK_STEM}{suffix}{extension}"
+
+
+def _extension(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _candidate_names(name: str) -> Iterator[str]:
+    """The name, then ``name-2.ext``, ``name-3.ext``... for when a path is taken."""
+    yield name
+    dot = name.rfind(".")
+    stem, extension = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    for number in range(2, _MAX_NAME_ATTEMPTS + 1):
+        yield _fit(stem, extension, f"-{number}")
+
+
+# Disk -------------------------------------------------------------------------------------
+
+
+def _store_file(
+    session: Session, root: Path, report: QuarterlyReport, sha256: str, name: str, data: bytes
+) -> str:
+    """The relative path of a file holding exactly `data`: an existing one, or a new one."""
+    existing = _stored_copy(session, root, report.id, sha256)
+    if existing is not None:
+        return existing
+    relative_dir = Path(str(report.year), str(report.id), sha256)
+    written = _write_without_overwrite(root / relative_dir, name, data, sha256)
+    return (relative_dir / written).as_posix()
+
+
+def _stored_copy(session: Session, root: Path, report_id: int | None, sha256: str) -> str | None:
+    """The path of an intact file of an earlier evidence of this report with the same bytes."""
+    earlier = session.exec(
+        select(Evidence)
+        .where(Evidence.report_id == report_id, Evidence.sha256 == sha256)
+        .order_by(col(Evidence.id))
+    )
+    for row in earlier:
+        try:
+            if _sha256_of_file(_resolve(root, row)) == sha256:
+                return row.storage_path
+        except (OSError, ValidationError):
+            continue
+    return None
+
+
+def _write_without_overwrite(directory: Path, name: str, data: bytes, sha256: str) -> str:
+    """Publish `data` under the first free name in `directory`; never replace a file.
+
+    The bytes go to a temporary file first (fsynced), then get a hard link to
+    their final name: ``os.link`` fails on an existing path, so a reader never
+    sees a half-written file and nothing already stored is replaced. A name
+    already holding the same bytes (an orphan of a rolled-back upload, or a
+    concurrent upload of the same file) is reused.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        for candidate in _candidate_names(name):
+            if _link_or_match(Path(temporary), directory / candidate, sha256):
+                _fsync_directory(directory)
+                return candidate
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    raise ValidationError(
+        f"Berkas bukti '{name}' tidak dapat disimpan: terlalu banyak berkas bernama sama",
+        log_message=f"no free name for {name!r} in {directory}",
+    )
+
+
+def _link_or_match(temporary: Path, target: Path, sha256: str) -> bool:
+    """True once `target` holds the bytes: newly linked, or already there and identical."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        try:
+            return _sha256_of_file(target) == sha256
+        except OSError:
+            return False
+    return True
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the new directory entry durable, not only the file's bytes."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _resolve(root: Path, row: Evidence) -> Path:
+    """The absolute path of a row's file; a path leading outside the root counts as corrupt."""
+    base = root.resolve()
+    path = (base / row.storage_path).resolve()
+    if not path.is_relative_to(base):
+        raise _corrupt(row, f"storage path {row.storage_path!r} leaves the evidence root")
+    return path
+
+
+def _sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _corrupt(row: Evidence, detail: str) -> ValidationError:
+    return ValidationError(
+        f"Bukti #{row.id}: berkas bukti '{row.filename}' rusak (isinya berubah sejak diunggah); "
+        "unggah ulang berkasnya sebagai pengganti",
+        log_message=f"evidence {row.id} is corrupt: {detail}",
+    )

@@ -1,0 +1,277 @@
+"""The one gate every workflow transition goes through. Deny by default.
+
+Given the document, the action, the acting official, the date and the
+organisation tree, it works out in which capacity the official may act (holder
+of the position, its nearest Administrator-level superior as verifier, the head
+of the agency as approver, the administrator), applies the acting-status rules,
+the separation of duties and the guards, and runs the workflow machine. Every
+refusal carries a reason in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from engine.errors import ValidationError
+from engine.org import AssignmentStatus, Holding, OrgTree, Position
+from engine.workflow import (
+    Action,
+    Actor,
+    DocKind,
+    DocumentView,
+    Facts,
+    Guard,
+    Role,
+    State,
+    StateMachine,
+    TransitionSpec,
+)
+
+ALL_STATUSES = frozenset(AssignmentStatus)
+
+
+@dataclass(frozen=True)
+class ActingRules:
+    """Which assignment statuses may take which action (configurable per regency).
+
+    Default (domain.md): every status may act on quarterly reports; only definitif
+    and Plt may approve a Perjanjian Kinerja (acting officials take no strategic
+    decisions).
+    """
+
+    allowed: Mapping[tuple[DocKind, Action], frozenset[AssignmentStatus]] = field(
+        default_factory=lambda: {
+            (DocKind.PK, Action.APPROVE): frozenset(
+                {AssignmentStatus.DEFINITIF, AssignmentStatus.PLT}
+            )
+        }
+    )
+
+    @classmethod
+    def parse(cls, text: str) -> ActingRules:
+        """Read rules like ``pk.approve=definitif,plt; report.approve=definitif,plt,plh``.
+
+        Pairs not named keep the default (every status may act).
+        """
+        allowed: dict[tuple[DocKind, Action], frozenset[AssignmentStatus]] = {}
+        for part in filter(None, (p.strip() for p in text.split(";"))):
+            key, _, statuses = part.partition("=")
+            kind, _, action = key.strip().partition(".")
+            try:
+                pair = (DocKind(kind.strip()), Action(action.strip()))
+                chosen = frozenset(AssignmentStatus(s.strip()) for s in statuses.split(","))
+            except ValueError:
+                raise ValidationError(
+                    f"aturan pejabat pelaksana tidak sah: '{part}' "
+                    "(contoh: pk.approve=definitif,plt)",
+                    log_message=f"bad acting rule {part!r}",
+                ) from None
+            allowed[pair] = chosen
+        return cls(allowed)
+
+    def permits(self, kind: DocKind, action: Action, status: AssignmentStatus) -> bool:
+        """True when an official holding by `status` may take `action` on `kind`."""
+        return status in self.allowed.get((kind, action), ALL_STATUSES)
+
+
+DEFAULT_ACTING_RULES = ActingRules()
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The positions that act on a document of a position."""
+
+    holder: Position
+    verifier: Position | None
+    approver: Position | None
+
+    @property
+    def one_step(self) -> bool:
+        """True when the verifier would be the approver: the head approves in one step."""
+        return self.verifier is None or self.verifier == self.approver
+
+    def position_for(self, role: Role) -> Position | None:
+        """The position whose holder acts in `role` (None for the administrator)."""
+        if role is Role.HOLDER:
+            return self.holder
+        if role is Role.VERIFIER:
+            return self.verifier
+        if role is Role.APPROVER:
+            return self.approver
+        return None
+
+
+def parties(tree: OrgTree, position_id: int) -> Parties:
+    """Holder, verifier and approver positions of a document.
+
+    The verifier is the nearest Administrator-level superior (Kepala Bidang or
+    Sekretaris), or the head when there is none; the approver is the head of the
+    agency. The head's own documents have neither: the administrator records the
+    Bupati's approval.
+    """
+    holder = tree.position(position_id)
+    head = tree.head_of_agency(position_id)
+    if head == holder:
+        return Parties(holder, None, None)
+    return Parties(holder, tree.nearest_administrator(position_id) or head, head)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The gate's answer: allowed with the transition taken, or refused with a reason."""
+
+    allowed: bool
+    reason: str | None = None
+    target: State | None = None
+    spec: TransitionSpec | None = None
+    holding: Holding | None = None
+    parties: Parties | None = None
+
+    @property
+    def role(self) -> Role | None:
+        """The capacity the actor acted in."""
+        return None if self.spec is None else self.spec.role
+
+
+def _refuse(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+def decide(
+    document: DocumentView,
+    action: Action,
+    actor: Actor,
+    on: date,
+    *,
+    tree: OrgTree,
+    machine: StateMachine,
+    rules: ActingRules = DEFAULT_ACTING_RULES,
+    comment: str | None = None,
+) -> Decision:
+    """Decide whether `actor` may take `action` on `document` on day `on`."""
+    name = f"{document.kind.label} {document.ref}"
+    if action not in machine.available(document.state):
+        return _refuse(
+            f"Aksi '{action.label}' tidak tersedia untuk {name} yang berstatus "
+            f"{document.state.label}"
+        )
+    who = parties(tree, document.position_id)
+    candidates = machine.candidates(document.state, action)
+    roles, holdings, status_refusals = _roles(document, action, actor, on, tree, who, rules)
+    if not roles & {c.role for c in candidates}:
+        return _refuse(_no_role_reason(document, action, candidates, who, on, status_refusals))
+    failures = _guard_failures(document, action, actor, who, comment)
+    facts = Facts(document, actor, frozenset(roles), who.one_step, comment, failures)
+    target = machine.fire(document.state, action, facts)
+    usable = [c for c in candidates if c.role in roles]
+    if target is None:
+        for candidate in usable:
+            for guard in candidate.guards:
+                if guard in failures:
+                    return _refuse(f"{name}: {failures[guard]}")
+        return _refuse(f"{name}: aksi '{action.label}' ditolak")
+    spec = next(c for c in usable if c.target is target and not set(c.guards) & set(failures))
+    return Decision(True, None, target, spec, holdings.get(spec.role), who)
+
+
+def _roles(
+    document: DocumentView,
+    action: Action,
+    actor: Actor,
+    on: date,
+    tree: OrgTree,
+    who: Parties,
+    rules: ActingRules,
+) -> tuple[set[Role], dict[Role, Holding], list[str]]:
+    roles: set[Role] = set()
+    holdings: dict[Role, Holding] = {}
+    refusals: list[str] = []
+    if actor.is_admin:
+        roles.add(Role.ADMIN)
+        if who.approver is None and who.verifier is None:
+            roles.add(Role.APPROVER)  # the head's own document: recorded by the admin
+    if actor.official_id is None:
+        return roles, holdings, refusals
+    for role in (Role.HOLDER, Role.VERIFIER, Role.APPROVER):
+        position = who.position_for(role)
+        if position is None:
+            continue
+        for holding in tree.holders(position.id, on):
+            if holding.official.id != actor.official_id:
+                continue
+            if rules.permits(document.kind, action, holding.status):
+                roles.add(role)
+                holdings[role] = holding
+                break
+            refusals.append(
+                f"sebagai {holding.display_title} ({holding.status.prefix.rstrip('.')}) Anda "
+                f"tidak boleh {action.label} {document.kind.label}"
+            )
+    return roles, holdings, refusals
+
+
+def _no_role_reason(
+    document: DocumentView,
+    action: Action,
+    candidates: Sequence[TransitionSpec],
+    who: Parties,
+    on: date,
+    status_refusals: list[str],
+) -> str:
+    name = f"{document.kind.label} {document.ref}"
+    if status_refusals:
+        return f"{name}: {status_refusals[0]}"
+    needed = []
+    for candidate in candidates:
+        position = who.position_for(candidate.role)
+        label = candidate.role.label if position is None else position.title
+        if label not in needed:
+            needed.append(label)
+    return (
+        f"{name}: Anda tidak berhak {action.label}; yang berhak adalah "
+        f"{' atau '.join(needed)} pada {on.isoformat()}"
+    )
+
+
+def _guard_failures(
+    document: DocumentView,
+    action: Action,
+    actor: Actor,
+    who: Parties,
+    comment: str | None,
+) -> dict[Guard, str]:
+    failures: dict[Guard, str] = {}
+    if document.missing:
+        shown = "; ".join(document.missing[:5])
+        more = f" (dan {len(document.missing) - 5} lainnya)" if len(document.missing) > 5 else ""
+        failures[Guard.READY] = f"belum lengkap: {shown}{more}"
+    if not document.pk_approved:
+        failures[Guard.PK_APPROVED] = (
+            f"Perjanjian Kinerja tahun {document.year} jabatan ini belum disetujui"
+        )
+    if who.one_step:
+        failures[Guard.TWO_STEP] = (
+            "tidak ada tahap verifikasi: kepala perangkat daerah menyetujui langsung"
+        )
+    else:
+        failures[Guard.ONE_STEP] = "dokumen ini harus diverifikasi lebih dulu"
+    if not (comment or "").strip():
+        failures[Guard.COMMENT] = "alasan wajib diisi"
+    me = actor.official_id
+    if me is not None and action is Action.VERIFY and me == document.submitted_by:
+        failures[Guard.SEPARATION] = "verifikator tidak boleh orang yang mengajukan"
+    elif (
+        me is not None
+        and action is Action.APPROVE
+        and me
+        in (
+            document.submitted_by,
+            document.verified_by,
+        )
+    ):
+        failures[Guard.SEPARATION] = (
+            "penyetuju tidak boleh orang yang mengajukan atau memverifikasi"
+        )
+    return failures

@@ -1,0 +1,184 @@
+"""`kinerja pk`: Perjanjian Kinerja documents."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+from sqlmodel import Session, col, select
+
+from db.database import transaction
+from db.doc_views import pk_view
+from db.documents import (
+    BudgetLine,
+    create_pk,
+    position_by_code,
+    revise_pk,
+    set_budget_lines,
+    set_dpa_date,
+    set_target,
+)
+from db.models import PerjanjianKinerja, PositionRow
+from engine.clock import local_date
+from engine.formatting import format_number_id, parse_number_id
+from kinerja.cli.output import emit
+from kinerja.cli.state import state_of
+
+app = typer.Typer(help="Perjanjian Kinerja (PK).", no_args_is_help=True)
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="Tahun")] = None,
+    state: Annotated[str | None, typer.Option(help="draft, submitted, verified, approved")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Daftar PK."""
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        query = select(PerjanjianKinerja, PositionRow).join(PositionRow)
+        if year is not None:
+            query = query.where(PerjanjianKinerja.year == year)
+        if state is not None:
+            query = query.where(PerjanjianKinerja.state == state)
+        rows = list(session.exec(query.order_by(col(PerjanjianKinerja.id))))
+    data = [
+        {"ref": f"PK-{pk.id}", "position": pos.code, "title": pos.title, "year": pk.year,
+         "revision": pk.revision, "state": pk.state, "version": pk.version}
+        for pk, pos in rows
+    ]  # fmt: skip
+    emit(
+        data,
+        as_json,
+        [
+            f"{d['ref']}  {d['year']} rev.{d['revision']}  {d['state']:<10} {d['title']}"
+            for d in data
+        ]
+        or ["Tidak ada PK."],
+    )
+
+
+@app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    pk_id: Annotated[int, typer.Argument(help="Nomor PK (angka)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Isi PK: target, anggaran, para pihak, tenggat dan riwayat."""
+    container = state_of(ctx).container()
+    today = local_date(container.clock.now(), container.zone)
+    with Session(container.engine) as session:
+        data = pk_view(session, pk_id, today)
+    lines = [
+        f"{data['ref']} {data['position_title']} {data['year']} revisi {data['revision']}: "
+        f"{data['state']} (versi {data['version']})",
+    ]
+    if data["late"]:
+        lines.append(f"TERLAMBAT: tenggat {data['deadline']}")
+    for target in data["targets"]:
+        quarters = " / ".join(q or "-" for q in target["quarters"])
+        lines.append(f"  {target['indicator']}: tahunan {target['annual'] or '-'}; TW {quarters}")
+    lines.append(f"  Anggaran: Rp {format_number_id(Decimal(data['budget_total']))}")
+    lines += [
+        f"  riwayat: {h['at']} {h['action']} {h['actor']} ({h['as']}) {h['comment'] or ''}"
+        for h in data["history"]
+    ]
+    if data["missing"]:
+        lines.append("  belum lengkap: " + "; ".join(data["missing"]))
+    emit(data, as_json, lines)
+
+
+@app.command("create")
+def create_cmd(
+    ctx: typer.Context,
+    position: Annotated[str, typer.Option(help="Kode jabatan")],
+    year: Annotated[int, typer.Option(help="Tahun")],
+) -> None:
+    """Buat PK (draf) sebuah jabatan untuk satu tahun."""
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        row = create_pk(
+            session, position_by_code(session, position).id or 0, year, container.clock.now()
+        )
+    typer.echo(f"PK-{row.id} dibuat (draf).")
+
+
+@app.command("target")
+def target_cmd(
+    ctx: typer.Context,
+    pk_id: Annotated[int, typer.Argument(help="Nomor PK")],
+    indicator: Annotated[str, typer.Option(help="Kode indikator")],
+    annual: Annotated[str, typer.Option(help="Target tahunan, misalnya 80 atau 80-90")],
+    tw: Annotated[list[str], typer.Option(help="Target TW I-IV (ulang 4 kali)")],
+    reason: Annotated[
+        str | None, typer.Option(help="Alasan bila TW IV berbeda dari tahunan")
+    ] = None,
+) -> None:
+    """Isi target satu indikator dalam PK draf."""
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        _, warnings = set_target(
+            session, pk_id, indicator, annual=annual, quarters=tw, tw4_reason=reason
+        )
+    typer.echo(f"Target {indicator} disimpan.")
+    for warning in warnings:
+        typer.echo(f"Peringatan: {warning}")
+
+
+@app.command("budget")
+def budget_cmd(
+    ctx: typer.Context,
+    pk_id: Annotated[int, typer.Argument(help="Nomor PK")],
+    line: Annotated[list[str], typer.Option(help="program|kegiatan|sub kegiatan|anggaran")],
+) -> None:
+    """Ganti baris anggaran PK draf."""
+    parsed = []
+    for item in line:
+        parts = [p.strip() for p in item.split("|")]
+        if len(parts) != 4:
+            raise typer.BadParameter(
+                f"'{item}' harus program|kegiatan|sub kegiatan|anggaran", param_hint="--line"
+            )
+        parsed.append(
+            BudgetLine(parts[0], parse_number_id(parts[3]), parts[1] or None, parts[2] or None)
+        )
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        total = set_budget_lines(session, pk_id, parsed)
+    typer.echo(f"{len(parsed)} baris anggaran, total Rp {format_number_id(total)}.")
+
+
+@app.command("revise")
+def revise_cmd(
+    ctx: typer.Context,
+    pk_id: Annotated[int, typer.Argument(help="Nomor PK yang disetujui")],
+    reason: Annotated[str, typer.Option(help="Alasan PK Perubahan")],
+) -> None:
+    """Buat PK Perubahan (revisi baru, draf) dari PK yang sudah disetujui."""
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        row = revise_pk(session, pk_id, reason, container.clock.now())
+    typer.echo(f"PK-{row.id} (revisi {row.revision}) dibuat dari PK-{pk_id}.")
+
+
+@app.command("dpa")
+def dpa_cmd(
+    ctx: typer.Context,
+    agency: Annotated[str, typer.Option(help="Kode perangkat daerah")],
+    year: Annotated[int, typer.Option(help="Tahun")],
+    dpa_date: Annotated[str, typer.Option("--date", help="Tanggal pengesahan DPA (TTTT-BB-HH)")],
+) -> None:
+    """Catat tanggal pengesahan DPA; tenggat PK satu bulan sesudahnya."""
+    try:
+        day = date.fromisoformat(dpa_date)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{dpa_date}' bukan tanggal TTTT-BB-HH", param_hint="--date"
+        ) from None
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        deadline = set_dpa_date(session, agency, year, day)
+    typer.echo(f"DPA {year} disahkan {day.isoformat()}; tenggat PK {deadline.isoformat()}.")

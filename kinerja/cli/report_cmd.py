@@ -1,0 +1,121 @@
+"""`kinerja report`: quarterly realisation reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlmodel import Session, col, select
+
+from db.database import transaction
+from db.doc_views import report_view
+from db.models import PositionRow, QuarterlyReport
+from db.reports import fill_entry, open_reports
+from kinerja.cli.output import emit
+from kinerja.cli.state import state_of
+
+app = typer.Typer(help="Laporan realisasi triwulan.", no_args_is_help=True)
+
+
+@app.command("open")
+def open_cmd(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option(help="Tahun")],
+    quarter: Annotated[int, typer.Option(min=1, max=4, help="Triwulan 1-4")],
+) -> None:
+    """Buat laporan triwulan untuk setiap jabatan yang PK-nya disetujui (aman diulang)."""
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        created = open_reports(session, year, quarter, container.clock.now())
+    typer.echo(f"{len(created)} laporan dibuat untuk TW {quarter} {year}.")
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option(help="Tahun")],
+    quarter: Annotated[int, typer.Option(min=1, max=4, help="Triwulan 1-4")],
+    state: Annotated[str | None, typer.Option(help="draft, submitted, verified, approved")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Daftar laporan satu triwulan."""
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        query = (
+            select(QuarterlyReport, PositionRow)
+            .join(PositionRow)
+            .where(QuarterlyReport.year == year, QuarterlyReport.quarter == quarter)
+        )
+        if state is not None:
+            query = query.where(QuarterlyReport.state == state)
+        rows = list(session.exec(query.order_by(col(PositionRow.sort_order))))
+    data = [
+        {"ref": f"LAP-{r.id}", "position": p.code, "title": p.title, "state": r.state,
+         "version": r.version, "visit": r.visit}
+        for r, p in rows
+    ]  # fmt: skip
+    emit(
+        data,
+        as_json,
+        [f"{d['ref']}  {d['state']:<10} {d['title']}" for d in data] or ["Tidak ada laporan."],
+    )
+
+
+@app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    report_id: Annotated[int, typer.Argument(help="Nomor laporan (angka)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Isi laporan: masukan, realisasi, capaian dan riwayat."""
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        data = report_view(session, report_id)
+    lines = [
+        f"{data['ref']} {data['position_title']} {data['period']}: {data['state']} "
+        f"(versi {data['version']}, kunjungan {data['visit']})"
+    ]
+    for entry in data["entries"]:
+        values = ", ".join(f"{i['name']}={i['value'] or '-'}" for i in entry["inputs"])
+        realised = entry["realisation"] or entry["realisation_status"]
+        score = entry["capaian"] or entry["capaian_status"]
+        lines.append(
+            f"  {entry['indicator']}: {values}; realisasi {realised}; "
+            f"target {entry['target'] or '-'}; capaian {score} {entry['category'] or ''}"
+        )
+    for item in data["history"]:
+        comment = item["comment"] or ""
+        who = f"{item['actor']} ({item['as']})"
+        lines.append(f"  riwayat: {item['at']} {item['action']} {who} {comment}")
+    emit(data, as_json, lines)
+
+
+@app.command("fill")
+def fill_cmd(
+    ctx: typer.Context,
+    report_id: Annotated[int, typer.Argument(help="Nomor laporan (angka)")],
+    indicator: Annotated[str, typer.Option(help="Kode indikator")],
+    var: Annotated[list[str] | None, typer.Option("--var", help="nama=nilai")] = None,
+    no_data: Annotated[str | None, typer.Option("--no-data", help="Alasan tidak ada data")] = None,
+    kendala: Annotated[str | None, typer.Option(help="Kendala/hambatan")] = None,
+    upaya: Annotated[str | None, typer.Option(help="Upaya/solusi")] = None,
+) -> None:
+    """Isi masukan rumus satu indikator (atau alasan tidak ada data) dalam laporan draf."""
+    values: dict[str, str] = {}
+    for item in var or []:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"'{item}' harus berbentuk nama=nilai", param_hint="--var")
+        values[name.strip()] = raw
+    container = state_of(ctx).container()
+    with transaction(container.engine) as session:
+        fill_entry(
+            session,
+            report_id,
+            indicator,
+            values=values,
+            no_data_reason=no_data,
+            kendala=kendala,
+            upaya=upaya,
+        )
+    typer.echo(f"LAP-{report_id} {indicator} disimpan.")

@@ -1,0 +1,88 @@
+"""`kinerja act`, `kinerja audit verify` and `kinerja workflow diagram`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from db.audit_repo import verify_audit
+from kinerja.cli.output import emit
+from kinerja.cli.state import state_of
+from kinerja.workflow_app import act
+from workflows.definitions import WORKFLOWS
+
+workflow_app = typer.Typer(help="Definisi alur kerja.", no_args_is_help=True)
+audit_app = typer.Typer(help="Jejak audit.", no_args_is_help=True)
+
+
+def act_cmd(
+    ctx: typer.Context,
+    doc: Annotated[str, typer.Argument(help="Nomor dokumen: PK-12 atau LAP-34")],
+    action: Annotated[str, typer.Argument(help="submit, verify, approve, return atau reopen")],
+    who: Annotated[str, typer.Option("--as", help="NIP atau login yang bertindak")],
+    comment: Annotated[str | None, typer.Option(help="Komentar / alasan")] = None,
+    expected_version: Annotated[
+        int | None, typer.Option(help="Versi dokumen yang dilihat (untuk deteksi konflik)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Jalankan satu langkah alur kerja pada PK atau laporan (lewat gerbang yang sama)."""
+    container = state_of(ctx).container()
+    result = act(container, doc, action, who, comment=comment, expected_version=expected_version)
+    data = {
+        "doc": result.ref,
+        "action": result.action.value,
+        "from": result.from_state.value,
+        "to": result.to_state.value,
+        "version": result.version,
+        "visit": result.visit,
+        "as": result.acting_title,
+        "messages": result.messages,
+    }
+    emit(
+        data,
+        as_json,
+        [
+            f"{result.ref}: {result.action.label} oleh {result.log['actor_name']} sebagai "
+            f"{result.acting_title}: {result.from_state.label} -> {result.to_state.label} "
+            f"(versi {result.version})"
+        ],
+    )
+
+
+@audit_app.command("verify")
+def audit_verify_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Periksa rantai hash log transisi; sebutkan baris pertama yang diubah atau dihapus."""
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        report = verify_audit(session)
+    data = {
+        "ok": report.ok,
+        "documents": report.documents,
+        "rows": report.rows,
+        "breaks": [{"doc": b.doc, "row": b.row_id, "message": b.message} for b in report.breaks],
+    }
+    lines = [f"Diperiksa {report.rows} baris log dari {report.documents} dokumen."]
+    if report.ok:
+        lines.append("Rantai audit utuh.")
+    else:
+        lines += [f"RUSAK {b.doc}: {b.message}" for b in report.breaks]
+    emit(data, as_json, lines)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@workflow_app.command("diagram")
+def diagram_cmd(
+    name: Annotated[str, typer.Argument(help="pk atau report")],
+) -> None:
+    """Cetak diagram Mermaid alur kerja yang dibangkitkan dari definisinya."""
+    workflow = WORKFLOWS.get(name)
+    if workflow is None:
+        raise typer.BadParameter(f"'{name}' bukan alur kerja (pilihan: {', '.join(WORKFLOWS)})")
+    typer.echo(workflow.mermaid())

@@ -1,0 +1,116 @@
+"""Driving documents through the workflow as the people would, for the demo and for tests.
+
+Every step goes through `engine.services.perform_action` (the one gate) in its
+own transaction, at an explicit moment, as the official who holds the right
+position on that day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from db.database import transaction
+from db.org_repo import load_org
+from db.workflow_store import SqlWorkflowStore
+from engine.clock import JAKARTA, local_date
+from engine.errors import NotFoundError
+from engine.gate import DEFAULT_ACTING_RULES, ActingRules, parties
+from engine.services import ActionResult, perform_action
+from engine.workflow import Action, Actor, DocKind, Role
+from workflows.definitions import PK_WORKFLOW, REPORT_WORKFLOW
+
+MACHINES = {DocKind.PK: PK_WORKFLOW, DocKind.REPORT: REPORT_WORKFLOW}
+ADMIN = Actor(None, "Administrator", None, is_admin=True)
+
+
+def holder_of(engine: Engine, position_id: int, when: datetime) -> Actor:
+    """The official who acts for a position at `when` (acting officials first)."""
+    with Session(engine) as session:
+        tree = load_org(session).tree
+    holding = tree.acting_holder(position_id, local_date(when, JAKARTA))
+    if holding is None:
+        raise NotFoundError(
+            f"Jabatan #{position_id} kosong pada {when:%Y-%m-%d}",
+            log_message=f"position {position_id} empty at {when}",
+        )
+    official = holding.official
+    return Actor(official.id, official.name, official.nip)
+
+
+def actor_for(engine: Engine, kind: DocKind, doc_id: int, role: Role, when: datetime) -> Actor:
+    """Who acts in `role` on a document at `when` (the admin for the head's own approval)."""
+    with Session(engine) as session:
+        view = SqlWorkflowStore(session).document(kind, doc_id)
+        tree = load_org(session).tree
+    who = parties(tree, view.position_id)
+    position = who.position_for(role)
+    if position is None:
+        return ADMIN
+    return holder_of(engine, position.id, when)
+
+
+def step(
+    engine: Engine,
+    kind: DocKind,
+    doc_id: int,
+    action: Action,
+    actor: Actor,
+    when: datetime,
+    *,
+    comment: str | None = None,
+    rules: ActingRules = DEFAULT_ACTING_RULES,
+) -> ActionResult:
+    """One workflow action in its own transaction."""
+    with transaction(engine) as session:
+        return perform_action(
+            SqlWorkflowStore(session),
+            kind,
+            doc_id,
+            action,
+            actor,
+            now=when,
+            zone=JAKARTA,
+            machine=MACHINES[kind],
+            rules=rules,
+            comment=comment,
+        )
+
+
+def one_step(engine: Engine, kind: DocKind, doc_id: int) -> bool:
+    """True when the head approves the document without a verification step."""
+    with Session(engine) as session:
+        view = SqlWorkflowStore(session).document(kind, doc_id)
+        return parties(load_org(session).tree, view.position_id).one_step
+
+
+def approve_all_the_way(
+    engine: Engine,
+    kind: DocKind,
+    doc_id: int,
+    submit_at: datetime,
+    verify_at: datetime,
+    approve_at: datetime,
+    *,
+    return_first: str | None = None,
+) -> list[ActionResult]:
+    """Submit, (verify), approve; optionally returned once by the first reviewer and resubmitted."""
+    results = []
+    holder = actor_for(engine, kind, doc_id, Role.HOLDER, submit_at)
+    results.append(step(engine, kind, doc_id, Action.SUBMIT, holder, submit_at))
+    direct = one_step(engine, kind, doc_id)
+    first_role = Role.APPROVER if direct else Role.VERIFIER
+    if return_first:
+        reviewer = actor_for(engine, kind, doc_id, first_role, verify_at)
+        results.append(
+            step(engine, kind, doc_id, Action.RETURN, reviewer, verify_at, comment=return_first)
+        )
+        results.append(step(engine, kind, doc_id, Action.SUBMIT, holder, verify_at))
+    if not direct:
+        verifier = actor_for(engine, kind, doc_id, Role.VERIFIER, verify_at)
+        results.append(step(engine, kind, doc_id, Action.VERIFY, verifier, verify_at))
+    approver = actor_for(engine, kind, doc_id, Role.APPROVER, approve_at)
+    results.append(step(engine, kind, doc_id, Action.APPROVE, approver, approve_at))
+    return results
