@@ -26,3 +26,14 @@ def read_text(path: Path) -> str:
         raise ValidationError(
             f"Berkas {path} {reason}", log_message=f"cannot read {path}: {exc}"
         ) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of `path`, or a `ValidationError` in Bahasa Indonesia."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason = _REASONS.get(type(exc), "tidak dapat dibaca")
+        raise ValidationError(
+            f"Berkas {path} {reason}", log_message=f"cannot read {path}: {exc}"
+        ) from None

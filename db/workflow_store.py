@@ -53,7 +53,7 @@ class SqlWorkflowStore:
             )
         return row
 
-    def document(self, kind: DocKind, doc_id: int) -> DocumentView:
+    def document(self, kind: DocKind, doc_id: int, *, completeness: bool = True) -> DocumentView:
         row = self.row(kind, doc_id)
         assert row.id is not None
         submitted_by, verified_by = self._current_visit_actors(kind, row)
@@ -67,7 +67,7 @@ class SqlWorkflowStore:
             state=State(row.state),
             version=row.version,
             visit=row.visit,
-            missing=tuple(self.missing(kind, row)),
+            missing=tuple(self.missing(kind, row)) if completeness else (),
             pk_approved=kind is DocKind.PK
             or self.approved_pk(row.position_id, row.year) is not None,
             submitted_by=submitted_by,

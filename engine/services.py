@@ -79,8 +79,11 @@ class Party:
 class WorkflowStore(Protocol):
     """What the workflow use case needs from storage, within one transaction."""
 
-    def document(self, kind: DocKind, doc_id: int) -> DocumentView:
-        """The document as the gate sees it (NotFoundError when absent)."""
+    def document(self, kind: DocKind, doc_id: int, *, completeness: bool = True) -> DocumentView:
+        """The document as the gate sees it (NotFoundError when absent).
+
+        With `completeness` false, `missing` is left empty: only submitting needs it.
+        """
         ...
 
     def org_tree(self) -> OrgTree:
@@ -138,7 +141,7 @@ def perform_action(
     expected_version: int | None = None,
 ) -> ActionResult:
     """Take `action` on a document for `actor`; raise ActionRefusedError or ConflictError."""
-    document = store.document(kind, doc_id)
+    document = store.document(kind, doc_id, completeness=action is Action.SUBMIT)
     if expected_version is not None and expected_version != document.version:
         raise _conflict(store, document, zone)
     tree = store.org_tree()
@@ -152,7 +155,7 @@ def perform_action(
             log_message=f"{document.ref} {action} by {actor.name} refused: {decision.reason}",
         )
     holding = decision.holding
-    acting_title = holding.display_title if holding else decision.spec.role.label
+    acting_title = holding.display_title if holding else Role.ADMIN.label
     visit = document.visit + 1 if decision.target is State.DRAFT else document.visit
     log = {
         "doc_type": kind.value,

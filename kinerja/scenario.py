@@ -17,7 +17,8 @@ from db.org_repo import load_org
 from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA, local_date
 from engine.errors import NotFoundError
-from engine.gate import DEFAULT_ACTING_RULES, ActingRules, parties
+from engine.gate import DEFAULT_ACTING_RULES, ActingRules, Parties, parties
+from engine.org import OrgTree
 from engine.services import ActionResult, perform_action
 from engine.workflow import Action, Actor, DocKind, Role
 from workflows.definitions import PK_WORKFLOW, REPORT_WORKFLOW
@@ -26,10 +27,14 @@ MACHINES = {DocKind.PK: PK_WORKFLOW, DocKind.REPORT: REPORT_WORKFLOW}
 ADMIN = Actor(None, "Administrator", None, is_admin=True)
 
 
-def holder_of(engine: Engine, position_id: int, when: datetime) -> Actor:
-    """The official who acts for a position at `when` (acting officials first)."""
+def _snapshot(engine: Engine, kind: DocKind, doc_id: int) -> tuple[OrgTree, Parties]:
     with Session(engine) as session:
+        view = SqlWorkflowStore(session).document(kind, doc_id, completeness=False)
         tree = load_org(session).tree
+    return tree, parties(tree, view.position_id)
+
+
+def _holder(tree: OrgTree, position_id: int, when: datetime) -> Actor:
     holding = tree.acting_holder(position_id, local_date(when, JAKARTA))
     if holding is None:
         raise NotFoundError(
@@ -40,16 +45,22 @@ def holder_of(engine: Engine, position_id: int, when: datetime) -> Actor:
     return Actor(official.id, official.name, official.nip)
 
 
+def _acting(tree: OrgTree, who: Parties, role: Role, when: datetime) -> Actor:
+    position = who.position_for(role)
+    return ADMIN if position is None else _holder(tree, position.id, when)
+
+
+def holder_of(engine: Engine, position_id: int, when: datetime) -> Actor:
+    """The official who acts for a position at `when` (acting officials first)."""
+    with Session(engine) as session:
+        tree = load_org(session).tree
+    return _holder(tree, position_id, when)
+
+
 def actor_for(engine: Engine, kind: DocKind, doc_id: int, role: Role, when: datetime) -> Actor:
     """Who acts in `role` on a document at `when` (the admin for the head's own approval)."""
-    with Session(engine) as session:
-        view = SqlWorkflowStore(session).document(kind, doc_id)
-        tree = load_org(session).tree
-    who = parties(tree, view.position_id)
-    position = who.position_for(role)
-    if position is None:
-        return ADMIN
-    return holder_of(engine, position.id, when)
+    tree, who = _snapshot(engine, kind, doc_id)
+    return _acting(tree, who, role, when)
 
 
 def step(
@@ -81,9 +92,7 @@ def step(
 
 def one_step(engine: Engine, kind: DocKind, doc_id: int) -> bool:
     """True when the head approves the document without a verification step."""
-    with Session(engine) as session:
-        view = SqlWorkflowStore(session).document(kind, doc_id)
-        return parties(load_org(session).tree, view.position_id).one_step
+    return _snapshot(engine, kind, doc_id)[1].one_step
 
 
 def approve_all_the_way(
@@ -97,20 +106,20 @@ def approve_all_the_way(
     return_first: str | None = None,
 ) -> list[ActionResult]:
     """Submit, (verify), approve; optionally returned once by the first reviewer and resubmitted."""
+    tree, who = _snapshot(engine, kind, doc_id)
     results = []
-    holder = actor_for(engine, kind, doc_id, Role.HOLDER, submit_at)
+    holder = _acting(tree, who, Role.HOLDER, submit_at)
     results.append(step(engine, kind, doc_id, Action.SUBMIT, holder, submit_at))
-    direct = one_step(engine, kind, doc_id)
-    first_role = Role.APPROVER if direct else Role.VERIFIER
+    first_role = Role.APPROVER if who.one_step else Role.VERIFIER
     if return_first:
-        reviewer = actor_for(engine, kind, doc_id, first_role, verify_at)
+        reviewer = _acting(tree, who, first_role, verify_at)
         results.append(
             step(engine, kind, doc_id, Action.RETURN, reviewer, verify_at, comment=return_first)
         )
         results.append(step(engine, kind, doc_id, Action.SUBMIT, holder, verify_at))
-    if not direct:
-        verifier = actor_for(engine, kind, doc_id, Role.VERIFIER, verify_at)
+    if not who.one_step:
+        verifier = _acting(tree, who, Role.VERIFIER, verify_at)
         results.append(step(engine, kind, doc_id, Action.VERIFY, verifier, verify_at))
-    approver = actor_for(engine, kind, doc_id, Role.APPROVER, approve_at)
+    approver = _acting(tree, who, Role.APPROVER, approve_at)
     results.append(step(engine, kind, doc_id, Action.APPROVE, approver, approve_at))
     return results

@@ -19,6 +19,7 @@ from kinerja.cli import (
     catalog_cmd,
     db_cmd,
     demo_cmd,
+    evidence_cmd,
     holidays_cmd,
     org_cmd,
     pk_cmd,
@@ -46,6 +47,7 @@ app.add_typer(holidays_cmd.app, name="holidays")
 app.command("recap")(recap_cmd.recap)
 app.add_typer(pk_cmd.app, name="pk")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(evidence_cmd.app, name="evidence")
 app.command("act")(workflow_cmd.act_cmd)
 app.add_typer(workflow_cmd.audit_app, name="audit")
 app.add_typer(workflow_cmd.workflow_app, name="workflow")

@@ -16,8 +16,16 @@ from tests.conftest import FIXED_NOW
 class Cli:
     """Runs `kinerja` in-process with its own environment and a fixed clock."""
 
-    def __init__(self, url: str, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(
+        self,
+        url: str,
+        clock: FixedClock,
+        capsys: pytest.CaptureFixture[str],
+        evidence_dir: Path | None = None,
+    ) -> None:
         self.environ = {"KINERJA_DATABASE_URL": url}
+        if evidence_dir is not None:
+            self.environ["KINERJA_EVIDENCE_DIR"] = str(evidence_dir)
         self.clock = clock
         self.capsys = capsys
 
@@ -33,8 +41,10 @@ class Cli:
 
 
 @pytest.fixture
-def cli(sqlite_url: str, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(sqlite_url, clock, capsys)
+def cli(
+    sqlite_url: str, clock: FixedClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Cli:
+    return Cli(sqlite_url, clock, capsys, tmp_path / "evidence")
 
 
 @pytest.fixture(scope="session")
@@ -57,4 +67,4 @@ def demo_cli(
     path = tmp_path / "demo.db"
     shutil.copyfile(demo_template, path)
     capsys.readouterr()
-    return Cli(f"sqlite:///{path}", clock, capsys)
+    return Cli(f"sqlite:///{path}", clock, capsys, tmp_path / "evidence")

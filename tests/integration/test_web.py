@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +14,6 @@ from fastapi.testclient import TestClient
 from db.migrate import upgrade
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container, bootstrap
-from kinerja.demo import seed_demo
 from kinerja.settings import load_settings
 from web.app import create_app
 
@@ -27,6 +28,18 @@ def container(sqlite_url: str, clock: FixedClock) -> Iterator[Container]:
         built.close()
 
 
+@pytest.fixture
+def demo_container(demo_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    """A private copy of the seeded demo database."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    built = bootstrap(load_settings({"KINERJA_DATABASE_URL": f"sqlite:///{path}"}), clock=clock)
+    try:
+        yield built
+    finally:
+        built.close()
+
+
 def test_empty_database_explains_what_to_do(container: Container) -> None:
     with TestClient(create_app(container)) as client:
         response = client.get("/")
@@ -35,8 +48,8 @@ def test_empty_database_explains_what_to_do(container: Container) -> None:
     assert "kinerja demo seed" in response.text
 
 
-def test_home_lists_the_positions_and_holders(container: Container, clock: FixedClock) -> None:
-    seed_demo(container.engine, clock.now())
+def test_home_lists_the_positions_and_holders(demo_container: Container, clock: FixedClock) -> None:
+    container = demo_container
     clock.set(datetime(2021, 11, 1, 1, 0, tzinfo=UTC))
     with TestClient(create_app(container)) as client:
         response = client.get("/")
@@ -51,8 +64,8 @@ def test_home_lists_the_positions_and_holders(container: Container, clock: Fixed
     assert 'id="demo-accounts"' not in page
 
 
-def test_demo_mode_lists_the_demo_accounts(container: Container) -> None:
-    seed_demo(container.engine, container.clock.now())
+def test_demo_mode_lists_the_demo_accounts(demo_container: Container) -> None:
+    container = demo_container
     container.demo = True
     with TestClient(create_app(container)) as client:
         page = client.get("/").text
