@@ -3,8 +3,8 @@
 Whatever the number of indicators, this runs five queries (organisation,
 indicators, their variables, the PK targets, the report entries) and hands plain
 values to `engine.recap`. The targets of a position are those of its latest PK
-revision among the states asked for; realisations come from its quarterly
-reports of the year.
+revision among the states asked for (by default: approved, the PK in force);
+realisations come from its quarterly reports of the year.
 """
 
 from __future__ import annotations
@@ -24,13 +24,16 @@ from engine.recap import IndicatorInput, Recap, build_recap
 from engine.result import Result
 from engine.targets import QuarterTargets
 
+APPROVED_ONLY = ("approved",)
+"""Targets come from the PK in force: the latest approved revision."""
+
 
 def recap_inputs(
     session: Session,
     *,
     year: int,
     agency_code: str | None = None,
-    pk_states: Collection[str] | None = None,
+    pk_states: Collection[str] | None = APPROVED_ONLY,
     report_states: Collection[str] | None = None,
 ) -> list[IndicatorInput]:
     """Indicators of `year` with their targets and four quarterly results."""
@@ -106,7 +109,7 @@ def load_recap(
     year: int,
     quarter: int | None,
     agency_code: str | None = None,
-    pk_states: Collection[str] | None = None,
+    pk_states: Collection[str] | None = APPROVED_ONLY,
     report_states: Collection[str] | None = None,
 ) -> Recap:
     """The recap of a quarter (or the year) computed by the engine from one pass of queries."""

@@ -96,6 +96,7 @@ def create_cmd(
     ctx: typer.Context,
     position: Annotated[str, typer.Option(help="Kode jabatan")],
     year: Annotated[int, typer.Option(help="Tahun")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Buat PK (draf) sebuah jabatan untuk satu tahun."""
     container = state_of(ctx).container()
@@ -103,7 +104,7 @@ def create_cmd(
         row = create_pk(
             session, position_by_code(session, position).id or 0, year, container.clock.now()
         )
-    typer.echo(f"PK-{row.id} dibuat (draf).")
+    emit({"pk": f"PK-{row.id}", "state": row.state}, as_json, [f"PK-{row.id} dibuat (draf)."])
 
 
 @app.command("target")
@@ -116,6 +117,7 @@ def target_cmd(
     reason: Annotated[
         str | None, typer.Option(help="Alasan bila TW IV berbeda dari tahunan")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi target satu indikator dalam PK draf."""
     container = state_of(ctx).container()
@@ -123,9 +125,8 @@ def target_cmd(
         _, warnings = set_target(
             session, pk_id, indicator, annual=annual, quarters=tw, tw4_reason=reason
         )
-    typer.echo(f"Target {indicator} disimpan.")
-    for warning in warnings:
-        typer.echo(f"Peringatan: {warning}")
+    lines = [f"Target {indicator} disimpan."] + [f"Peringatan: {w}" for w in warnings]
+    emit({"pk": f"PK-{pk_id}", "indicator": indicator, "warnings": warnings}, as_json, lines)
 
 
 @app.command("budget")
@@ -133,6 +134,7 @@ def budget_cmd(
     ctx: typer.Context,
     pk_id: Annotated[int, typer.Argument(help="Nomor PK")],
     line: Annotated[list[str], typer.Option(help="program|kegiatan|sub kegiatan|anggaran")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ganti baris anggaran PK draf."""
     parsed = []
@@ -148,7 +150,8 @@ def budget_cmd(
     container = state_of(ctx).container()
     with transaction(container.engine) as session:
         total = set_budget_lines(session, pk_id, parsed)
-    typer.echo(f"{len(parsed)} baris anggaran, total Rp {format_number_id(total)}.")
+    summary = f"{len(parsed)} baris anggaran, total Rp {format_number_id(total)}."
+    emit({"pk": f"PK-{pk_id}", "lines": len(parsed), "total": str(total)}, as_json, [summary])
 
 
 @app.command("revise")
@@ -156,12 +159,16 @@ def revise_cmd(
     ctx: typer.Context,
     pk_id: Annotated[int, typer.Argument(help="Nomor PK yang disetujui")],
     reason: Annotated[str, typer.Option(help="Alasan PK Perubahan")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Buat PK Perubahan (revisi baru, draf) dari PK yang sudah disetujui."""
     container = state_of(ctx).container()
     with transaction(container.engine) as session:
         row = revise_pk(session, pk_id, reason, container.clock.now())
-    typer.echo(f"PK-{row.id} (revisi {row.revision}) dibuat dari PK-{pk_id}.")
+    summary = f"PK-{row.id} (revisi {row.revision}) dibuat dari PK-{pk_id}."
+    emit(
+        {"pk": f"PK-{row.id}", "revision": row.revision, "from": f"PK-{pk_id}"}, as_json, [summary]
+    )
 
 
 @app.command("dpa")
@@ -170,6 +177,7 @@ def dpa_cmd(
     agency: Annotated[str, typer.Option(help="Kode perangkat daerah")],
     year: Annotated[int, typer.Option(help="Tahun")],
     dpa_date: Annotated[str, typer.Option("--date", help="Tanggal pengesahan DPA (TTTT-BB-HH)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Catat tanggal pengesahan DPA; tenggat PK satu bulan sesudahnya."""
     try:
@@ -181,4 +189,6 @@ def dpa_cmd(
     container = state_of(ctx).container()
     with transaction(container.engine) as session:
         deadline = set_dpa_date(session, agency, year, day)
-    typer.echo(f"DPA {year} disahkan {day.isoformat()}; tenggat PK {deadline.isoformat()}.")
+    data = {"agency": agency, "year": year, "dpa_date": day, "deadline": deadline}
+    message = f"DPA {year} disahkan {day.isoformat()}; tenggat PK {deadline.isoformat()}."
+    emit(data, as_json, [message])

@@ -22,12 +22,14 @@ def open_cmd(
     ctx: typer.Context,
     year: Annotated[int, typer.Option(help="Tahun")],
     quarter: Annotated[int, typer.Option(min=1, max=4, help="Triwulan 1-4")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Buat laporan triwulan untuk setiap jabatan yang PK-nya disetujui (aman diulang)."""
     container = state_of(ctx).container()
     with transaction(container.engine) as session:
         created = open_reports(session, year, quarter, container.clock.now())
-    typer.echo(f"{len(created)} laporan dibuat untuk TW {quarter} {year}.")
+    refs = [f"LAP-{r.id}" for r in created]
+    emit({"created": refs}, as_json, [f"{len(created)} laporan dibuat untuk TW {quarter} {year}."])
 
 
 @app.command("list")
@@ -99,6 +101,7 @@ def fill_cmd(
     no_data: Annotated[str | None, typer.Option("--no-data", help="Alasan tidak ada data")] = None,
     kendala: Annotated[str | None, typer.Option(help="Kendala/hambatan")] = None,
     upaya: Annotated[str | None, typer.Option(help="Upaya/solusi")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi masukan rumus satu indikator (atau alasan tidak ada data) dalam laporan draf."""
     values: dict[str, str] = {}
@@ -109,7 +112,7 @@ def fill_cmd(
         values[name.strip()] = raw
     container = state_of(ctx).container()
     with transaction(container.engine) as session:
-        fill_entry(
+        entry = fill_entry(
             session,
             report_id,
             indicator,
@@ -118,4 +121,10 @@ def fill_cmd(
             kendala=kendala,
             upaya=upaya,
         )
-    typer.echo(f"LAP-{report_id} {indicator} disimpan.")
+        data = {
+            "report": f"LAP-{report_id}",
+            "indicator": indicator,
+            "inputs": entry.inputs,
+            "no_data_reason": entry.no_data_reason,
+        }
+    emit(data, as_json, [f"LAP-{report_id} {indicator} disimpan."])
