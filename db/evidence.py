@@ -22,14 +22,8 @@ restored from a backup without rewriting rows.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import re
 import tempfile
-import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -37,81 +31,20 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.editable import require_editable
+from db.evidence_names import (
+    FILE_TYPES,
+    FileType,
+    candidate_names,
+    extension_of,
+    safe_filename,
+)
 from db.models import IndicatorRow, QuarterlyReport
 from db.workflow_models import Evidence
 from engine.errors import NotFoundError, ValidationError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-MAX_FILENAME_LENGTH = 255
 _MIB = 1024 * 1024
-_FALLBACK_STEM = "bukti"
-_UNSAFE_CHARS = re.compile(r"[^\w .()+-]+")
-_SPACES = re.compile(r"\s+")
-_MAX_NAME_ATTEMPTS = 100
 _CHUNK = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class _FileType:
-    """What an extension promises: its name for users, its MIME type, a check of the bytes."""
-
-    label: str
-    content_type: str
-    matches: Callable[[bytes], bool]
-
-
-def _starts_with(magic: bytes) -> Callable[[bytes], bool]:
-    return lambda data: data.startswith(magic)
-
-
-def _zip_with(folder: str) -> Callable[[bytes], bool]:
-    """An Office Open XML file is a zip with its own top folder (xl/, word/); a bare zip is not."""
-
-    def matches(data: bytes) -> bool:
-        if not data.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                # Only the central directory is read: nothing is decompressed.
-                return any(name.startswith(folder) for name in archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-            return False
-
-    return matches
-
-
-def _is_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-_PDF = _FileType("PDF", "application/pdf", _starts_with(b"%PDF-"))
-_JPEG = _FileType("JPEG", "image/jpeg", _starts_with(b"\xff\xd8\xff"))
-_FILE_TYPES: dict[str, _FileType] = {
-    ".pdf": _PDF,
-    ".png": _FileType("PNG", "image/png", _starts_with(b"\x89PNG\r\n\x1a\n")),
-    ".jpg": _JPEG,
-    ".jpeg": _JPEG,
-    ".xlsx": _FileType(
-        "Excel (XLSX)",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _zip_with("xl/"),
-    ),
-    ".docx": _FileType(
-        "Word (DOCX)",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _zip_with("word/"),
-    ),
-    ".csv": _FileType("CSV (teks UTF-8)", "text/csv", _is_text),
-    ".txt": _FileType("teks UTF-8", "text/plain", _is_text),
-}
-# For the upload form's `accept` attribute and help text.
-ALLOWED_EXTENSIONS: tuple[str, ...] = tuple(_FILE_TYPES)
 
 
 def store_evidence(
@@ -232,14 +165,14 @@ def _check_indicator(session: Session, report: QuarterlyReport, indicator_id: in
         )
 
 
-def _check_upload(filename: str, data: bytes) -> tuple[str, _FileType]:
+def _check_upload(filename: str, data: bytes) -> tuple[str, FileType]:
     """The safe display name and the type, once size, extension and content agree."""
     _check_size(data)
     name = safe_filename(filename)
-    extension = _extension(name)
-    file_type = _FILE_TYPES.get(extension)
+    extension = extension_of(name)
+    file_type = FILE_TYPES.get(extension)
     if file_type is None:
-        allowed = ", ".join(sorted({ext.lstrip(".").upper() for ext in _FILE_TYPES}))
+        allowed = ", ".join(sorted({ext.lstrip(".").upper() for ext in FILE_TYPES}))
         shown = extension or "(tanpa ekstensi)"
         raise ValidationError(
             f"Jenis berkas {shown} tidak diizinkan sebagai bukti dukung; yang diizinkan: {allowed}",
@@ -311,56 +244,6 @@ def _retire(session: Session, old: Evidence) -> None:
     session.refresh(old)
 
 
-# File names -------------------------------------------------------------------------------
-
-
-def safe_filename(filename: str) -> str:
-    """A display name that is also a safe single path component.
-
-    Browsers and Windows clients may send a full path; only the last component
-    counts, whatever the separator, so ``../../etc/passwd.pdf`` becomes
-    ``passwd.pdf``. Control characters and anything outside letters, digits and
-    ``space . ( ) + - _`` become ``_``; leading dots go (no hidden files, no
-    ``..``); the result fits in 255 characters and 255 UTF-8 bytes (the limit
-    of a file name on disk), keeping the extension.
-    """
-    base = re.split(r"[/\\]", filename)[-1]
-    base = unicodedata.normalize("NFC", base)
-    base = "".join(ch for ch in base if not unicodedata.category(ch).startswith("C"))
-    dot = base.rfind(".")
-    stem, extension = (base[:dot], base[dot:]) if dot > 0 else (base, "")
-    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", extension):
-        stem, extension = base, ""
-    return _fit(_clean_stem(stem), extension)
-
-
-def _clean_stem(stem: str) -> str:
-    stem = _UNSAFE_CHARS.sub("_", stem)
-    stem = _SPACES.sub(" ", stem).strip(" .")
-    return stem or _FALLBACK_STEM
-
-
-def _fit(stem: str, extension: str, suffix: str = "") -> str:
-    """``stem + suffix + extension`` cut at the stem to fit a file name on disk."""
-    room = MAX_FILENAME_LENGTH - len((suffix + extension).encode("utf-8"))
-    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
-    return f"{cut or _FALLBACK_STEM}{suffix}{extension}"
-
-
-def _extension(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot > 0 else ""
-
-
-def _candidate_names(name: str) -> Iterator[str]:
-    """The name, then ``name-2.ext``, ``name-3.ext``... for when a path is taken."""
-    yield name
-    dot = name.rfind(".")
-    stem, extension = (name[:dot], name[dot:]) if dot > 0 else (name, "")
-    for number in range(2, _MAX_NAME_ATTEMPTS + 1):
-        yield _fit(stem, extension, f"-{number}")
-
-
 # Disk -------------------------------------------------------------------------------------
 
 
@@ -408,7 +291,7 @@ def _write_without_overwrite(directory: Path, name: str, data: bytes, sha256: st
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        for candidate in _candidate_names(name):
+        for candidate in candidate_names(name):
             if _link_or_match(Path(temporary), directory / candidate, sha256):
                 _fsync_directory(directory)
                 return candidate

@@ -1,0 +1,129 @@
+"""What an evidence file is (its type, checked by content) and what it may be called on disk."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+MAX_FILENAME_LENGTH = 255
+_FALLBACK_STEM = "bukti"
+_UNSAFE_CHARS = re.compile(r"[^\w .()+-]+")
+_SPACES = re.compile(r"\s+")
+_MAX_NAME_ATTEMPTS = 100
+
+
+@dataclass(frozen=True)
+class FileType:
+    """What an extension promises: its name for users, its MIME type, a check of the bytes."""
+
+    label: str
+    content_type: str
+    matches: Callable[[bytes], bool]
+
+
+def _starts_with(magic: bytes) -> Callable[[bytes], bool]:
+    return lambda data: data.startswith(magic)
+
+
+def _zip_with(folder: str) -> Callable[[bytes], bool]:
+    """An Office Open XML file is a zip with its own top folder (xl/, word/); a bare zip is not."""
+
+    def matches(data: bytes) -> bool:
+        if not data.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                # Only the central directory is read: nothing is decompressed.
+                return any(name.startswith(folder) for name in archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return False
+
+    return matches
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_PDF = FileType("PDF", "application/pdf", _starts_with(b"%PDF-"))
+_JPEG = FileType("JPEG", "image/jpeg", _starts_with(b"\xff\xd8\xff"))
+FILE_TYPES: dict[str, FileType] = {
+    ".pdf": _PDF,
+    ".png": FileType("PNG", "image/png", _starts_with(b"\x89PNG\r\n\x1a\n")),
+    ".jpg": _JPEG,
+    ".jpeg": _JPEG,
+    ".xlsx": FileType(
+        "Excel (XLSX)",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _zip_with("xl/"),
+    ),
+    ".docx": FileType(
+        "Word (DOCX)",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _zip_with("word/"),
+    ),
+    ".csv": FileType("CSV (teks UTF-8)", "text/csv", _is_text),
+    ".txt": FileType("teks UTF-8", "text/plain", _is_text),
+}
+# For the upload form's `accept` attribute and help text.
+ALLOWED_EXTENSIONS: tuple[str, ...] = tuple(FILE_TYPES)
+
+
+# File names -------------------------------------------------------------------------------
+
+
+def safe_filename(filename: str) -> str:
+    """A display name that is also a safe single path component.
+
+    Browsers and Windows clients may send a full path; only the last component
+    counts, whatever the separator, so ``../../etc/passwd.pdf`` becomes
+    ``passwd.pdf``. Control characters and anything outside letters, digits and
+    ``space . ( ) + - _`` become ``_``; leading dots go (no hidden files, no
+    ``..``); the result fits in 255 characters and 255 UTF-8 bytes (the limit
+    of a file name on disk), keeping the extension.
+    """
+    base = re.split(r"[/\\]", filename)[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if not unicodedata.category(ch).startswith("C"))
+    dot = base.rfind(".")
+    stem, extension = (base[:dot], base[dot:]) if dot > 0 else (base, "")
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", extension):
+        stem, extension = base, ""
+    return _fit(_clean_stem(stem), extension)
+
+
+def _clean_stem(stem: str) -> str:
+    stem = _UNSAFE_CHARS.sub("_", stem)
+    stem = _SPACES.sub(" ", stem).strip(" .")
+    return stem or _FALLBACK_STEM
+
+
+def _fit(stem: str, extension: str, suffix: str = "") -> str:
+    """``stem + suffix + extension`` cut at the stem to fit a file name on disk."""
+    room = MAX_FILENAME_LENGTH - len((suffix + extension).encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return f"{cut or _FALLBACK_STEM}{suffix}{extension}"
+
+
+def extension_of(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def candidate_names(name: str) -> Iterator[str]:
+    """The name, then ``name-2.ext``, ``name-3.ext``... for when a path is taken."""
+    yield name
+    dot = name.rfind(".")
+    stem, extension = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    for number in range(2, _MAX_NAME_ATTEMPTS + 1):
+        yield _fit(stem, extension, f"-{number}")
