@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,7 @@ from db.recap_query import quarter_targets, realisation
 from db.workflow_models import PkBudgetLine, TransitionLog
 from db.workflow_store import SqlWorkflowStore
 from engine.capaian import capaian, category
+from engine.clock import JAKARTA
 from engine.periods import Quarter
 from engine.targets import period_realisation
 from engine.workflow import DocKind
@@ -76,7 +78,7 @@ def _header(
     }
 
 
-def pk_view(session: Session, pk_id: int, today: date) -> dict[str, Any]:
+def pk_view(session: Session, pk_id: int, today: date, zone: ZoneInfo = JAKARTA) -> dict[str, Any]:
     """A PK with its targets, budget lines, parties, deadline and history."""
     pk = get_pk(session, pk_id)
     data = _header(session, pk, DocKind.PK)
@@ -108,7 +110,7 @@ def pk_view(session: Session, pk_id: int, today: date) -> dict[str, Any]:
     data["budget_total"] = str(sum((b.anggaran for b in lines), Decimal(0)))
     deadline = pk_deadline(session, pk)
     data["deadline"] = deadline.isoformat() if deadline else None
-    data["late"] = is_pk_late(session, pk, today)
+    data["late"] = is_pk_late(session, pk, today, zone)
     data["parties"] = {
         "first": _party(pk.first_party_name, pk.first_party_nip, pk.first_party_title),
         "second": _party(pk.second_party_name, pk.second_party_nip, pk.second_party_title),

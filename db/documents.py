@@ -9,10 +9,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from db.editable import require_editable
 from db.indicator_repo import load_indicators
@@ -23,12 +24,13 @@ from db.models import (
     PositionRow,
     QuarterlyReport,
 )
-from db.workflow_models import AgencyYear, PkBudgetLine
+from db.workflow_models import AgencyYear, PkBudgetLine, TransitionLog
 from engine.capaian import parse_target
+from engine.clock import JAKARTA, local_date
 from engine.errors import NotFoundError, ValidationError
 from engine.indicators import Indicator
 from engine.targets import QuarterTargets
-from engine.workflow import State
+from engine.workflow import Action, DocKind, State
 
 LOCKED_REPORT_STATES = (State.VERIFIED.value, State.APPROVED.value)
 
@@ -187,6 +189,14 @@ def set_target(
     return row, list(check.warnings)
 
 
+def _same_target(typed: str | None, stored: str | None) -> bool:
+    """Whether two typed targets mean the same ("1.000" and "1000" do)."""
+    typed, stored = _clean(typed), _clean(stored)
+    if typed is None or stored is None:
+        return typed == stored
+    return parse_target(typed) == parse_target(stored)
+
+
 def _clean(text: str | None) -> str | None:
     return None if text is None or not text.strip() else text.strip()
 
@@ -219,7 +229,7 @@ def _check_locked_quarters(
     ).first()
     for quarter in sorted(locked):
         before = None if previous is None else getattr(previous, f"tw{quarter}")
-        if _clean(quarters[quarter - 1]) != _clean(before):
+        if _same_target(quarters[quarter - 1], before) is False:
             raise ValidationError(
                 f"Target TW {('I', 'II', 'III', 'IV')[quarter - 1]} tidak dapat diubah: "
                 "laporannya sudah diverifikasi",
@@ -292,11 +302,29 @@ def pk_deadline(session: Session, pk: PerjanjianKinerja) -> date | None:
     return None if row is None else one_month_after(row.dpa_date)
 
 
-def is_pk_late(session: Session, pk: PerjanjianKinerja, today: date) -> bool:
-    """Flag (never block) a PK submitted after its deadline, or still unsubmitted past it."""
+def is_pk_late(
+    session: Session, pk: PerjanjianKinerja, today: date, zone: ZoneInfo = JAKARTA
+) -> bool:
+    """Flag (never block) a PK first submitted after its deadline, or unsubmitted past it.
+
+    The first submission counts (a PK returned and resubmitted later was on time),
+    judged on the regency's calendar date, not the UTC one.
+    """
     deadline = pk_deadline(session, pk)
     if deadline is None or pk.revision > 1:
         return False
-    if pk.submitted_at is not None:
-        return pk.submitted_at.date() > deadline
+    first = session.exec(
+        select(func.min(TransitionLog.at)).where(
+            TransitionLog.doc_type == DocKind.PK.value,
+            TransitionLog.doc_id == pk.id,
+            TransitionLog.action == Action.SUBMIT.value,
+        )
+    ).one()
+    if first is not None:
+        return local_date(_aware(first), zone) > deadline
     return today > deadline
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQL aggregates bypass the column type: SQLite hands back naive UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

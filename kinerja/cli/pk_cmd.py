@@ -71,7 +71,7 @@ def show_cmd(
     container = state_of(ctx).container()
     today = local_date(container.clock.now(), container.zone)
     with Session(container.engine) as session:
-        data = pk_view(session, pk_id, today)
+        data = pk_view(session, pk_id, today, container.zone)
     lines = [
         f"{data['ref']} {data['position_title']} {data['year']} revisi {data['revision']}: "
         f"{data['state']} (versi {data['version']})",
