@@ -515,3 +515,80 @@ def test_pk_submitted_just_after_midnight_wib_past_the_deadline_is_late(engine: 
     step(engine, DocKind.PK, pk_id, Action.SUBMIT, holder, half_past_midnight)
     with Session(engine) as session:
         assert pk_view(session, pk_id, date(2021, 2, 5))["late"] is True
+
+
+def test_a_pk_first_submitted_on_time_stays_on_time_after_a_return(engine: Engine) -> None:
+    import_org_text(engine, demo_org_text(), "test:org")
+    import_catalog_text(engine, catalogue_text(), f"test:{CATALOG}")
+    with transaction(engine) as session:
+        set_dpa_date(session, AGENCY, YEAR, date(2021, 1, 4))  # deadline 4 February 2021
+        position = position_by_code(session, "pengelola-data")
+        assert position.id is not None
+        pk = create_pk(session, position.id, YEAR, wib(date(2021, 1, 11)))
+        assert pk.id is not None
+        pk_id = pk.id
+        set_target(
+            session,
+            pk_id,
+            "pengelola-data-1",
+            annual="1000",
+            quarters=["250", "500", "750", "1000"],
+        )
+    holder = actor_for(engine, DocKind.PK, pk_id, Role.HOLDER, wib(date(2021, 2, 1)))
+    verifier = actor_for(engine, DocKind.PK, pk_id, Role.VERIFIER, wib(date(2021, 2, 1)))
+    step(engine, DocKind.PK, pk_id, Action.SUBMIT, holder, wib(date(2021, 2, 1)))
+    step(engine, DocKind.PK, pk_id, Action.RETURN, verifier, wib(date(2021, 2, 3)), comment="Cek")
+    step(engine, DocKind.PK, pk_id, Action.SUBMIT, holder, wib(date(2021, 2, 9)))
+    with Session(engine) as session:
+        assert pk_view(session, pk_id, date(2021, 2, 10))["late"] is False
+
+
+def test_a_locked_quarter_target_may_be_retyped_in_another_format(engine: Engine) -> None:
+    import_org_text(engine, demo_org_text(), "test:org")
+    import_catalog_text(engine, catalogue_text(), f"test:{CATALOG}")
+    with transaction(engine) as session:
+        position = position_by_code(session, "pengelola-data")
+        assert position.id is not None
+        pk = create_pk(session, position.id, YEAR, wib(date(2021, 1, 11)))
+        assert pk.id is not None
+        pk_id = pk.id
+        set_target(
+            session,
+            pk_id,
+            "pengelola-data-1",
+            annual="1000",
+            quarters=["250", "500", "750", "1000"],
+        )
+    approve_all_the_way(
+        engine, DocKind.PK, pk_id, wib(date(2021, 1, 20)), wib(date(2021, 1, 22)),
+        wib(date(2021, 1, 26)),
+    )  # fmt: skip
+    with transaction(engine) as session:
+        (report,) = open_reports(session, YEAR, 1, wib(date(2021, 4, 1)))
+        assert report.id is not None
+        report_id = report.id
+        indicator = next(
+            i for i in load_indicators(session, year=YEAR) if i.code == "pengelola-data-1"
+        )
+        fill_entry(
+            session,
+            report_id,
+            indicator.code,
+            values=dict.fromkeys(indicator.formula.variables, "7"),
+        )
+    approve_all_the_way(
+        engine, DocKind.REPORT, report_id, wib(date(2021, 4, 6)), wib(date(2021, 4, 8)),
+        wib(date(2021, 4, 12)),
+    )  # fmt: skip
+    with transaction(engine) as session:
+        revision = revise_pk(session, pk_id, "APBD Perubahan", wib(date(2021, 7, 1)))
+        assert revision.id is not None
+        set_target(
+            session, revision.id, "pengelola-data-1", annual="1.200",
+            quarters=["250,0", "600", "900", "1.200"],
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="tidak dapat diubah"), transaction(engine) as session:
+        set_target(
+            session, revision.id, "pengelola-data-1", annual="1200",
+            quarters=["300", "600", "900", "1200"],
+        )  # fmt: skip
