@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 HASHED_FIELDS = (
@@ -41,6 +42,11 @@ def entry_hash(fields: Mapping[str, Any], prev_hash: str | None) -> str:
 
 
 def _canonical(value: Any) -> Any:
+    """Moments in UTC (as the log column stores them), whatever zone they came in."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("the transition log hashes aware datetimes only")
+        return value.astimezone(UTC).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -141,6 +141,7 @@ def perform_action(
     expected_version: int | None = None,
 ) -> ActionResult:
     """Take `action` on a document for `actor`; raise ActionRefusedError or ConflictError."""
+    now = now.astimezone(UTC)  # the log stores UTC; hash what is stored
     document = store.document(kind, doc_id, completeness=action is Action.SUBMIT)
     if expected_version is not None and expected_version != document.version:
         raise _conflict(store, document, zone)
