@@ -53,9 +53,10 @@ class ActingRules:
     def parse(cls, text: str) -> ActingRules:
         """Read rules like ``pk.approve=definitif,plt; report.approve=definitif,plt,plh``.
 
-        Pairs not named keep the default (every status may act).
+        Pairs not named keep the default (a PK is approved by definitif or Plt only;
+        everything else by every status).
         """
-        allowed: dict[tuple[DocKind, Action], frozenset[AssignmentStatus]] = {}
+        allowed = dict(cls().allowed)
         for part in filter(None, (p.strip() for p in text.split(";"))):
             key, _, statuses = part.partition("=")
             kind, _, action = key.strip().partition(".")
@@ -159,7 +160,8 @@ def decide(
         )
     who = parties(tree, document.position_id)
     candidates = machine.candidates(document.state, action)
-    roles, holdings, status_refusals = _roles(document, action, actor, on, tree, who, rules)
+    needed = {c.role for c in candidates}
+    roles, holdings, status_refusals = _roles(document, action, actor, on, tree, who, rules, needed)
     if not roles & {c.role for c in candidates}:
         return _refuse(_no_role_reason(document, action, candidates, who, on, status_refusals))
     failures = _guard_failures(document, action, actor, who, comment)
@@ -167,6 +169,9 @@ def decide(
     target = machine.fire(document.state, action, facts)
     usable = [c for c in candidates if c.role in roles]
     if target is None:
+        # Explain with the transition that fits the document's shape (one or two steps).
+        shape = {Guard.ONE_STEP, Guard.TWO_STEP}
+        usable.sort(key=lambda c: bool(shape & set(c.guards) & set(failures)))
         for candidate in usable:
             for guard in candidate.guards:
                 if guard in failures:
@@ -184,7 +189,14 @@ def _roles(
     tree: OrgTree,
     who: Parties,
     rules: ActingRules,
+    needed: set[Role],
 ) -> tuple[set[Role], dict[Role, Holding], list[str]]:
+    """The capacities in which `actor` may take `action`, and why a holding does not count.
+
+    While an acting assignment (Plh, Plt, Pj) is valid, it is the acting official who
+    acts for the position: the definitif holder is absent or the post is vacant.
+    Status refusals are reported only for the roles the action needs.
+    """
     roles: set[Role] = set()
     holdings: dict[Role, Holding] = {}
     refusals: list[str] = []
@@ -198,18 +210,27 @@ def _roles(
         position = who.position_for(role)
         if position is None:
             continue
-        for holding in tree.holders(position.id, on):
+        for holding in _acting_holdings(tree, position.id, on):
             if holding.official.id != actor.official_id:
                 continue
             if rules.permits(document.kind, action, holding.status):
                 roles.add(role)
                 holdings[role] = holding
                 break
+            if role not in needed:
+                continue
             refusals.append(
                 f"sebagai {holding.display_title} ({holding.status.prefix.rstrip('.')}) Anda "
                 f"tidak boleh {action.label} {document.kind.label}"
             )
     return roles, holdings, refusals
+
+
+def _acting_holdings(tree: OrgTree, position_id: int, on: date) -> list[Holding]:
+    """Who may act for a position on `on`: the acting officials if any, else the holder."""
+    holders = tree.holders(position_id, on)
+    acting = [h for h in holders if h.status.is_acting]
+    return acting or holders
 
 
 def _no_role_reason(
