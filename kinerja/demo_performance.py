@@ -24,7 +24,7 @@ from db.reports import fill_entry, open_reports
 from engine.indicators import Indicator
 from engine.periods import Quarter
 from engine.workflow import Action, DocKind, Role
-from kinerja.demo_numbers import demo_inputs, demo_targets
+from kinerja.demo_numbers import demo_targets, plan_year
 from kinerja.scenario import actor_for, approve_all_the_way, one_step, step
 
 DEMO_YEAR = 2021
@@ -45,7 +45,7 @@ def seed_performance(engine: Engine, *, year: int = DEMO_YEAR) -> int:
             return 0
         indicators = load_indicators(session, year=year)
     rng = random.Random(SEED)  # noqa: S311 (reproducible demo numbers, not secrets)
-    plan = {i.id: [demo_inputs(i, rng) for _ in range(4)] for i in indicators}
+    plan = {i.id: plan_year(i, rng) for i in indicators}
     pks = _draft_pks(engine, year, indicators, plan, rng)
     for pk_id in pks:
         approve_all_the_way(
