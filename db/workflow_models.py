@@ -117,3 +117,22 @@ class Evidence(SQLModel, table=True):
     )
     replace_reason: str | None = Field(default=None, sa_column=Column(Text))
     active: bool = True
+
+
+class LadderRung(SQLModel, table=True):
+    """A reminder or escalation rung that went out: its key is never sent again."""
+
+    __tablename__ = "ladder_rung"
+    __table_args__ = (Index("ix_ladder_rung_doc_visit", "doc", "visit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(160), nullable=False, unique=True))
+    doc: str = Field(sa_column=Column(String(20), nullable=False))
+    visit: int
+    step: str = Field(sa_column=Column(String(10), nullable=False))
+    rung: str = Field(sa_column=Column(String(40), nullable=False))
+    recipient_official_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("official.id"))
+    )
+    digest_key: str = Field(sa_column=Column(String(200), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

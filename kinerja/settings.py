@@ -64,6 +64,25 @@ class Settings(BaseSettings):
         description="Where uploaded evidence files are kept",
     )
     log_level: str = Field(default="INFO", description="Python logging level")
+    submit_working_days: int = Field(
+        default=5, ge=0, le=60, description="Report due this many working days after quarter end"
+    )
+    verify_working_days: int = Field(
+        default=3, ge=0, le=60, description="Verification due this many working days later"
+    )
+    approve_working_days: int = Field(
+        default=3, ge=0, le=60, description="Approval due this many working days later"
+    )
+    reminder_offsets: str = Field(
+        default="7,3,1,0", description="Reminders this many working days before the deadline"
+    )
+    escalate_superior_after: int = Field(
+        default=1, ge=0, le=60, description="Escalate to the superior after this many working days"
+    )
+    escalate_head_after: int = Field(
+        default=3, ge=0, le=60, description="Escalate to the head after this many working days"
+    )
+    sweep_hour: int = Field(default=8, ge=0, le=23, description="Hour (local) of the daily sweep")
     acting_rules: str = Field(
         default="pk.approve=definitif,plt",
         description="Which assignment statuses may take which action (DOC.ACTION=statuses; ...)",
@@ -76,6 +95,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"zona waktu tidak dikenal: {value}") from exc
+        return value
+
+    @field_validator("reminder_offsets")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        try:
+            numbers = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError as exc:
+            raise ValueError("harus daftar angka dipisah koma, misalnya 7,3,1,0") from exc
+        if not numbers or any(n < 0 or n > 60 for n in numbers):
+            raise ValueError("harus daftar angka 0 sampai 60, misalnya 7,3,1,0")
         return value
 
     @field_validator("base_url")

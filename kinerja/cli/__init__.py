@@ -26,6 +26,7 @@ from kinerja.cli import (
     recap_cmd,
     report_cmd,
     serve_cmd,
+    sweep_cmd,
     workflow_cmd,
 )
 from kinerja.cli.state import CliState
@@ -48,6 +49,7 @@ app.command("recap")(recap_cmd.recap)
 app.add_typer(pk_cmd.app, name="pk")
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(evidence_cmd.app, name="evidence")
+app.command("sweep")(sweep_cmd.sweep_cmd)
 app.command("act")(workflow_cmd.act_cmd)
 app.add_typer(workflow_cmd.audit_app, name="audit")
 app.add_typer(workflow_cmd.workflow_app, name="workflow")

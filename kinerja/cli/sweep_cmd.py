@@ -1,0 +1,74 @@
+"""`kinerja sweep`: enqueue the reminders and escalations due now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from kinerja.cli.output import emit
+from kinerja.cli.state import state_of
+from kinerja.settings import Settings
+from notifications.deadlines import DeadlineRules
+from notifications.ladder import LadderPolicy
+from notifications.sweep import SweepConfig, sweep
+
+
+def sweep_config(settings: Settings) -> SweepConfig:
+    """The ladder and deadlines configured in settings."""
+    offsets = tuple(int(p) for p in settings.reminder_offsets.split(",") if p.strip())
+    return SweepConfig(
+        policy=LadderPolicy(
+            reminder_offsets=offsets,
+            superior_after=settings.escalate_superior_after,
+            head_after=settings.escalate_head_after,
+        ),
+        rules=DeadlineRules(
+            submit_after_quarter=settings.submit_working_days,
+            verify_after_submit=settings.verify_working_days,
+            approve_after_verify=settings.approve_working_days,
+        ),
+    )
+
+
+def sweep_cmd(
+    ctx: typer.Context,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help="Waktu sapuan ISO (bawaan: sekarang), mis. 2021-04-08T08:00+07:00"
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Hanya tampilkan, jangan antrekan")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Hitung pengingat dan eskalasi yang jatuh tempo, lalu antrekan satu ringkasan per penerima."""
+    container = state_of(ctx).container()
+    now = container.clock.now()
+    if at is not None:
+        try:
+            now = datetime.fromisoformat(at)
+        except ValueError:
+            raise typer.BadParameter(f"'{at}' bukan waktu ISO", param_hint="--at") from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=container.zone)
+    result = sweep(
+        container.engine, now, container.zone, sweep_config(container.settings), dry_run=dry_run
+    )
+    lines = [
+        f"Sapuan {result.today.isoformat()}: {result.pending} dokumen tertunda, "
+        f"{len(result.planned)} anak tangga jatuh tempo"
+        + (
+            ""
+            if dry_run
+            else f", {result.enqueued_rungs} diantrekan dalam {result.digests} ringkasan"
+        )
+    ]
+    lines += [
+        f"  {p.rung.key} -> {p.recipient.official.name} ({p.recipient.display_title})"
+        for p in result.planned
+    ]
+    emit(result.as_json(), as_json, lines)
