@@ -18,6 +18,7 @@ from engine.clock import Clock, SystemClock
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
 from kinerja.demo import demo_accounts
 from kinerja.settings import Settings, load_settings
+from notifications.catcher import CaughtMail, MailCatcher
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Container:
     clock: Clock = field(default_factory=SystemClock)
     demo: bool = False
     acting_rules: ActingRules = DEFAULT_ACTING_RULES
+    mail_catcher: MailCatcher | None = None
 
     @cached_property
     def engine(self) -> Engine:
@@ -44,6 +46,10 @@ class Container:
         if not self.demo:
             return []
         return demo_accounts(self.engine)
+
+    def mailbox(self) -> list[CaughtMail] | None:
+        """What the demo's mail catcher received, newest first (None without a catcher)."""
+        return None if self.mail_catcher is None else self.mail_catcher.messages()
 
     def close(self) -> None:
         """Release pooled connections."""

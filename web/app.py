@@ -25,6 +25,7 @@ from engine.clock import Clock, local_date
 from engine.errors import KinerjaError, NotFoundError
 from engine.formatting import format_date_id
 from engine.org import Holding, Position
+from notifications.catcher import CaughtMail
 
 log = logging.getLogger("kinerja.web")
 TEMPLATES = Path(__file__).with_name("templates")
@@ -50,6 +51,10 @@ class WebDeps(Protocol):
 
     def demo_logins(self) -> list[tuple[str, str, str]]:
         """(login, password, who) shown on the demo pages; empty outside demo mode."""
+        ...
+
+    def mailbox(self) -> list[CaughtMail] | None:
+        """Messages caught by the demo's local SMTP server; None when it is not running."""
         ...
 
 
@@ -93,6 +98,31 @@ def create_app(container: WebDeps) -> FastAPI:
             "accounts": container.demo_logins(),
         }
         return templates.TemplateResponse(request, "home.html", context)
+
+    @app.get("/demo/kotak-surat", response_class=HTMLResponse)
+    def mailbox(request: Request) -> HTMLResponse:
+        messages = container.mailbox()
+        if messages is None:
+            raise StarletteHTTPException(404)
+        return templates.TemplateResponse(request, "mailbox.html", {"messages": messages})
+
+    @app.get("/demo/kotak-surat/{number}", response_class=HTMLResponse)
+    def mail(request: Request, number: int) -> HTMLResponse:
+        messages = container.mailbox()
+        if messages is None or not 0 <= number < len(messages):
+            raise StarletteHTTPException(404)
+        return templates.TemplateResponse(
+            request, "mail.html", {"mail": messages[number], "number": number}
+        )
+
+    @app.get("/demo/kotak-surat/{number}/isi", response_class=HTMLResponse)
+    def mail_body(number: int) -> HTMLResponse:
+        messages = container.mailbox()
+        if messages is None or not 0 <= number < len(messages):
+            raise StarletteHTTPException(404)
+        # The email's own HTML, isolated: no scripts, no requests, only inline styles.
+        policy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        return HTMLResponse(messages[number].html, headers={"Content-Security-Policy": policy})
 
     @app.get("/healthz")
     def health() -> dict[str, str]:

@@ -25,6 +25,7 @@ from kinerja.cli import (
     pk_cmd,
     recap_cmd,
     report_cmd,
+    scheduler_cmd,
     serve_cmd,
     sweep_cmd,
     workflow_cmd,
@@ -50,6 +51,7 @@ app.add_typer(pk_cmd.app, name="pk")
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.command("sweep")(sweep_cmd.sweep_cmd)
+app.command("scheduler")(scheduler_cmd.scheduler_cmd)
 app.command("act")(workflow_cmd.act_cmd)
 app.add_typer(workflow_cmd.audit_app, name="audit")
 app.add_typer(workflow_cmd.workflow_app, name="workflow")

@@ -8,7 +8,9 @@ import typer
 import uvicorn
 
 from kinerja.cli.state import state_of
+from kinerja.notify_app import scheduler
 from kinerja.settings import Settings
+from notifications.catcher import MailCatcher
 from web.app import create_app
 
 
@@ -16,12 +18,38 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Alamat yang didengarkan")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port HTTP")] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="Mode demo (daftar akun demo)")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Mode demo: akun demo, server SMTP lokal, kotak surat")
+    ] = False,
+    with_scheduler: Annotated[
+        bool, typer.Option("--scheduler/--no-scheduler", help="Jalankan penjadwal di proses ini")
+    ] = True,
 ) -> None:
-    """Jalankan server web Kinerja."""
+    """Jalankan server web Kinerja (dan penjadwal pengingat)."""
     container = state_of(ctx).container(demo=demo)
+    if demo:
+        catcher = MailCatcher(
+            port=container.settings.smtp_port,
+            host=container.settings.smtp_host,
+            clock=container.clock,
+        )
+        catcher.start()
+        container.mail_catcher = catcher
+        typer.echo(
+            f"Server SMTP demo di {catcher.host}:{catcher.port}; "
+            f"kotak surat: http://{host}:{port}/demo/kotak-surat"
+        )
+    background = scheduler(container, blocking=False) if with_scheduler else None
+    if background is not None:
+        background.start()
     typer.echo(f"Kinerja berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
-    uvicorn.run(create_app(container), host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(create_app(container), host=host, port=port, log_level="info")
+    finally:
+        if background is not None:
+            background.shutdown(wait=False)
+        if container.mail_catcher is not None:
+            container.mail_catcher.stop()
 
 
 def show_config(ctx: typer.Context) -> None:

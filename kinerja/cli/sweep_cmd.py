@@ -9,27 +9,8 @@ import typer
 
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
-from kinerja.settings import Settings
-from notifications.deadlines import DeadlineRules
-from notifications.ladder import LadderPolicy
-from notifications.sweep import SweepConfig, sweep
-
-
-def sweep_config(settings: Settings) -> SweepConfig:
-    """The ladder and deadlines configured in settings."""
-    offsets = tuple(int(p) for p in settings.reminder_offsets.split(",") if p.strip())
-    return SweepConfig(
-        policy=LadderPolicy(
-            reminder_offsets=offsets,
-            superior_after=settings.escalate_superior_after,
-            head_after=settings.escalate_head_after,
-        ),
-        rules=DeadlineRules(
-            submit_after_quarter=settings.submit_working_days,
-            verify_after_submit=settings.verify_working_days,
-            approve_after_verify=settings.approve_working_days,
-        ),
-    )
+from kinerja.notify_app import sweep_config
+from notifications.sweep import sweep
 
 
 def sweep_cmd(
