@@ -16,6 +16,12 @@ def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]]
         return 0
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=[key])
+    statement = (
+        module.insert(table)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=[key])
+        # psycopg reports -1 for INSERT ... ON CONFLICT unless SQLAlchemy keeps the count.
+        .execution_options(preserve_rowcount=True)
+    )
     result = session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)

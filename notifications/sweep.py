@@ -159,7 +159,7 @@ def pending_steps(
         ]
         if actor is None:
             continue  # the head's own approval is recorded by the admin: nobody to remind
-        superior = tree.superior(who.holder.id) if step is Step.SUBMIT else None
+        superior = tree.superior(actor.id)  # the holder's or the verifier's superior
         head = tree.head_of_agency(doc.position_id)
         steps.append(
             PendingStep(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -20,11 +21,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from db.doc_views import pk_view, report_view
 from db.org_repo import load_org
 from engine.clock import Clock, local_date
 from engine.errors import KinerjaError, NotFoundError
-from engine.formatting import format_date_id
+from engine.formatting import format_date_id, format_number_id
 from engine.org import Holding, Position
+from engine.workflow import DocKind, parse_ref
 from notifications.catcher import CaughtMail
 
 log = logging.getLogger("kinerja.web")
@@ -73,6 +76,9 @@ def create_app(container: WebDeps) -> FastAPI:
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.undefined = StrictUndefined
     templates.env.filters["tanggal"] = format_date_id
+    templates.env.filters["angka"] = lambda value, decimals=2: format_number_id(
+        Decimal(str(value)), decimals
+    )
     app.state.container = container
 
     @app.get("/", response_class=HTMLResponse)
@@ -98,6 +104,18 @@ def create_app(container: WebDeps) -> FastAPI:
             "accounts": container.demo_logins(),
         }
         return templates.TemplateResponse(request, "home.html", context)
+
+    @app.get("/dokumen/{ref}", response_class=HTMLResponse)
+    def document(request: Request, ref: str) -> HTMLResponse:
+        kind, doc_id = parse_ref(ref)
+        today = local_date(container.clock.now(), container.zone)
+        with Session(container.engine) as session:
+            data = (
+                pk_view(session, doc_id, today, container.zone)
+                if kind is DocKind.PK
+                else report_view(session, doc_id)
+            )
+        return templates.TemplateResponse(request, "document.html", {"doc": data})
 
     @app.get("/demo/kotak-surat", response_class=HTMLResponse)
     def mailbox(request: Request) -> HTMLResponse:

@@ -41,6 +41,7 @@ class LiveServer:
 
     url: str
     database_url: str
+    env: dict[str, str]
 
 
 def free_port() -> int:
@@ -66,12 +67,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """`kinerja db upgrade`, `kinerja demo seed`, then `kinerja serve --demo` on a free port."""
     folder = tmp_path_factory.mktemp("live")
     database_url = f"sqlite:///{folder / 'kinerja.db'}"
-    env = {**os.environ, "KINERJA_DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "KINERJA_DATABASE_URL": database_url,
+        "KINERJA_SMTP_PORT": str(free_port()),
+        "KINERJA_EVIDENCE_DIR": str(folder / "evidence"),
+    }
     kinerja("db", "upgrade", env=env)
     kinerja("demo", "seed", env=env)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kinerja", "serve", "--demo", "--port", str(port)],
+        [sys.executable, "-m", "kinerja", "serve", "--demo", "--no-scheduler", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -90,7 +96,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 _, err = process.communicate(timeout=5)
                 pytest.fail(f"kinerja serve did not start: {err[-2000:]}")
             time.sleep(0.05)
-        yield LiveServer(url=url, database_url=database_url)
+        yield LiveServer(url=url, database_url=database_url, env=env)
     finally:
         process.terminate()
         try:
