@@ -45,7 +45,8 @@ class _Handler:
                 received_at=self.catcher.clock.now(),
                 sender=str(envelope.mail_from),
                 recipients=tuple(envelope.rcpt_tos),
-                subject=str(message.get("Subject", "")),
+                # A long encoded subject is folded; unfold it for display.
+                subject=" ".join(str(message.get("Subject", "")).split()),
                 text=_part(message, "plain"),
                 html=_part(message, "html"),
                 message_id=str(message.get("Message-ID", "")),

@@ -22,6 +22,7 @@ from kinerja.cli import (
     evidence_cmd,
     holidays_cmd,
     org_cmd,
+    outbox_cmd,
     pk_cmd,
     recap_cmd,
     report_cmd,
@@ -51,6 +52,7 @@ app.add_typer(pk_cmd.app, name="pk")
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.command("sweep")(sweep_cmd.sweep_cmd)
+app.add_typer(outbox_cmd.app, name="outbox")
 app.command("scheduler")(scheduler_cmd.scheduler_cmd)
 app.command("act")(workflow_cmd.act_cmd)
 app.add_typer(workflow_cmd.audit_app, name="audit")

@@ -76,11 +76,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     kinerja("db", "upgrade", env=env)
     kinerja("demo", "seed", env=env)
     port = free_port()
+    log_path = folder / "serve.log"
+    log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "kinerja", "serve", "--demo", "--no-scheduler", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: the server logs a lot (one line per request and per email)
+        # and would block once an unread pipe filled up.
+        stderr=log,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -93,7 +97,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                _, err = process.communicate(timeout=5)
+                log.flush()
+                err = log_path.read_text(encoding="utf-8", errors="replace")
                 pytest.fail(f"kinerja serve did not start: {err[-2000:]}")
             time.sleep(0.05)
         yield LiveServer(url=url, database_url=database_url, env=env)
@@ -103,8 +108,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        if process.stderr is not None:
-            process.stderr.close()
+            process.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ def test_reminders_arrive_in_the_demo_mailbox(browser: Browser, live_server: Liv
     rows = page.locator("#mailbox tbody tr")
     expect(rows.first).to_be_visible()
     assert rows.count() >= 2
-    subjects = rows.locator("td:nth-child(3)").all_inner_texts()
+    subjects = [s.strip() for s in rows.locator("td:nth-child(3)").all_inner_texts()]
     assert any(s.startswith(("Ringkasan Kinerja:", "Pengingat", "Terlambat:")) for s in subjects)
     rows.first.locator("a").click()
     body = page.frame_locator("iframe").locator("body")
