@@ -112,9 +112,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium under Playwright."""
+    """Headless Debian Chromium under Playwright.
+
+    Module-scoped: Playwright's sync API runs an event loop in the main thread while it is
+    open, and later tests that start their own loop (asyncio.run) must not meet it.
+    """
     executable = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
     require_service(
         Path(executable).is_file(),
