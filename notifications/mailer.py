@@ -16,23 +16,20 @@ dispatcher killed mid-batch has already recorded every message but the one in fl
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import ssl
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, parseaddr
+from email.utils import getaddresses, parseaddr
 from enum import StrEnum
 from typing import Protocol
 
 import aiosmtplib
 from pydantic import SecretStr
 
-from engine.clock import JAKARTA
+from notifications.message import build_email, message_id_for
 
 __all__ = [
     "AUTH_CODES",
@@ -138,40 +135,6 @@ def classify_reply(code: int, text: str = "") -> SendOutcome:
     if 500 <= code < 600:
         return SendOutcome(SendStatus.DEAD, code, text)
     return SendOutcome(SendStatus.RETRY, code, text)
-
-
-def message_id_for(dedupe_key: str, sender: str) -> str:
-    """A Message-ID stable per outbox row, so a message sent twice is recognisably the same one."""
-    digest = hashlib.sha256(dedupe_key.encode("utf-8")).hexdigest()[:32]
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    return f"<{digest}@{domain}>"
-
-
-def build_email(
-    *,
-    sender: str,
-    recipient_name: str,
-    recipient_email: str,
-    subject: str,
-    text: str,
-    html: str,
-    dedupe_key: str,
-    date: datetime,
-) -> EmailMessage:
-    """A UTF-8 text message with an HTML alternative, dated in WIB.
-
-    Raises ValueError for an unusable address or header (the caller dead-letters the row).
-    """
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = Address(display_name=recipient_name, addr_spec=recipient_email)
-    message["Subject"] = subject
-    message["Date"] = format_datetime(date.astimezone(JAKARTA))
-    message["Message-ID"] = message_id_for(dedupe_key, sender)
-    # Quoted-printable keeps the body 7-bit clean for servers without 8BITMIME.
-    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    return message
 
 
 def _recipient_of(message: EmailMessage) -> str:
