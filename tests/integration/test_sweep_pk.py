@@ -1,0 +1,80 @@
+"""PK deadlines have their ladder too, and `kinerja sweep` shows and enqueues it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from importlib import resources
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from db.catalog_import import import_catalog_text
+from db.database import transaction
+from db.documents import create_pk, position_by_code, set_dpa_date
+from db.holidays_repo import seed_holidays
+from db.org_import import import_org_text
+from db.workflow_models import LadderRung, OutboxMessage
+from engine.clock import JAKARTA
+from kinerja.demo import GRESIK_CATALOG_FILE, demo_org_text
+from notifications.sweep import SweepConfig, sweep
+from tests.integration.conftest import Cli
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 8, tzinfo=JAKARTA)
+
+
+def world(engine: Engine) -> int:
+    import_org_text(engine, demo_org_text(), "demo")
+    catalog = resources.files("kinerja.data").joinpath(GRESIK_CATALOG_FILE).read_text("utf-8")
+    import_catalog_text(engine, catalog, GRESIK_CATALOG_FILE)
+    with transaction(engine) as session:
+        seed_holidays(session, [2021], at(date(2021, 1, 2)))
+        set_dpa_date(session, "diskoperindag", 2021, date(2021, 1, 4))  # PK due 4 Feb 2021
+        position = position_by_code(session, "kasi-ikm")
+        assert position.id is not None
+        pk = create_pk(session, position.id, 2021, at(date(2021, 1, 11)))
+        assert pk.id is not None
+        return pk.id
+
+
+def test_an_unsubmitted_pk_is_reminded_then_escalated(engine: Engine) -> None:
+    pk_id = world(engine)
+    ref = f"PK-{pk_id}"
+    # 4 Feb 2021 (Thu) deadline; -7 wd: 3, 2, 1 Feb, 29, 28, 27, 26 Jan (Tue).
+    assert sweep(engine, at(date(2021, 1, 25)), JAKARTA, SweepConfig()).enqueued_rungs == 0
+    first = sweep(engine, at(date(2021, 1, 26)), JAKARTA, SweepConfig())
+    assert [p.rung.key for p in first.planned] == [f"{ref}:visit1:submit:remind-7"]
+    assert first.planned[0].item["deadline"] == "2021-02-04"
+    # Fri 5 Feb: 1 wd late, the direct superior (Kepala Bidang Perindustrian) hears of it;
+    # the latest reminder (on the day, 4 Feb) is owed once too.
+    late = sweep(engine, at(date(2021, 2, 5)), JAKARTA, SweepConfig())
+    assert sorted(p.rung.name for p in late.planned) == ["escalate-superior", "remind-0"]
+    superior = next(p for p in late.planned if p.rung.name == "escalate-superior")
+    assert superior.recipient.position.code == "kabid-perindustrian"
+    with Session(engine) as session:
+        keys = set(session.exec(select(LadderRung.key)))
+        digests = list(session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")))
+    assert f"{ref}:visit1:submit:escalate-superior" in keys
+    assert len(digests) == 3
+
+
+def test_the_cli_sweep_dry_run_and_json(cli: Cli) -> None:
+    cli.ok("db", "upgrade")
+    from sqlalchemy import create_engine
+
+    engine = create_engine(cli.environ["KINERJA_DATABASE_URL"])
+    pk_id = world(engine)
+    engine.dispose()
+    dry = json.loads(cli.ok("sweep", "--at", "2021-02-05T08:00+07:00", "--dry-run", "--json"))
+    assert dry["today"] == "2021-02-05"
+    assert sorted(r["rung"] for r in dry["due_rungs"]) == ["escalate-superior", "remind-0"]
+    assert dry["enqueued_rungs"] == 0
+    real = json.loads(cli.ok("sweep", "--at", "2021-02-05T08:00+07:00", "--json"))
+    assert (real["enqueued_rungs"], real["digests"]) == (2, 2)
+    again = json.loads(cli.ok("sweep", "--at", "2021-02-05T08:00+07:00", "--json"))
+    assert (again["due_rungs"], again["enqueued_rungs"]) == ([], 0)
+    listed = json.loads(cli.ok("outbox", "list", "--status", "pending", "--json"))
+    assert any(row["kind"] == "digest" for row in listed), listed
+    assert pk_id > 0
