@@ -37,7 +37,8 @@ class CliState:
             )
             if settings.log_level.upper() != "DEBUG":
                 logging.getLogger("alembic").setLevel(logging.WARNING)
-                logging.getLogger("transitions").setLevel(logging.WARNING)
+                for noisy in ("transitions", "mail.log", "apscheduler"):
+                    logging.getLogger(noisy).setLevel(logging.WARNING)
             self._container = bootstrap(settings, clock=self.clock, demo=demo)
             if check_schema:
                 require_current_schema(self._container.engine)
