@@ -7,7 +7,7 @@ everywhere else.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from db.workflow_models import PkBudgetLine, TransitionLog
 from db.workflow_store import SqlWorkflowStore
 from engine.capaian import capaian, category
 from engine.clock import JAKARTA
+from engine.formatting import format_date_id
 from engine.periods import Quarter
 from engine.targets import period_realisation
 from engine.workflow import DocKind
@@ -31,7 +32,18 @@ def _number(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def history(session: Session, kind: DocKind, doc_id: int) -> list[dict[str, Any]]:
+def when(moment: datetime, zone: ZoneInfo = JAKARTA) -> str:
+    """A moment as people read it: "20 Januari 2021 09.00 WIB"."""
+    local = moment.astimezone(zone)
+    suffix = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(
+        str(zone), str(zone)
+    )
+    return f"{format_date_id(local.date())} {local:%H.%M} {suffix}"
+
+
+def history(
+    session: Session, kind: DocKind, doc_id: int, zone: ZoneInfo = JAKARTA
+) -> list[dict[str, Any]]:
     """Who did what, when, as what, with which comment."""
     rows = session.exec(
         select(TransitionLog)
@@ -42,6 +54,7 @@ def history(session: Session, kind: DocKind, doc_id: int) -> list[dict[str, Any]
         {
             "id": r.id,
             "at": r.at.isoformat(),
+            "when": when(r.at, zone),
             "action": r.action,
             "from": r.from_state,
             "to": r.to_state,

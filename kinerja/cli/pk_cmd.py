@@ -83,7 +83,7 @@ def show_cmd(
         lines.append(f"  {target['indicator']}: tahunan {target['annual'] or '-'}; TW {quarters}")
     lines.append(f"  Anggaran: Rp {format_number_id(Decimal(data['budget_total']))}")
     lines += [
-        f"  riwayat: {h['at']} {h['action']} {h['actor']} ({h['as']}) {h['comment'] or ''}"
+        f"  riwayat: {h['when']} {h['action']} {h['actor']} ({h['as']}) {h['comment'] or ''}"
         for h in data["history"]
     ]
     if data["missing"]:

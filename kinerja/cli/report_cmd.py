@@ -88,7 +88,7 @@ def show_cmd(
     for item in data["history"]:
         comment = item["comment"] or ""
         who = f"{item['actor']} ({item['as']})"
-        lines.append(f"  riwayat: {item['at']} {item['action']} {who} {comment}")
+        lines.append(f"  riwayat: {item['when']} {item['action']} {who} {comment}")
     emit(data, as_json, lines)
 
 

@@ -87,6 +87,8 @@ def test_return_needs_a_reason_and_shows_it(demo: Cli) -> None:
     assert shown["state"] == "draft"
     assert shown["visit"] == 2
     assert shown["history"][-1]["comment"] == "Lampirkan SK"
+    # The demo clock stands at 8 October 2021, 02:00 UTC: 09.00 in Jakarta.
+    assert shown["history"][-1]["when"] == "8 Oktober 2021 09.00 WIB"
 
 
 def test_fill_is_refused_unless_draft(demo: Cli) -> None:
