@@ -21,9 +21,8 @@ from engine.gate import DEFAULT_ACTING_RULES, ActingRules, Parties, parties
 from engine.org import OrgTree
 from engine.services import ActionResult, perform_action
 from engine.workflow import Action, Actor, DocKind, Role
-from workflows.definitions import PK_WORKFLOW, REPORT_WORKFLOW
+from workflows.definitions import MACHINES
 
-MACHINES = {DocKind.PK: PK_WORKFLOW, DocKind.REPORT: REPORT_WORKFLOW}
 ADMIN = Actor(None, "Administrator", None, is_admin=True)
 
 

@@ -10,11 +10,9 @@ from db.workflow_store import SqlWorkflowStore
 from engine.errors import NotFoundError, ValidationError
 from engine.nip import normalise_nip
 from engine.services import ActionResult, perform_action
-from engine.workflow import Action, Actor, DocKind, parse_ref
+from engine.workflow import Action, Actor, parse_ref
 from kinerja.bootstrap import Container
-from workflows.definitions import PK_WORKFLOW, REPORT_WORKFLOW
-
-MACHINES = {DocKind.PK: PK_WORKFLOW, DocKind.REPORT: REPORT_WORKFLOW}
+from workflows.definitions import MACHINES
 
 
 def resolve_actor(session: Session, who: str) -> Actor:

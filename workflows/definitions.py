@@ -14,7 +14,7 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from engine.workflow import Action, Facts, Guard, Role, State, TransitionSpec
+from engine.workflow import Action, DocKind, Facts, Guard, Role, State, TransitionSpec
 
 _COMMON: tuple[TransitionSpec, ...] = (
     TransitionSpec(Action.VERIFY, State.SUBMITTED, State.VERIFIED, Role.VERIFIER,
@@ -115,3 +115,5 @@ class WorkflowDefinition:
 PK_WORKFLOW = WorkflowDefinition("pk", "Perjanjian Kinerja", PK_TRANSITIONS)
 REPORT_WORKFLOW = WorkflowDefinition("report", "Laporan Realisasi Triwulan", REPORT_TRANSITIONS)
 WORKFLOWS = {w.name: w for w in (PK_WORKFLOW, REPORT_WORKFLOW)}
+MACHINES = {DocKind.PK: PK_WORKFLOW, DocKind.REPORT: REPORT_WORKFLOW}
+"""The workflow that runs each kind of document."""
