@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlmodel import Field, SQLModel
 
@@ -150,7 +152,11 @@ class Account(SQLModel, table=True):
     )
     password_hash: str = Field(sa_column=Column(String(200), nullable=False))
     is_admin: bool = False
+    active: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    password_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class PositionDuty(SQLModel, table=True):

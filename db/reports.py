@@ -11,7 +11,7 @@ from db.documents import get_report, indicator_by_code
 from db.editable import require_editable
 from db.models import PerjanjianKinerja, QuarterlyReport, ReportEntry
 from engine.errors import ValidationError
-from engine.formatting import parse_number_id
+from engine.inputs import check_input
 from engine.workflow import State
 
 
@@ -80,7 +80,8 @@ def fill_entry(
         if raw is None or not str(raw).strip():
             inputs.pop(name, None)
         else:
-            inputs[name] = str(parse_number_id(str(raw)))
+            label = indicator.formula.variables[name].display
+            inputs[name] = str(check_input(str(raw), f"{indicator.code} {label}"))
     entry.inputs = inputs
     if no_data_reason is not None:
         entry.no_data_reason = no_data_reason.strip() or None

@@ -296,3 +296,58 @@ def _guard_failures(
             "penyetuju tidak boleh orang yang mengajukan atau memverifikasi"
         )
     return failures
+
+
+def may_edit(
+    document: DocumentView,
+    actor: Actor,
+    on: date,
+    *,
+    tree: OrgTree,
+    rules: ActingRules = DEFAULT_ACTING_RULES,
+) -> bool:
+    """True when `actor` may change the draft's content: whoever may submit it that day.
+
+    Contents follow the submitter: the holder, or the acting official while one is
+    appointed (as the acting rules allow). Only drafts change (db.editable).
+    """
+    if document.state is not State.DRAFT:
+        return False
+    who = parties(tree, document.position_id)
+    roles, _, _ = _roles(document, Action.SUBMIT, actor, on, tree, who, rules, {Role.HOLDER})
+    return Role.HOLDER in roles
+
+
+def may_view(position_id: int, actor: Actor, on: date, *, tree: OrgTree) -> bool:
+    """True when `actor` may read the documents of a position.
+
+    The position's own holders and everyone above it in the tree (who verify,
+    approve and supervise), acting officials included; the administrator reads all.
+    """
+    if actor.is_admin:
+        return True
+    if actor.official_id is None:
+        return False
+    current: Position | None = tree.position(position_id)
+    while current is not None:
+        if any(h.official.id == actor.official_id for h in tree.holders(current.id, on)):
+            return True
+        current = tree.superior(current.id)
+    return False
+
+
+def acting_holding(
+    tree: OrgTree,
+    position_id: int,
+    official_id: int,
+    on: date,
+    *,
+    kind: DocKind,
+    action: Action,
+    rules: ActingRules = DEFAULT_ACTING_RULES,
+) -> Holding | None:
+    """The holding through which an official acts for a position that day, if any."""
+    for holding in _acting_holdings(tree, position_id, on):
+        if holding.official.id == official_id and rules.permits(kind, action, holding.status):
+            return holding
+    return None

@@ -7,18 +7,34 @@ with their own settings and a fixed clock) and pass the container along.
 
 from __future__ import annotations
 
+import logging
+import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from db.accounts import ThrottlePolicy
 from db.database import create_db_engine
-from engine.clock import Clock, SystemClock
+from engine.clock import Clock, FixedClock, SystemClock
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
 from kinerja.demo import demo_accounts
 from kinerja.settings import Settings, load_settings
 from notifications.catcher import CaughtMail, MailCatcher
+from notifications.deadlines import DeadlineRules
+from web.deps import WebSettings
+
+log = logging.getLogger("kinerja")
+
+
+def deadline_rules(settings: Settings) -> DeadlineRules:
+    """The working days allowed for each step, from settings."""
+    return DeadlineRules(
+        submit_after_quarter=settings.submit_working_days,
+        verify_after_submit=settings.verify_working_days,
+        approve_after_verify=settings.approve_working_days,
+    )
 
 
 @dataclass
@@ -40,6 +56,33 @@ class Container:
     def zone(self) -> ZoneInfo:
         """The regency's time zone."""
         return self.settings.zone
+
+    @cached_property
+    def secret_key(self) -> str:
+        """The key that signs cookies (a random one per process when none is configured)."""
+        if self.settings.secret_key is not None:
+            return self.settings.secret_key.get_secret_value()
+        log.warning(
+            "KINERJA_SECRET_KEY is not set: using a random key, sessions end when the process "
+            "stops and other instances will not accept them"
+        )
+        return secrets.token_urlsafe(32)
+
+    def web_settings(self) -> WebSettings:
+        """What the pages and the API need from settings."""
+        settings = self.settings
+        overview = tuple(
+            (f"KINERJA_{name.upper()}", "" if value is None else str(value))
+            for name, value in settings.model_dump().items()
+        )
+        return WebSettings(
+            evidence_dir=settings.evidence_dir,
+            session_hours=settings.session_hours,
+            throttle=ThrottlePolicy(settings.login_max_failures, settings.login_lock_minutes),
+            secure_cookies=settings.secure_cookies,
+            deadlines=deadline_rules(settings),
+            overview=overview,
+        )
 
     def demo_logins(self) -> list[tuple[str, str, str]]:
         """The demo accounts with their passwords, only in demo mode."""
@@ -64,7 +107,8 @@ def bootstrap(
     settings = settings or load_settings()
     return Container(
         settings=settings,
-        clock=clock or SystemClock(),
+        clock=clock
+        or (FixedClock(settings.fixed_now) if settings.fixed_now is not None else SystemClock()),
         demo=demo,
         acting_rules=ActingRules.parse(settings.acting_rules),
     )

@@ -10,9 +10,8 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from db.workflow_models import OutboxMessage
 from engine.clock import FixedClock
-from kinerja.bootstrap import Container
+from kinerja.bootstrap import Container, deadline_rules
 from kinerja.settings import Settings
-from notifications.deadlines import DeadlineRules
 from notifications.dispatcher import Dispatcher, DispatchReport
 from notifications.ladder import LadderPolicy
 from notifications.mailer import SmtpMailer
@@ -30,11 +29,7 @@ def sweep_config(settings: Settings) -> SweepConfig:
             superior_after=settings.escalate_superior_after,
             head_after=settings.escalate_head_after,
         ),
-        rules=DeadlineRules(
-            submit_after_quarter=settings.submit_working_days,
-            verify_after_submit=settings.verify_working_days,
-            approve_after_verify=settings.approve_working_days,
-        ),
+        rules=deadline_rules(settings),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,29 @@ class Settings(BaseSettings):
         default="pk.approve=definitif,plt",
         description="Which assignment statuses may take which action (DOC.ACTION=statuses; ...)",
     )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs session cookies; set the same value on every instance "
+        "(without it a random key is made per process and sessions end on restart)",
+    )
+    session_hours: int = Field(
+        default=12, ge=1, le=24 * 30, description="How long a browser stays signed in"
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, le=100, description="Failed logins before the login is locked"
+    )
+    login_lock_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="How long a locked login waits"
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send cookies over HTTPS only (default: when KINERJA_BASE_URL is https)",
+    )
+    fixed_now: datetime | None = Field(
+        default=None,
+        description="Freeze the clock at this moment (demos, training and tests only), "
+        "e.g. 2021-04-05T09:00:00+07:00",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -107,6 +131,20 @@ class Settings(BaseSettings):
         if not numbers or any(n < 0 or n > 60 for n in numbers):
             raise ValueError("harus daftar angka 0 sampai 60, misalnya 7,3,1,0")
         return value
+
+    @field_validator("fixed_now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("harus dengan zona waktu, misalnya 2021-04-05T09:00:00+07:00")
+        return value
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether cookies carry the Secure flag."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.base_url.startswith("https://")
 
     @field_validator("base_url")
     @classmethod

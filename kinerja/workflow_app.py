@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from db.database import transaction
+from db.actions import parse_action, take_action
 from db.models import Account, OfficialRow
-from db.workflow_store import SqlWorkflowStore
-from engine.errors import NotFoundError, ValidationError
+from engine.errors import NotFoundError
 from engine.nip import normalise_nip
-from engine.services import ActionResult, perform_action
-from engine.workflow import Action, Actor, parse_ref
+from engine.services import ActionResult
+from engine.workflow import Actor, parse_ref
 from kinerja.bootstrap import Container
-from workflows.definitions import MACHINES
 
 
 def resolve_actor(session: Session, who: str) -> Actor:
@@ -53,26 +51,18 @@ def act(
 ) -> ActionResult:
     """Take a workflow action on PK-n / LAP-n as `who`, committed or not at all."""
     kind, doc_id = parse_ref(ref)
-    try:
-        chosen = Action(action.strip().lower())
-    except ValueError:
-        choices = ", ".join(a.value for a in Action)
-        raise ValidationError(
-            f"Aksi '{action}' tidak dikenal (pilihan: {choices})",
-            log_message=f"unknown action {action!r}",
-        ) from None
-    with transaction(container.engine) as session:
+    chosen = parse_action(action)
+    with Session(container.engine) as session:
         actor = resolve_actor(session, who)
-        return perform_action(
-            SqlWorkflowStore(session),
-            kind,
-            doc_id,
-            chosen,
-            actor,
-            now=container.clock.now(),
-            zone=container.zone,
-            machine=MACHINES[kind],
-            rules=container.acting_rules,
-            comment=comment,
-            expected_version=expected_version,
-        )
+    return take_action(
+        container.engine,
+        kind,
+        doc_id,
+        chosen,
+        actor,
+        now=container.clock.now(),
+        zone=container.zone,
+        rules=container.acting_rules,
+        comment=comment,
+        expected_version=expected_version,
+    )

@@ -1,164 +1,121 @@
 """The web application: FastAPI, built from a container (never from globals).
 
-For now the home page lists the agency's positions and their holders; the
-working pages (Tugas Saya, reports, dashboard, admin) arrive with later issues.
+Pages (server-rendered Jinja2) live in web/pages, the JSON API in web/api. Both
+go through the same db/engine use cases and the one gate as the CLI.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import StrictUndefined
-from sqlalchemy import Engine
-from sqlmodel import Session
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from itsdangerous import TimestampSigner
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from db.doc_views import pk_view, report_view
-from db.org_repo import load_org
-from engine.clock import Clock, local_date
 from engine.errors import KinerjaError, NotFoundError
-from engine.formatting import format_date_id, format_number_id
-from engine.org import Holding, Position
-from engine.workflow import DocKind, parse_ref
-from notifications.catcher import CaughtMail
+from engine.services import ActionRefusedError, ConflictError
+from web.auth import CsrfError, ForbiddenError, LoginRequiredError, optional_user
+from web.deps import Web, WebDeps
+from web.pages import account, admin, dashboard, demo, documents, home, tasks
+from web.render import build_templates, page
 
 log = logging.getLogger("kinerja.web")
-TEMPLATES = Path(__file__).with_name("templates")
+
+STATUS: dict[type[KinerjaError], tuple[int, str]] = {
+    NotFoundError: (404, "not_found"),
+    ActionRefusedError: (403, "forbidden"),
+    ForbiddenError: (403, "forbidden"),
+    CsrfError: (403, "csrf"),
+    ConflictError: (409, "conflict"),
+    LoginRequiredError: (401, "unauthenticated"),
+}
+HTTP_MESSAGES = {
+    404: "Halaman atau data tidak ditemukan",
+    405: "Metode tidak diizinkan untuk alamat ini",
+    413: "Berkas terlalu besar",
+}
 
 
-class WebDeps(Protocol):
-    """What the web application needs; kinerja.bootstrap.Container provides it.
-
-    Declared here so that web/ does not import the package that wires it.
-    """
-
-    @property
-    def engine(self) -> Engine: ...
-
-    @property
-    def clock(self) -> Clock: ...
-
-    @property
-    def zone(self) -> ZoneInfo: ...
-
-    @property
-    def demo(self) -> bool: ...
-
-    def demo_logins(self) -> list[tuple[str, str, str]]:
-        """(login, password, who) shown on the demo pages; empty outside demo mode."""
-        ...
-
-    def mailbox(self) -> list[CaughtMail] | None:
-        """Messages caught by the demo's local SMTP server; None when it is not running."""
-        ...
+def _status(exc: KinerjaError) -> tuple[int, str]:
+    for kind, answer in STATUS.items():
+        if isinstance(exc, kind):
+            return answer
+    return 422, "invalid"
 
 
-@dataclass(frozen=True)
-class PositionRow:
-    """One line of the organisation table."""
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
 
-    depth: int
-    position: Position
-    holders: list[Holding]
+
+def error_json(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    """The API's error body: a machine code and a message in Bahasa Indonesia."""
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
 def create_app(container: WebDeps) -> FastAPI:
     """Build the web application around `container`."""
     app = FastAPI(title="Kinerja", docs_url=None, redoc_url=None, openapi_url=None)
-    templates = Jinja2Templates(directory=TEMPLATES)
-    templates.env.undefined = StrictUndefined
-    templates.env.filters["tanggal"] = format_date_id
-    templates.env.filters["angka"] = lambda value, decimals=2: format_number_id(
-        Decimal(str(value)), decimals
+    app.state.web = Web(
+        deps=container,
+        templates=build_templates(),
+        signer=TimestampSigner(container.secret_key, salt="kinerja.cookie"),
+        settings=container.web_settings(),
     )
-    app.state.container = container
+    for module in (home, account, tasks, documents, dashboard, admin, demo):
+        app.include_router(module.router)
+    from web.api import v1
 
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> HTMLResponse:
-        today = local_date(container.clock.now(), container.zone)
-        with Session(container.engine) as session:
-            snapshot = load_org(session)
-        tree = snapshot.tree
-        agencies = []
-        for agency in snapshot.agencies:
-            rows = [
-                PositionRow(depth, position, tree.holders(position.id, today))
-                for root in tree.roots()
-                if root.agency_id == agency.id
-                for depth, position in tree.walk(root.id)
-            ]
-            agencies.append((agency, rows))
-        context: dict[str, Any] = {
-            "regency": snapshot.regency,
-            "agencies": agencies,
-            "today": today,
-            "demo": container.demo,
-            "accounts": container.demo_logins(),
-        }
-        return templates.TemplateResponse(request, "home.html", context)
+    app.mount("/api/v1", v1.create_api(app.state.web))
 
-    @app.get("/dokumen/{ref}", response_class=HTMLResponse)
-    def document(request: Request, ref: str) -> HTMLResponse:
-        kind, doc_id = parse_ref(ref)
-        today = local_date(container.clock.now(), container.zone)
-        with Session(container.engine) as session:
-            data = (
-                pk_view(session, doc_id, today, container.zone)
-                if kind is DocKind.PK
-                else report_view(session, doc_id)
-            )
-        return templates.TemplateResponse(request, "document.html", {"doc": data})
-
-    @app.get("/demo/kotak-surat", response_class=HTMLResponse)
-    def mailbox(request: Request) -> HTMLResponse:
-        messages = container.mailbox()
-        if messages is None:
-            raise StarletteHTTPException(404)
-        return templates.TemplateResponse(request, "mailbox.html", {"messages": messages})
-
-    @app.get("/demo/kotak-surat/{number}", response_class=HTMLResponse)
-    def mail(request: Request, number: int) -> HTMLResponse:
-        messages = container.mailbox()
-        if messages is None or not 0 <= number < len(messages):
-            raise StarletteHTTPException(404)
-        return templates.TemplateResponse(
-            request, "mail.html", {"mail": messages[number], "number": number}
-        )
-
-    @app.get("/demo/kotak-surat/{number}/isi", response_class=HTMLResponse)
-    def mail_body(number: int) -> HTMLResponse:
-        messages = container.mailbox()
-        if messages is None or not 0 <= number < len(messages):
-            raise StarletteHTTPException(404)
-        # The email's own HTML, isolated: no scripts, no requests, only inline styles.
-        policy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-        return HTMLResponse(messages[number].html, headers={"Content-Security-Policy": policy})
-
-    @app.get("/healthz")
+    @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
-        message = "Halaman tidak ditemukan." if exc.status_code == 404 else str(exc.detail)
-        return templates.TemplateResponse(
-            request, "error.html", {"message": message}, status_code=exc.status_code
+    @app.exception_handler(KinerjaError)
+    async def domain_error(request: Request, exc: KinerjaError) -> Response:
+        status, code = _status(exc)
+        log.info("request refused (%s %s): %s", request.method, request.url.path, exc.log_message)
+        if isinstance(exc, LoginRequiredError) and not _is_api(request):
+            target = request.url.path
+            if request.url.query:
+                target += "?" + request.url.query
+            return RedirectResponse(
+                f"/masuk?next={target}" if request.method == "GET" else "/masuk", 303
+            )
+        if _is_api(request):
+            return error_json(status, code, exc.message)
+        return page(
+            request,
+            "error.html",
+            {"message": exc.message},
+            optional_user(request),
+            status_code=status,
         )
 
-    @app.exception_handler(KinerjaError)
-    async def domain_error(request: Request, exc: KinerjaError) -> JSONResponse | HTMLResponse:
-        log.info("request refused: %s", exc.log_message)
-        status = 404 if isinstance(exc, NotFoundError) else 422
-        return templates.TemplateResponse(
-            request, "error.html", {"message": exc.message}, status_code=status
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
+        if _is_api(request):
+            return error_json(exc.status_code, "http_error", message)
+        return page(
+            request,
+            "error.html",
+            {"message": message},
+            optional_user(request),
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        log.info("invalid request %s %s: %s", request.method, request.url.path, exc.errors())
+        message = "Permintaan tidak valid: periksa isian dan alamatnya"
+        return page(
+            request, "error.html", {"message": message}, optional_user(request), status_code=422
         )
 
     return app
+
+
+__all__ = ["HTMLResponse", "create_app", "error_json"]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from engine.clock import FixedClock
 from kinerja.cli import main
+from kinerja.bootstrap import Container, bootstrap
 from kinerja.cli.state import CliState
+from kinerja.settings import load_settings
 from tests.conftest import FIXED_NOW
+from web.app import create_app
 
 
 class Cli:
@@ -68,3 +75,104 @@ def demo_cli(
     shutil.copyfile(demo_template, path)
     capsys.readouterr()
     return Cli(f"sqlite:///{path}", clock, capsys, tmp_path / "evidence")
+
+
+class WebClient:
+    """A TestClient of the real app with helpers to sign in and post forms with the CSRF token."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def login(self, login: str, password: str = "demo") -> None:
+        """Sign in through the login form (asserts it worked)."""
+        form = self.client.get("/masuk")
+        token = csrf_of(form.text)
+        response = self.client.post(
+            "/masuk",
+            data={"login": login, "password": password, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text[-2000:]
+
+    def logout(self) -> None:
+        """Sign out through the header's form."""
+        page = self.client.get("/akun")
+        self.client.post("/keluar", data={"csrf_token": csrf_of(page.text)})
+
+    def csrf(self, path: str = "/akun") -> str:
+        """The CSRF token printed in a page's forms."""
+        return csrf_of(self.client.get(path).text)
+
+    def submit(
+        self,
+        path: str,
+        data: dict[str, Any],
+        *,
+        page: str | None = None,
+        files: Any = None,
+        follow_redirects: bool = False,
+    ) -> Any:
+        """POST a form with the CSRF token of `page` (default: the account page)."""
+        token = self.csrf(page or "/akun")
+        return self.client.post(
+            path,
+            data={**data, "csrf_token": token},
+            files=files,
+            follow_redirects=follow_redirects,
+        )
+
+
+def csrf_of(html: str) -> str:
+    """The first CSRF token in a page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match is not None, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def web_container(demo_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    """The container of a private copy of the demo database (evidence in tmp_path)."""
+    path = tmp_path / "web.db"
+    shutil.copyfile(demo_template, path)
+    built = bootstrap(
+        load_settings(
+            {
+                "KINERJA_DATABASE_URL": f"sqlite:///{path}",
+                "KINERJA_EVIDENCE_DIR": str(tmp_path / "evidence"),
+                "KINERJA_SECRET_KEY": "test-secret",
+            }
+        ),
+        clock=clock,
+        demo=True,
+    )
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+@pytest.fixture
+def web(web_container: Container) -> Iterator[WebClient]:
+    """A client of the real app over the demo data, not signed in."""
+    with TestClient(create_app(web_container)) as client:
+        yield WebClient(client)
+
+
+@pytest.fixture
+def web_factory(web_container: Container) -> Iterator[Callable[[], WebClient]]:
+    """More clients (browsers) of the same app and database."""
+    app = create_app(web_container)
+    clients: list[TestClient] = []
+
+    def make() -> WebClient:
+        client = TestClient(app)
+        client.__enter__()
+        clients.append(client)
+        return WebClient(client)
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)

@@ -1,0 +1,213 @@
+"""Who is asking: the session cookie (pages), personal tokens (API), and CSRF.
+
+The session cookie holds a random token signed with the secret key (itsdangerous);
+the database keeps only its SHA-256 with the account and the session's CSRF
+token. Every state-changing form carries that CSRF token; the login form, which
+has no session yet, carries one bound to a signed pre-login cookie.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from itsdangerous import BadSignature
+from sqlmodel import Session
+
+from db.accounts import actor_of, load_session, token_account
+from db.database import transaction
+from db.models import Account
+from engine.errors import KinerjaError
+from engine.workflow import Actor
+from web.deps import Web, web_of
+
+SESSION_COOKIE = "kinerja_sesi"
+LOGIN_CSRF_COOKIE = "kinerja_masuk"
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequiredError(KinerjaError):
+    """No valid session: pages redirect to the login page, the API answers 401."""
+
+
+class ForbiddenError(KinerjaError):
+    """Signed in, but this page or action is not for this account (HTTP 403)."""
+
+
+class CsrfError(KinerjaError):
+    """A form arrived without the token of the session that showed it (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in account and the workflow actor it is."""
+
+    account_id: int
+    login: str
+    actor: Actor
+    csrf_token: str
+    session_token: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the account has the administrator permission."""
+        return self.actor.is_admin
+
+    @property
+    def name(self) -> str:
+        """The name shown in the header."""
+        return self.actor.name
+
+
+def _user(session: Session, account: Account, csrf: str, token: str | None) -> CurrentUser:
+    assert account.id is not None
+    return CurrentUser(account.id, account.login, actor_of(session, account), csrf, token)
+
+
+def session_token(web: Web, request: Request) -> str | None:
+    """The raw session token from a correctly signed cookie, or None."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    try:
+        return web.signer.unsign(cookie).decode()
+    except (BadSignature, UnicodeDecodeError):
+        return None
+
+
+def optional_user(request: Request) -> CurrentUser | None:
+    """The signed-in user of this browser, or None."""
+    web = web_of(request)
+    token = session_token(web, request)
+    if token is None:
+        return None
+    with Session(web.deps.engine) as session:
+        found = load_session(session, token, web.now())
+        if found is None:
+            return None
+        row, account = found
+        return _user(session, account, row.csrf_token, token)
+
+
+def page_user(user: Annotated[CurrentUser | None, Depends(optional_user)]) -> CurrentUser:
+    """The signed-in user; otherwise the login page (see the handler in web.app)."""
+    if user is None:
+        raise LoginRequiredError("Silakan masuk terlebih dahulu", log_message="no session")
+    return user
+
+
+def admin_user(user: Annotated[CurrentUser, Depends(page_user)]) -> CurrentUser:
+    """The signed-in administrator; 403 for anyone else."""
+    if not user.is_admin:
+        raise ForbiddenError(
+            "Halaman ini hanya untuk administrator", log_message=f"{user.login} is not admin"
+        )
+    return user
+
+
+async def form_user(
+    request: Request, user: Annotated[CurrentUser, Depends(page_user)]
+) -> CurrentUser:
+    """The signed-in user of a form post whose CSRF token matches the session's."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, user.csrf_token):
+        raise CsrfError(
+            "Formulir kedaluwarsa atau tidak sah; muat ulang halaman lalu coba lagi",
+            log_message=f"csrf mismatch for {user.login}",
+        )
+    return user
+
+
+async def admin_form_user(
+    user: Annotated[CurrentUser, Depends(form_user)],
+) -> CurrentUser:
+    """A form post from the administrator, CSRF checked."""
+    if not user.is_admin:
+        raise ForbiddenError(
+            "Halaman ini hanya untuk administrator", log_message=f"{user.login} is not admin"
+        )
+    return user
+
+
+def login_csrf(web: Web, request: Request) -> str:
+    """The pre-login CSRF token of this browser (from its signed cookie, or a new one)."""
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if cookie:
+        try:
+            return web.signer.unsign(cookie).decode()
+        except (BadSignature, UnicodeDecodeError):
+            pass
+    return secrets.token_urlsafe(32)
+
+
+def set_login_csrf(web: Web, response: Response, token: str) -> None:
+    """Remember the pre-login token in a signed cookie."""
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        web.signer.sign(token).decode(),
+        httponly=True,
+        samesite="strict",
+        secure=web.settings.secure_cookies,
+        path="/masuk",
+    )
+
+
+def check_login_csrf(web: Web, request: Request, sent: str | None) -> None:
+    """Refuse a login post whose token does not match this browser's pre-login cookie."""
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+    expected = None
+    if cookie:
+        try:
+            expected = web.signer.unsign(cookie).decode()
+        except (BadSignature, UnicodeDecodeError):
+            expected = None
+    if not sent or expected is None or not hmac.compare_digest(sent, expected):
+        raise CsrfError(
+            "Formulir kedaluwarsa atau tidak sah; muat ulang halaman lalu coba lagi",
+            log_message="login csrf mismatch",
+        )
+
+
+def set_session_cookie(web: Web, response: Response, token: str) -> None:
+    """Hand the browser its signed session cookie."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        web.signer.sign(token).decode(),
+        max_age=web.settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=web.settings.secure_cookies,
+        path="/",
+    )
+
+
+def api_user(request: Request) -> CurrentUser:
+    """The account of the request's bearer token (API), or 401."""
+    web = web_of(request)
+    header = request.headers.get("authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise LoginRequiredError(
+            "Token API wajib dikirim di header Authorization: Bearer <token>",
+            log_message="missing bearer token",
+        )
+    with transaction(web.deps.engine) as session:
+        account = token_account(session, raw.strip(), web.now())
+        if account is None:
+            raise LoginRequiredError(
+                "Token API tidak sah atau sudah dicabut", log_message="bad bearer token"
+            )
+        return _user(session, account, "", None)
+
+
+PageUser = Annotated[CurrentUser, Depends(page_user)]
+MaybeUser = Annotated[CurrentUser | None, Depends(optional_user)]
+FormUser = Annotated[CurrentUser, Depends(form_user)]
+AdminUser = Annotated[CurrentUser, Depends(admin_user)]
+AdminFormUser = Annotated[CurrentUser, Depends(admin_form_user)]
+ApiUser = Annotated[CurrentUser, Depends(api_user)]

@@ -1,0 +1,96 @@
+"""What the web needs from the outside, and the per-app objects routes share.
+
+`WebDeps` is a protocol so that web/ does not import the package that wires it
+(kinerja.bootstrap.Container implements it). `Web` is built once per app and
+reached from a request through `request.app.state.web`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from itsdangerous import TimestampSigner
+from sqlalchemy import Engine
+
+from db.accounts import ThrottlePolicy
+from engine.clock import Clock, local_date
+from engine.gate import ActingRules
+from notifications.catcher import CaughtMail
+from notifications.deadlines import DeadlineRules
+
+
+class WebDeps(Protocol):
+    """What the web application needs; kinerja.bootstrap.Container provides it."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def zone(self) -> ZoneInfo: ...
+
+    @property
+    def demo(self) -> bool: ...
+
+    @property
+    def acting_rules(self) -> ActingRules: ...
+
+    @property
+    def secret_key(self) -> str: ...
+
+    def web_settings(self) -> WebSettings:
+        """The settings the pages and the API use."""
+        ...
+
+    def demo_logins(self) -> list[tuple[str, str, str]]:
+        """(login, password, who) shown on the demo pages; empty outside demo mode."""
+        ...
+
+    def mailbox(self) -> list[CaughtMail] | None:
+        """Messages caught by the demo's local SMTP server; None when it is not running."""
+        ...
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Settings of the web layer, taken from kinerja.settings by the container."""
+
+    evidence_dir: Path
+    session_hours: int = 12
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    secure_cookies: bool = False
+    deadlines: DeadlineRules = field(default_factory=DeadlineRules)
+    overview: tuple[tuple[str, str], ...] = ()
+    """(name, value) of every setting, secrets masked, for the admin's overview page."""
+
+
+@dataclass
+class Web:
+    """The objects every route shares."""
+
+    deps: WebDeps
+    templates: Jinja2Templates
+    signer: TimestampSigner
+    settings: WebSettings
+
+    def now(self) -> datetime:
+        """The current moment from the injected clock."""
+        return self.deps.clock.now()
+
+    def today(self) -> date:
+        """Today in the regency's time zone."""
+        return local_date(self.now(), self.deps.zone)
+
+
+def web_of(request: Request) -> Web:
+    """The app's shared objects."""
+    web: Web = request.app.state.web
+    return web

@@ -1,0 +1,61 @@
+"""Rendering pages: the shared template environment and the context every page gets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+
+from engine.capaian import PERMENDAGRI_86_2017
+from engine.formatting import format_date_id, format_number_id
+from web.auth import CSRF_FIELD, CurrentUser
+from web.deps import web_of
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+CATEGORY_COLOURS = {c.name: c.color for c in PERMENDAGRI_86_2017.categories}
+"""Category colours of the capaian scale, for pages and charts."""
+
+
+def _number(value: Any, decimals: int = 2) -> str:
+    if value is None or value == "":
+        return "-"
+    return format_number_id(Decimal(str(value)), decimals)
+
+
+def build_templates() -> Jinja2Templates:
+    """The Jinja2 environment: strict, autoescaped, with Indonesian formatting filters."""
+    templates = Jinja2Templates(directory=TEMPLATES)
+    templates.env.undefined = StrictUndefined
+    templates.env.filters["tanggal"] = format_date_id
+    templates.env.filters["angka"] = _number
+    templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
+    templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
+    return templates
+
+
+def page(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    user: CurrentUser | None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page with the signed-in user, the CSRF token and the demo flag."""
+    web = web_of(request)
+    full = {
+        "user": user,
+        "csrf_token": "" if user is None else user.csrf_token,
+        "demo": web.deps.demo,
+        "today": web.today(),
+        **context,
+    }
+    response = web.templates.TemplateResponse(request, name, full, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
