@@ -181,7 +181,7 @@ def perform_action(
         raise _conflict(store, document, zone)
     assert decision.parties is not None
     if kind is DocKind.PK and decision.target is State.APPROVED:
-        store.record_parties(doc_id, *_signatories(store, tree, decision.parties, on))
+        store.record_parties(doc_id, *signatories(store, tree, decision.parties, on))
     messages = _events(document, change, tree, decision.parties, on, now)
     store.enqueue(messages)
     return ActionResult(
@@ -213,9 +213,10 @@ def _conflict(store: WorkflowStore, document: DocumentView, zone: ZoneInfo) -> C
     )
 
 
-def _signatories(
+def signatories(
     store: WorkflowStore, tree: OrgTree, who: Parties, on: date
 ) -> tuple[Party, Party]:
+    """Pihak pertama (the holder) and pihak kedua (the direct superior, or the regency head)."""
     first = _party(tree.acting_holder(who.holder.id, on), who.holder.title)
     superior = tree.superior(who.holder.id)
     if superior is None:
