@@ -193,6 +193,7 @@ def report_view(session: Session, report_id: int) -> dict[str, Any]:
         rows.append(
             {
                 "indicator": indicator.code,
+                "indicator_id": indicator.id,
                 "name": indicator.name,
                 "unit": indicator.unit,
                 "expression": indicator.formula.expression,

@@ -1,5 +1,95 @@
-"""(being written)"""
+"""Documents: the quarterly report and PK pages, workflow actions, evidence downloads.
 
-from fastapi import APIRouter
+`/dokumen/PK-n` and `/dokumen/LAP-n` (the links in emails) lead to the document's page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from db.actions import parse_action
+from engine.errors import KinerjaError, ValidationError
+from engine.services import ActionRefusedError, ConflictError
+from engine.workflow import Action, DocKind, parse_ref
+from web.auth import FormUser, PageUser
+from web.deps import web_of
+from web.pages import pk_pages, report_pages
+from web.usecases import act, evidence_file
 
 router = APIRouter()
+router.include_router(report_pages.router)
+router.include_router(pk_pages.router)
+
+DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def document_url(kind: DocKind, doc_id: int) -> str:
+    """The page of a document."""
+    return f"/laporan/{doc_id}" if kind is DocKind.REPORT else f"/pk/{doc_id}"
+
+
+@router.get("/dokumen/{ref}")
+def document(ref: str, user: PageUser) -> RedirectResponse:
+    """The link in emails: PK-n or LAP-n, to the document's page."""
+    kind, doc_id = parse_ref(ref)
+    return RedirectResponse(document_url(kind, doc_id), status_code=303)
+
+
+@router.post("/dokumen/{ref}/aksi", response_class=HTMLResponse)
+def take(
+    request: Request,
+    ref: str,
+    user: FormUser,
+    action: Annotated[str, Form(max_length=20)] = "",
+    comment: Annotated[str, Form(max_length=10_000)] = "",
+    expected_version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+) -> Response:
+    """Submit, verify, approve, return or reopen, through the gate."""
+    web = web_of(request)
+    kind, doc_id = parse_ref(ref)
+    render = report_pages.render_report if kind is DocKind.REPORT else pk_pages.render_pk
+    try:
+        chosen = parse_action(action)
+        if chosen in (Action.RETURN, Action.REOPEN) and not comment.strip():
+            raise ValidationError(
+                "Alasan wajib diisi", log_message=f"{chosen} without a reason on {ref}"
+            )
+        result = act(
+            web, user, kind, doc_id, chosen,
+            comment=comment.strip() or None, expected_version=expected_version,
+        )  # fmt: skip
+    except (ActionRefusedError, ConflictError, ValidationError) as exc:
+        status = 409 if isinstance(exc, ConflictError) else 403
+        if isinstance(exc, ValidationError):
+            status = 422
+        return render(
+            request, user, doc_id,
+            action_error=(action, exc.message), typed_comment=comment, status_code=status,
+        )  # fmt: skip
+    # A fixed code, not a message: a link cannot put arbitrary text on the page.
+    return RedirectResponse(
+        f"{document_url(kind, doc_id)}?selesai={result.action.value}", status_code=303
+    )
+
+
+@router.get("/bukti/{evidence_id}")
+def evidence(request: Request, evidence_id: DocId, user: PageUser) -> Response:
+    """Download an evidence file (checksum verified), for whoever may see its report."""
+    name, content_type, data = evidence_file(web_of(request), user, evidence_id)
+    quoted = quote(name)
+    return Response(
+        data,
+        media_type=content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+__all__ = ["KinerjaError", "router"]

@@ -1,0 +1,164 @@
+"""Who is asking, what waits for them, the organisation and the recap."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlmodel import Session
+
+from db.org_repo import load_org
+from db.recap_query import load_recap
+from engine.org import Holding, OrgTree
+from engine.recap import GroupScore, Recap
+from engine.result import Result
+from notifications.tasks import my_tasks
+from web.api.errors import responses
+from web.api.listing import Pagination, pagination
+from web.api.schemas import CODE_LIMIT, Me, OrganisationOut, Page, RecapOut, TaskOut
+from web.auth import ApiUser
+from web.deps import web_of
+
+router = APIRouter()
+
+
+def holding_json(holding: Holding) -> dict[str, Any]:
+    """An official holding a position, as the API shows it (no email)."""
+    return {
+        "position": holding.position.code,
+        "title": holding.display_title,
+        "official_name": holding.official.name,
+        "nip": holding.official.nip,
+        "status": holding.status.value,
+    }
+
+
+@router.get("/me", response_model=Me, responses=responses(401))
+def me(request: Request, user: ApiUser) -> Any:
+    """Akun pemilik token dan jabatan yang dipegangnya hari ini."""
+    web = web_of(request)
+    holdings: list[Holding] = []
+    if user.actor.official_id is not None:
+        with Session(web.deps.engine) as session:
+            tree = load_org(session).tree
+        holdings = tree.holdings_of(user.actor.official_id, web.today())
+    return {
+        "account_id": user.account_id,
+        "login": user.login,
+        "name": user.actor.name,
+        "nip": user.actor.nip,
+        "is_admin": user.is_admin,
+        "positions": [holding_json(h) for h in holdings],
+    }
+
+
+@router.get("/tasks", response_model=Page[TaskOut], responses=responses(401, 422))
+def tasks(
+    request: Request, user: ApiUser, paging: Annotated[Pagination, Depends(pagination)]
+) -> Any:
+    """Dokumen yang menunggu tindakan Anda: yang terlambat dulu, lalu menurut tenggat."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        found = my_tasks(
+            session, user.actor, web.today(),
+            rules=web.settings.deadlines, acting_rules=web.deps.acting_rules,
+        )  # fmt: skip
+    return paging.slice([task.as_json() for task in found])
+
+
+def _positions(tree: OrgTree, agency_codes: dict[int, str], today: date) -> list[dict[str, Any]]:
+    order = [p for root in tree.roots() for _, p in tree.walk(root.id)]
+    return [
+        {
+            "id": p.id,
+            "code": p.code,
+            "title": p.title,
+            "unit_name": p.unit_name,
+            "level": p.level.value,
+            "agency": agency_codes.get(p.agency_id, ""),
+            "parent": None if p.parent_id is None else tree.position(p.parent_id).code,
+            "holders": [holding_json(h) for h in tree.holders(p.id, today)],
+        }
+        for p in order
+    ]
+
+
+@router.get("/organisation", response_model=OrganisationOut, responses=responses(401))
+def organisation(request: Request, user: ApiUser) -> Any:
+    """Perangkat daerah dan jabatannya (pohon, atasan dulu) dengan pemegangnya hari ini."""
+    web = web_of(request)
+    today = web.today()
+    with Session(web.deps.engine) as session:
+        org = load_org(session)
+    agencies = [
+        {"id": a.id, "code": a.code, "name": a.name, "short_name": a.short_name}
+        for a in org.agencies
+    ]
+    codes = {a.id: a.code for a in org.agencies if a.id is not None}
+    return {
+        "regency": None if org.regency is None else org.regency.name,
+        "head_title": None if org.regency is None else org.regency.head_title,
+        "date": today,
+        "agencies": agencies,
+        "positions": _positions(org.tree, codes, today),
+    }
+
+
+def _number(result: Result) -> str | None:
+    return None if result.value is None else str(result.value)
+
+
+def _group(group: GroupScore) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "label": group.label,
+        "capaian": _number(group.capaian),
+        "category": group.category.name if group.category else None,
+        "indicators": group.indicators,
+        "counts": group.counts,
+    }
+
+
+def recap_json(recap: Recap) -> dict[str, Any]:
+    """The recap as the API answers it; numbers as exact decimal strings."""
+    return {
+        "year": recap.year,
+        "quarter": recap.quarter,
+        "agency": [_group(g) for g in recap.agency],
+        "bidang": [_group(g) for g in recap.bidang],
+        "positions": [_group(g) for g in recap.positions],
+        "indicators": [
+            {
+                "code": item.indicator.code,
+                "name": item.indicator.name,
+                "target": None if item.target is None else str(item.target),
+                "realisation": _number(item.realisation),
+                "realisation_status": item.realisation.outcome.value,
+                "capaian": _number(item.capaian),
+                "capaian_status": item.capaian.outcome.value,
+                "reason": item.capaian.reason,
+                "category": item.category.name if item.category else None,
+            }
+            for item in recap.indicators
+        ],
+    }
+
+
+@router.get("/recap", response_model=RecapOut, responses=responses(401, 422))
+def recap(
+    request: Request,
+    user: ApiUser,
+    year: Annotated[int, Query(ge=2000, le=2100, description="Tahun")],
+    quarter: Annotated[
+        int | None, Query(ge=1, le=4, description="Triwulan 1-4; tanpa ini: setahun")
+    ] = None,
+    agency: Annotated[
+        str | None, Query(max_length=CODE_LIMIT, description="Kode perangkat daerah")
+    ] = None,
+) -> Any:
+    """Rekap capaian per jabatan, bidang dan perangkat daerah (target dari PK yang disetujui)."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        result = load_recap(session, year=year, quarter=quarter, agency_code=agency)
+    return recap_json(result)

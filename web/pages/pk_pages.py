@@ -1,0 +1,164 @@
+"""The Perjanjian Kinerja page: targets and budget lines in draft, revisions, the printable PK."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from db.models import Agency, PerjanjianKinerja, PositionRow
+from engine.clock import local_date
+from engine.workflow import State
+from web.auth import CurrentUser, FormUser, PageUser
+from web.deps import web_of
+from web.pages.report_pages import FIELD_LIMIT, done_message
+from web.render import page
+from web.usecases import TargetInput, pk_data, save_budget, save_targets
+
+router = APIRouter()
+DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+EMPTY_BUDGET_ROWS = 3
+
+
+def _revisions(session: Session, pk_id: int) -> list[dict[str, Any]]:
+    pk = session.get(PerjanjianKinerja, pk_id)
+    assert pk is not None
+    rows = session.exec(
+        select(PerjanjianKinerja)
+        .where(PerjanjianKinerja.position_id == pk.position_id, PerjanjianKinerja.year == pk.year)
+        .order_by(col(PerjanjianKinerja.revision))
+    )
+    return [
+        {
+            "id": r.id,
+            "revision": r.revision,
+            "reason": r.revision_reason,
+            "state_label": State(r.state).label,
+            "current": r.id == pk_id,
+        }
+        for r in rows
+    ]
+
+
+def render_pk(
+    request: Request,
+    user: CurrentUser,
+    pk_id: int,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    action_error: tuple[str, str] | None = None,
+    typed_comment: str = "",
+    flash: str | None = None,
+    warnings: list[str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The PK page with what the user typed and the errors next to the fields."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        doc = pk_data(session, web, user, pk_id)
+        revisions = _revisions(session, pk_id)
+    done = request.query_params.get("selesai", "")
+    if flash is None and done:
+        flash = done_message(done, State(doc["state"]))
+    budget_rows = [*doc["budget"]]
+    if doc["editable"]:
+        budget_rows += [
+            {"program": "", "kegiatan": "", "sub_kegiatan": "", "anggaran": ""}
+        ] * EMPTY_BUDGET_ROWS
+    context: dict[str, Any] = {
+        "doc": doc,
+        "revisions": revisions,
+        "budget_rows": budget_rows,
+        "typed": typed or {},
+        "errors": errors or {},
+        "action_error": action_error,
+        "typed_comment": typed_comment,
+        "flash": flash,
+        "warnings": warnings or [],
+    }
+    return page(request, "pk.html", context, user, status_code=status_code)
+
+
+@router.get("/pk/{pk_id}", response_class=HTMLResponse)
+def pk(request: Request, pk_id: DocId, user: PageUser) -> HTMLResponse:
+    """A PK: targets, budget, revisions, actions and history."""
+    return render_pk(request, user, pk_id)
+
+
+@router.post("/pk/{pk_id}/target", response_class=HTMLResponse)
+async def targets(request: Request, pk_id: DocId, user: FormUser) -> Response:
+    """Store the typed targets (fields annual.CODE, tw1.CODE ... tw4.CODE, alasan.CODE)."""
+    form = await request.form()
+    fields = {k: v[:FIELD_LIMIT] for k, v in form.multi_items() if isinstance(v, str)}
+    codes = [k.partition(".")[2] for k in fields if k.startswith("annual.")]
+    typed = {
+        code: TargetInput(
+            fields.get(f"annual.{code}", ""),
+            (
+                fields.get(f"tw1.{code}", ""),
+                fields.get(f"tw2.{code}", ""),
+                fields.get(f"tw3.{code}", ""),
+                fields.get(f"tw4.{code}", ""),
+            ),
+            fields.get(f"alasan.{code}", ""),
+        )
+        for code in codes
+    }
+    errors, warnings = save_targets(web_of(request), user, pk_id, typed)
+    if errors:
+        return render_pk(request, user, pk_id, typed=fields, errors=errors, status_code=422)
+    if warnings:
+        return render_pk(request, user, pk_id, flash="Target disimpan", warnings=warnings)
+    return RedirectResponse(f"/pk/{pk_id}?selesai=simpan", status_code=303)
+
+
+@router.post("/pk/{pk_id}/anggaran", response_class=HTMLResponse)
+async def budget(request: Request, pk_id: DocId, user: FormUser) -> Response:
+    """Replace the budget lines (rows of program, kegiatan, sub kegiatan, anggaran)."""
+    form = await request.form()
+
+    def column(name: str) -> list[str]:
+        return [v[:FIELD_LIMIT] for v in form.getlist(name) if isinstance(v, str)]
+
+    programs, kegiatan, subs, amounts = (
+        column("program"), column("kegiatan"), column("sub_kegiatan"), column("anggaran"),
+    )  # fmt: skip
+    count = max(len(programs), len(kegiatan), len(subs), len(amounts))
+
+    def at(values: list[str], i: int) -> str:
+        return values[i] if i < len(values) else ""
+
+    rows = [(at(programs, i), at(kegiatan, i), at(subs, i), at(amounts, i)) for i in range(count)]
+    errors = save_budget(web_of(request), user, pk_id, rows)
+    if errors:
+        names = ("program", "kegiatan", "sub_kegiatan", "anggaran")
+        typed = {
+            f"{name}.{i + 1}": row[n] for i, row in enumerate(rows) for n, name in enumerate(names)
+        }
+        return render_pk(request, user, pk_id, typed=typed, errors=errors, status_code=422)
+    return RedirectResponse(f"/pk/{pk_id}?selesai=simpan", status_code=303)
+
+
+@router.get("/pk/{pk_id}/cetak", response_class=HTMLResponse)
+def printable(request: Request, pk_id: DocId, user: PageUser) -> HTMLResponse:
+    """The PK in the official layout, for printing (or saving as PDF from the browser)."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        doc = pk_data(session, web, user, pk_id)
+        row = session.get(PerjanjianKinerja, pk_id)
+        position = session.get(PositionRow, doc_position(row))
+        agency = None if position is None else session.get(Agency, position.agency_id)
+    assert row is not None and agency is not None
+    signed = (
+        local_date(row.approved_at, web.deps.zone) if row.approved_at is not None else web.today()
+    )
+    context = {"doc": doc, "place": agency.place, "agency": agency, "signed_on": signed}
+    return page(request, "pk_print.html", context, user)
+
+
+def doc_position(row: PerjanjianKinerja | None) -> int:
+    """The PK's position id (0 when there is no such PK: the caller then fails its lookup)."""
+    return 0 if row is None else row.position_id

@@ -1,0 +1,171 @@
+"""The quarterly report page: inputs per indicator, capaian as you type, evidence, actions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import FormData, UploadFile
+
+from db.evidence import MAX_EVIDENCE_BYTES
+from engine.errors import ValidationError
+from engine.workflow import Action, State
+from web.auth import CurrentUser, FormUser, PageUser
+from web.deps import web_of
+from web.render import page
+from web.usecases import EntryInput, preview_entries, report_data, save_entries, upload_evidence
+
+router = APIRouter()
+DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+FIELD_LIMIT = 10_000
+
+
+def entries_from_form(form: FormData) -> dict[str, EntryInput]:
+    """The typed entries: fields named v.CODE.var, nodata.CODE, kendala.CODE, upaya.CODE."""
+    values: dict[str, dict[str, str]] = {}
+    texts: dict[str, dict[str, str]] = {}
+    for key, raw in form.multi_items():
+        if not isinstance(raw, str):
+            continue
+        text = raw[:FIELD_LIMIT]
+        kind, _, rest = key.partition(".")
+        if kind == "v":
+            code, _, name = rest.rpartition(".")
+            if code and name:
+                values.setdefault(code, {})[name] = text
+        elif kind in ("nodata", "kendala", "upaya") and rest:
+            texts.setdefault(rest, {})[kind] = text
+    codes = list(dict.fromkeys([*values, *texts]))
+    return {
+        code: EntryInput(
+            values.get(code, {}),
+            texts.get(code, {}).get("nodata"),
+            texts.get(code, {}).get("kendala"),
+            texts.get(code, {}).get("upaya"),
+        )
+        for code in codes
+    }
+
+
+def _typed_fields(entries: dict[str, EntryInput]) -> dict[str, str]:
+    typed: dict[str, str] = {}
+    for code, entry in entries.items():
+        for name, value in entry.values.items():
+            typed[f"v.{code}.{name}"] = value
+        for part, key in (("no_data_reason", "nodata"), ("kendala", "kendala"), ("upaya", "upaya")):
+            value = getattr(entry, part)
+            if value is not None:
+                typed[f"{key}.{code}"] = value
+    return typed
+
+
+def render_report(
+    request: Request,
+    user: CurrentUser,
+    report_id: int,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    action_error: tuple[str, str] | None = None,
+    typed_comment: str = "",
+    upload_error: str | None = None,
+    flash: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The report page, with what the user typed and the errors next to the fields."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        doc = report_data(session, web, user, report_id)
+    done = request.query_params.get("selesai", "")
+    if flash is None and done:
+        flash = done_message(done, State(doc["state"]))
+    context: dict[str, Any] = {
+        "doc": doc,
+        "typed": typed or {},
+        "errors": errors or {},
+        "action_error": action_error,
+        "typed_comment": typed_comment,
+        "upload_error": upload_error,
+        "flash": flash,
+    }
+    return page(request, "report.html", context, user, status_code=status_code)
+
+
+def done_message(done: str, state: State) -> str | None:
+    """The confirmation after a redirect (a fixed code, so a link cannot inject text)."""
+    fixed = {"simpan": "Isian disimpan", "unggah": "Bukti dukung diunggah"}
+    if done in fixed:
+        return fixed[done]
+    if done in {a.value for a in Action}:
+        return f"Aksi '{Action(done).label}' berhasil; status sekarang {state.label}"
+    return None
+
+
+@router.get("/laporan/{report_id}", response_class=HTMLResponse)
+def report(request: Request, report_id: DocId, user: PageUser) -> HTMLResponse:
+    """A quarterly report: the form for its holder, the same page with actions for reviewers."""
+    return render_report(request, user, report_id)
+
+
+@router.post("/laporan/{report_id}", response_class=HTMLResponse)
+async def save(request: Request, report_id: DocId, user: FormUser) -> Response:
+    """Store the typed inputs; on any error nothing is stored and the typed values stay."""
+    form = await request.form()
+    entries = entries_from_form(form)
+    errors = save_entries(web_of(request), user, report_id, entries)
+    if errors:
+        return render_report(
+            request, user, report_id, typed=_typed_fields(entries), errors=errors,
+            flash=None, status_code=422,
+        )  # fmt: skip
+    return RedirectResponse(f"/laporan/{report_id}?selesai=simpan", status_code=303)
+
+
+@router.post("/laporan/{report_id}/hitung")
+async def preview(request: Request, report_id: DocId, user: FormUser) -> JSONResponse:
+    """Realisation, capaian and category for the typed inputs, computed by the server."""
+    form = await request.form()
+    errors, rows = preview_entries(web_of(request), user, report_id, entries_from_form(form))
+    return JSONResponse(
+        {
+            "errors": errors,
+            "rows": [
+                {
+                    "indicator": r["indicator"],
+                    "realisation": r["realisation"],
+                    "realisation_reason": r["realisation_reason"],
+                    "capaian": r["capaian"],
+                    "capaian_reason": r["capaian_reason"],
+                    "category": r["category"],
+                    "decimals": r["decimals"],
+                }
+                for r in rows
+            ],
+        }
+    )
+
+
+@router.post("/laporan/{report_id}/bukti", response_class=HTMLResponse)
+async def upload(request: Request, report_id: DocId, user: FormUser) -> Response:
+    """Attach an evidence file (type and size checked; nothing is kept on error)."""
+    form = await request.form()
+    file = form.get("berkas")
+    indicator = form.get("indikator")
+    try:
+        if not isinstance(file, UploadFile) or not file.filename:
+            raise ValidationError("Pilih berkas bukti dukung", log_message="no file uploaded")
+        data = await file.read(MAX_EVIDENCE_BYTES + 1)  # never more than the limit + 1
+        indicator_id = (
+            int(indicator) if isinstance(indicator, str) and indicator.isdigit() else None
+        )
+        upload_evidence(
+            web_of(request), user, report_id, filename=file.filename, data=data,
+            indicator_id=indicator_id,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return render_report(request, user, report_id, upload_error=exc.message, status_code=422)
+    finally:
+        await form.close()
+    return RedirectResponse(f"/laporan/{report_id}?selesai=unggah", status_code=303)
