@@ -28,20 +28,16 @@ class ReportRow:
 
 def reports_of(session: Session, *, year: int, quarter: int | None) -> list[ReportRow]:
     """The reports of a quarter (or of every quarter of the year), in one query."""
-    query = select(
-        col(QuarterlyReport.id),
-        col(QuarterlyReport.position_id),
-        col(QuarterlyReport.year),
-        col(QuarterlyReport.quarter),
-        col(QuarterlyReport.state),
-    ).where(QuarterlyReport.year == year)
+    query = select(QuarterlyReport).where(QuarterlyReport.year == year)
     if quarter is not None:
         query = query.where(QuarterlyReport.quarter == quarter)
     query = query.order_by(col(QuarterlyReport.quarter), col(QuarterlyReport.id))
     return [
-        ReportRow(id=rid, position_id=pid, year=y, quarter=q, state=State(state))
-        for rid, pid, y, q, state in session.exec(query)
-        if rid is not None
+        ReportRow(
+            id=r.id, position_id=r.position_id, year=r.year, quarter=r.quarter, state=State(r.state)
+        )
+        for r in session.exec(query)
+        if r.id is not None
     ]
 
 

@@ -132,7 +132,7 @@ def has_data(engine: Engine) -> bool:
         return session.exec(select(Agency)).first() is not None
 
 
-def seed_demo(engine: Engine, now: datetime) -> ImportReport:
+def seed_demo(engine: Engine, now: datetime, *, quarters: int = 3) -> ImportReport:
     """Load the demo organisation, holidays and logins; safe to run twice."""
     report = import_org_text(engine, demo_org_text(), f"demo:{GRESIK_FILE}")
     catalog = resources.files("kinerja.data").joinpath(GRESIK_CATALOG_FILE).read_text("utf-8")
@@ -142,7 +142,7 @@ def seed_demo(engine: Engine, now: datetime) -> ImportReport:
     with transaction(engine) as session:
         seed_holidays(session, DEMO_HOLIDAY_YEARS, now)
         _seed_accounts(session, now)
-    if pks := seed_performance(engine):
+    if pks := seed_performance(engine, quarters=quarters):
         report.created["perjanjian kinerja demo"] = pks
     return report
 

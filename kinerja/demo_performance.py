@@ -38,8 +38,13 @@ def wib(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour - 7, tzinfo=UTC)
 
 
-def seed_performance(engine: Engine, *, year: int = DEMO_YEAR) -> int:
-    """Create and walk the demo year; returns the number of PKs (0 if they already exist)."""
+def seed_performance(engine: Engine, *, year: int = DEMO_YEAR, quarters: int = 3) -> int:
+    """Create and walk the demo year; returns the number of PKs (0 if they already exist).
+
+    `quarters` is how far the walk goes: 3 (TW III caught mid-flight), or 0 (the PKs
+    signed and TW I opened, every report an empty draft: the start of a year, for
+    training and for the end-to-end tests).
+    """
     with Session(engine) as session:
         if session.exec(select(PerjanjianKinerja).where(PerjanjianKinerja.year == year)).first():
             return 0
@@ -56,8 +61,11 @@ def seed_performance(engine: Engine, *, year: int = DEMO_YEAR) -> int:
             wib(date(year, 1, 22)),
             wib(date(year, 1, 26)),
         )
-    for quarter in (1, 2, 3):
+    for quarter in range(1, quarters + 1):
         _walk_quarter(engine, Quarter(year, quarter), indicators, plan)
+    if quarters == 0:
+        with transaction(engine) as session:
+            open_reports(session, year, 1, wib(date(year, 4, 1)))
     return len(pks)
 
 

@@ -59,13 +59,23 @@ def seed_cmd(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Lewati bila basis data sudah berisi organisasi")
     ] = False,
+    quarters: Annotated[
+        int,
+        typer.Option(
+            "--quarters",
+            min=0,
+            max=3,
+            help="Sampai triwulan berapa tahun demo dijalankan: 3 (TW III sedang berjalan) "
+            "atau 0 (awal tahun: PK disetujui, laporan TW I masih kosong)",
+        ),
+    ] = 3,
 ) -> None:
     """Muat organisasi Diskoperindag Gresik dengan pegawai fiktif, hari libur dan akun demo."""
     container = state_of(ctx).container()
     if if_empty and has_data(container.engine):
         typer.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
         return
-    report = seed_demo(container.engine, container.clock.now())
+    report = seed_demo(container.engine, container.clock.now(), quarters=quarters)
     typer.echo(report.summary())
     typer.echo(
         f"Akun demo: email pegawai dengan sandi '{DEMO_PASSWORD}'; "

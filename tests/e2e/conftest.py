@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,19 +63,22 @@ def kinerja(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`kinerja db upgrade`, `kinerja demo seed`, then `kinerja serve --demo` on a free port."""
-    folder = tmp_path_factory.mktemp("live")
+@contextmanager
+def running_server(
+    folder: Path, *, seed: tuple[str, ...] = (), extra_env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """`kinerja db upgrade`, `kinerja demo seed SEED...`, then `kinerja serve --demo` on a free
+    port, stopped on exit."""
     database_url = f"sqlite:///{folder / 'kinerja.db'}"
     env = {
         **os.environ,
         "KINERJA_DATABASE_URL": database_url,
         "KINERJA_SMTP_PORT": str(free_port()),
         "KINERJA_EVIDENCE_DIR": str(folder / "evidence"),
+        **(extra_env or {}),
     }
     kinerja("db", "upgrade", env=env)
-    kinerja("demo", "seed", env=env)
+    kinerja("demo", "seed", *seed, env=env)
     port = free_port()
     log_path = folder / "serve.log"
     log = log_path.open("w", encoding="utf-8")
@@ -110,6 +114,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo year (TW III in flight) served on the system clock."""
+    with running_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -36,10 +36,12 @@ from engine.recap import (
 from engine.workflow import State
 from notifications.progress import (
     MISSING,
-    MISSING_LABEL as REPORT_MISSING_LABEL,
     ReportProgress,
     load_progress,
     summarise,
+)
+from notifications.progress import (
+    MISSING_LABEL as REPORT_MISSING_LABEL,
 )
 from web.auth import PageUser
 from web.charts import Bar, bar_chart, text_colour
@@ -62,7 +64,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """"TW I 2021" or "Tahun 2021"."""
+        """The period as users read it: "TW I 2021" or "Tahun 2021"."""
         if self.quarter is None:
             return f"Tahun {self.year}"
         return Quarter(self.year, self.quarter).label
@@ -263,9 +265,9 @@ def table_rows(
             by_quarter[(number, group.key)] = group
     result = []
     for row in rows:
-        group = by_quarter.get((row.quarter.number, row.position.code))
-        value = None if group is None else group.capaian.value
-        category = None if group is None or group.category is None else group.category.name
+        score = by_quarter.get((row.quarter.number, row.position.code))
+        value = None if score is None else score.capaian.value
+        category = None if score is None or score.category is None else score.category.name
         result.append(TableRow(row, value, category))
     return result
 
