@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from db.auth_models import ApiToken, LoginThrottle, WebSession
@@ -69,7 +69,9 @@ def find_account(session: Session, login: str) -> Account | None:
     if account is not None:
         return account
     official = session.exec(
-        select(OfficialRow).where((OfficialRow.nip == key) | (func.lower(OfficialRow.email) == key))
+        select(OfficialRow).where(
+            or_(col(OfficialRow.nip) == key, func.lower(OfficialRow.email) == key)
+        )
     ).first()
     if official is None:
         return None

@@ -20,6 +20,7 @@ from db.accounts import check_new_password, create_account, end_other_sessions, 
 from db.models import Account, AssignmentRow, OfficialRow, PositionRow
 from db.org_repo import to_assignment
 from engine.errors import NotFoundError, ValidationError
+from engine.formatting import format_date_id
 from engine.nip import format_nip, normalise_nip
 from engine.org import AssignmentStatus, find_overlapping_definitif
 
@@ -154,11 +155,11 @@ def _check_definitif(session: Session, candidate: AssignmentRow) -> None:
             continue
         clash = by_value[second if first is mine else first]
         holder = session.get(OfficialRow, clash.official_id)
-        end = "seterusnya" if clash.valid_to is None else clash.valid_to.isoformat()
+        end = "seterusnya" if clash.valid_to is None else format_date_id(clash.valid_to)
         raise FieldError(
             "valid_to" if candidate.id is not None else "valid_from",
             f"Bertumpang tindih dengan pemegang definitif {holder.name if holder else '?'} "
-            f"({clash.valid_from.isoformat()} s.d. {end}): sebuah jabatan hanya boleh punya "
+            f"({format_date_id(clash.valid_from)} s.d. {end}): sebuah jabatan hanya boleh punya "
             "satu pemegang definitif pada satu waktu. Akhiri penugasan itu lebih dulu.",
             log_message=f"definitif overlaps assignment {clash.id}",
         )
@@ -168,7 +169,7 @@ def _check_window(valid_from: date, valid_to: date | None) -> None:
     if valid_to is not None and valid_to < valid_from:
         raise FieldError(
             "valid_to",
-            f"Tanggal selesai tidak boleh sebelum tanggal mulai ({valid_from.isoformat()})",
+            f"Tanggal selesai tidak boleh sebelum tanggal mulai ({format_date_id(valid_from)})",
             log_message="valid_to before valid_from",
         )
 

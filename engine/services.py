@@ -213,9 +213,7 @@ def _conflict(store: WorkflowStore, document: DocumentView, zone: ZoneInfo) -> C
     )
 
 
-def signatories(
-    store: WorkflowStore, tree: OrgTree, who: Parties, on: date
-) -> tuple[Party, Party]:
+def signatories(store: WorkflowStore, tree: OrgTree, who: Parties, on: date) -> tuple[Party, Party]:
     """Pihak pertama (the holder) and pihak kedua (the direct superior, or the regency head)."""
     first = _party(tree.acting_holder(who.holder.id, on), who.holder.title)
     superior = tree.superior(who.holder.id)

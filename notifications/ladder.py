@@ -18,6 +18,7 @@ from datetime import date
 from enum import StrEnum
 
 from engine.calendar import WorkingCalendar
+from engine.workflow import State
 
 
 class Step(StrEnum):
@@ -144,3 +145,17 @@ def due_rungs(
         # Older reminders are never candidates: once the latest went out, none is owed.
         owed.extend(r for r in candidates if r.key not in sent)
     return owed
+
+
+def waiting_step(state: State, one_step: bool) -> Step | None:
+    """The step a document in `state` waits for (None once approved).
+
+    The sweep, Tugas Saya and the dashboard all ask this one function.
+    """
+    if state is State.DRAFT:
+        return Step.SUBMIT
+    if state is State.SUBMITTED:
+        return Step.APPROVE if one_step else Step.VERIFY
+    if state is State.VERIFIED:
+        return Step.APPROVE
+    return None

@@ -25,7 +25,7 @@ from engine.periods import Quarter
 from engine.recap import bidang_of
 from engine.workflow import State
 from notifications.deadlines import DeadlineRules, report_deadlines
-from notifications.ladder import Step
+from notifications.ladder import Step, waiting_step
 
 MISSING = "missing"
 """The status key of a report that has not been created yet."""
@@ -68,14 +68,8 @@ class ProgressSummary:
 
 
 def current_step(state: State | None, one_step: bool) -> Step | None:
-    """The step a report in `state` waits for (None once approved)."""
-    if state is None or state is State.DRAFT:
-        return Step.SUBMIT
-    if state is State.SUBMITTED:
-        return Step.APPROVE if one_step else Step.VERIFY
-    if state is State.VERIFIED:
-        return Step.APPROVE
-    return None
+    """The step a report in `state` waits for (None once approved; a missing report: submit)."""
+    return Step.SUBMIT if state is None else waiting_step(state, one_step)
 
 
 def report_progress(

@@ -31,7 +31,15 @@ from engine.org import Holding, OrgTree
 from engine.periods import Quarter
 from engine.workflow import DocKind, State
 from notifications.deadlines import DeadlineRules, pk_deadlines, report_deadlines
-from notifications.ladder import Audience, LadderPolicy, PendingStep, Rung, Step, due_rungs
+from notifications.ladder import (
+    Audience,
+    LadderPolicy,
+    PendingStep,
+    Rung,
+    Step,
+    due_rungs,
+    waiting_step,
+)
 
 PENDING_STATES = (State.DRAFT.value, State.SUBMITTED.value, State.VERIFIED.value)
 RUNGS = LadderRung.metadata.tables["ladder_rung"]
@@ -121,14 +129,6 @@ def pending_documents(session: Session) -> list[_Doc]:
     return docs
 
 
-def _step(state: State, one_step: bool) -> Step:
-    if state is State.DRAFT:
-        return Step.SUBMIT
-    if state is State.SUBMITTED and not one_step:
-        return Step.VERIFY
-    return Step.APPROVE
-
-
 def pending_steps(
     session: Session,
     docs: Iterable[_Doc],
@@ -142,7 +142,8 @@ def pending_steps(
     steps = []
     for doc in docs:
         who = parties(tree, doc.position_id)
-        step = _step(doc.state, who.one_step)
+        step = waiting_step(doc.state, who.one_step)
+        assert step is not None  # pending documents are not approved
         if doc.kind is DocKind.REPORT:
             assert doc.quarter is not None
             quarter = Quarter(doc.year, doc.quarter)

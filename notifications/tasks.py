@@ -23,7 +23,7 @@ from engine.gate import DEFAULT_ACTING_RULES, ActingRules, acting_holding, parti
 from engine.periods import Quarter
 from engine.workflow import Action, Actor, DocKind, State, parse_ref
 from notifications.deadlines import DeadlineRules, pk_deadlines, report_deadlines
-from notifications.ladder import Step
+from notifications.ladder import Step, waiting_step
 from notifications.sweep import pending_documents
 
 _ACTION = {Step.SUBMIT: Action.SUBMIT, Step.VERIFY: Action.VERIFY, Step.APPROVE: Action.APPROVE}
@@ -65,14 +65,6 @@ class Task:
         }
 
 
-def _step(state: State, one_step: bool) -> Step:
-    if state is State.DRAFT:
-        return Step.SUBMIT
-    if state is State.SUBMITTED and not one_step:
-        return Step.VERIFY
-    return Step.APPROVE
-
-
 def my_tasks(
     session: Session,
     actor: Actor,
@@ -91,7 +83,8 @@ def my_tasks(
     returned: list[tuple[DocKind, int]] = []
     for doc in pending_documents(session):
         who = parties(tree, doc.position_id)
-        step = _step(doc.state, who.one_step)
+        step = waiting_step(doc.state, who.one_step)
+        assert step is not None  # pending documents are not approved
         position = {Step.SUBMIT: who.holder, Step.VERIFY: who.verifier, Step.APPROVE: who.approver}[
             step
         ]

@@ -16,7 +16,7 @@ def test_home_page_shows_the_gresik_tree(
     browser: Browser, live_server: LiveServer, tmp_path: Path
 ) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    response = page.goto(live_server.url + "/")
+    response = page.goto(live_server.url + "/organisasi")
     assert response is not None
     assert response.status == 200
     expect(page).to_have_title("Kinerja · Pemerintah Kabupaten Gresik")
@@ -36,7 +36,7 @@ def test_home_page_shows_the_gresik_tree(
         "el => parseFloat(getComputedStyle(el).paddingLeft)"
     )
     assert staff_pad > head_pad
-    page.get_by_text("lihat daftar akun").click()
+    page.goto(live_server.url + "/masuk")
     expect(page.locator("#demo-accounts")).to_be_visible()
     expect(page.locator("#demo-accounts tbody tr")).to_have_count(26)
     shot = tmp_path / "home.png"
@@ -47,7 +47,7 @@ def test_home_page_shows_the_gresik_tree(
 
 def test_home_page_fits_a_phone(browser: Browser, live_server: LiveServer) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 740})
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/organisasi")
     expect(page.locator("th.nip")).to_be_hidden()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1
@@ -56,8 +56,25 @@ def test_home_page_fits_a_phone(browser: Browser, live_server: LiveServer) -> No
 
 def test_unknown_page_in_the_browser(browser: Browser, live_server: LiveServer) -> None:
     page = browser.new_page()
-    response = page.goto(live_server.url + "/laporan/999")
+    response = page.goto(live_server.url + "/tidak-ada")
     assert response is not None
     assert response.status == 404
-    expect(page.locator("main")).to_contain_text("Halaman tidak ditemukan.")
+    expect(page.locator("main")).to_contain_text("Halaman atau data tidak ditemukan")
+    page.close()
+
+
+def test_dashboard_of_a_finished_quarter(browser: Browser, live_server: LiveServer) -> None:
+    from tests.e2e.test_report_flow import shot  # noqa: PLC0415
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/masuk")
+    page.fill("#login", "admin")
+    page.fill("#password", "admin")
+    page.click("#login-form button[type=submit]")
+    page.goto(live_server.url + "/dasbor?year=2021&quarter=2")
+    expect(page.locator("h1")).to_contain_text("TW II 2021")
+    charts = page.locator("svg")
+    assert charts.count() >= 4  # one chart per bidang and the Sekretariat
+    expect(charts.first).to_be_visible()
+    shot(page, "dasbor", full_page=False)
     page.close()

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engine.clock import FixedClock
-from kinerja.cli import main
 from kinerja.bootstrap import Container, bootstrap
+from kinerja.cli import main
 from kinerja.cli.state import CliState
 from kinerja.settings import load_settings
 from tests.conftest import FIXED_NOW

@@ -117,7 +117,9 @@ def test_no_token_is_401_with_a_bearer_challenge(web: WebClient) -> None:
 def test_a_bad_or_revoked_token_is_401(web: WebClient, web_container: Container) -> None:
     bad = {"Authorization": "Bearer kin_bukan-token-yang-sah"}
     error(web.client.get("/api/v1/me", headers=bad), 401, "unauthenticated")
-    error(web.client.get("/api/v1/me", headers={"Authorization": "Basic abc"}), 401, "unauthenticated")
+    error(
+        web.client.get("/api/v1/me", headers={"Authorization": "Basic abc"}), 401, "unauthenticated"
+    )
     login = holder_login(web_container, KASI)
     headers = bearer(web_container, login)
     assert ok(web.client.get("/api/v1/me", headers=headers))["login"] == login
@@ -209,9 +211,9 @@ def test_lists_paginate_with_totals(web: WebClient, web_container: Container) ->
     everything = [
         item["id"]
         for page in range(1, 9)
-        for item in ok(
-            web.client.get(f"/api/v1/reports?per_page=10&page={page}", headers=headers)
-        )["items"]
+        for item in ok(web.client.get(f"/api/v1/reports?per_page=10&page={page}", headers=headers))[
+            "items"
+        ]
     ]
     assert len(set(everything)) == 75
     beyond = ok(web.client.get("/api/v1/reports?per_page=10&page=9", headers=headers))
@@ -242,7 +244,11 @@ def test_reading_a_report_of_an_unrelated_position_is_403(
     other = headers_of(web_container, OTHER_KASI)
     body = error(web.client.get(f"/api/v1/reports/{report['id']}", headers=other), 403, "forbidden")
     assert "tidak berhak" in body["message"]
-    pk = ok(web.client.get("/api/v1/pks", params={"position": KASI}, headers=headers_of(web_container, KASI)))
+    pk = ok(
+        web.client.get(
+            "/api/v1/pks", params={"position": KASI}, headers=headers_of(web_container, KASI)
+        )
+    )
     error(web.client.get(f"/api/v1/pks/{pk['items'][0]['id']}", headers=other), 403, "forbidden")
 
 
@@ -256,6 +262,7 @@ def test_bad_ids_are_422_and_unknown_ones_404(
     error(web.client.get("/api/v1/reports/999999", headers=headers), 404, "not_found")
     error(web.client.get("/api/v1/evidence/999999", headers=headers), 404, "not_found")
     error(web.client.get("/api/v1/tidak-ada", headers=headers), 404, "http_error")
+    error(web.client.delete("/api/v1/reports/1", headers=headers), 405, "http_error")
 
 
 # --- the report cycle ----------------------------------------------------------------
@@ -344,8 +351,9 @@ def test_the_wrong_person_gets_403_with_the_gates_reason(
     other = headers_of(web_container, OTHER_KASI)
     body = error(web.client.post(url, json={"action": "approve"}, headers=other), 403, "forbidden")
     assert "tidak berhak" in body["message"]
-    assert ok(web.client.get(f"/api/v1/reports/{submitted['id']}", headers=kabid))["version"] == (
-        submitted["version"]
+    assert (
+        ok(web.client.get(f"/api/v1/reports/{submitted['id']}", headers=kabid))["version"]
+        == (submitted["version"])
     )
 
 
@@ -463,13 +471,19 @@ def test_evidence_round_trip_and_a_wrong_type_refused(
     error(web.client.get(f"/api/v1/evidence/{created['id']}", headers=other), 403, "forbidden")
 
     body = error(
-        web.client.post(url, files={"file": ("virus.exe", b"MZ\x90\x00", "application/x-msdownload")}, headers=kasi),
+        web.client.post(
+            url,
+            files={"file": ("virus.exe", b"MZ\x90\x00", "application/x-msdownload")},
+            headers=kasi,
+        ),
         422,
         "invalid",
     )
     assert "tidak diizinkan" in body["message"]
     body = error(
-        web.client.post(url, files={"file": ("palsu.pdf", b"bukan pdf", "application/pdf")}, headers=kasi),
+        web.client.post(
+            url, files={"file": ("palsu.pdf", b"bukan pdf", "application/pdf")}, headers=kasi
+        ),
         422,
         "invalid",
     )

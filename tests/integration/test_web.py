@@ -1,4 +1,4 @@
-"""The home page, rendered by the real app over a real SQLite database."""
+"""The public pages (organisation, login, errors), rendered by the real app over real SQLite."""
 
 from __future__ import annotations
 
@@ -40,9 +40,16 @@ def demo_container(demo_template: Path, tmp_path: Path, clock: FixedClock) -> It
         built.close()
 
 
+def test_front_door_sends_a_visitor_to_the_login(container: Container) -> None:
+    with TestClient(create_app(container)) as client:
+        response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/masuk"
+
+
 def test_empty_database_explains_what_to_do(container: Container) -> None:
     with TestClient(create_app(container)) as client:
-        response = client.get("/")
+        response = client.get("/organisasi")
     assert response.status_code == 200
     assert "Belum ada organisasi" in response.text
     assert "kinerja demo seed" in response.text
@@ -52,7 +59,7 @@ def test_home_lists_the_positions_and_holders(demo_container: Container, clock: 
     container = demo_container
     clock.set(datetime(2021, 11, 1, 1, 0, tzinfo=UTC))
     with TestClient(create_app(container)) as client:
-        response = client.get("/")
+        response = client.get("/organisasi")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
@@ -68,7 +75,7 @@ def test_demo_mode_lists_the_demo_accounts(demo_container: Container) -> None:
     container = demo_container
     container.demo = True
     with TestClient(create_app(container)) as client:
-        page = client.get("/").text
+        page = client.get("/masuk").text
     assert 'id="demo-accounts"' in page
     assert "<td>admin</td><td>admin</td><td>Administrator</td>" in page
     assert page.count("<td>demo</td>") == 25
@@ -78,7 +85,7 @@ def test_unknown_page_is_a_friendly_404(container: Container) -> None:
     with TestClient(create_app(container)) as client:
         response = client.get("/tidak-ada")
     assert response.status_code == 404
-    assert "Halaman tidak ditemukan." in response.text
+    assert "Halaman atau data tidak ditemukan" in response.text
 
 
 def test_health(container: Container) -> None:

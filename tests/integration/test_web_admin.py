@@ -37,14 +37,16 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables the admin pages write, to show that nothing changed."""
     with engine.connect() as connection:
         return {
-            table: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}"))]  # noqa: S608
+            table: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}"))]
             for table in TABLES
         }
 
 
 def field_error(html: str, field: str) -> str:
     """The message shown next to a form field (empty when there is none)."""
-    match = re.search(rf'<span class="field-error" id="e-{field}" data-field="{field}">([^<]*)<', html)
+    match = re.search(
+        rf'<span class="field-error" id="e-{field}" data-field="{field}">([^<]*)<', html
+    )
     return unescape(match.group(1)) if match else ""
 
 
@@ -154,9 +156,15 @@ POSTS: tuple[tuple[str, dict[str, str]], ...] = (
     ("/admin/pegawai/1", {"name": "Nama Diubah", "email": "diubah@x.test"}),
     (
         "/admin/penugasan/baru",
-        {"official_id": "3", "position_id": "1", "status": "plh", "valid_from": "2021-04-05",
-         "valid_to": "2021-04-09", "decree": "Surat Perintah Plh."},
-    ),  # fmt: skip
+        {
+            "official_id": "3",
+            "position_id": "1",
+            "status": "plh",
+            "valid_from": "2021-04-05",
+            "valid_to": "2021-04-09",
+            "decree": "Surat Perintah Plh.",
+        },
+    ),
     ("/admin/penugasan/1/akhiri", {"valid_to": "2021-12-31"}),
     ("/admin/jabatan/1", {"title": "Kepala Dinas Baru"}),
     ("/admin/hari-libur", {"day": "2021-06-15", "name": "Hari Jadi", "category": "local"}),
@@ -167,76 +175,78 @@ POSTS: tuple[tuple[str, dict[str, str]], ...] = (
 )
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_every_admin_page_renders_for_the_admin(admin: WebClient, path: str) -> None:
-    response = admin.get(path)
-    assert response.status_code == 200, response.text[-1500:]
-    assert 'aria-label="Menu admin"' in response.text
-    assert response.headers["cache-control"] == "no-store"
+def test_every_admin_page_renders_for_the_admin(admin: WebClient) -> None:
+    failures = []
+    for path in PAGES:
+        response = admin.get(path)
+        if response.status_code != 200 or 'aria-label="Menu admin"' not in response.text:
+            failures.append((path, response.status_code, response.text[-300:]))
+        elif response.headers["cache-control"] != "no-store":
+            failures.append((path, "cacheable", ""))
+    assert failures == []
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_signed_out_pages_redirect_to_login(web: WebClient, path: str) -> None:
-    response = web.get(path, follow_redirects=False)
-    assert response.status_code == 303
-    assert response.headers["location"] == f"/masuk?next={path}"
+def test_signed_out_pages_redirect_to_login(web: WebClient) -> None:
+    answers = {path: web.get(path, follow_redirects=False) for path in PAGES}
+    assert {p: r.status_code for p, r in answers.items()} == dict.fromkeys(PAGES, 303)
+    assert {p: r.headers["location"] for p, r in answers.items()} == {
+        path: f"/masuk?next={path}" for path in PAGES
+    }
 
 
-@pytest.mark.parametrize(("path", "data"), POSTS)
 def test_signed_out_posts_redirect_to_login_and_write_nothing(
-    web: WebClient, engine: Engine, path: str, data: dict[str, str]
+    web: WebClient, engine: Engine
 ) -> None:
     before = snapshot(engine)
-    response = web.post(path, data={**data, "csrf_token": "x"}, follow_redirects=False)
-    assert response.status_code == 303
-    assert response.headers["location"] == "/masuk"
+    answers = {
+        path: web.post(path, data={**data, "csrf_token": "x"}, follow_redirects=False)
+        for path, data in POSTS
+    }
+    paths = [path for path, _data in POSTS]
+    assert {p: r.status_code for p, r in answers.items()} == dict.fromkeys(paths, 303)
+    assert {p: r.headers["location"] for p, r in answers.items()} == dict.fromkeys(paths, "/masuk")
     assert snapshot(engine) == before
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_officials_without_admin_permission_are_refused_pages(web: WebClient, path: str) -> None:
+def test_officials_without_admin_permission_are_refused_pages(web: WebClient) -> None:
     web.login(SEKRETARIS_EMAIL)
-    response = web.get(path)
-    assert response.status_code == 403
-    assert "Halaman ini hanya untuk administrator" in response.text
+    answers = {path: web.get(path) for path in PAGES}
+    assert {p: r.status_code for p, r in answers.items()} == dict.fromkeys(PAGES, 403)
+    assert all("Halaman ini hanya untuk administrator" in r.text for r in answers.values())
 
 
-@pytest.mark.parametrize(("path", "data"), POSTS)
 def test_officials_without_admin_permission_are_refused_posts(
-    web: WebClient, engine: Engine, path: str, data: dict[str, str]
+    web: WebClient, engine: Engine
 ) -> None:
     web.login(SEKRETARIS_EMAIL)
     before = snapshot(engine)
-    response = web.submit(path, data)
-    assert response.status_code == 403
-    assert "Halaman ini hanya untuk administrator" in response.text
+    answers = {path: web.submit(path, data) for path, data in POSTS}
+    paths = [path for path, _data in POSTS]
+    assert {p: r.status_code for p, r in answers.items()} == dict.fromkeys(paths, 403)
+    assert all("Halaman ini hanya untuk administrator" in r.text for r in answers.values())
     assert snapshot(engine) == before
 
 
-@pytest.mark.parametrize(("path", "data"), POSTS)
-def test_admin_post_without_the_csrf_token_is_refused(
-    admin: WebClient, engine: Engine, path: str, data: dict[str, str]
-) -> None:
+def test_admin_posts_without_the_csrf_token_are_refused(admin: WebClient, engine: Engine) -> None:
     add_outbox(engine, "dead-1", "dead", last_error="550 mailbox unavailable")
     before = snapshot(engine)
-    missing = admin.post(path, data=data, follow_redirects=False)
-    forged = admin.post(path, data={**data, "csrf_token": "forged"}, follow_redirects=False)
-    assert missing.status_code == forged.status_code == 403
-    assert "Formulir kedaluwarsa atau tidak sah" in missing.text
+    for path, data in POSTS:
+        missing = admin.post(path, data=data, follow_redirects=False)
+        forged = admin.post(path, data={**data, "csrf_token": "forged"}, follow_redirects=False)
+        assert (path, missing.status_code, forged.status_code) == (path, 403, 403)
+        assert "Formulir kedaluwarsa atau tidak sah" in missing.text
     assert snapshot(engine) == before
 
 
-@pytest.mark.parametrize(("path", "data"), POSTS)
-def test_every_post_works_for_the_admin(
-    admin: WebClient, engine: Engine, path: str, data: dict[str, str]
-) -> None:
+def test_every_post_works_for_the_admin(admin: WebClient, engine: Engine) -> None:
     """The refusals above are refusals of posts that would otherwise change something."""
     add_outbox(engine, "dead-1", "dead", last_error="550 mailbox unavailable")
-    before = snapshot(engine)
-    response = admin.submit(path, data, page="/admin")
-    assert response.status_code == 303, response.text[-1500:]
-    assert "ok=" in response.headers["location"]
-    assert snapshot(engine) != before
+    for path, data in POSTS:
+        before = snapshot(engine)
+        response = admin.submit(path, data, page="/admin")
+        assert (path, response.status_code) == (path, 303), response.text[-1500:]
+        assert "ok=" in response.headers["location"]
+        assert snapshot(engine) != before, path
 
 
 # -- overview and settings ------------------------------------------------------------------
@@ -250,8 +260,15 @@ def test_overview_counts_and_links(admin: WebClient, engine: Engine) -> None:
     assert '<div class="big">25</div>Jabatan' in page
     assert '<div class="big">25</div>Penugasan berlaku hari ini' in page
     assert '<div class="big">1</div>Email gagal' in page
-    for link in ("/admin/pegawai", "/admin/penugasan", "/admin/jabatan", "/admin/hari-libur",
-                 "/admin/akun", "/admin/kotak-keluar", "/admin/pengaturan"):  # fmt: skip
+    for link in (
+        "/admin/pegawai",
+        "/admin/penugasan",
+        "/admin/jabatan",
+        "/admin/hari-libur",
+        "/admin/akun",
+        "/admin/kotak-keluar",
+        "/admin/pengaturan",
+    ):
         assert f'href="{link}"' in page
     assert 'href="/admin">Admin</a>' in page  # the header's link for administrators
 
@@ -325,7 +342,8 @@ def test_editing_an_official_keeps_what_was_typed_when_refused(
     assert "sudah dipakai oleh" in field_error(response.text, "email")
     assert input_value(response.text, "name") == "Sri R."
     with Session(engine) as session:
-        assert session.get(OfficialRow, target).name == PEOPLE["sekretaris"][1]  # type: ignore[union-attr]
+        unchanged = session.get(OfficialRow, target)
+        assert unchanged is not None and unchanged.name == PEOPLE["sekretaris"][1]
 
 
 def test_html_typed_in_a_name_is_escaped_everywhere_it_is_shown(admin: WebClient) -> None:
@@ -377,7 +395,7 @@ def test_overlapping_definitif_is_refused_until_the_holder_is_ended(
     assert refused.status_code == 422
     message = field_error(refused.text, "valid_from")
     assert f"Bertumpang tindih dengan pemegang definitif {KASI_IKM_NAME}" in message
-    assert "2021-01-04 s.d. seterusnya" in message
+    assert "4 Januari 2021 s.d. seterusnya" in message
     assert_kept(refused.text, typed)
     assert snapshot(engine) == before
 
@@ -396,7 +414,9 @@ def test_overlapping_definitif_is_refused_until_the_holder_is_ended(
 
     clock.set(datetime(2021, 5, 3, 2, 0, tzinfo=UTC))
     admin.login("admin", "admin")
-    row = re.search(r'<tr data-position="kasi-ikm">.*?</tr>', admin.get("/admin/jabatan").text, re.S)
+    row = re.search(
+        r'<tr data-position="kasi-ikm">.*?</tr>', admin.get("/admin/jabatan").text, re.S
+    )
     assert row is not None
     assert PEOPLE["sekretaris"][1] in row.group(0)
     assert KASI_IKM_NAME not in row.group(0)
@@ -427,13 +447,16 @@ def test_acting_assignments_may_overlap_the_definitif_holder(
     typed = assignment_form(engine, status="plh", valid_from="2021-04-01", valid_to="2021-04-09")
     response = admin.submit("/admin/penugasan/baru", typed, page="/admin")
     assert response.status_code == 303
-    row = re.search(r'<tr data-position="kasi-ikm">.*?</tr>', admin.get("/admin/jabatan").text, re.S)
+    row = re.search(
+        r'<tr data-position="kasi-ikm">.*?</tr>', admin.get("/admin/jabatan").text, re.S
+    )
     assert row is not None
     assert f'<div class="acting">Plh. {PEOPLE["sekretaris"][1]}</div>' in row.group(0)
     assert KASI_IKM_NAME in row.group(0)
     listing = admin.get(f"/admin/penugasan?pegawai={typed['official_id']}").text
     assert "Plh. (Pelaksana Harian)" in listing
-    assert listing.count('<tr data-assignment="') == 2  # own post, and the Plh.
+    # Her own post, the Plt. of Kepala Bidang Perindustrian from October, and the Plh.
+    assert listing.count('<tr data-assignment="') == 3
 
 
 @pytest.mark.parametrize(
@@ -451,7 +474,7 @@ def test_acting_assignments_may_overlap_the_definitif_holder(
 def test_bad_assignment_input_is_shown_next_to_the_field(
     admin: WebClient, engine: Engine, changes: dict[str, str], field: str, message: str
 ) -> None:
-    typed = assignment_form(engine, status="plt", **changes)
+    typed = assignment_form(engine, **({"status": "plt"} | changes))
     before = snapshot(engine)
     response = admin.submit("/admin/penugasan/baru", typed, page="/admin")
     assert response.status_code == 422
@@ -461,14 +484,12 @@ def test_bad_assignment_input_is_shown_next_to_the_field(
     assert snapshot(engine) == before
 
 
-def test_ending_an_assignment_before_it_starts_is_refused(
-    admin: WebClient, engine: Engine
-) -> None:
+def test_ending_an_assignment_before_it_starts_is_refused(admin: WebClient, engine: Engine) -> None:
     holder = definitif_of(engine, "kasi-ikm")
     before = snapshot(engine)
     response = admin.submit(f"/admin/penugasan/{holder.id}/akhiri", {"valid_to": "2020-12-31"})
     assert response.status_code == 422
-    assert "tidak boleh sebelum tanggal mulai (2021-01-04)" in field_error(
+    assert "tidak boleh sebelum tanggal mulai (4 Januari 2021)" in field_error(
         response.text, "valid_to"
     )
     assert input_value(response.text, "valid_to") == "2020-12-31"
@@ -550,7 +571,8 @@ def test_adding_and_removing_a_holiday(admin: WebClient, engine: Engine) -> None
     assert "Hari Jadi Kabupaten Gresik" not in listed[0]
     assert "Hari Jadi Kabupaten Gresik" in listed[1]
     with Session(engine) as session:
-        assert session.get(Holiday, date(2021, 3, 9)).active is False  # type: ignore[union-attr]
+        kept = session.get(Holiday, date(2021, 3, 9))
+        assert kept is not None and kept.active is False
 
 
 def test_holiday_list_is_per_year(admin: WebClient) -> None:
@@ -641,7 +663,7 @@ def test_bad_account_input_is_shown_next_to_the_field(
     assert message in field_error(response.text, field)
     assert input_value(response.text, "login") == typed["login"]
     assert selected(response.text, "official_id") == (typed["official_id"] or None)
-    assert typed["password"] not in response.text  # a password is never echoed back
+    assert 'name="password" value=' not in response.text  # a password is never echoed back
     assert snapshot(engine) == before
 
 
@@ -757,7 +779,8 @@ def test_outbox_lists_by_status_and_retries_dead_letters(admin: WebClient, engin
         revived = session.get(OutboxMessage, dead_one)
         assert revived is not None
         assert (revived.status, revived.attempts) == ("pending", 0)
-        assert session.get(OutboxMessage, dead_two).status == "dead"  # type: ignore[union-attr]
+        still_dead = session.get(OutboxMessage, dead_two)
+        assert still_dead is not None and still_dead.status == "dead"
 
     response = admin.submit("/admin/kotak-keluar/kirim-ulang", {}, page="/admin")
     assert response.status_code == 303

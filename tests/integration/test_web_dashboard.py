@@ -423,3 +423,11 @@ def test_queries_do_not_grow_with_the_number_of_reports(
     assert rows_year == 4 * len(report_rows(dashboard(web, "year=2021&quarter=1")))
     assert len(set(counts.values())) == 1, counts
     assert counts["year=2021&quarter=1"] <= 20, counts
+
+
+def test_a_year_without_data_says_so(web: WebClient, clock: FixedClock) -> None:
+    page = dashboard(signed_in(web, clock), "year=2030&quarter=1")
+    assert page.one("p", id="tanpa-data").text == "Belum ada indikator untuk tahun 2030."
+    assert report_rows(page) == []
+    assert page.find_all("svg") == []
+    assert set(state_cards(page).values()) == {0}

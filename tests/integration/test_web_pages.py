@@ -81,7 +81,9 @@ def october(clock: FixedClock) -> FixedClock:
 
 
 def test_a_report_goes_through_the_pages(
-    web: WebClient, web_factory: Callable[[], WebClient], web_container: Container,
+    web: WebClient,
+    web_factory: Callable[[], WebClient],
+    web_container: Container,
     october: FixedClock,
 ) -> None:
     rid = report_id(web_container, "kasi-produksi-usaha-mikro")
@@ -121,13 +123,17 @@ def test_a_report_goes_through_the_pages(
     assert "Isian disimpan" in shown
     # Evidence: a wrong type is refused with a message, a PNG is stored and downloadable.
     bad = web.submit(
-        f"/laporan/{rid}/bukti", {}, page=f"/laporan/{rid}",
+        f"/laporan/{rid}/bukti",
+        {},
+        page=f"/laporan/{rid}",
         files={"berkas": ("laporan.exe", b"MZ\x90\x00binary", "application/octet-stream")},
     )
     assert bad.status_code == 422
     assert 'id="upload-error"' in bad.text
     good = web.submit(
-        f"/laporan/{rid}/bukti", {}, page=f"/laporan/{rid}",
+        f"/laporan/{rid}/bukti",
+        {},
+        page=f"/laporan/{rid}",
         files={"berkas": ("foto kegiatan.png", PNG, "image/png")},
     )
     assert good.status_code == 303
@@ -166,7 +172,9 @@ def test_a_report_goes_through_the_pages(
 
 
 def test_a_stale_version_is_a_conflict(
-    web: WebClient, web_factory: Callable[[], WebClient], web_container: Container,
+    web: WebClient,
+    web_factory: Callable[[], WebClient],
+    web_container: Container,
     october: FixedClock,
 ) -> None:
     rid = report_id(web_container, "kasi-ikm")  # verified, waiting for the Kepala Dinas
@@ -182,8 +190,12 @@ def test_a_stale_version_is_a_conflict(
     assert first.status_code == 303
     second = kadis.client.post(
         f"/dokumen/LAP-{rid}/aksi",
-        data={"action": "reopen", "comment": "salah", "expected_version": version,
-              "csrf_token": token},
+        data={
+            "action": "reopen",
+            "comment": "salah",
+            "expected_version": version,
+            "csrf_token": token,
+        },
     )
     assert second.status_code in (403, 409)
     assert state_of(web_container, rid) == "approved"

@@ -22,7 +22,8 @@ WRONG = "NIP/email atau kata sandi salah"
 def post_login(web: WebClient, login: str, password: str) -> object:
     token = csrf_of(web.get("/masuk").text)
     return web.client.post(
-        "/masuk", data={"login": login, "password": password, "csrf_token": token},
+        "/masuk",
+        data={"login": login, "password": password, "csrf_token": token},
         follow_redirects=False,
     )
 
@@ -44,11 +45,20 @@ def october(clock: FixedClock) -> FixedClock:
     return clock
 
 
-def test_pages_need_a_session(web: WebClient, web_container: Container, october: FixedClock) -> None:
+def test_pages_need_a_session(
+    web: WebClient, web_container: Container, october: FixedClock
+) -> None:
     rid = report_id(web_container, "kasi-produksi-usaha-mikro")
     pk = pk_of(web_container, "kasi-produksi-usaha-mikro")
-    for path in ("/tugas", f"/laporan/{rid}", f"/pk/{pk}", f"/pk/{pk}/cetak", "/akun",
-                 f"/dokumen/LAP-{rid}", "/bukti/1"):
+    for path in (
+        "/tugas",
+        f"/laporan/{rid}",
+        f"/pk/{pk}",
+        f"/pk/{pk}/cetak",
+        "/akun",
+        f"/dokumen/LAP-{rid}",
+        "/bukti/1",
+    ):
         response = web.get(path, follow_redirects=False)
         assert response.status_code == 303, path
         assert response.headers["location"].startswith("/masuk"), path
@@ -75,19 +85,24 @@ def test_lockout_after_repeated_failures_known_or_not(web: WebClient, clock: Fix
 
 
 def test_login_by_nip_works_and_next_stays_local(web: WebClient) -> None:
-    from db.models import Account, OfficialRow  # noqa: PLC0415
+    from db.models import Account, OfficialRow
 
     with Session(web.app.state.web.deps.engine) as session:
         official = session.exec(
-            select(OfficialRow).join(Account, Account.official_id == OfficialRow.id)  # type: ignore[arg-type]
+            select(OfficialRow)
+            .join(Account, Account.official_id == OfficialRow.id)  # type: ignore[arg-type]
             .where(Account.login == KASI)
         ).one()
     token = csrf_of(web.get("/masuk").text)
     nip = f"{official.nip[:8]} {official.nip[8:14]} {official.nip[14]} {official.nip[15:]}"
     response = web.client.post(
         "/masuk",
-        data={"login": nip, "password": "demo", "csrf_token": token,
-              "next": "https://jahat.example/curi"},
+        data={
+            "login": nip,
+            "password": "demo",
+            "csrf_token": token,
+            "next": "https://jahat.example/curi",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -141,7 +156,9 @@ def test_wrong_role_is_refused_on_every_document_page(
 
 
 def test_the_verifier_cannot_edit_and_the_holder_cannot_verify(
-    web: WebClient, web_factory: Callable[[], WebClient], web_container: Container,
+    web: WebClient,
+    web_factory: Callable[[], WebClient],
+    web_container: Container,
     october: FixedClock,
 ) -> None:
     draft = report_id(web_container, "kasi-produksi-usaha-mikro")
@@ -163,7 +180,9 @@ def test_the_verifier_cannot_edit_and_the_holder_cannot_verify(
 
 
 def test_a_session_cookie_of_another_user_cannot_act_for_them(
-    web: WebClient, web_factory: Callable[[], WebClient], web_container: Container,
+    web: WebClient,
+    web_factory: Callable[[], WebClient],
+    web_container: Container,
     october: FixedClock,
 ) -> None:
     rid = report_id(web_container, "kasi-produksi-usaha-mikro")
@@ -199,9 +218,13 @@ def test_password_change_signs_out_other_browsers(
     other.login(KASI)
     short = web.submit("/akun/sandi", {"current": "demo", "new": "abc", "repeat": "abc"})
     assert short.status_code == 422 and "minimal 8 karakter" in short.text
-    wrong = web.submit("/akun/sandi", {"current": "x", "new": "sandi-baru-1", "repeat": "sandi-baru-1"})
+    wrong = web.submit(
+        "/akun/sandi", {"current": "x", "new": "sandi-baru-1", "repeat": "sandi-baru-1"}
+    )
     assert wrong.status_code == 422 and "Kata sandi saat ini salah" in wrong.text
-    done = web.submit("/akun/sandi", {"current": "demo", "new": "sandi-baru-1", "repeat": "sandi-baru-1"})
+    done = web.submit(
+        "/akun/sandi", {"current": "demo", "new": "sandi-baru-1", "repeat": "sandi-baru-1"}
+    )
     assert done.status_code == 200 and "Kata sandi sudah diganti" in done.text
     assert web.get("/tugas").status_code == 200
     assert other.get("/tugas", follow_redirects=False).status_code == 303
@@ -237,7 +260,8 @@ def test_html_typed_in_a_narrative_is_escaped(
     page = web.get(f"/laporan/{rid}").text
     code = __import__("re").search(r'name="kendala\.([^"]+)"', page).group(1)
     response = web.submit(
-        f"/laporan/{rid}", {f"kendala.{code}": '<img src=x onerror="alert(1)">'},
+        f"/laporan/{rid}",
+        {f"kendala.{code}": '<img src=x onerror="alert(1)">'},
         page=f"/laporan/{rid}",
     )
     assert response.status_code == 303
@@ -249,4 +273,3 @@ def test_html_typed_in_a_narrative_is_escaped(
 def test_a_signed_in_page_is_not_cached(web: WebClient) -> None:
     web.login(KASI)
     assert web.get("/tugas").headers["cache-control"] == "no-store"
-

@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from db.evidence import MAX_EVIDENCE_BYTES
+from db.evidence_names import FILE_TYPES
 from engine.workflow import Action, DocKind, State
 from web.api.errors import invalid, responses
 from web.api.listing import (
@@ -63,7 +64,7 @@ MAX_ENTRIES = 500
 """Most indicators accepted in one request (a position has a handful)."""
 
 READ = responses(401, 403, 404, 422)
-WRITE = responses(401, 403, 404, 409, 422)
+WRITE = responses(400, 401, 403, 404, 409, 422)
 
 
 def actions_json(choices: list[ActionChoice]) -> list[dict[str, Any]]:
@@ -142,7 +143,9 @@ def list_reports(
     year: Year = None,
     quarter: Annotated[int | None, Query(ge=1, le=4, description="Triwulan 1-4")] = None,
     state: Annotated[State | None, Query(description="Status dokumen")] = None,
-    position: Annotated[str | None, Query(max_length=CODE_LIMIT, description="Kode jabatan")] = None,
+    position: Annotated[
+        str | None, Query(max_length=CODE_LIMIT, description="Kode jabatan")
+    ] = None,
 ) -> Any:
     """Laporan realisasi yang boleh Anda lihat, terbaru dulu."""
     where = DocumentFilter(year=year, quarter=quarter, state=state, position=position)
@@ -222,7 +225,10 @@ def post_evidence(
     responses={
         200: {
             "description": "Isi berkas, dengan jenisnya sendiri",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in sorted({t.content_type for t in FILE_TYPES.values()})
+            },
         },
         **READ,
     },
@@ -243,7 +249,7 @@ def get_evidence(request: Request, user: ApiUser, evidence_id: EvidenceId) -> Re
 def report_transition(
     request: Request, user: ApiUser, report_id: ReportId, body: TransitionIn
 ) -> Any:
-    """Ajukan, verifikasi, setujui, kembalikan atau buka kembali laporan, lewat gerbang alur kerja."""
+    """Ajukan, verifikasi, setujui, kembalikan atau buka kembali laporan (lewat gerbang)."""
     return _transition(request, user, DocKind.REPORT, report_id, body)
 
 
@@ -257,7 +263,9 @@ def list_pks(
     paging: Paging,
     year: Year = None,
     state: Annotated[State | None, Query(description="Status dokumen")] = None,
-    position: Annotated[str | None, Query(max_length=CODE_LIMIT, description="Kode jabatan")] = None,
+    position: Annotated[
+        str | None, Query(max_length=CODE_LIMIT, description="Kode jabatan")
+    ] = None,
 ) -> Any:
     """Perjanjian Kinerja yang boleh Anda lihat (semua revisi), terbaru dulu."""
     where = DocumentFilter(year=year, state=state, position=position)

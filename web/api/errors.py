@@ -45,6 +45,7 @@ HTTP_MESSAGES = {
 INVALID_MESSAGE = "Permintaan tidak valid: periksa isian yang ditandai"
 
 _DESCRIPTIONS = {
+    400: "Isi permintaan tidak dapat dibaca, misalnya JSON rusak (code: http_error)",
     401: "Token tidak dikirim, tidak sah atau sudah dicabut (code: unauthenticated)",
     403: "Tidak berhak; untuk aksi, alasan dari gerbang alur kerja (code: forbidden)",
     404: "Data tidak ditemukan (code: not_found)",

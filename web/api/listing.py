@@ -117,7 +117,12 @@ def list_documents(
         .offset(paging.offset)
         .limit(paging.per_page)
     ).all()
-    return paging.envelope([_summary(kind, doc, position) for doc, position in rows], int(total))
+    items = []
+    for doc, position in rows:
+        assert isinstance(doc, QuarterlyReport | PerjanjianKinerja)
+        assert isinstance(position, PositionRow)
+        items.append(_summary(kind, doc, position))
+    return paging.envelope(items, int(total))
 
 
 def _summary(

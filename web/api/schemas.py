@@ -65,6 +65,16 @@ class Page(_Out, Generic[T]):
 # --- who is asking -------------------------------------------------------------------
 
 
+class HoldingOut(_Out):
+    """An official holding a position today, and how (definitif, Plt, Plh, Pj)."""
+
+    position: str
+    title: str = Field(description="The title as documents show it (with Plt./Plh. prefix)")
+    official_name: str
+    nip: str
+    status: str
+
+
 class Me(_Out):
     """The account of the token and the positions its official holds today."""
 
@@ -74,16 +84,6 @@ class Me(_Out):
     nip: str | None
     is_admin: bool
     positions: list[HoldingOut]
-
-
-class HoldingOut(_Out):
-    """An official holding a position today, and how (definitif, Plt, Plh, Pj)."""
-
-    position: str
-    title: str = Field(description="The title as documents show it (with Plt./Plh. prefix)")
-    official_name: str
-    nip: str
-    status: str
 
 
 class TaskOut(_Out):
@@ -402,6 +402,3 @@ class RecapOut(_Out):
     bidang: list[GroupOut]
     positions: list[GroupOut]
     indicators: list[RecapIndicatorOut]
-
-
-Me.model_rebuild()

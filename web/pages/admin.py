@@ -116,6 +116,14 @@ def _done(path: str, code: str) -> RedirectResponse:
     return RedirectResponse(f"{path}{joiner}ok={code}", status_code=303)
 
 
+def _refused(request: Request, user: CurrentUser, exc: FieldError) -> dict[str, str]:
+    """Log a refused form post (English, for operators) and place its message by the field."""
+    log.info(
+        "%s %s by %s refused: %s", request.method, request.url.path, user.login, exc.log_message
+    )
+    return {exc.field: exc.message}
+
+
 def _int(raw: str) -> int | None:
     raw = raw.strip()
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -241,7 +249,7 @@ def official_create(
         with transaction(web_of(request).deps.engine) as session:
             row = create_official(session, nip=nip, name=name, email=email)
     except FieldError as exc:
-        return _official_form(request, user, None, form, {exc.field: exc.message})
+        return _official_form(request, user, None, form, _refused(request, user, exc))
     log.info("%s created official %s", user.login, row.id)
     return _done(f"/admin/pegawai/{row.id}", "pegawai-dibuat")
 
@@ -264,7 +272,7 @@ def official_update(
             update_official(session, official_id=official_id, name=name, email=email)
     except FieldError as exc:
         form = {"name": name, "email": email}
-        return _official_form(request, user, official_id, form, {exc.field: exc.message})
+        return _official_form(request, user, official_id, form, _refused(request, user, exc))
     log.info("%s updated official %s", user.login, official_id)
     return _done(f"/admin/pegawai/{official_id}", "pegawai-diubah")
 
@@ -367,7 +375,7 @@ def assignment_create(
                 decree=decree,
             )
     except FieldError as exc:
-        return _assignment_form(request, user, form, {exc.field: exc.message})
+        return _assignment_form(request, user, form, _refused(request, user, exc))
     log.info("%s created assignment %s", user.login, row.id)
     return _done(f"/admin/penugasan?jabatan={position}", "penugasan-dibuat")
 
@@ -417,7 +425,7 @@ def assignment_end(
         with transaction(web_of(request).deps.engine) as session:
             row = end_assignment(session, assignment_id=assignment_id, valid_to=end)
     except FieldError as exc:
-        return _end_form(request, user, assignment_id, form, {exc.field: exc.message})
+        return _end_form(request, user, assignment_id, form, _refused(request, user, exc))
     log.info("%s ended assignment %s on %s", user.login, assignment_id, end)
     return _done(f"/admin/penugasan?jabatan={row.position_id}", "penugasan-diakhiri")
 
@@ -466,7 +474,7 @@ def position_update(
             rename_position(session, position_id=position_id, title=title)
     except FieldError as exc:
         form = {"title": title}
-        return _position_form(request, user, position_id, form, {exc.field: exc.message})
+        return _position_form(request, user, position_id, form, _refused(request, user, exc))
     log.info("%s renamed position %s", user.login, position_id)
     return _done("/admin/jabatan", "jabatan-diubah")
 
@@ -608,7 +616,7 @@ def account_create(
                 session, official_id=official, login=login, password=password, now=web.now()
             )
     except FieldError as exc:
-        return _account_form(request, user, form, {exc.field: exc.message})
+        return _account_form(request, user, form, _refused(request, user, exc))
     log.info("%s created account %s for official %s", user.login, row.id, official)
     return _done("/admin/akun", "akun-dibuat")
 
@@ -671,7 +679,7 @@ def password_reset(
                 session, account_id=account_id, password=password, now=web.now(), keep_session=keep
             )
     except FieldError as exc:
-        return _password_form(request, user, account_id, {exc.field: exc.message})
+        return _password_form(request, user, account_id, _refused(request, user, exc))
     log.info("%s reset the password of account %s", user.login, account_id)
     return _done("/admin/akun", "sandi-diganti")
 
