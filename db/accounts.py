@@ -29,6 +29,7 @@ _DUMMY_HASH = HASHER.hash("kinerja-dummy-password")
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "knj_"  # noqa: S105 (a label, not a secret)
 WRONG_LOGIN = "NIP/email atau kata sandi salah"
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 class LoginRefusedError(KinerjaError):
@@ -309,6 +310,7 @@ def token_account(session: Session, raw: str, now: datetime) -> Account | None:
     account = session.get(Account, row.account_id)
     if account is None or not account.active:
         return None
-    row.last_used_at = now
-    session.add(row)
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        row.last_used_at = now  # at most one write a minute per token, not one per request
+        session.add(row)
     return account

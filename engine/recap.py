@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from engine.capaian import (
     DEFAULT_RULES,
@@ -173,3 +174,43 @@ def _group(key: str, label: str, entries: list[IndicatorScore], scale: Scale) ->
     else:
         group.capaian = Result.missing("tidak ada capaian yang dapat dihitung")
     return group
+
+
+def _decimal_text(result: Result) -> str | None:
+    return None if result.value is None else str(result.value)
+
+
+def _group_json(group: GroupScore) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "label": group.label,
+        "capaian": _decimal_text(group.capaian),
+        "category": group.category.name if group.category else None,
+        "indicators": group.indicators,
+        "counts": group.counts,
+    }
+
+
+def recap_json(recap: Recap) -> dict[str, Any]:
+    """The recap as JSON-ready data (CLI and API); numbers as exact decimal strings."""
+    return {
+        "year": recap.year,
+        "quarter": recap.quarter,
+        "agency": [_group_json(g) for g in recap.agency],
+        "bidang": [_group_json(g) for g in recap.bidang],
+        "positions": [_group_json(g) for g in recap.positions],
+        "indicators": [
+            {
+                "code": item.indicator.code,
+                "name": item.indicator.name,
+                "target": None if item.target is None else str(item.target),
+                "realisation": _decimal_text(item.realisation),
+                "realisation_status": item.realisation.outcome.value,
+                "capaian": _decimal_text(item.capaian),
+                "capaian_status": item.capaian.outcome.value,
+                "reason": item.capaian.reason,
+                "category": item.category.name if item.category else None,
+            }
+            for item in recap.indicators
+        ],
+    }

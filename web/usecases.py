@@ -20,8 +20,9 @@ from db.doc_views import pk_view, report_view
 from db.documents import BudgetLine, get_pk, get_report, set_budget_lines, set_target
 from db.evidence import list_evidence, open_evidence, store_evidence
 from db.reports import fill_entry
+from db.workflow_models import Evidence
 from db.workflow_store import SqlWorkflowStore
-from engine.errors import ValidationError
+from engine.errors import NotFoundError, ValidationError
 from engine.gate import decide, may_edit, may_view
 from engine.inputs import check_input
 from engine.org import OrgTree
@@ -313,8 +314,14 @@ def upload_evidence(
 def evidence_file(web: Web, user: CurrentUser, evidence_id: int) -> tuple[str, str, bytes]:
     """(filename, content type, bytes) of an evidence file the user may see, checksum verified."""
     with Session(web.deps.engine) as session:
+        row = session.get(Evidence, evidence_id)
+        if row is None:
+            raise NotFoundError(
+                f"Bukti dukung #{evidence_id} tidak ditemukan",
+                log_message=f"evidence {evidence_id} not found",
+            )
+        access(session, web, user, DocKind.REPORT, row.report_id)  # rights before the disk
         row, path = open_evidence(session, root=web.settings.evidence_dir, evidence_id=evidence_id)
-        access(session, web, user, DocKind.REPORT, row.report_id)
         return row.filename, row.content_type, path.read_bytes()
 
 

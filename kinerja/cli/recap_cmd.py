@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from sqlmodel import Session
@@ -11,7 +11,7 @@ from sqlmodel import Session
 from db.recap_query import load_recap
 from engine.formatting import format_number_id, format_percent_id
 from engine.periods import Quarter
-from engine.recap import GroupScore, IndicatorScore, Recap
+from engine.recap import GroupScore, IndicatorScore, recap_json
 from engine.result import Result
 from kinerja.cli.state import state_of
 
@@ -74,43 +74,3 @@ def _indicator_line(item: IndicatorScore) -> str:
         f"{item.indicator.code}: target {item.target or '-'}, realisasi {realisation}, "
         f"capaian {_value(item.capaian)}{category}"
     )
-
-
-def _number(result: Result) -> str | None:
-    return None if result.value is None else str(result.value)
-
-
-def _group_json(group: GroupScore) -> dict[str, Any]:
-    return {
-        "key": group.key,
-        "label": group.label,
-        "capaian": _number(group.capaian),
-        "category": group.category.name if group.category else None,
-        "indicators": group.indicators,
-        "counts": group.counts,
-    }
-
-
-def recap_json(result: Recap) -> dict[str, Any]:
-    """The recap as JSON-ready data; numbers as exact decimal strings."""
-    return {
-        "year": result.year,
-        "quarter": result.quarter,
-        "agency": [_group_json(g) for g in result.agency],
-        "bidang": [_group_json(g) for g in result.bidang],
-        "positions": [_group_json(g) for g in result.positions],
-        "indicators": [
-            {
-                "code": item.indicator.code,
-                "name": item.indicator.name,
-                "target": None if item.target is None else str(item.target),
-                "realisation": _number(item.realisation),
-                "realisation_status": item.realisation.outcome.value,
-                "capaian": _number(item.capaian),
-                "capaian_status": item.capaian.outcome.value,
-                "reason": item.capaian.reason,
-                "category": item.category.name if item.category else None,
-            }
-            for item in result.indicators
-        ],
-    }

@@ -64,7 +64,7 @@ def test_unknown_page_in_the_browser(browser: Browser, live_server: LiveServer) 
 
 
 def test_dashboard_of_a_finished_quarter(browser: Browser, live_server: LiveServer) -> None:
-    from tests.e2e.test_report_flow import shot  # noqa: PLC0415
+    from tests.e2e.test_report_flow import shot
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/masuk")

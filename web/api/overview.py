@@ -11,8 +11,7 @@ from sqlmodel import Session
 from db.org_repo import load_org
 from db.recap_query import load_recap
 from engine.org import Holding, OrgTree
-from engine.recap import GroupScore, Recap
-from engine.result import Result
+from engine.recap import recap_json
 from notifications.tasks import my_tasks
 from web.api.errors import responses
 from web.api.listing import Pagination, pagination
@@ -102,46 +101,6 @@ def organisation(request: Request, user: ApiUser) -> Any:
         "date": today,
         "agencies": agencies,
         "positions": _positions(org.tree, codes, today),
-    }
-
-
-def _number(result: Result) -> str | None:
-    return None if result.value is None else str(result.value)
-
-
-def _group(group: GroupScore) -> dict[str, Any]:
-    return {
-        "key": group.key,
-        "label": group.label,
-        "capaian": _number(group.capaian),
-        "category": group.category.name if group.category else None,
-        "indicators": group.indicators,
-        "counts": group.counts,
-    }
-
-
-def recap_json(recap: Recap) -> dict[str, Any]:
-    """The recap as the API answers it; numbers as exact decimal strings."""
-    return {
-        "year": recap.year,
-        "quarter": recap.quarter,
-        "agency": [_group(g) for g in recap.agency],
-        "bidang": [_group(g) for g in recap.bidang],
-        "positions": [_group(g) for g in recap.positions],
-        "indicators": [
-            {
-                "code": item.indicator.code,
-                "name": item.indicator.name,
-                "target": None if item.target is None else str(item.target),
-                "realisation": _number(item.realisation),
-                "realisation_status": item.realisation.outcome.value,
-                "capaian": _number(item.capaian),
-                "capaian_status": item.capaian.outcome.value,
-                "reason": item.capaian.reason,
-                "category": item.category.name if item.category else None,
-            }
-            for item in recap.indicators
-        ],
     }
 
 

@@ -1,0 +1,102 @@
+"""Tugas Saya: what waits for whom on a day of the demo year, worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, select
+
+from db.actions import take_action
+from db.database import transaction
+from db.doc_views import report_view
+from db.models import Account, OfficialRow
+from db.reports import fill_entry
+from engine.workflow import Action, Actor, DocKind
+from kinerja.bootstrap import Container
+from notifications.ladder import Step
+from notifications.tasks import my_tasks
+from tests.integration.test_web_pages import report_id
+
+ON = date(2021, 10, 8)
+AT = datetime(2021, 10, 8, 2, 0, tzinfo=UTC)
+
+
+def actor(container: Container, login: str) -> Actor:
+    with Session(container.engine) as session:
+        official = session.exec(
+            select(OfficialRow)
+            .join(Account, Account.official_id == OfficialRow.id)  # type: ignore[arg-type]
+            .where(Account.login == login)
+        ).one()
+        return Actor(official.id, official.name, official.nip)
+
+
+def tasks_of(container: Container, who: Actor, on: date = ON) -> dict[str, Step]:
+    with Session(container.engine) as session:
+        return {t.ref: t.step for t in my_tasks(session, who, on)}
+
+
+def test_the_head_approves_what_is_verified_and_the_one_step_submissions(
+    web_container: Container,
+) -> None:
+    kadis = actor(web_container, "hendra.wibisono@diskoperindag-gresik.test")
+    # Verified reports of TW III, and the submitted reports whose verifier is the head himself
+    # (the Sekretaris and the Kepala Bidang report straight to him).
+    verified = [
+        "kasubag-program",
+        "kasi-kelembagaan-usaha-mikro",
+        "kasi-kelembagaan-koperasi",
+        "kasi-promosi-luar-negeri",
+        "pengelola-data",
+        "kasi-ikm",
+    ]
+    one_step = [
+        "sekretaris",
+        "kabid-usaha-mikro",
+        "kabid-koperasi",
+        "kabid-perdagangan",
+        "kabid-perindustrian",
+    ]
+    expected = {f"LAP-{report_id(web_container, p)}": Step.APPROVE for p in verified + one_step}
+    assert tasks_of(web_container, kadis) == expected
+
+
+def test_a_head_of_section_fills_and_a_head_of_bidang_verifies(web_container: Container) -> None:
+    kasi = actor(web_container, "fitri.handayani@diskoperindag-gresik.test")
+    assert tasks_of(web_container, kasi) == {
+        f"LAP-{report_id(web_container, 'kasi-produksi-usaha-mikro')}": Step.SUBMIT
+    }
+    kabid = actor(web_container, "eko.purnomo@diskoperindag-gresik.test")  # Kabid Perdagangan
+    assert tasks_of(web_container, kabid) == {
+        f"LAP-{report_id(web_container, 'kasi-pengendalian-perdagangan-kecil')}": Step.VERIFY
+    }
+
+
+def test_the_plt_verifies_for_the_absent_kepala_bidang(web_container: Container) -> None:
+    draft = report_id(web_container, "kasi-industri-mikro")
+    arif = actor(web_container, "arif.setiawan@diskoperindag-gresik.test")
+    with transaction(web_container.engine) as session:
+        for row in report_view(session, draft)["entries"]:
+            fill_entry(
+                session, draft, row["indicator"], values={i["name"]: "3" for i in row["inputs"]}
+            )
+    take_action(
+        web_container.engine,
+        DocKind.REPORT,
+        draft,
+        Action.SUBMIT,
+        arif,
+        now=AT,
+        zone=web_container.zone,
+    )
+    sri = actor(web_container, "sri.rahayuningsih@diskoperindag-gresik.test")
+    slamet = actor(web_container, "slamet.riyadi@diskoperindag-gresik.test")  # definitif, absent
+    with Session(web_container.engine) as session:
+        mine = {t.ref: t for t in my_tasks(session, sri, ON)}
+    task = mine[f"LAP-{draft}"]
+    assert task.step is Step.VERIFY
+    assert task.acting_title.startswith("Plt. Kepala Bidang Perindustrian")
+    assert f"LAP-{draft}" not in tasks_of(web_container, slamet)
+    # Before the Plt was appointed (1 October), the definitif holder had it.
+    assert f"LAP-{draft}" in tasks_of(web_container, slamet, date(2021, 9, 30))
+    assert f"LAP-{draft}" not in tasks_of(web_container, sri, date(2021, 9, 30))
