@@ -17,7 +17,7 @@ from sqlmodel import Session
 from db.actions import take_action
 from db.database import transaction
 from db.doc_views import pk_view, report_view
-from db.documents import BudgetLine, get_pk, get_report, set_budget_lines, set_target
+from db.documents import get_report
 from db.evidence import list_evidence, open_evidence, store_evidence
 from db.reports import fill_entry
 from db.workflow_models import Evidence
@@ -323,80 +323,3 @@ def evidence_file(web: Web, user: CurrentUser, evidence_id: int) -> tuple[str, s
         access(session, web, user, DocKind.REPORT, row.report_id)  # rights before the disk
         row, path = open_evidence(session, root=web.settings.evidence_dir, evidence_id=evidence_id)
         return row.filename, row.content_type, path.read_bytes()
-
-
-@dataclass(frozen=True)
-class TargetInput:
-    """What a user typed for one indicator's targets in a PK."""
-
-    annual: str
-    quarters: tuple[str, str, str, str]
-    tw4_reason: str = ""
-
-
-class _Abort(Exception):  # noqa: N818 (internal: rolls the transaction back)
-    pass
-
-
-def save_targets(
-    web: Web, user: CurrentUser, pk_id: int, targets: Mapping[str, TargetInput]
-) -> tuple[dict[str, str], list[str]]:
-    """Store typed targets in a draft PK, all or nothing; (field errors by code, warnings)."""
-    errors: dict[str, str] = {}
-    warnings: list[str] = []
-    try:
-        with transaction(web.deps.engine) as session:
-            require_edit(session, web, user, DocKind.PK, pk_id)
-            for code, typed in targets.items():
-                if not typed.annual.strip() and not any(q.strip() for q in typed.quarters):
-                    continue  # an untouched row: nothing to store yet
-                try:
-                    _, warned = set_target(
-                        session, pk_id, code, annual=typed.annual,
-                        quarters=list(typed.quarters), tw4_reason=typed.tw4_reason,
-                    )  # fmt: skip
-                    warnings += [f"{code}: {w}" for w in warned]
-                except ValidationError as exc:
-                    errors[code] = exc.message
-            if errors:
-                raise _Abort
-            pk = get_pk(session, pk_id)
-            pk.updated_at = web.now()
-            session.add(pk)
-    except _Abort:
-        return errors, []
-    return {}, warnings
-
-
-def save_budget(
-    web: Web, user: CurrentUser, pk_id: int, rows: list[tuple[str, str, str, str]]
-) -> dict[str, str]:
-    """Replace the budget lines of a draft PK from typed rows (program, kegiatan, sub, anggaran).
-
-    Rows left wholly empty are dropped; errors are keyed "row.N" (1-based).
-    """
-    lines: list[BudgetLine] = []
-    errors: dict[str, str] = {}
-    for number, (program, kegiatan, sub, amount) in enumerate(rows, start=1):
-        if not any(part.strip() for part in (program, kegiatan, sub, amount)):
-            continue
-        if not program.strip():
-            errors[f"row.{number}"] = "Program wajib diisi"
-            continue
-        try:
-            value = check_input(amount, "Anggaran")
-        except ValidationError as exc:
-            errors[f"row.{number}"] = exc.message
-            continue
-        if any(len(part) > 500 for part in (program, kegiatan, sub)):
-            errors[f"row.{number}"] = "Teks paling banyak 500 karakter"
-            continue
-        lines.append(
-            BudgetLine(program.strip(), value, kegiatan.strip() or None, sub.strip() or None)
-        )
-    if errors:
-        return errors
-    with transaction(web.deps.engine) as session:
-        require_edit(session, web, user, DocKind.PK, pk_id)
-        set_budget_lines(session, pk_id, lines)
-    return {}

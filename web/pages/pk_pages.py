@@ -14,8 +14,9 @@ from engine.workflow import State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import web_of
 from web.pages.report_pages import FIELD_LIMIT, done_message
+from web.pk_usecases import TargetInput, save_budget, save_targets
 from web.render import page
-from web.usecases import TargetInput, pk_data, save_budget, save_targets
+from web.usecases import pk_data
 
 router = APIRouter()
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]

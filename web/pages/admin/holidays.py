@@ -1,0 +1,95 @@
+"""The admin page for the holiday calendar: a year's holidays, adding and removing one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
+
+from db.database import transaction
+from db.holidays_repo import GOVERNMENT, LOCAL, PUBLIC, add_holiday, list_holidays, remove_holiday
+from engine.errors import NotFoundError
+from web.auth import AdminFormUser, AdminUser, CurrentUser
+from web.deps import web_of
+from web.pages.admin.common import Text, done, log, parse_day, parse_int, render
+
+router = APIRouter()
+
+HOLIDAY_KINDS = {PUBLIC: "Libur nasional", GOVERNMENT: "Cuti bersama", LOCAL: "Libur daerah"}
+
+
+def _year(raw: str, today: date) -> int:
+    year = parse_int(raw)
+    return year if year is not None and 1900 <= year <= 2200 else today.year
+
+
+def _holidays_page(
+    request: Request,
+    user: CurrentUser,
+    year: int,
+    form: dict[str, str],
+    errors: dict[str, str],
+) -> HTMLResponse:
+    with Session(web_of(request).deps.engine) as session:
+        days = list_holidays(session, year=year, include_removed=True)
+    context = {
+        "year": year,
+        "holidays": [d for d in days if d.active],
+        "removed": [d for d in days if not d.active],
+        "kinds": HOLIDAY_KINDS,
+        "form": form,
+        "errors": errors,
+    }
+    status = 422 if errors else 200
+    return render(request, user, "admin_holidays.html", context, status_code=status)
+
+
+@router.get("/admin/hari-libur", response_class=HTMLResponse)
+def holidays(request: Request, user: AdminUser, tahun: str = "") -> HTMLResponse:
+    """The holidays of a year, and the form to add one."""
+    year = _year(tahun, web_of(request).today())
+    form = {"day": "", "name": "", "category": LOCAL}
+    return _holidays_page(request, user, year, form, {})
+
+
+@router.post("/admin/hari-libur", response_class=HTMLResponse, response_model=None)
+def holiday_add(
+    request: Request,
+    user: AdminFormUser,
+    day: Text = "",
+    name: Text = "",
+    category: Text = LOCAL,
+    tahun: Text = "",
+) -> HTMLResponse | RedirectResponse:
+    """Add a holiday (or bring back a removed one)."""
+    web = web_of(request)
+    form = {"day": day, "name": name, "category": category}
+    errors: dict[str, str] = {}
+    when = parse_day(day, "day", errors, required=True)
+    if not name.strip():
+        errors["name"] = "Nama hari libur wajib diisi"
+    if category not in HOLIDAY_KINDS:
+        errors["category"] = "Pilih jenis hari libur"
+    year = when.year if when is not None else _year(tahun, web.today())
+    if errors or when is None:
+        return _holidays_page(request, user, year, form, errors)
+    with transaction(web.deps.engine) as session:
+        add_holiday(session, when, name, web.now(), category=category)
+    log.info("%s added holiday %s", user.login, when)
+    return done(f"/admin/hari-libur?tahun={when.year}", "libur-ditambah")
+
+
+@router.post("/admin/hari-libur/{day}/hapus", response_model=None)
+def holiday_remove(request: Request, user: AdminFormUser, day: str) -> RedirectResponse:
+    """Make a holiday a working day again (kept as removed, so a re-seed leaves it out)."""
+    web = web_of(request)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise NotFoundError("Tanggal tidak dikenal", log_message=f"bad day {day!r}") from None
+    with transaction(web.deps.engine) as session:
+        remove_holiday(session, when, web.now())
+    log.info("%s removed holiday %s", user.login, when)
+    return done(f"/admin/hari-libur?tahun={when.year}", "libur-dihapus")
