@@ -1,0 +1,4 @@
+"""The files agencies exchange: Excel workbooks (recap, audit trail) and Word documents (PK, report).
+
+Built from what db/ reads and engine/ computes; web/ and the CLI hand them out.
+"""
