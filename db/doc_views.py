@@ -16,14 +16,23 @@ from sqlmodel import Session, col, select
 
 from db.documents import get_pk, get_report, is_pk_late, pk_deadline
 from db.indicator_repo import load_indicators
-from db.models import PerjanjianKinerja, PkTarget, PositionRow, QuarterlyReport, ReportEntry
+from db.models import (
+    Agency,
+    PerjanjianKinerja,
+    PkTarget,
+    PositionRow,
+    QuarterlyReport,
+    ReportEntry,
+)
 from db.recap_query import quarter_targets, realisation
 from db.workflow_models import PkBudgetLine, TransitionLog
 from db.workflow_store import SqlWorkflowStore
 from engine.capaian import capaian, category
-from engine.clock import JAKARTA
+from engine.clock import JAKARTA, local_date
 from engine.formatting import format_date_id
+from engine.gate import parties
 from engine.periods import Quarter
+from engine.services import signatories
 from engine.targets import period_realisation
 from engine.workflow import DocKind
 
@@ -128,6 +137,21 @@ def pk_view(session: Session, pk_id: int, today: date, zone: ZoneInfo = JAKARTA)
         "first": _party(pk.first_party_name, pk.first_party_nip, pk.first_party_title),
         "second": _party(pk.second_party_name, pk.second_party_nip, pk.second_party_title),
     }
+    data["parties_provisional"] = not pk.first_party_name
+    if data["parties_provisional"]:  # not approved yet: who would sign on `today`
+        store = SqlWorkflowStore(session)
+        tree = store.org_tree()
+        first, second = signatories(store, tree, parties(tree, pk.position_id), today)
+        data["parties"] = {
+            "first": _party(first.name or None, first.nip, first.title),
+            "second": _party(second.name or None, second.nip, second.title),
+        }
+    position = session.get(PositionRow, pk.position_id)
+    agency = None if position is None else session.get(Agency, position.agency_id)
+    data["agency"] = None if agency is None else agency.name
+    data["place"] = None if agency is None else agency.place
+    signed = today if pk.approved_at is None else local_date(pk.approved_at, zone)
+    data["signed_on"] = signed.isoformat()
     return data
 
 

@@ -26,7 +26,7 @@ from engine.errors import NotFoundError, ValidationError
 from engine.gate import decide, may_edit, may_view
 from engine.inputs import check_input
 from engine.org import OrgTree
-from engine.services import ActionResult, signatories
+from engine.services import ActionResult
 from engine.workflow import Action, DocKind, DocumentView, State
 from web.auth import CurrentUser, ForbiddenError
 from web.deps import Web
@@ -138,18 +138,6 @@ def pk_data(session: Session, web: Web, user: CurrentUser, pk_id: int) -> dict[s
     data = pk_view(session, pk_id, web.today(), web.deps.zone)
     data["editable"] = found.editable
     data["choices"] = found.choices
-    if not data["parties"]["first"]["name"]:  # not approved yet: who would sign today
-        from engine.gate import parties as doc_parties
-
-        who = doc_parties(found.tree, found.view.position_id)
-        first, second = signatories(SqlWorkflowStore(session), found.tree, who, web.today())
-        data["parties"] = {
-            "first": {"name": first.name, "nip": first.nip, "title": first.title},
-            "second": {"name": second.name, "nip": second.nip, "title": second.title},
-        }
-        data["parties_provisional"] = True
-    else:
-        data["parties_provisional"] = False
     return _labelled(data)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from db.models import Agency, PerjanjianKinerja, PositionRow
-from engine.clock import local_date
+from db.models import PerjanjianKinerja
 from engine.workflow import State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import web_of
@@ -149,17 +149,5 @@ def printable(request: Request, pk_id: DocId, user: PageUser) -> HTMLResponse:
     web = web_of(request)
     with Session(web.deps.engine) as session:
         doc = pk_data(session, web, user, pk_id)
-        row = session.get(PerjanjianKinerja, pk_id)
-        position = session.get(PositionRow, doc_position(row))
-        agency = None if position is None else session.get(Agency, position.agency_id)
-    assert row is not None and agency is not None
-    signed = (
-        local_date(row.approved_at, web.deps.zone) if row.approved_at is not None else web.today()
-    )
-    context = {"doc": doc, "place": agency.place, "agency": agency, "signed_on": signed}
-    return page(request, "pk_print.html", context, user)
-
-
-def doc_position(row: PerjanjianKinerja | None) -> int:
-    """The PK's position id (0 when there is no such PK: the caller then fails its lookup)."""
-    return 0 if row is None else row.position_id
+    signed = date.fromisoformat(doc["signed_on"])
+    return page(request, "pk_print.html", {"doc": doc, "signed_on": signed}, user)
