@@ -129,6 +129,8 @@ class Decision:
     spec: TransitionSpec | None = None
     holding: Holding | None = None
     parties: Parties | None = None
+    has_role: bool = False
+    """On a refusal: the actor had the role, only a guard failed (so the page shows why)."""
 
     @property
     def role(self) -> Role | None:
@@ -175,8 +177,8 @@ def decide(
         for candidate in usable:
             for guard in candidate.guards:
                 if guard in failures:
-                    return _refuse(f"{name}: {failures[guard]}")
-        return _refuse(f"{name}: aksi '{action.label}' ditolak")
+                    return Decision(False, f"{name}: {failures[guard]}", has_role=True)
+        return Decision(False, f"{name}: aksi '{action.label}' ditolak", has_role=True)
     spec = next(c for c in usable if c.target is target and not set(c.guards) & set(failures))
     return Decision(True, None, target, spec, holdings.get(spec.role), who)
 

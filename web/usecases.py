@@ -88,14 +88,9 @@ def access(
             view, action, user.actor, today, tree=tree, machine=machine, rules=rules,
             comment="(alasan)" if needs_comment else None,
         )  # fmt: skip
-        if decision.allowed or _concerns(decision.reason):
+        if decision.allowed or decision.has_role:
             choices.append(ActionChoice(action, decision.allowed, decision.reason, needs_comment))
     return DocumentAccess(kind, view, tree, editable, choices)
-
-
-def _concerns(reason: str | None) -> bool:
-    """Show a refused action only when the user has the role but a guard failed."""
-    return reason is not None and "tidak berhak" not in reason and "tidak boleh" not in reason
 
 
 def report_data(session: Session, web: Web, user: CurrentUser, report_id: int) -> dict[str, Any]:

@@ -1,0 +1,75 @@
+"""The gate's answers for pages: may_view, may_edit, and whether a refusal concerns the actor."""
+
+from __future__ import annotations
+
+from engine.gate import acting_holding, decide, may_edit, may_view
+from engine.workflow import Action, Actor, DocKind, DocumentView, State
+from tests.unit.test_gate_matrix import (
+    KABID_A,
+    KABID_B,
+    KASI_A1,
+    MAIN_DAY,
+    O_KABID_A,
+    O_KADIS,
+    O_KASI_A1,
+    O_KASI_B1,
+    O_PLH_KABID_A,
+    O_PLT_KABID_B,
+    O_STAFF,
+    PLH_DAY,
+    STAFF_A1A,
+    TREE,
+)
+from workflows.definitions import REPORT_WORKFLOW
+
+
+def report(position: int, state: State, *, missing: tuple[str, ...] = ()) -> DocumentView:
+    return DocumentView(DocKind.REPORT, 1, position, 2021, 1, state, 1, 1, missing=missing)
+
+
+def who(official: int | None, *, admin: bool = False) -> Actor:
+    return Actor(official, f"Pegawai {official}", None, admin)
+
+
+def test_the_position_and_everyone_above_it_may_view() -> None:
+    for official in (O_STAFF, O_KASI_A1, O_KABID_A, O_KADIS):
+        assert may_view(STAFF_A1A, who(official), MAIN_DAY, tree=TREE)
+    assert not may_view(STAFF_A1A, who(O_KASI_B1), MAIN_DAY, tree=TREE)  # another bidang
+    assert not may_view(KABID_A, who(O_STAFF), MAIN_DAY, tree=TREE)  # below it
+    assert may_view(KABID_A, who(None, admin=True), MAIN_DAY, tree=TREE)
+    assert not may_view(KABID_A, who(None), MAIN_DAY, tree=TREE)
+    # The Plh reads the bidang's documents while the window lasts.
+    assert may_view(KASI_A1, who(O_PLH_KABID_A), PLH_DAY, tree=TREE)
+    assert not may_view(KASI_A1, who(O_PLH_KABID_A), MAIN_DAY, tree=TREE)
+
+
+def test_only_whoever_may_submit_edits_and_only_a_draft() -> None:
+    draft = report(KASI_A1, State.DRAFT)
+    assert may_edit(draft, who(O_KASI_A1), MAIN_DAY, tree=TREE)
+    assert not may_edit(draft, who(O_KABID_A), MAIN_DAY, tree=TREE)  # the verifier reads
+    assert not may_edit(draft, who(None, admin=True), MAIN_DAY, tree=TREE)
+    assert not may_edit(report(KASI_A1, State.SUBMITTED), who(O_KASI_A1), MAIN_DAY, tree=TREE)
+    # A vacant Kepala Bidang B: the Plt fills the bidang's own report.
+    assert may_edit(report(KABID_B, State.DRAFT), who(O_PLT_KABID_B), MAIN_DAY, tree=TREE)
+
+
+def test_a_refusal_says_whether_the_actor_had_the_role() -> None:
+    incomplete = report(KASI_A1, State.DRAFT, missing=("isian X",))
+    own = decide(incomplete, Action.SUBMIT, who(O_KASI_A1), MAIN_DAY, tree=TREE,
+                 machine=REPORT_WORKFLOW)  # fmt: skip
+    assert not own.allowed and own.has_role and "belum lengkap" in (own.reason or "")
+    stranger = decide(incomplete, Action.SUBMIT, who(O_KASI_B1), MAIN_DAY, tree=TREE,
+                      machine=REPORT_WORKFLOW)  # fmt: skip
+    assert not stranger.allowed and not stranger.has_role
+
+
+def test_acting_holding_follows_the_acting_rules() -> None:
+    held = acting_holding(TREE, KABID_A, O_PLH_KABID_A, PLH_DAY, kind=DocKind.REPORT,
+                          action=Action.VERIFY)  # fmt: skip
+    assert held is not None and held.display_title.startswith("Plh.")
+    # While the Plh acts, the definitif holder does not.
+    assert acting_holding(TREE, KABID_A, O_KABID_A, PLH_DAY, kind=DocKind.REPORT,
+                          action=Action.VERIFY) is None  # fmt: skip
+    # PK approval by a Plh is not allowed by the default acting rules.
+    assert acting_holding(TREE, KABID_A, O_PLH_KABID_A, PLH_DAY, kind=DocKind.PK,
+                          action=Action.APPROVE) is None  # fmt: skip
