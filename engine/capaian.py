@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import StrEnum
 
 from engine.errors import ValidationError
-from engine.formatting import parse_number_id, round_half_up
+from engine.formatting import MAX_DECIMALS, format_number_id, parse_number_id, round_half_up
 from engine.result import Result
 
 HUNDRED = Decimal(100)
@@ -58,6 +58,20 @@ class Target:
     def is_range(self) -> bool:
         """True for a range such as 80-90."""
         return self.low != self.high
+
+    @property
+    def display(self) -> str:
+        """As people read it: "62,80", "1.027.733.750", "80-90" (each number at its own scale)."""
+
+        def shown(value: Decimal) -> str:
+            exponent = value.as_tuple().exponent
+            places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            return format_number_id(value, min(places, MAX_DECIMALS))
+
+        if not self.is_range:
+            return shown(self.low)
+        separator = " s.d. " if self.low < 0 or self.high < 0 else "-"
+        return f"{shown(self.low)}{separator}{shown(self.high)}"
 
     def __str__(self) -> str:
         if not self.is_range:

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
-from engine.capaian import PERMENDAGRI_86_2017
+from engine.capaian import PERMENDAGRI_86_2017, parse_target
+from engine.errors import KinerjaError
 from engine.formatting import format_date_id, format_number_id
 from web.auth import CSRF_FIELD, CurrentUser
 from web.deps import web_of
@@ -28,12 +29,23 @@ def _number(value: Any, decimals: int = 2) -> str:
     return format_number_id(Decimal(str(value)), decimals)
 
 
+def _target(text: str | None) -> str:
+    """A stored target as people read it ("62,80", "80-90"); as stored if it does not parse."""
+    if not text:
+        return "-"
+    try:
+        return parse_target(text).display
+    except KinerjaError:
+        return text
+
+
 def build_templates() -> Jinja2Templates:
     """The Jinja2 environment: strict, autoescaped, with Indonesian formatting filters."""
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.undefined = StrictUndefined
     templates.env.filters["tanggal"] = format_date_id
     templates.env.filters["angka"] = _number
+    templates.env.filters["target"] = _target
     templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
     templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
     return templates

@@ -445,3 +445,17 @@ def test_garbage_target_rejected_in_indonesian(text: str) -> None:
     with pytest.raises(ValidationError) as info:
         parse_target(text)
     assert "bukan angka" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("62.80", "62,80"),
+        ("1.027.733.750,37", "1.027.733.750,37"),
+        ("1000", "1.000"),
+        ("80-90", "80-90"),
+        ("0,5-1,25", "0,5-1,25"),
+    ],
+)
+def test_a_target_is_shown_the_indonesian_way(typed: str, shown: str) -> None:
+    assert parse_target(typed).display == shown
