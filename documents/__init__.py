@@ -1,4 +1,4 @@
-"""The files agencies exchange: Excel workbooks (recap, audit trail) and Word documents (PK, report).
+"""The files agencies exchange: Excel workbooks (recap, audit) and Word documents (PK, report).
 
 Built from what db/ reads and engine/ computes; web/ and the CLI hand them out.
 """

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from itsdangerous import TimestampSigner
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from documents.pdf import PdfConversionError, PdfUnavailableError
 from engine.errors import KinerjaError, NotFoundError
 from engine.services import ActionRefusedError, ConflictError
 from web.auth import CsrfError, ForbiddenError, LoginRequiredError, optional_user
@@ -30,6 +31,8 @@ STATUS: dict[type[KinerjaError], tuple[int, str]] = {
     CsrfError: (403, "csrf"),
     ConflictError: (409, "conflict"),
     LoginRequiredError: (401, "unauthenticated"),
+    PdfUnavailableError: (503, "unavailable"),
+    PdfConversionError: (503, "unavailable"),
 }
 HTTP_MESSAGES = {
     404: "Halaman atau data tidak ditemukan",

@@ -147,16 +147,3 @@ def _axis(scale: Decimal, plot: int, bottom: int) -> list[str]:
 def _x(value: Decimal, scale: Decimal, plot: int) -> int:
     """Pixels from the left for `value` on an axis from 0 to `scale`, clipped to the plot."""
     return int((min(value, scale) / scale * plot).to_integral_value())
-
-
-def text_colour(background: str) -> str:
-    """Black or white, whichever reads better on a "#rrggbb" background (WCAG luminance)."""
-    hex_digits = background.lstrip("#")
-    if len(hex_digits) != 6:
-        return "#ffffff"
-    channels = [int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    on_white = 1.05 / (luminance + 0.05)
-    on_black = (luminance + 0.05) / 0.05
-    return "#ffffff" if on_white >= on_black else "#000000"

@@ -11,16 +11,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
-from engine.capaian import PERMENDAGRI_86_2017, parse_target
+from documents.colours import CATEGORY_COLOURS
+from engine.capaian import parse_target
 from engine.errors import KinerjaError
 from engine.formatting import format_date_id, format_number_id
 from web.auth import CSRF_FIELD, CurrentUser
 from web.deps import web_of
 
 TEMPLATES = Path(__file__).with_name("templates")
-
-CATEGORY_COLOURS = {c.name: c.color for c in PERMENDAGRI_86_2017.categories}
-"""Category colours of the capaian scale, for pages and charts."""
 
 
 def _number(value: Any, decimals: int = 2) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +23,10 @@ from db.documents import (
     set_target,
 )
 from db.models import PerjanjianKinerja, PositionRow
+from documents.pdf import docx_to_pdf, require_soffice
+from documents.pk_docx import export_pk_docx
 from engine.clock import local_date
+from engine.errors import KinerjaError
 from engine.formatting import format_number_id, parse_number_id
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
@@ -192,3 +197,75 @@ def dpa_cmd(
     data = {"agency": agency, "year": year, "dpa_date": day, "deadline": deadline}
     message = f"DPA {year} disahkan {day.isoformat()}; tenggat PK {deadline.isoformat()}."
     emit(data, as_json, [message])
+
+
+DocxOption = Annotated[
+    Path | None, typer.Option("--docx", help="Tulis dokumen Word (.docx) ke berkas ini")
+]
+PdfOption = Annotated[
+    Path | None, typer.Option("--pdf", help="Tulis PDF (perlu LibreOffice) ke berkas ini")
+]
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise KinerjaError(
+            f"Tidak dapat menulis berkas {path}: {exc.strerror or exc}",
+            log_message=f"cannot write {path}: {exc}",
+        ) from exc
+
+
+def write_exports(
+    document: bytes,
+    *,
+    docx: Path | None,
+    pdf: Path | None,
+    name: str,
+    environ: Mapping[str, str] | None,
+    pk_id: int | None = None,
+) -> list[dict[str, object]]:
+    """Write the .docx and/or its PDF; the PDF needs LibreOffice (a clear error otherwise)."""
+    written: list[dict[str, object]] = []
+    if docx is not None:
+        _write(docx, document)
+        written.append({"file": str(docx), "format": "docx", "bytes": len(document)})
+    if pdf is not None:
+        soffice = require_soffice(environ, pk_id=pk_id)
+        converted = docx_to_pdf(document, name=name, soffice=soffice, pk_id=pk_id)
+        _write(pdf, converted)
+        written.append({"file": str(pdf), "format": "pdf", "bytes": len(converted)})
+    return written
+
+
+def need_output(docx: Path | None, pdf: Path | None) -> None:
+    """Refuse an export that would write nothing."""
+    if docx is None and pdf is None:
+        raise typer.BadParameter("berikan --docx BERKAS dan/atau --pdf BERKAS", param_hint="--docx")
+
+
+def export_lines(ref: str, written: list[dict[str, object]]) -> list[str]:
+    """What the export printed for people."""
+    return [f"{ref} ditulis ke {w['file']} ({w['format']}, {w['bytes']} bita)." for w in written]
+
+
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    pk_id: Annotated[int, typer.Argument(help="Nomor PK (angka)")],
+    docx: DocxOption = None,
+    pdf: PdfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Ekspor PK dalam tata letak resmi: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
+    need_output(docx, pdf)
+    state = state_of(ctx)
+    container = state.container()
+    today = local_date(container.clock.now(), container.zone)
+    with Session(container.engine) as session:
+        document = export_pk_docx(session, pk_id, today, container.zone)
+    written = write_exports(
+        document, docx=docx, pdf=pdf, name=f"PK-{pk_id}", environ=state.environ, pk_id=pk_id
+    )
+    emit({"pk": f"PK-{pk_id}", "files": written}, as_json, export_lines(f"PK-{pk_id}", written))

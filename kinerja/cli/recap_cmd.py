@@ -1,14 +1,20 @@
-"""`kinerja recap`: capaian per position, bidang and agency for a quarter or a year."""
+"""`kinerja recap`: capaian per position, bidang and agency for a quarter or a year.
+
+Text for people, `--json` for scripts, `--xlsx FILE` for the workbook the
+dashboard's download button gives (the same numbers, see docs/exports.md).
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlmodel import Session
 
 from db.recap_query import load_recap
+from documents.recap_xlsx import load_recap_export, shown_indicators, write_recap_workbook
 from engine.formatting import format_number_id, format_percent_id
 from engine.periods import Quarter
 from engine.recap import GroupScore, IndicatorScore, recap_json
@@ -24,9 +30,31 @@ def recap(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
     detail: Annotated[bool, typer.Option("--detail", help="Tampilkan tiap indikator")] = False,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="Simpan rekap sebagai buku kerja Excel (.xlsx) di berkas ini"),
+    ] = None,
+    bidang: Annotated[
+        str | None, typer.Option(help="Kode bidang (hanya untuk --xlsx; bawaan: semua bidang)")
+    ] = None,
 ) -> None:
     """Rekap capaian kinerja per jabatan, bidang dan perangkat daerah."""
+    if as_json and xlsx is not None:
+        raise typer.BadParameter("pilih salah satu: --json atau --xlsx")
+    if bidang is not None and xlsx is None:
+        raise typer.BadParameter("--bidang hanya berlaku bersama --xlsx")
     container = state_of(ctx).container()
+    if xlsx is not None:
+        with Session(container.engine) as session:
+            export = load_recap_export(
+                session, year=year, quarter=quarter, bidang=bidang, now=container.clock.now()
+            )
+        write_recap_workbook(export, xlsx)
+        typer.echo(
+            f"Rekap {export.period_label} disimpan ke {xlsx} "
+            f"({len(shown_indicators(export))} indikator)."
+        )
+        return
     with Session(container.engine) as session:
         result = load_recap(session, year=year, quarter=quarter)
     if as_json:

@@ -11,7 +11,9 @@ from db.database import transaction
 from db.doc_views import report_view
 from db.models import PositionRow, QuarterlyReport
 from db.reports import fill_entry, open_reports
+from documents.report_docx import export_report_docx
 from kinerja.cli.output import emit
+from kinerja.cli.pk_cmd import DocxOption, PdfOption, export_lines, need_output, write_exports
 from kinerja.cli.state import state_of
 
 app = typer.Typer(help="Laporan realisasi triwulan.", no_args_is_help=True)
@@ -128,3 +130,22 @@ def fill_cmd(
             "no_data_reason": entry.no_data_reason,
         }
     emit(data, as_json, [f"LAP-{report_id} {indicator} disimpan."])
+
+
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    report_id: Annotated[int, typer.Argument(help="Nomor laporan (angka)")],
+    docx: DocxOption = None,
+    pdf: PdfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
+) -> None:
+    """Ekspor laporan triwulan: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
+    need_output(docx, pdf)
+    state = state_of(ctx)
+    container = state.container()
+    with Session(container.engine) as session:
+        document = export_report_docx(session, report_id)
+    ref = f"LAP-{report_id}"
+    written = write_exports(document, docx=docx, pdf=pdf, name=ref, environ=state.environ)
+    emit({"report": ref, "files": written}, as_json, export_lines(ref, written))

@@ -1,13 +1,16 @@
-"""`kinerja act`, `kinerja audit verify` and `kinerja workflow diagram`."""
+"""`kinerja act`, `kinerja audit verify|export` and `kinerja workflow diagram`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlmodel import Session
 
 from db.audit_repo import verify_audit
+from documents.audit_xlsx import load_audit_export, write_audit_workbook
+from engine.workflow import parse_ref
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
 from kinerja.workflow_app import act
@@ -74,6 +77,24 @@ def audit_verify_cmd(
         lines += [f"RUSAK {b.doc}: {b.message}" for b in report.breaks]
     emit(data, as_json, lines)
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export_cmd(
+    ctx: typer.Context,
+    doc: Annotated[str, typer.Argument(help="Nomor dokumen: PK-12 atau LAP-34")],
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="Berkas Excel (.xlsx) tujuan")],
+) -> None:
+    """Simpan riwayat satu dokumen (dengan hash dan hasil pemeriksaan rantai) sebagai Excel."""
+    kind, doc_id = parse_ref(doc)
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        export = load_audit_export(session, kind, doc_id, now=container.clock.now())
+    write_audit_workbook(export, xlsx)
+    typer.echo(f"Riwayat {export.ref} ({len(export.history)} langkah) disimpan ke {xlsx}.")
+    typer.echo(export.verdict)
+    if export.problem is not None:
         raise typer.Exit(1)
 
 

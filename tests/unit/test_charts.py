@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from documents.colours import text_colour
 from web.charts import (
     LABEL_CHARS,
     LABEL_HEIGHT,
@@ -16,7 +17,6 @@ from web.charts import (
     bar_chart,
     label_lines,
     scale_of,
-    text_colour,
 )
 
 NS = {"svg": "http://www.w3.org/2000/svg"}

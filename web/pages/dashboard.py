@@ -5,28 +5,32 @@ targets, entries, reports, holidays, years), whatever the period or the number
 of reports; the numbers are the engine's recap (the same as `load_recap`) and the
 deadlines are the reminder sweep's. The bidang filter narrows the bidang shown,
 the workflow counts and the report table; the agency totals stay whole.
+`/dasbor/rekap.xlsx` gives the same recap as an Excel workbook, with the same filters.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
 from db.dashboard_query import years_with_data
 from db.org_repo import load_org
 from db.recap_query import recap_inputs
+from documents.colours import CATEGORY_COLOURS, EXTRA_CATEGORY_COLOURS, text_colour
+from documents.recap_xlsx import load_recap_export, recap_workbook_bytes
+from documents.xlsx_common import CONTENT_TYPE
 from engine.errors import ValidationError
 from engine.org import Level, OrgTree, Position
 from engine.periods import Quarter
 from engine.recap import (
-    MISSING_LABEL,
-    NOT_COMPUTABLE_LABEL,
     GroupScore,
     IndicatorInput,
     Recap,
@@ -44,15 +48,14 @@ from notifications.progress import (
     MISSING_LABEL as REPORT_MISSING_LABEL,
 )
 from web.auth import PageUser
-from web.charts import Bar, bar_chart, text_colour
+from web.charts import Bar, bar_chart
 from web.deps import web_of
-from web.render import CATEGORY_COLOURS, page
+from web.render import page
 
 router = APIRouter()
 
 OVERDUE_FILTER = "terlambat"
 """The value of the status filter that keeps only overdue reports."""
-EXTRA_CATEGORY_COLOURS = {MISSING_LABEL: "#eef3f8", NOT_COMPUTABLE_LABEL: "#d8dee4"}
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,46 @@ def dashboard(
         "sections": bidang_sections(tree, recap, chosen),
         "summary": summary,
         "rows": table_rows(shown, tree, items, recap),
+        "xlsx_url": xlsx_url(period, chosen),
     }
     return page(request, "dashboard.html", context, user)
+
+
+@router.get("/dasbor/rekap.xlsx")
+def dashboard_xlsx(
+    request: Request,
+    user: PageUser,
+    year: int | None = None,
+    quarter: str | None = None,
+    bidang: str = "",
+) -> Response:
+    """The recap of the dashboard's period (and bidang filter) as an Excel workbook."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        years = years_with_data(session)
+        period = choose_period(year, quarter, years, Quarter.of(web.today()))
+        export = load_recap_export(
+            session, year=period.year, quarter=period.quarter, bidang=bidang, now=web.now()
+        )
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", export.filename)
+    return Response(
+        recap_workbook_bytes(export),
+        media_type=CONTENT_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def xlsx_url(period: Period, chosen: Position | None) -> str:
+    """The download link of the period and bidang shown (the status filter does not apply)."""
+    query = {
+        "year": str(period.year),
+        "quarter": "" if period.quarter is None else str(period.quarter),
+        "bidang": "" if chosen is None else chosen.code,
+    }
+    return "/dasbor/rekap.xlsx?" + urlencode(query)
 
 
 _STATUS_OPTIONS = {MISSING: REPORT_MISSING_LABEL.capitalize()} | {

@@ -17,12 +17,14 @@ from engine.services import ActionRefusedError, ConflictError
 from engine.workflow import Action, DocKind, parse_ref
 from web.auth import FormUser, PageUser
 from web.deps import web_of
-from web.pages import pk_pages, report_pages
+from web.pages import document_files, history_export, pk_pages, report_pages
 from web.usecases import act, evidence_file
 
 router = APIRouter()
 router.include_router(report_pages.router)
 router.include_router(pk_pages.router)
+router.include_router(history_export.router)
+router.include_router(document_files.router)
 
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 

@@ -1,0 +1,252 @@
+"""The audit trail of one document as an Excel workbook, with what an inspector needs to check it.
+
+"Riwayat" lists every workflow step as the document page shows it (who, when,
+as what, with which comment), plus each row's hash and the previous row's hash;
+above the table, the result of checking the document's chain now. "Rantai hash"
+holds the exact hashed fields of every row so that the SHA-256 of each can be
+recomputed outside Kinerja (canonical JSON, see `engine.audit.entry_hash`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
+from sqlmodel import Session, col, select
+
+from db.doc_views import history, when
+from db.documents import get_pk, get_report
+from db.models import PositionRow, QuarterlyReport
+from db.workflow_models import TransitionLog
+from documents.xlsx_common import HEADER_ROW, argb, table, title_block, workbook_bytes
+from engine.audit import HASHED_FIELDS, ChainBreak, verify_chain
+from engine.clock import JAKARTA
+from engine.periods import Quarter
+from engine.workflow import Action, DocKind, State
+
+CHAIN_OK = "Rantai audit utuh"
+CHAIN_OK_COLOUR = "#1a7f37"
+CHAIN_BROKEN_COLOUR = "#cf222e"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    """One document's header, its history rows, its log rows and the chain check."""
+
+    kind: DocKind
+    doc_id: int
+    position_title: str
+    period: str
+    state: str
+    version: int
+    head: str | None
+    history: list[dict[str, Any]]
+    log: list[TransitionLog]
+    problem: ChainBreak | None
+    generated_at: datetime
+
+    @property
+    def ref(self) -> str:
+        """PK-12 or LAP-34."""
+        return f"{self.kind.prefix}-{self.doc_id}"
+
+    @property
+    def filename(self) -> str:
+        """The download name: riwayat-LAP-34.xlsx."""
+        return f"riwayat-{self.ref}.xlsx"
+
+    @property
+    def verdict(self) -> str:
+        """The chain check as a sentence."""
+        if self.problem is None:
+            return f"{CHAIN_OK}: {len(self.log)} baris, hash terakhir sesuai dengan dokumen."
+        return f"RANTAI AUDIT RUSAK: {self.problem.message}"
+
+
+def load_audit_export(
+    session: Session, kind: DocKind, doc_id: int, *, now: datetime
+) -> AuditExport:
+    """Read a document's audit trail and check its chain (NotFoundError if it does not exist)."""
+    row = get_pk(session, doc_id) if kind is DocKind.PK else get_report(session, doc_id)
+    position = session.get(PositionRow, row.position_id)
+    title = position.title if position is not None else f"jabatan #{row.position_id}"
+    if isinstance(row, QuarterlyReport):
+        period = Quarter(row.year, row.quarter).label
+    else:
+        period = f"Tahun {row.year}"
+        if row.revision > 1:
+            period += f", PK Perubahan ke-{row.revision - 1}"
+    log = list(
+        session.exec(
+            select(TransitionLog)
+            .where(TransitionLog.doc_type == kind.value, TransitionLog.doc_id == doc_id)
+            .order_by(col(TransitionLog.id))
+        )
+    )
+    ref = f"{kind.prefix}-{doc_id}"
+    chain = [
+        (r.id or 0, {name: getattr(r, name) for name in HASHED_FIELDS}, r.prev_hash, r.hash)
+        for r in log
+    ]
+    problem = verify_chain(ref, chain, row.audit_hash) if log or row.audit_hash else None
+    return AuditExport(
+        kind=kind,
+        doc_id=doc_id,
+        position_title=title,
+        period=period,
+        state=row.state,
+        version=row.version,
+        head=row.audit_hash,
+        history=history(session, kind, doc_id),
+        log=log,
+        problem=problem,
+        generated_at=now,
+    )
+
+
+def audit_workbook(export: AuditExport) -> Workbook:
+    """The workbook: "Riwayat" for people, "Rantai hash" for recomputing the chain."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Riwayat"
+    _history_sheet(sheet, export)
+    _chain_sheet(workbook.create_sheet("Rantai hash"), export)
+    workbook.properties.title = f"Riwayat {export.ref}"
+    workbook.properties.creator = "Kinerja"
+    return workbook
+
+
+def audit_workbook_bytes(export: AuditExport) -> bytes:
+    """The workbook as the bytes of an .xlsx file (for a download)."""
+    return workbook_bytes(audit_workbook(export))
+
+
+def write_audit_workbook(export: AuditExport, path: Path) -> None:
+    """Save the workbook to `path` (the CLI's --xlsx)."""
+    path.write_bytes(audit_workbook_bytes(export))
+
+
+def _header_lines(export: AuditExport, what: str) -> list[str]:
+    state = _label(State, export.state)
+    return [
+        f"Riwayat {export.kind.label} {export.ref} · {what}",
+        f"{export.position_title} · {export.period} · status {state}, versi {export.version}",
+        export.verdict,
+        f"Dibuat {when(export.generated_at)}; waktu dalam WIB (Asia/Jakarta)",
+    ]
+
+
+def _label(enum: type[State] | type[Action], value: str) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
+
+
+_HISTORY_HEADS = [
+    "No",
+    "Waktu (WIB)",
+    "Langkah",
+    "Dari",
+    "Ke",
+    "Oleh",
+    "NIP",
+    "Sebagai",
+    "Status jabatan",
+    "Catatan",
+    "Kunjungan",
+    "ID baris",
+    "Hash sebelumnya",
+    "Hash baris",
+]
+
+
+def _history_sheet(sheet: Worksheet, export: AuditExport) -> None:
+    title_block(sheet, _header_lines(export, "Riwayat"))
+    verdict = sheet.cell(row=3, column=1)
+    colour = CHAIN_OK_COLOUR if export.problem is None else CHAIN_BROKEN_COLOUR
+    verdict.font = Font(bold=True, color=argb(colour))
+    by_id = {r.id: r for r in export.log}
+    rows = []
+    for number, item in enumerate(export.history, start=1):
+        log = by_id.get(item["id"])
+        rows.append(
+            [
+                number,
+                log.at.astimezone(JAKARTA).replace(tzinfo=None) if log is not None else None,
+                _label(Action, item["action"]),
+                _label(State, item["from"]),
+                _label(State, item["to"]),
+                item["actor"],
+                item["nip"],
+                item["as"],
+                item["acting_status"],
+                item["comment"],
+                item["visit"],
+                item["id"],
+                None if log is None else log.prev_hash,
+                None if log is None else log.hash,
+            ]
+        )
+    count = table(
+        sheet,
+        _HISTORY_HEADS,
+        rows,
+        freeze_columns=2,
+        wrap=("Sebagai", "Catatan"),
+        max_width=44,
+    )
+    for index in range(1, count + 1):
+        row = HEADER_ROW + index
+        sheet.cell(row=row, column=2).number_format = DATETIME_FORMAT
+        sheet.cell(row=row, column=7).number_format = "@"  # an 18-digit NIP is text, not a number
+    sheet.column_dimensions["B"].width = 20
+    if export.problem is not None and export.problem.row_id is not None:
+        broken = PatternFill("solid", fgColor=argb("#ffebe9"))
+        for index, item in enumerate(export.history, start=1):
+            if item["id"] == export.problem.row_id:
+                for cell in sheet[HEADER_ROW + index]:
+                    cell.fill = broken
+
+
+def _chain_sheet(sheet: Worksheet, export: AuditExport) -> None:
+    title_block(
+        sheet,
+        [
+            f"Rantai hash {export.ref}",
+            "Hash baris = SHA-256 atas JSON kanonis (kunci terurut, tanpa spasi, UTF-8) dari "
+            "kolom-kolom di bawah ditambah prev_hash; waktu 'at' dalam ISO 8601 UTC.",
+            f"Hash terakhir yang disimpan dokumen: {export.head or '-'}",
+            export.verdict,
+        ],
+    )
+    heads = ["id", *HASHED_FIELDS, "prev_hash", "hash"]
+    rows = [
+        [
+            r.id,
+            *(_canonical(getattr(r, name)) for name in HASHED_FIELDS),
+            r.prev_hash,
+            r.hash,
+        ]
+        for r in export.log
+    ]
+    table(sheet, heads, rows, freeze_columns=1, max_width=66)
+    nip_column = heads.index("actor_nip") + 1
+    at_column = heads.index("at") + 1
+    for index in range(1, len(rows) + 1):
+        sheet.cell(row=HEADER_ROW + index, column=nip_column).number_format = "@"
+        sheet.cell(row=HEADER_ROW + index, column=at_column).number_format = "@"
+
+
+def _canonical(value: Any) -> Any:
+    """As the hash sees it: moments as ISO 8601 text in UTC, everything else as stored."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value

@@ -1,0 +1,73 @@
+"""Downloads of the documents as files: the PK as .docx and PDF, the quarterly report as .docx.
+
+The same access rule as the pages (`pk_data` / `report_data` raise ForbiddenError for
+someone who may not see the document). The PDF goes through LibreOffice when the server
+has it; without it the answer is a page pointing to the printable PK, which the browser
+saves as PDF. At most two conversions run at once: each is an office process.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from documents.pdf import PDF_MEDIA_TYPE, docx_to_pdf
+from documents.pk_docx import DOCX_MEDIA_TYPE, pk_docx, pk_filename
+from documents.report_docx import report_docx, report_filename
+from web.auth import PageUser
+from web.deps import web_of
+from web.usecases import pk_data, report_data
+
+router = APIRouter()
+DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+CONVERSIONS = threading.BoundedSemaphore(2)
+
+
+def file_response(data: bytes, media_type: str, filename: str) -> Response:
+    """A download: the file name for the browser, never cached, never sniffed."""
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get("/pk/{pk_id}/unduh.docx")
+def pk_word(request: Request, pk_id: DocId, user: PageUser) -> Response:
+    """The PK in the official layout as a Word document."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        doc = pk_data(session, web, user, pk_id)
+        data = pk_docx(session, doc)
+    return file_response(data, DOCX_MEDIA_TYPE, pk_filename(doc))
+
+
+@router.get("/pk/{pk_id}/unduh.pdf")
+def pk_pdf(request: Request, pk_id: DocId, user: PageUser) -> Response:
+    """The PK as PDF through LibreOffice; without it, a page that points to the printable PK."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        doc = pk_data(session, web, user, pk_id)
+        data = pk_docx(session, doc)
+    with CONVERSIONS:  # LibreOffice missing or failing: web.app answers 503 with the reason
+        pdf = docx_to_pdf(data, name=f"PK-{pk_id}", pk_id=pk_id)
+    return file_response(pdf, PDF_MEDIA_TYPE, pk_filename(doc, "pdf"))
+
+
+@router.get("/laporan/{report_id}/unduh.docx")
+def report_word(request: Request, report_id: DocId, user: PageUser) -> Response:
+    """The quarterly report as a Word document."""
+    web = web_of(request)
+    with Session(web.deps.engine) as session:
+        doc = report_data(session, web, user, report_id)
+        data = report_docx(session, doc)
+    return file_response(data, DOCX_MEDIA_TYPE, report_filename(doc))
