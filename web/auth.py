@@ -109,28 +109,31 @@ def admin_user(user: Annotated[CurrentUser, Depends(page_user)]) -> CurrentUser:
     return user
 
 
-async def form_user(
-    request: Request, user: Annotated[CurrentUser, Depends(page_user)]
-) -> CurrentUser:
-    """The signed-in user of a form post whose CSRF token matches the session's."""
+async def _check_form_token(request: Request, user: CurrentUser) -> None:
+    """Refuse a form whose CSRF token is not the session's (its uploads closed first)."""
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     if not isinstance(sent, str) or not hmac.compare_digest(sent, user.csrf_token):
+        await form.close()  # spooled upload files must not outlive a refused request
         raise CsrfError(
             "Formulir kedaluwarsa atau tidak sah; muat ulang halaman lalu coba lagi",
             log_message=f"csrf mismatch for {user.login}",
         )
+
+
+async def form_user(
+    request: Request, user: Annotated[CurrentUser, Depends(page_user)]
+) -> CurrentUser:
+    """The signed-in user of a form post whose CSRF token matches the session's."""
+    await _check_form_token(request, user)
     return user
 
 
 async def admin_form_user(
-    user: Annotated[CurrentUser, Depends(form_user)],
+    request: Request, user: Annotated[CurrentUser, Depends(admin_user)]
 ) -> CurrentUser:
-    """A form post from the administrator, CSRF checked."""
-    if not user.is_admin:
-        raise ForbiddenError(
-            "Halaman ini hanya untuk administrator", log_message=f"{user.login} is not admin"
-        )
+    """A form post from the administrator (checked before the form is read), CSRF checked."""
+    await _check_form_token(request, user)
     return user
 
 

@@ -11,6 +11,13 @@ import typer
 from sqlmodel import Session, col, func, select
 
 from db.catalog_import import import_catalog_file
+from db.catalog_xlsx import (
+    WorkbookProblemsError,
+    export_workbook,
+    import_workbook,
+    template_workbook,
+)
+from db.files import read_bytes
 from db.indicator_repo import load_indicators
 from db.models import IndicatorRow
 from db.org_repo import load_org
@@ -27,17 +34,82 @@ formula_app = typer.Typer(help="Rumus indikator.", no_args_is_help=True)
 @app.command("import")
 def import_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Berkas katalog (YAML, kinerja-catalog/1)")],
+    file: Annotated[
+        Path, typer.Argument(help="Berkas katalog: YAML (kinerja-catalog/1) atau Excel (.xlsx)")
+    ],
 ) -> None:
-    """Impor katalog indikator: semua diperiksa dulu, tidak ada yang disimpan bila salah."""
+    """Impor katalog indikator: semua diperiksa dulu, tidak ada yang disimpan bila salah.
+
+    Buku kerja Excel (.xlsx) juga membawa target dan anggaran Perjanjian Kinerja.
+    """
     container = state_of(ctx).container()
-    report = import_catalog_file(container.engine, file)
+    if file.suffix.lower() == ".xlsx":
+        try:
+            report = import_workbook(
+                container.engine, read_bytes(file), str(file), container.clock.now()
+            )
+        except WorkbookProblemsError as exc:
+            typer.echo(
+                f"{file}: {len(exc.problems)} masalah ditemukan, tidak ada yang disimpan:",
+                err=True,
+            )
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(1) from None
+    else:
+        report = import_catalog_file(container.engine, file)
     typer.echo(report.summary())
     if report.not_in_file:
         typer.echo(
             "Catatan: indikator di basis data yang tidak ada di berkas (tidak diubah): "
             + ", ".join(report.not_in_file)
         )
+
+
+@app.command("template")
+def template_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Berkas .xlsx yang ditulis")],
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="Kode perangkat daerah (bawaan: satu-satunya)")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Tahun katalog (bawaan: tahun ini)")] = None,
+) -> None:
+    """Tulis templat Excel katalog (jabatan perangkat daerah sudah terdaftar)."""
+    container = state_of(ctx).container()
+    year = year or container.clock.now().astimezone(container.zone).year
+    with Session(container.engine) as session:
+        data = template_workbook(session, agency, year)
+    _write(out, data)
+    typer.echo(f"Templat katalog {year} ditulis ke {out}")
+
+
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option(help="Tahun katalog")],
+    out: Annotated[Path, typer.Option("--out", help="Berkas .xlsx yang ditulis")],
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="Kode perangkat daerah (bawaan: satu-satunya)")
+    ] = None,
+) -> None:
+    """Ekspor katalog (dengan target dan anggaran PK) ke Excel dalam tata letak templat."""
+    container = state_of(ctx).container()
+    with Session(container.engine) as session:
+        data = export_workbook(session, agency, year)
+    _write(out, data)
+    typer.echo(f"Katalog {year} diekspor ke {out}")
+
+
+def _write(out: Path, data: bytes) -> None:
+    if out.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("nama berkas harus berakhiran .xlsx", param_hint="--out")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise ValidationError(
+            f"Tidak dapat menulis {out}: {exc.strerror}", log_message=f"cannot write {out}: {exc}"
+        ) from None
 
 
 @app.command("show")

@@ -149,6 +149,7 @@ PAGES = (
     "/admin/kotak-keluar",
     "/admin/kotak-keluar?status=dead",
     "/admin/pengaturan",
+    "/admin/katalog",
 )
 # Each post would be accepted from the administrator (see test_every_post_works_for_the_admin).
 POSTS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -268,6 +269,7 @@ def test_overview_counts_and_links(admin: WebClient, engine: Engine) -> None:
         "/admin/akun",
         "/admin/kotak-keluar",
         "/admin/pengaturan",
+        "/admin/katalog",
     ):
         assert f'href="{link}"' in page
     assert 'href="/admin">Admin</a>' in page  # the header's link for administrators

@@ -23,7 +23,7 @@ from db.models import Account, AssignmentRow, OfficialRow, PositionRow
 from db.workflow_models import OutboxMessage
 from web.auth import AdminUser
 from web.deps import web_of
-from web.pages.admin import accounts, holidays, outbox, people
+from web.pages.admin import accounts, holidays, outbox, people, workbooks
 from web.pages.admin.common import render
 
 router = APIRouter()
@@ -66,3 +66,4 @@ router.include_router(people.router)
 router.include_router(holidays.router)
 router.include_router(accounts.router)
 router.include_router(outbox.router)
+router.include_router(workbooks.router)
