@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from kinerja.cli.state import state_of
 from kinerja.demo import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD, has_data, seed_demo
+from kinerja.generate import DEFAULT_YEAR, GenerateOptions, generate
 from kinerja.notify_app import advance, drain
 
 app = typer.Typer(help="Data demo (fiktif).", no_args_is_help=True)
@@ -81,3 +83,74 @@ def seed_cmd(
         f"Akun demo: email pegawai dengan sandi '{DEMO_PASSWORD}'; "
         f"admin: '{ADMIN_LOGIN}' / '{ADMIN_PASSWORD}'."
     )
+
+
+@app.command("generate")
+def generate_cmd(
+    ctx: typer.Context,
+    agencies: Annotated[
+        int, typer.Option("--agencies", min=1, max=100, help="Jumlah perangkat daerah")
+    ] = 40,
+    positions: Annotated[
+        int,
+        typer.Option(
+            "--positions-per-agency", min=15, max=500, help="Jumlah jabatan per perangkat daerah"
+        ),
+    ] = 40,
+    years: Annotated[int, typer.Option("--years", min=1, max=10, help="Jumlah tahun")] = 1,
+    year: Annotated[
+        int, typer.Option("--year", min=2000, max=2100, help="Tahun terakhir")
+    ] = DEFAULT_YEAR,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Keadaan data pada tanggal (TTTT-BB-HH; bawaan: 15 Oktober tahun terakhir, "
+            "laporan TW III sedang berjalan)",
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Benih acak (hasil sama untuk benih sama)")
+    ] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Tambahkan walau basis data sudah berisi data")
+    ] = False,
+) -> None:
+    """Buat kabupaten fiktif (organisasi, indikator, PK, laporan), untuk uji beban."""
+    options = GenerateOptions(
+        agencies=agencies,
+        positions_per_agency=positions,
+        years=years,
+        year=year,
+        as_of=_day(as_of, "--as-of") if as_of else None,
+        seed=seed,
+        force=force,
+    )
+    container = state_of(ctx).container()
+    typer.echo("Menyusun data...", err=True)
+    with _Progress() as progress:
+        result = generate(container.engine, options, container.clock.now(), progress.advance)
+    typer.echo(result.summary())
+
+
+class _Progress:
+    """A progress bar on stderr while the rows are written, one label per table."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def advance(self, table: str, written: int, total: int) -> None:
+        """Move the bar to `written` of `total` rows, naming the table being written."""
+        if self.bar is None:
+            self.bar = typer.progressbar(
+                length=total, label="Menulis", file=sys.stderr, show_pos=True
+            ).__enter__()
+        self.bar.label = f"Menulis {table:<18}"
+        self.bar.update(written - self.bar.pos)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
