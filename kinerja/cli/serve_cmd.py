@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from kinerja.cli.scheduler_cmd import sigterm_as_interrupt
 from kinerja.cli.state import state_of
 from kinerja.notify_app import scheduler
 from kinerja.settings import Settings
@@ -44,10 +45,16 @@ def serve(
         background.start()
     typer.echo(f"Kinerja berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
     try:
-        uvicorn.run(create_app(container), host=host, port=port, log_level="info")
+        # uvicorn drains its requests on SIGTERM, then raises the signal again: handled
+        # here, so the scheduler below stops too (a drain in flight finishes) and the
+        # process exits with status 0, as a service manager expects.
+        with sigterm_as_interrupt():
+            uvicorn.run(create_app(container), host=host, port=port, log_level="info")
+    except KeyboardInterrupt:
+        pass
     finally:
         if background is not None:
-            background.shutdown(wait=False)
+            background.shutdown(wait=True)
         if container.mail_catcher is not None:
             container.mail_catcher.stop()
 
