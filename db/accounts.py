@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,8 +25,17 @@ from engine.errors import KinerjaError, NotFoundError, ValidationError
 from engine.workflow import Actor
 
 HASHER = PasswordHasher()
-# Verified against when the login is unknown, so both paths cost one argon2 check.
-_DUMMY_HASH = HASHER.hash("kinerja-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the login is unknown, so both paths cost one argon2 check.
+
+    Made on first use, not at import: hashing is slow by design and every CLI run imports this.
+    """
+    return HASHER.hash("kinerja-dummy-password")
+
+
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "knj_"  # noqa: S105 (a label, not a secret)
 WRONG_LOGIN = "NIP/email atau kata sandi salah"
@@ -110,7 +120,7 @@ def authenticate(
             ),
         )
     account = find_account(session, login)
-    good = _verify(account.password_hash if account else _DUMMY_HASH, password)
+    good = _verify(account.password_hash if account else _dummy_hash(), password)
     if account is None or not good or not account.active:
         if throttle is None:
             throttle = LoginThrottle(login=key, failures=0, updated_at=now)

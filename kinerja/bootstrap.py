@@ -23,7 +23,7 @@ from kinerja.demo import demo_accounts
 from kinerja.settings import Settings, load_settings
 from notifications.catcher import CaughtMail, MailCatcher
 from notifications.deadlines import DeadlineRules
-from web.deps import WebSettings
+from web.config import WebSettings
 
 log = logging.getLogger("kinerja")
 

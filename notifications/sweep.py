@@ -8,26 +8,37 @@ into a digest, so two schedulers sweeping at once never send a rung twice.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.database import transaction
 from db.documents import one_month_after
 from db.holidays_repo import load_calendar
 from db.models import PerjanjianKinerja, PositionRow, QuarterlyReport
-from db.org_repo import load_org
 from db.upsert import insert_ignore
 from db.workflow_models import AgencyYear, LadderRung, OutboxMessage
 from engine.calendar import WorkingCalendar
 from engine.clock import local_date
 from engine.gate import parties
-from engine.org import Holding, OrgTree
+from engine.org import (
+    Assignment,
+    AssignmentStatus,
+    Holding,
+    Level,
+    Official,
+    OrgTree,
+    Position,
+)
 from engine.periods import Quarter
 from engine.workflow import DocKind, State
 from notifications.deadlines import DeadlineRules, pk_deadlines, report_deadlines
@@ -38,9 +49,12 @@ from notifications.ladder import (
     Rung,
     Step,
     due_rungs,
+    ladder,
     waiting_step,
 )
 
+REFS_PER_QUERY = 10_000
+"""Documents per `IN (...)` when reading sent rungs (SQLite allows 32,766 parameters)."""
 PENDING_STATES = (State.DRAFT.value, State.SUBMITTED.value, State.VERIFIED.value)
 RUNGS = LadderRung.metadata.tables["ladder_rung"]
 OUTBOX = OutboxMessage.metadata.tables["outbox"]
@@ -107,24 +121,39 @@ class _Doc:
 
 
 def pending_documents(session: Session) -> list[_Doc]:
-    """Reports and first-revision PKs that are not approved yet."""
-    reports = session.exec(
-        select(QuarterlyReport).where(col(QuarterlyReport.state).in_(PENDING_STATES))
-    )
+    """Reports and first-revision PKs that are not approved yet.
+
+    Only the columns the ladder needs are selected: building ORM objects (and parsing their
+    timestamps) for every pending row was a tenth of a sweep's time.
+    """
+    report = QuarterlyReport.metadata.tables["report"]
+    pk = PerjanjianKinerja.metadata.tables["pk"]
+    reports = session.connection().execute(
+        sa_select(
+            report.c.id, report.c.position_id, report.c.year, report.c.quarter,
+            report.c.state, report.c.visit,
+        ).where(report.c.state.in_(PENDING_STATES))
+    )  # fmt: skip
     docs = [
         _Doc(
-            f"LAP-{r.id}", DocKind.REPORT, r.position_id, r.year, r.quarter, State(r.state), r.visit
+            f"LAP-{r.id}",
+            DocKind.REPORT,
+            r.position_id,
+            r.year,
+            r.quarter,
+            State(r.state),
+            r.visit,
         )
         for r in reports
     ]
+    pks = session.connection().execute(
+        sa_select(pk.c.id, pk.c.position_id, pk.c.year, pk.c.state, pk.c.visit).where(
+            pk.c.state.in_(PENDING_STATES), pk.c.revision == 1
+        )
+    )
     docs += [
         _Doc(f"PK-{p.id}", DocKind.PK, p.position_id, p.year, None, State(p.state), p.visit)
-        for p in session.exec(
-            select(PerjanjianKinerja).where(
-                col(PerjanjianKinerja.state).in_(PENDING_STATES),
-                PerjanjianKinerja.revision == 1,
-            )
-        )
+        for p in pks
     ]
     return docs
 
@@ -138,18 +167,24 @@ def pending_steps(
 ) -> list[PendingStep]:
     """Each pending document's current step, deadline and the positions of its ladder."""
     dpa = {(row.agency_id, row.year): row.dpa_date for row in session.exec(select(AgencyYear))}
-    agency_of = {row.id: row.agency_id for row in session.exec(select(PositionRow))}
     steps = []
+    # Thousands of documents share a few quarters and a few thousand positions: work each
+    # deadline set and each position's parties out once per sweep.
+    parties_of = functools.cache(lambda position_id: parties(tree, position_id))
+    quarter_deadlines = functools.cache(
+        lambda year, quarter, one_step: report_deadlines(
+            Quarter(year, quarter), calendar, rules, one_step=one_step
+        )
+    )
     for doc in docs:
-        who = parties(tree, doc.position_id)
+        who = parties_of(doc.position_id)
         step = waiting_step(doc.state, who.one_step)
         assert step is not None  # pending documents are not approved
         if doc.kind is DocKind.REPORT:
             assert doc.quarter is not None
-            quarter = Quarter(doc.year, doc.quarter)
-            deadlines = report_deadlines(quarter, calendar, rules, one_step=who.one_step)
+            deadlines = quarter_deadlines(doc.year, doc.quarter, who.one_step)
         else:
-            ratified = dpa.get((agency_of[doc.position_id], doc.year))
+            ratified = dpa.get((tree.position(doc.position_id).agency_id, doc.year))
             if ratified is None:
                 continue  # no DPA date yet: no PK deadline to remind of
             deadlines = pk_deadlines(
@@ -176,6 +211,50 @@ def pending_steps(
     return steps
 
 
+def org_tree(session: Session) -> OrgTree:
+    """The organisation tree from plain column rows, as `db.org_repo.load_org` builds it.
+
+    load_org maps ORM entities (and loads the agencies besides); for a regency of a few
+    thousand positions that was most of a sweep's time. Same rows, same order, same values.
+    """
+    connection = session.connection()
+    position, official, assignment = (
+        PositionRow.metadata.tables[name] for name in ("position", "official", "assignment")
+    )
+    positions = connection.execute(
+        sa_select(
+            position.c.id, position.c.agency_id, position.c.code, position.c.title,
+            position.c.unit_name, position.c.level, position.c.parent_id,
+        ).order_by(position.c.sort_order, position.c.id)
+    )  # fmt: skip
+    officials = connection.execute(
+        sa_select(official.c.id, official.c.nip, official.c.name, official.c.email)
+    )
+    assignments = connection.execute(
+        sa_select(
+            assignment.c.official_id, assignment.c.position_id, assignment.c.status,
+            assignment.c.valid_from, assignment.c.valid_to,
+        )
+    )  # fmt: skip
+    return OrgTree(
+        positions=[
+            Position(
+                id=r.id, agency_id=r.agency_id, code=r.code, title=r.title,
+                unit_name=r.unit_name, level=Level(r.level), parent_id=r.parent_id,
+            )
+            for r in positions
+        ],
+        officials=[Official(id=r.id, nip=r.nip, name=r.name, email=r.email) for r in officials],
+        assignments=[
+            Assignment(
+                official_id=r.official_id, position_id=r.position_id,
+                status=AssignmentStatus(r.status), valid_from=r.valid_from, valid_to=r.valid_to,
+            )
+            for r in assignments
+        ],
+    )  # fmt: skip
+
+
 def _recipient(tree: OrgTree, position_id: int, today: date) -> Holding | None:
     return tree.acting_holder(position_id, today) or tree.nearest_held_superior(position_id, today)
 
@@ -184,16 +263,22 @@ def plan(session: Session, now: datetime, zone: ZoneInfo, config: SweepConfig) -
     """The due rungs and their recipients, without writing anything."""
     today = local_date(now, zone)
     calendar = load_calendar(session)
-    tree = load_org(session).tree
+    tree = org_tree(session)
     docs = pending_documents(session)
     result = SweepResult(at=now, today=today, pending=len(docs))
     steps = pending_steps(session, docs, tree, calendar, config.rules)
     refs = sorted({s.doc for s in steps})
     sent: set[str] = set()
-    if refs:
-        sent = set(session.exec(select(col(LadderRung.key)).where(col(LadderRung.doc).in_(refs))))
+    for begin in range(0, len(refs), REFS_PER_QUERY):
+        chunk = refs[begin : begin + REFS_PER_QUERY]
+        sent.update(session.exec(select(col(LadderRung.key)).where(col(LadderRung.doc).in_(chunk))))
     labels = {d.ref: d for d in docs}
-    for rung in due_rungs(steps, sent, today, calendar, config.policy):
+    # Per sweep, as in pending_steps: the same positions and deadlines come up again and again.
+    recipient_of = functools.cache(lambda position_id: _recipient(tree, position_id, today))
+    holder_of = functools.cache(lambda position_id: tree.acting_holder(position_id, today))
+    days_to = functools.cache(lambda deadline: calendar.working_days_between(today, deadline))
+    done = sent | superseded_reminders(steps, sent, calendar, config.policy)
+    for rung in due_rungs(steps, done, today, calendar, config.policy):
         pending = rung.pending
         position_id = {
             Audience.ACTOR: pending.actor_position_id,
@@ -202,14 +287,14 @@ def plan(session: Session, now: datetime, zone: ZoneInfo, config: SweepConfig) -
         }[rung.audience]
         if position_id is None:
             continue
-        recipient = _recipient(tree, position_id, today)
+        recipient = recipient_of(position_id)
         if recipient is None:
             continue
-        doer = tree.acting_holder(pending.actor_position_id, today)
+        doer = holder_of(pending.actor_position_id)
         doc = labels[pending.doc]
         position = tree.position(doc.position_id)
         period = Quarter(doc.year, doc.quarter).label if doc.quarter else str(doc.year)
-        days = calendar.working_days_between(today, pending.deadline)
+        days = days_to(pending.deadline)
         result.planned.append(
             Planned(
                 rung,
@@ -243,26 +328,24 @@ def sweep(
             return result
         by_recipient: dict[int, list[Planned]] = {}
         stamp = now.isoformat()
+        digest_key = digest_keys(result.planned, stamp)
+        claims = [
+            {
+                "key": p.rung.key, "doc": p.rung.pending.doc, "visit": p.rung.pending.visit,
+                "step": p.rung.pending.step.value, "rung": p.rung.name,
+                "recipient_official_id": p.recipient.official.id,
+                "digest_key": digest_key[p.recipient.official.id], "created_at": now,
+            }
+            for p in result.planned
+        ]  # fmt: skip
+        claimed = _claim(session, claims)
         for planned in result.planned:
-            official = planned.recipient.official
-            digest_key = f"digest:{official.id}:{stamp}"
-            claimed = insert_ignore(
-                session,
-                RUNGS,
-                [{
-                    "key": planned.rung.key, "doc": planned.rung.pending.doc,
-                    "visit": planned.rung.pending.visit, "step": planned.rung.pending.step.value,
-                    "rung": planned.rung.name, "recipient_official_id": official.id,
-                    "digest_key": digest_key, "created_at": now,
-                }],
-                "key",
-            )  # fmt: skip
-            if claimed:
+            if planned.rung.key in claimed:
                 result.enqueued_rungs += 1
-                by_recipient.setdefault(official.id, []).append(planned)
+                by_recipient.setdefault(planned.recipient.official.id, []).append(planned)
         rows = [
             {
-                "dedupe_key": f"digest:{official_id}:{stamp}",
+                "dedupe_key": digest_key[official_id],
                 "kind": "digest",
                 "recipient_official_id": official_id,
                 "recipient_email": items[0].recipient.official.email,
@@ -277,3 +360,63 @@ def sweep(
         ]
         result.digests = insert_ignore(session, OUTBOX, rows, "dedupe_key")
     return result
+
+
+def superseded_reminders(
+    steps: Iterable[PendingStep],
+    sent: set[str],
+    calendar: WorkingCalendar,
+    policy: LadderPolicy,
+) -> set[str]:
+    """Reminders no longer owed because a later reminder of the same step already went out.
+
+    The ladder owes the latest reminder due today. After the clock was set back, that can
+    be older than one already sent (remind-3 after remind-0): it must not go out then, nor
+    any reminder between it and the one sent (docs/faults.md, clock jump).
+    """
+    docs_with_sent = {key.partition(":")[0] for key in sent}
+    owed_no_more: set[str] = set()
+    for pending in steps:
+        if pending.doc not in docs_with_sent:
+            continue
+        reminders = [r for r in ladder(pending, calendar, policy) if r.kind == "reminder"]
+        last = max((r.due_on for r in reminders if r.key in sent), default=None)
+        if last is not None:
+            owed_no_more.update(r.key for r in reminders if r.due_on <= last)
+    return owed_no_more
+
+
+def digest_keys(planned: Iterable[Planned], stamp: str) -> dict[int, str]:
+    """Each recipient's digest key: who, when, and a hash of the rungs it carries.
+
+    Rung keys are claimed once ever, so the key is new whenever the digest carries anything:
+    a sweep at the very moment of an earlier one (a clock set back, or frozen by
+    KINERJA_FIXED_NOW) gets its own digest instead of claiming rungs into one already queued.
+    """
+    keys: dict[int, list[str]] = {}
+    for p in planned:
+        keys.setdefault(p.recipient.official.id, []).append(p.rung.key)
+    return {
+        official_id: f"digest:{official_id}:{stamp}:"
+        + hashlib.sha256("\n".join(sorted(rung_keys)).encode()).hexdigest()[:12]
+        for official_id, rung_keys in keys.items()
+    }
+
+
+def _claim(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rungs, ignoring keys already there; the keys this insert claimed.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING key, executed for all rows at once
+    (SQLAlchemy batches it into multi-row statements) instead of one statement per rung:
+    a rung another sweep holds returns nothing, so it is left out of this sweep's digests
+    exactly as before.
+    """
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    table: Table = RUNGS
+    statement = (
+        module.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    )
+    return set(session.execute(statement, rows).scalars())

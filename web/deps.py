@@ -7,9 +7,8 @@ reached from a request through `request.app.state.web`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -18,11 +17,10 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import TimestampSigner
 from sqlalchemy import Engine
 
-from db.accounts import ThrottlePolicy
 from engine.clock import Clock, local_date
 from engine.gate import ActingRules
 from notifications.catcher import CaughtMail
-from notifications.deadlines import DeadlineRules
+from web.config import WebSettings
 
 
 class WebDeps(Protocol):
@@ -57,19 +55,6 @@ class WebDeps(Protocol):
     def mailbox(self) -> list[CaughtMail] | None:
         """Messages caught by the demo's local SMTP server; None when it is not running."""
         ...
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    """Settings of the web layer, taken from kinerja.settings by the container."""
-
-    evidence_dir: Path
-    session_hours: int = 12
-    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
-    secure_cookies: bool = False
-    deadlines: DeadlineRules = field(default_factory=DeadlineRules)
-    overview: tuple[tuple[str, str], ...] = ()
-    """(name, value) of every setting, secrets masked, for the admin's overview page."""
 
 
 @dataclass

@@ -11,12 +11,6 @@ import typer
 from sqlmodel import Session, col, func, select
 
 from db.catalog_import import import_catalog_file
-from db.catalog_xlsx import (
-    WorkbookProblemsError,
-    export_workbook,
-    import_workbook,
-    template_workbook,
-)
 from db.files import read_bytes
 from db.indicator_repo import load_indicators
 from db.models import IndicatorRow
@@ -42,6 +36,8 @@ def import_cmd(
 
     Buku kerja Excel (.xlsx) juga membawa target dan anggaran Perjanjian Kinerja.
     """
+    from db.catalog_xlsx import WorkbookProblemsError, import_workbook
+
     container = state_of(ctx).container()
     if file.suffix.lower() == ".xlsx":
         try:
@@ -76,6 +72,8 @@ def template_cmd(
     year: Annotated[int | None, typer.Option(help="Tahun katalog (bawaan: tahun ini)")] = None,
 ) -> None:
     """Tulis templat Excel katalog (jabatan perangkat daerah sudah terdaftar)."""
+    from db.catalog_xlsx import template_workbook
+
     container = state_of(ctx).container()
     year = year or container.clock.now().astimezone(container.zone).year
     with Session(container.engine) as session:
@@ -94,6 +92,8 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Ekspor katalog (dengan target dan anggaran PK) ke Excel dalam tata letak templat."""
+    from db.catalog_xlsx import export_workbook
+
     container = state_of(ctx).container()
     with Session(container.engine) as session:
         data = export_workbook(session, agency, year)

@@ -23,8 +23,6 @@ from db.documents import (
     set_target,
 )
 from db.models import PerjanjianKinerja, PositionRow
-from documents.pdf import docx_to_pdf, require_soffice
-from documents.pk_docx import export_pk_docx
 from engine.clock import local_date
 from engine.errors import KinerjaError
 from engine.formatting import format_number_id, parse_number_id
@@ -227,6 +225,8 @@ def write_exports(
     pk_id: int | None = None,
 ) -> list[dict[str, object]]:
     """Write the .docx and/or its PDF; the PDF needs LibreOffice (a clear error otherwise)."""
+    from documents.pdf import docx_to_pdf, require_soffice
+
     written: list[dict[str, object]] = []
     if docx is not None:
         _write(docx, document)
@@ -259,6 +259,8 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ekspor PK dalam tata letak resmi: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
+    from documents.pk_docx import export_pk_docx
+
     need_output(docx, pdf)
     state = state_of(ctx)
     container = state.container()

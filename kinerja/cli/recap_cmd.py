@@ -14,7 +14,6 @@ import typer
 from sqlmodel import Session
 
 from db.recap_query import load_recap
-from documents.recap_xlsx import load_recap_export, shown_indicators, write_recap_workbook
 from engine.formatting import format_number_id, format_percent_id
 from engine.periods import Quarter
 from engine.recap import GroupScore, IndicatorScore, recap_json
@@ -39,6 +38,8 @@ def recap(
     ] = None,
 ) -> None:
     """Rekap capaian kinerja per jabatan, bidang dan perangkat daerah."""
+    from documents.recap_xlsx import load_recap_export, shown_indicators, write_recap_workbook
+
     if as_json and xlsx is not None:
         raise typer.BadParameter("pilih salah satu: --json atau --xlsx")
     if bidang is not None and xlsx is None:

@@ -11,7 +11,6 @@ from db.database import transaction
 from db.doc_views import report_view
 from db.models import PositionRow, QuarterlyReport
 from db.reports import fill_entry, open_reports
-from documents.report_docx import export_report_docx
 from kinerja.cli.output import emit
 from kinerja.cli.pk_cmd import DocxOption, PdfOption, export_lines, need_output, write_exports
 from kinerja.cli.state import state_of
@@ -141,6 +140,8 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ekspor laporan triwulan: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
+    from documents.report_docx import export_report_docx
+
     need_output(docx, pdf)
     state = state_of(ctx)
     container = state.container()

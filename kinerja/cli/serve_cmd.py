@@ -12,7 +12,6 @@ from kinerja.cli.state import state_of
 from kinerja.notify_app import scheduler
 from kinerja.settings import Settings
 from notifications.catcher import MailCatcher
-from web.app import create_app
 
 
 def serve(
@@ -27,6 +26,8 @@ def serve(
     ] = True,
 ) -> None:
     """Jalankan server web Kinerja (dan penjadwal pengingat)."""
+    from web.app import create_app
+
     container = state_of(ctx).container(demo=demo)
     if demo:
         catcher = MailCatcher(

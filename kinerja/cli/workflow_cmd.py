@@ -9,7 +9,6 @@ import typer
 from sqlmodel import Session
 
 from db.audit_repo import verify_audit
-from documents.audit_xlsx import load_audit_export, write_audit_workbook
 from engine.workflow import parse_ref
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
@@ -87,6 +86,8 @@ def audit_export_cmd(
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Berkas Excel (.xlsx) tujuan")],
 ) -> None:
     """Simpan riwayat satu dokumen (dengan hash dan hasil pemeriksaan rantai) sebagai Excel."""
+    from documents.audit_xlsx import load_audit_export, write_audit_workbook
+
     kind, doc_id = parse_ref(doc)
     container = state_of(ctx).container()
     with Session(container.engine) as session:
