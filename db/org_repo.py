@@ -1,13 +1,33 @@
-"""Reading the organisation out of the database into engine values."""
+"""Reading the organisation out of the database into engine values.
+
+Every workflow action needs the organisation tree (who holds what on the day), so it is read
+once per transaction, always from the database: the gate must see an assignment change the
+moment it is committed. What is cached is only the work of turning rows into an `OrgTree`:
+the tree is immutable, so one built from exactly the same rows is reused, keyed on the rows
+themselves (one plain query, no ORM objects). No stamp can go stale: any change to a position,
+an official or an assignment changes the key.
+"""
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
+from sqlalchemy import String, cast, literal_column, null, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
 from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
+
+_POSITION, _OFFICIAL, _ASSIGNMENT = 0, 1, 2
+_TREE_CACHE_SIZE = 8  # a few databases per process (tests, several regencies)
+_tree_cache: OrderedDict[tuple[tuple[Any, ...], ...], OrgTree] = OrderedDict()
+_tree_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -21,25 +41,96 @@ class OrgSnapshot:
 
 
 def load_org(session: Session) -> OrgSnapshot:
-    """Load every agency, position, official and assignment with four queries."""
+    """Load every agency, position, official and assignment with three queries."""
     regency = session.exec(select(Regency)).first()
     agencies = list(session.exec(select(Agency).order_by(col(Agency.id))))
-    position_rows = list(
-        session.exec(select(PositionRow).order_by(col(PositionRow.sort_order), col(PositionRow.id)))
-    )
-    official_rows = session.exec(select(OfficialRow))
-    assignment_rows = session.exec(select(AssignmentRow))
-    tree = OrgTree(
-        positions=[to_position(row) for row in position_rows],
-        officials=[to_official(row) for row in official_rows],
-        assignments=[to_assignment(row) for row in assignment_rows],
-    )
+    rows = _org_rows(session)
     return OrgSnapshot(
         regency=regency,
         agencies=agencies,
-        tree=tree,
-        sort_order={row.id: row.sort_order for row in position_rows if row.id is not None},
+        tree=_tree_of(rows),
+        sort_order={row[1]: row[2] for row in rows if row[0] == _POSITION},
     )
+
+
+def load_org_tree(session: Session) -> OrgTree:
+    """The organisation tree as committed now, in one query (built again only if it changed)."""
+    return _tree_of(_org_rows(session))
+
+
+def _org_rows(session: Session) -> tuple[tuple[Any, ...], ...]:
+    """Positions (by sort order), officials and assignments as plain tuples, one round trip.
+
+    Columns: kind, id, sort key, then the fields of the kind (padded with NULLs).
+    """
+    connection = session.connection()
+    rows = connection.exec_driver_sql(_org_sql(connection.dialect.name)).fetchall()
+    # Sorted here rather than by the database: cheaper for SQLite on a UNION.
+    return tuple(sorted(map(tuple, rows), key=_sort_key))
+
+
+def _sort_key(row: tuple[Any, ...]) -> tuple[int, int, int]:
+    return row[0], row[2], row[1]
+
+
+@functools.cache
+def _org_sql(dialect_name: str) -> str:
+    # Compiled once per dialect: the statement has no parameters, and building and
+    # caching a 27-column UNION costs more than running it.
+    p, o, a = PositionRow.__table__.c, OfficialRow.__table__.c, AssignmentRow.__table__.c  # type: ignore[attr-defined]
+    positions = select(  # type: ignore[call-overload]
+        literal_column(str(_POSITION)).label("kind"), p.id.label("id"),
+        p.sort_order.label("sort_key"), p.agency_id, p.code, p.title, p.unit_name, p.level,
+        p.parent_id,
+    )  # fmt: skip
+    officials = select(  # type: ignore[call-overload]
+        literal_column(str(_OFFICIAL)), o.id, o.id, null(), o.nip, o.name, o.email, null(), null()
+    )
+    # Dates as ISO text: a UNION's columns must agree in type.
+    assignments = select(  # type: ignore[call-overload]
+        literal_column(str(_ASSIGNMENT)), a.id, a.id, a.official_id, a.status,
+        cast(a.valid_from, String), cast(a.valid_to, String), null(), a.position_id,
+    )  # fmt: skip
+    query = union_all(positions, officials, assignments)
+    dialect = (postgresql if dialect_name == "postgresql" else sqlite).dialect()
+    return str(query.compile(dialect=dialect))
+
+
+def _tree_of(rows: tuple[tuple[Any, ...], ...]) -> OrgTree:
+    with _tree_lock:
+        tree = _tree_cache.get(rows)
+        if tree is not None:
+            _tree_cache.move_to_end(rows)
+            return tree
+    tree = _build_tree(rows)
+    with _tree_lock:
+        _tree_cache[rows] = tree
+        while len(_tree_cache) > _TREE_CACHE_SIZE:
+            _tree_cache.popitem(last=False)
+    return tree
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value[:10])
+
+
+def _build_tree(rows: tuple[tuple[Any, ...], ...]) -> OrgTree:
+    positions, officials, assignments = [], [], []
+    for kind, row_id, _, f1, f2, f3, f4, f5, f6 in rows:
+        if kind == _POSITION:
+            positions.append(Position(row_id, f1, f2, f3, f4, Level(f5), f6))
+        elif kind == _OFFICIAL:
+            officials.append(Official(row_id, f2, f3, f4))
+        else:
+            valid_to = None if f4 is None else _day(f4)
+            assignments.append(Assignment(f1, f6, AssignmentStatus(f2), _day(f3), valid_to))
+    return OrgTree(positions=positions, officials=officials, assignments=assignments)
+
+
+def clear_tree_cache() -> None:
+    """Forget every built tree (for tests and benchmarks; correctness never needs it)."""
+    with _tree_lock:
+        _tree_cache.clear()
 
 
 def to_position(row: PositionRow) -> Position:

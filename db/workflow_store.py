@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 
-from sqlalchemy import update
+from sqlalchemy import Select, bindparam, exists, insert, literal, null, update
 from sqlmodel import Session, col, select
 
 from db.indicator_repo import load_indicators
@@ -16,7 +17,7 @@ from db.models import (
     Regency,
     ReportEntry,
 )
-from db.org_repo import load_org
+from db.org_repo import load_org_tree
 from db.recap_query import quarter_targets
 from db.upsert import insert_ignore
 from db.workflow_models import OutboxMessage, TransitionLog
@@ -27,10 +28,60 @@ from engine.workflow import Action, DocKind, DocumentView, State
 
 DocumentRow = PerjanjianKinerja | QuarterlyReport
 OUTBOX = OutboxMessage.metadata.tables["outbox"]
+LOG = TransitionLog.metadata.tables["transition_log"]
+PK = PerjanjianKinerja.metadata.tables["pk"]
+_LOG_INSERT = insert(LOG)
 TABLES: dict[DocKind, type[PerjanjianKinerja] | type[QuarterlyReport]] = {
     DocKind.PK: PerjanjianKinerja,
     DocKind.REPORT: QuarterlyReport,
 }
+
+
+class _DocKey(NamedTuple):
+    """What the completeness check needs of a document."""
+
+    id: int
+    position_id: int
+    year: int
+
+
+@cache
+def _document_query(kind: DocKind) -> Select[Any]:
+    """The document, whether its PK is approved and who submitted and verified it in this
+    visit, in one query (the latest log entry of each action wins); built once per kind."""
+    table = TABLES[kind].metadata.tables["pk" if kind is DocKind.PK else "report"]
+
+    def actor_of(action: Action) -> Any:
+        return (
+            select(LOG.c.actor_official_id)
+            .where(
+                LOG.c.doc_type == kind.value,
+                LOG.c.doc_id == table.c.id,
+                LOG.c.visit == table.c.visit,
+                LOG.c.action == action.value,
+            )
+            .order_by(LOG.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    pk_approved: Any = (
+        literal(True)
+        if kind is DocKind.PK
+        else exists().where(
+            PK.c.position_id == table.c.position_id,
+            PK.c.year == table.c.year,
+            PK.c.state == State.APPROVED.value,
+        )
+    )
+    quarter: Any = table.c.quarter if kind is DocKind.REPORT else null()
+    return select(  # type: ignore[call-overload,no-any-return]
+        table.c.id, table.c.position_id, table.c.year, quarter.label("quarter"), table.c.state,
+        table.c.version, table.c.visit, table.c.audit_hash,
+        actor_of(Action.SUBMIT).label("submitted_by"),
+        actor_of(Action.VERIFY).label("verified_by"),
+        pk_approved.label("pk_approved"),
+    ).where(table.c.id == bindparam("doc_id"))  # fmt: skip
 
 
 class SqlWorkflowStore:
@@ -54,46 +105,28 @@ class SqlWorkflowStore:
         return row
 
     def document(self, kind: DocKind, doc_id: int, *, completeness: bool = True) -> DocumentView:
-        row = self.row(kind, doc_id)
-        assert row.id is not None
-        submitted_by, verified_by = self._current_visit_actors(kind, row)
-        quarter = row.quarter if isinstance(row, QuarterlyReport) else None
+        found = self.session.execute(_document_query(kind), {"doc_id": doc_id}).first()
+        if found is None:
+            raise NotFoundError(
+                f"{kind.label} {kind.prefix}-{doc_id} tidak ditemukan",
+                log_message=f"{kind} {doc_id} not found",
+            )
+        doc = _DocKey(found.id, found.position_id, found.year)
         return DocumentView(
             kind=kind,
-            id=row.id,
-            position_id=row.position_id,
-            year=row.year,
-            quarter=quarter,
-            state=State(row.state),
-            version=row.version,
-            visit=row.visit,
-            missing=tuple(self.missing(kind, row)) if completeness else (),
-            pk_approved=kind is DocKind.PK
-            or self.approved_pk(row.position_id, row.year) is not None,
-            submitted_by=submitted_by,
-            verified_by=verified_by,
-            audit_hash=row.audit_hash,
+            id=found.id,
+            position_id=found.position_id,
+            year=found.year,
+            quarter=found.quarter,
+            state=State(found.state),
+            version=found.version,
+            visit=found.visit,
+            missing=tuple(self.missing(kind, doc)) if completeness else (),
+            pk_approved=bool(found.pk_approved),
+            submitted_by=found.submitted_by,
+            verified_by=found.verified_by,
+            audit_hash=found.audit_hash,
         )
-
-    def _current_visit_actors(
-        self, kind: DocKind, row: DocumentRow
-    ) -> tuple[int | None, int | None]:
-        entries = self.session.exec(
-            select(TransitionLog)
-            .where(
-                TransitionLog.doc_type == kind.value,
-                TransitionLog.doc_id == row.id,
-                TransitionLog.visit == row.visit,
-            )
-            .order_by(col(TransitionLog.id))
-        )
-        submitted = verified = None
-        for entry in entries:
-            if entry.action == Action.SUBMIT.value:
-                submitted = entry.actor_official_id
-            elif entry.action == Action.VERIFY.value:
-                verified = entry.actor_official_id
-        return submitted, verified
 
     def approved_pk(self, position_id: int, year: int) -> PerjanjianKinerja | None:
         """The latest approved PK revision of a position and year."""
@@ -107,7 +140,7 @@ class SqlWorkflowStore:
             .order_by(col(PerjanjianKinerja.revision).desc())
         ).first()
 
-    def missing(self, kind: DocKind, row: DocumentRow) -> list[str]:
+    def missing(self, kind: DocKind, row: DocumentRow | _DocKey) -> list[str]:
         """What keeps the document from being submitted (the READY guard)."""
         indicators = load_indicators(self.session, year=row.year, position_ids=[row.position_id])
         problems: list[str] = []
@@ -141,7 +174,7 @@ class SqlWorkflowStore:
 
     @cached_property
     def _tree(self) -> OrgTree:
-        return load_org(self.session).tree
+        return load_org_tree(self.session)
 
     def org_tree(self) -> OrgTree:
         return self._tree
@@ -187,10 +220,11 @@ class SqlWorkflowStore:
         if self.session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]
             return False
         self.session.expire_all()  # rows loaded before the UPDATE are stale now
-        self.session.add(
-            TransitionLog(**change.log, prev_hash=document.audit_hash, hash=change.hash)
+        # A Core insert with the values as parameters (the statement is built and compiled
+        # once): nothing reads the row back, so the unit of work is not needed.
+        self.session.execute(
+            _LOG_INSERT, {**change.log, "prev_hash": document.audit_hash, "hash": change.hash}
         )
-        self.session.flush()
         return True
 
     def enqueue(self, messages: Sequence[OutboxDraft]) -> None:
