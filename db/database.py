@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT_S = 5
+"""How long opening a PostgreSQL connection may take before the request fails with 503."""
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -30,17 +33,36 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
 
     SQLite gets WAL (readers do not block the writer), enforced foreign keys and
     a busy timeout; the directory of the database file is created if missing.
+    PostgreSQL gets a pre-ping (a pooled connection that died while the server was
+    away is replaced, not handed to a request) and a connect timeout (a server that
+    does not answer costs a request seconds, not minutes), so the application
+    recovers by itself once the server is back. A `connect_timeout` in the URL wins.
     """
     if (path := _sqlite_file(url)) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("postgresql"):
         kwargs["pool_pre_ping"] = True
+        if "connect_timeout" not in make_url(url).query:
+            kwargs["connect_args"] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
     return engine
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database cannot be reached or cannot serve right now.
+
+    Connection refused or lost, a connect or pool timeout, a locked SQLite file past its
+    busy timeout, a serialization failure: the request did not happen and may be tried
+    again (HTTP 503). Errors about the statement or the data (integrity, programming)
+    are not this.
+    """
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.TimeoutError):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
 WRITE_OPTION = "kinerja_write"

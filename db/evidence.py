@@ -21,6 +21,8 @@ restored from a backup without rewriting rows.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -43,6 +45,8 @@ from db.workflow_models import Evidence
 from engine.errors import NotFoundError, ValidationError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+_STORAGE_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""A full disk, a used-up quota, a file too large for the file system."""
 _MIB = 1024 * 1024
 _CHUNK = 1024 * 1024
 
@@ -283,7 +287,30 @@ def _write_without_overwrite(directory: Path, name: str, data: bytes, sha256: st
     sees a half-written file and nothing already stored is replaced. A name
     already holding the same bytes (an orphan of a rolled-back upload, or a
     concurrent upload of the same file) is reused.
+
+    A full disk (or quota) is the uploader's clear error, not a server error: the
+    temporary file is removed, a directory made for this upload too, and the
+    ValidationError rolls the caller's transaction back, so no row is written.
     """
+    made = not directory.exists()
+    try:
+        return _publish(directory, name, data, sha256)
+    except OSError as exc:
+        if exc.errno not in _STORAGE_FULL:
+            raise
+        if made:
+            with contextlib.suppress(OSError):
+                directory.rmdir()  # only if empty: a concurrent upload's file stays
+        raise ValidationError(
+            f"Penyimpanan bukti penuh: berkas '{name}' tidak dapat disimpan dan tidak ada "
+            "yang tersimpan. Hubungi administrator untuk menambah ruang penyimpanan, "
+            "lalu unggah ulang.",
+            log_message=f"evidence storage full writing {name!r} to {directory}: {exc}",
+        ) from None
+
+
+def _publish(directory: Path, name: str, data: bytes, sha256: str) -> str:
+    """Write to a temporary file, then link it to the first free name (see above)."""
     directory.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
     try:

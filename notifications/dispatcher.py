@@ -8,9 +8,14 @@ Transitions only *enqueue* email (habit 6); this worker sends it afterwards. Its
 - Nothing is lost: each outcome is committed as soon as the server answers. A dispatcher killed
   mid-batch leaves its unsent rows leased; they are claimed again once the lease expires, so
   at most the message in flight is sent twice (and it keeps its Message-ID).
-- Failures are sorted: 4xx and network trouble are retried with exponential backoff, 5xx and
-  unrenderable rows are dead-lettered for an admin, a refused login pauses sending without
-  using up anyone's attempts.
+- Failures are sorted: a 4xx answer is retried with exponential backoff (at most
+  `max_attempts` answers), 5xx and unrenderable rows are dead-lettered for an admin, a
+  refused login pauses sending without using up anyone's attempts.
+- An outage loses nothing: a failure without any answer from the server (refused,
+  unreachable, timed out, dropped) says nothing about the message, so it is not an attempt.
+  The row waits as long as it has already waited (30 s doubling to the 1 h cap) and is
+  retried for as long as the outage lasts; the first drain after it sends everything owed,
+  once (docs/faults.md).
 
 Database work runs in a worker thread (`asyncio.to_thread`) so it never blocks the event loop.
 """
@@ -231,7 +236,20 @@ class Dispatcher:
             self._update(row, {"lease_until": None})
 
     def _retry(self, row: OutboxMessage, outcome: SendOutcome, now: datetime) -> bool:
-        """Schedule another attempt; False when the attempts are used up (dead-lettered)."""
+        """Schedule another attempt; False when the attempts are used up (dead-lettered).
+
+        Only answers count as attempts (a day-long outage of the server at quarter close must
+        not dead-letter what is owed); without an answer (code None) the delay grows with the
+        row's age instead: as long as it has waited, at least 30 s, at most an hour.
+        """
+        if outcome.code is None:
+            waited = min(max(now - row.created_at, BACKOFF_BASE), BACKOFF_CAP)
+            delay = max(backoff_delay(row.attempts), waited)
+            self._update(
+                row,
+                {"available_at": now + delay, "lease_until": None, "last_error": outcome.answer},
+            )
+            return True
         attempts = row.attempts + 1
         if attempts >= self._max_attempts:
             error = f"gave up after {attempts} attempts; last answer: {outcome.answer}"

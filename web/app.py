@@ -12,11 +12,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from itsdangerous import TimestampSigner
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from db.database import database_unavailable
 from documents.pdf import PdfConversionError, PdfUnavailableError
 from engine.errors import KinerjaError, NotFoundError
 from engine.services import ActionRefusedError, ConflictError
+from web.api.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, log_unavailable
 from web.auth import CsrfError, ForbiddenError, LoginRequiredError, optional_user
 from web.deps import Web, WebDeps
 from web.pages import account, admin, dashboard, demo, documents, home, tasks
@@ -118,6 +121,27 @@ def create_app(container: WebDeps) -> FastAPI:
             request, "error.html", {"message": message}, optional_user(request), status_code=422
         )
 
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        """The database is down or too busy: 503 with a message, never a traceback.
+
+        Nothing was committed by a request that failed before its commit (the server
+        rolls an interrupted transaction back); the pool's pre-ping replaces dead
+        connections, so the next request after the outage simply works.
+        """
+        if not database_unavailable(exc):
+            raise exc  # a bug, not an outage: the server error it is
+        log_unavailable(log, request, exc)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _is_api(request):
+            response: Response = error_json(503, "unavailable", UNAVAILABLE_MESSAGE)
+        else:  # no user in the header: finding who is signed in needs the database
+            response = page(request, "error.html", {"message": UNAVAILABLE_MESSAGE}, None,
+                            status_code=503)  # fmt: skip
+        response.headers.update(headers)
+        return response
+
+    app.add_exception_handler(sa_exc.DBAPIError, unavailable)
+    app.add_exception_handler(sa_exc.TimeoutError, unavailable)
     return app
 
 

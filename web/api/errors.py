@@ -14,8 +14,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from db.database import database_unavailable
 from engine.errors import KinerjaError, NotFoundError
 from engine.services import ActionRefusedError, ConflictError
 from web.api.schemas import ErrorResponse
@@ -44,6 +46,13 @@ HTTP_MESSAGES = {
 
 INVALID_MESSAGE = "Permintaan tidak valid: periksa isian yang ditandai"
 
+UNAVAILABLE_MESSAGE = (
+    "Layanan sedang tidak dapat menghubungi basis data. Tunggu sebentar lalu coba lagi; "
+    "muat ulang untuk memastikan apakah perubahan terakhir Anda sudah tersimpan."
+)
+"""What a user reads when the database is down (pages and API alike)."""
+RETRY_AFTER_SECONDS = 30
+
 _DESCRIPTIONS = {
     400: "Isi permintaan tidak dapat dibaca, misalnya JSON rusak (code: http_error)",
     401: "Token tidak dikirim, tidak sah atau sudah dicabut (code: unauthenticated)",
@@ -51,6 +60,7 @@ _DESCRIPTIONS = {
     404: "Data tidak ditemukan (code: not_found)",
     409: "Versi dokumen sudah berubah; muat ulang lalu coba lagi (code: conflict)",
     422: "Isian tidak valid; `fields` menyebut yang salah (code: invalid)",
+    503: "Basis data sedang tidak dapat dihubungi; coba lagi nanti (code: unavailable)",
 }
 
 
@@ -85,6 +95,15 @@ def status_of(exc: KinerjaError) -> tuple[int, str]:
         if isinstance(exc, kind):
             return status, code
     return 422, "invalid"
+
+
+def log_unavailable(logger: logging.Logger, request: Request, exc: Exception) -> None:
+    """One English line for the operator: what failed and why, without a traceback."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    logger.warning(
+        "database unavailable (%s %s): %s: %s",
+        request.method, request.url.path, type(exc).__name__, reason,
+    )  # fmt: skip
 
 
 def _location(loc: Sequence[Any]) -> str:
@@ -147,3 +166,13 @@ def install(api: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
         return error_json(exc.status_code, "http_error", message, headers=exc.headers)
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        if not database_unavailable(exc):
+            raise exc  # a bug, not an outage: the server error it is
+        log_unavailable(log, request, exc)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return error_json(503, "unavailable", UNAVAILABLE_MESSAGE, headers=headers)
+
+    api.add_exception_handler(sa_exc.DBAPIError, unavailable)
+    api.add_exception_handler(sa_exc.TimeoutError, unavailable)
