@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, Protocol
@@ -93,6 +93,8 @@ class DispatchReport:
     retry: int = 0
     dead: int = 0
     paused: bool = False
+    unanswered: int = field(default=0, compare=False)
+    """Messages the server never answered (unreachable): the drain stops after such a batch."""
 
     def add(self, other: DispatchReport) -> None:
         """Fold another run's counts into this one."""
@@ -100,6 +102,7 @@ class DispatchReport:
         self.sent += other.sent
         self.retry += other.retry
         self.dead += other.dead
+        self.unanswered += other.unanswered
         self.paused = self.paused or other.paused
 
 
@@ -128,12 +131,18 @@ class Dispatcher:
         self._max_attempts = max_attempts
 
     async def drain(self, max_batches: int = 100) -> DispatchReport:
-        """Run batches until nothing is due, sending is paused, or `max_batches` ran."""
+        """Run batches until nothing is due, sending is paused, the server cannot be reached,
+        or `max_batches` ran.
+
+        A batch nobody answered means the server is down: composing the next batches only to
+        fail again would waste the drain (their rows stay due and the next tick tries again).
+        """
         total = DispatchReport()
         for _ in range(max_batches):
             report = await self.run_once()
             total.add(report)
-            if report.claimed == 0 or report.paused:
+            unreachable = report.unanswered > 0 and report.sent == 0
+            if report.claimed == 0 or report.paused or unreachable:
                 break
         return total
 
@@ -225,7 +234,7 @@ class Dispatcher:
             self._bury(row, outcome.answer, attempts=row.attempts + 1)
             report.dead += 1
         elif outcome.status is SendStatus.RETRY:
-            if self._retry(row, outcome, now):
+            if self._retry(row, outcome, now, report):
                 report.retry += 1
             else:
                 report.dead += 1
@@ -235,7 +244,9 @@ class Dispatcher:
             report.paused = True
             self._update(row, {"lease_until": None})
 
-    def _retry(self, row: OutboxMessage, outcome: SendOutcome, now: datetime) -> bool:
+    def _retry(
+        self, row: OutboxMessage, outcome: SendOutcome, now: datetime, report: DispatchReport
+    ) -> bool:
         """Schedule another attempt; False when the attempts are used up (dead-lettered).
 
         Only answers count as attempts (a day-long outage of the server at quarter close must
@@ -243,6 +254,7 @@ class Dispatcher:
         row's age instead: as long as it has waited, at least 30 s, at most an hour.
         """
         if outcome.code is None:
+            report.unanswered += 1
             waited = min(max(now - row.created_at, BACKOFF_BASE), BACKOFF_CAP)
             delay = max(backoff_delay(row.attempts), waited)
             self._update(

@@ -702,6 +702,7 @@ def test_an_unreachable_server_is_retried(engine: Engine, clock: FixedClock) -> 
     settings = load_settings({}, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_sender=SENDER)
     report = run(dispatcher(engine, SmtpMailer(settings, connect_timeout=5), clock))
     assert report == DispatchReport(claimed=2, retry=2)
+    assert report.unanswered == 2  # nobody answered: the drain stops after this batch
     # No answer from a server is not an attempt: an outage never dead-letters (test_faults_smtp).
     assert {(r.attempts, r.status, r.available_at) for r in outbox(engine)} == {
         (0, "pending", FIXED_NOW + timedelta(seconds=30))
