@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 
 from sqlmodel import Session, col, select
 
 from db.models import Agency, IndicatorRow, IndicatorVariable
 from engine.capaian import Polarity
-from engine.formulas import Preset, Variable, parse
+from engine.formulas import Formula, Preset, Variable, parse
 from engine.indicators import Indicator, IndicatorKind
 from engine.targets import Rollup, TargetMode
 
@@ -56,7 +57,7 @@ def to_indicator(row: IndicatorRow, variables: list[Variable]) -> Indicator:
         kinerja=row.kinerja,
         name=row.name,
         unit=row.unit,
-        formula=parse(row.expression, variables),
+        formula=parsed_formula(row.expression, tuple(variables)),
         data_source=row.data_source,
         polarity=Polarity(row.polarity),
         rollup=Rollup(row.rollup),
@@ -66,3 +67,15 @@ def to_indicator(row: IndicatorRow, variables: list[Variable]) -> Indicator:
         note=row.note,
         preset=None if row.preset is None else Preset(row.preset),
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def parsed_formula(expression: str, variables: tuple[Variable, ...]) -> Formula:
+    """`engine.formulas.parse`, remembered: a regency's thousands of indicators share a few
+    dozen formulas, and parsing (ast, whitelist, compiling) was most of loading them.
+
+    Safe to share: parsing is a pure function of the expression and the variables, and a
+    Formula is never changed after it is built. A formula that fails to parse raises every
+    time (exceptions are not cached).
+    """
+    return parse(expression, variables)

@@ -8,23 +8,28 @@ and an overdue mark. The head's own documents wait for the administrator.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.documents import one_month_after
 from db.holidays_repo import load_calendar
-from db.models import PositionRow
-from db.org_repo import load_org
+from db.models import PerjanjianKinerja, QuarterlyReport
+from db.org_repo import load_org_tree
+from db.org_scope import below, held_positions, scoped_tree, with_superiors
 from db.workflow_models import AgencyYear, TransitionLog
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules, acting_holding, parties
+from engine.org import OrgTree
 from engine.periods import Quarter
 from engine.workflow import Action, Actor, DocKind, State, parse_ref
 from notifications.deadlines import DeadlineRules, pk_deadlines, report_deadlines
 from notifications.ladder import Step, waiting_step
-from notifications.sweep import pending_documents
+from notifications.sweep import PENDING_STATES, pending_documents
+from notifications.sweep import _Doc as Doc
 
 _ACTION = {Step.SUBMIT: Action.SUBMIT, Step.VERIFY: Action.VERIFY, Step.APPROVE: Action.APPROVE}
 
@@ -75,13 +80,14 @@ def my_tasks(
 ) -> list[Task]:
     """The documents waiting for `actor` on `today`, overdue first, then by deadline."""
     rules = rules or DeadlineRules()
-    tree = load_org(session).tree
+    tree, docs = _documents_for(session, actor, today)
+    if not docs:
+        return []
     calendar = load_calendar(session)
     dpa = {(row.agency_id, row.year): row.dpa_date for row in session.exec(select(AgencyYear))}
-    agency_of = {row.id: row.agency_id for row in session.exec(select(PositionRow))}
     tasks: list[Task] = []
     returned: list[tuple[DocKind, int]] = []
-    for doc in pending_documents(session):
+    for doc in docs:
         who = parties(tree, doc.position_id)
         step = waiting_step(doc.state, who.one_step)
         assert step is not None  # pending documents are not approved
@@ -113,7 +119,7 @@ def my_tasks(
             deadlines = report_deadlines(quarter, calendar, rules, one_step=who.one_step)
             period = quarter.label
         else:
-            ratified = dpa.get((agency_of[doc.position_id], doc.year))
+            ratified = dpa.get((tree.position(doc.position_id).agency_id, doc.year))
             deadlines = (
                 {}
                 if ratified is None
@@ -149,6 +155,58 @@ def my_tasks(
     ]
     tasks.sort(key=lambda t: (not t.overdue, t.deadline or date.max, t.ref))
     return tasks
+
+
+def _documents_for(session: Session, actor: Actor, today: date) -> tuple[OrgTree, list[Doc]]:
+    """The tree to decide with and the pending documents that may wait for `actor`.
+
+    A document waits for whoever acts for its submit, verify or approve position, which is
+    its own position or a superior of it; so an official's documents are the pending ones of
+    the positions they hold today and of everything under them. Those few are read, with a
+    tree scoped to them (db.org_scope: same answers for them as the full tree). The
+    administrator records the heads' approvals in every agency: the full tree and every
+    pending document.
+    """
+    if actor.is_admin:
+        return load_org_tree(session), pending_documents(session)
+    if actor.official_id is None:
+        return OrgTree([]), []
+    held = held_positions(session, actor.official_id, today)
+    if not held:
+        return OrgTree([]), []
+    mine = below(session, held)
+    tree = scoped_tree(session, {**with_superiors(session, held), **mine}.values())
+    return tree, pending_documents_of(session, mine.keys())
+
+
+def pending_documents_of(session: Session, position_ids: Collection[int]) -> list[Doc]:
+    """`notifications.sweep.pending_documents`, only of the given positions."""
+    ids = sorted(position_ids)
+    report = QuarterlyReport.metadata.tables["report"]
+    pk = PerjanjianKinerja.metadata.tables["pk"]
+    connection = session.connection()
+    reports = connection.execute(
+        sa_select(
+            report.c.id, report.c.position_id, report.c.year, report.c.quarter,
+            report.c.state, report.c.visit,
+        ).where(report.c.state.in_(PENDING_STATES), report.c.position_id.in_(ids))
+    )  # fmt: skip
+    docs = [
+        Doc(
+            f"LAP-{r.id}", DocKind.REPORT, r.position_id, r.year, r.quarter, State(r.state), r.visit
+        )
+        for r in reports
+    ]
+    pks = connection.execute(
+        sa_select(pk.c.id, pk.c.position_id, pk.c.year, pk.c.state, pk.c.visit).where(
+            pk.c.state.in_(PENDING_STATES), pk.c.revision == 1, pk.c.position_id.in_(ids)
+        )
+    )
+    docs += [
+        Doc(f"PK-{p.id}", DocKind.PK, p.position_id, p.year, None, State(p.state), p.visit)
+        for p in pks
+    ]
+    return docs
 
 
 def _with_reason(task: Task, reason: str) -> Task:

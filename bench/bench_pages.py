@@ -1,0 +1,238 @@
+"""Pages and API under load: 20 signed-in clients against a real `kinerja serve` (issue 8).
+
+Target: p95 under 50 ms for "Tugas Saya" (/tugas), a report page (/laporan/{id}) and the
+recap (/api/v1/recap?year=2021&quarter=3) of a generated regency (40 agencies x 40
+positions), on SQLite and on PostgreSQL.
+
+Per backend: a scratch database, `kinerja demo generate` with its defaults, a real
+`kinerja serve --no-scheduler` child process on the generator's as-of day
+(KINERJA_FIXED_NOW). Twenty clients (asyncio, one httpx2.AsyncClient each), each signed in
+through the login form as a different official: 8 Kepala Seksi (who open their own TW III
+report), 8 Kepala Bidang (a Seksi's report) and 4 Kepala Dinas (a Bidang's report); the
+recap with each official's personal API token. Each endpoint in turn: a warm-up round (every
+client once), then the clients send back-to-back requests until REQUESTS have completed (or
+TIME_CAP seconds have passed, for an endpoint far off target). The baseline is /healthz
+measured the same way in the same run: the server's floor for a request under this
+concurrency; the ratio is each endpoint's p50 over /healthz's p50. The server's peak RSS is
+sampled (psutil) during the load.
+
+Run: `python -m bench bench_pages` (about 3-4 minutes). Set KINERJA_BENCH_BACKENDS=sqlite to
+skip PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2 as httpx
+
+from bench._regency import Official, Regency, RssSampler, regency, serve
+
+CLIENTS = 20
+REQUESTS = 200
+TIME_CAP = 30.0
+TARGET_P95_MS = 50.0
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What each client requests: a path (per official) and whether it uses the token."""
+
+    name: str
+    path: Callable[[Official], str]
+    api: bool = False
+
+
+ENDPOINTS = (
+    Endpoint("/healthz (baseline)", lambda o: "/healthz"),
+    Endpoint("/tugas", lambda o: "/tugas"),
+    Endpoint("/laporan/{id}", lambda o: f"/laporan/{o.report_id}"),
+    Endpoint("/api/v1/recap TW III", lambda o: "/api/v1/recap?year=2021&quarter=3", api=True),
+)
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Latencies of one endpoint (milliseconds)."""
+
+    name: str
+    count: int
+    errors: int
+    p50: float
+    p95: float
+    p99: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BackendResult:
+    backend: str
+    generate_s: float
+    latencies: list[Latency]
+    rss_start_mib: float
+    rss_peak_mib: float
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of `values` (sorted here)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+async def sign_in(client: httpx.AsyncClient, official: Official) -> None:
+    """Log in through the form, as a browser does: GET /masuk, then POST with its token."""
+    form = await client.get("/masuk")
+    match = _CSRF.search(form.text)
+    if match is None:
+        raise RuntimeError("no csrf_token on /masuk")
+    answer = await client.post(
+        "/masuk",
+        data={"login": official.login, "password": "demo", "csrf_token": match.group(1)},
+    )
+    if answer.status_code != 303:
+        raise RuntimeError(f"login of {official.login} refused: {answer.status_code}")
+
+
+async def _get(client: httpx.AsyncClient, official: Official, endpoint: Endpoint) -> float | None:
+    """Milliseconds of one request; None when it was not answered with 200 (counted apart)."""
+    headers = {"Authorization": f"Bearer {official.token}"} if endpoint.api else {}
+    began = time.perf_counter()
+    answer = await client.get(endpoint.path(official), headers=headers)
+    elapsed = time.perf_counter() - began
+    if answer.status_code != 200:
+        print(f"    {endpoint.name} for {official.login}: HTTP {answer.status_code}", flush=True)
+        return None
+    return elapsed * 1000
+
+
+async def load(clients: list[tuple[httpx.AsyncClient, Official]], endpoint: Endpoint) -> Latency:
+    """Warm up, then REQUESTS back-to-back requests from all clients at once."""
+    await asyncio.gather(*(_get(c, o, endpoint) for c, o in clients))
+    timings: list[float] = []
+    failed: list[None] = []
+    began = time.perf_counter()
+    stop = began + TIME_CAP
+
+    async def worker(client: httpx.AsyncClient, official: Official) -> None:
+        while len(timings) + len(failed) < REQUESTS and time.perf_counter() < stop:
+            took = await _get(client, official, endpoint)
+            if took is None:
+                failed.append(None)
+            else:
+                timings.append(took)
+
+    await asyncio.gather(*(worker(c, o) for c, o in clients))
+    if not timings:
+        raise RuntimeError(f"{endpoint.name}: no request answered 200")
+    return Latency(
+        endpoint.name,
+        len(timings),
+        len(failed),
+        statistics.median(timings),
+        percentile(timings, 0.95),
+        percentile(timings, 0.99),
+        time.perf_counter() - began,
+    )
+
+
+async def run_load(base: str, officials: list[Official]) -> list[Latency]:
+    """Sign every client in, then load each endpoint in turn."""
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    timeout = httpx.Timeout(120.0)
+    clients = [
+        (httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout), official)
+        for official in officials
+    ]
+    try:
+        for client, official in clients:
+            await sign_in(client, official)
+        results = []
+        for endpoint in ENDPOINTS:
+            result = await load(clients, endpoint)
+            print(
+                f"  {endpoint.name:<22} n={result.count:>4} err={result.errors} "
+                f"p50 {result.p50:8.1f} ms "
+                f"p95 {result.p95:8.1f} ms p99 {result.p99:8.1f} ms",
+                flush=True,
+            )
+            results.append(result)
+        return results
+    finally:
+        for client, _ in clients:
+            await client.aclose()
+
+
+def measure(backend: str) -> BackendResult:
+    """Generate, serve and load one backend."""
+    with regency(backend) as data, tempfile.TemporaryDirectory() as folder:
+        print(
+            f" {backend}: regency generated in {data.generate_s:.0f} s, "
+            f"{len(data.officials)} officials",
+            flush=True,
+        )
+        return _served(data, Path(folder))
+
+
+def _served(data: Regency, folder: Path) -> BackendResult:
+    officials = data.officials[:CLIENTS]
+    with serve(data.url, folder) as server, RssSampler(server.pid) as rss:
+        start = rss.now()
+        latencies = asyncio.run(run_load(server.url, officials))
+    return BackendResult(data.backend, data.generate_s, latencies, start / 2**20, rss.peak / 2**20)
+
+
+def format_table(results: list[BackendResult]) -> str:
+    """One row per backend and endpoint: n, p50, p95, p99, p50 / healthz p50, target."""
+    header = (
+        f"{'backend':<10} {'endpoint':<22} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'p50/hz':>7} {'p95<50':>6} {'non-200':>7}"
+    )
+    lines = [
+        f"Pages under load: {CLIENTS} concurrent signed-in clients, generated regency "
+        f"(40 x 40 positions), {REQUESTS} requests per endpoint after warm-up "
+        f"(fewer if {TIME_CAP:.0f} s passed)",
+        header,
+        "-" * len(header),
+    ]
+    for result in results:
+        floor = result.latencies[0].p50
+        for item in result.latencies:
+            met = (
+                "" if item is result.latencies[0] else ("yes" if item.p95 < TARGET_P95_MS else "no")
+            )
+            lines.append(
+                f"{result.backend:<10} {item.name:<22} {item.count:>4} {item.p50:>8.1f} "
+                f"{item.p95:>8.1f} {item.p99:>8.1f} {item.p50 / floor:>6.1f}x {met:>6} "
+                f"{item.errors:>7}"
+            )
+    lines.append("")
+    for result in results:
+        lines.append(
+            f"{result.backend}: serve RSS {result.rss_start_mib:.0f} MiB at start, "
+            f"peak {result.rss_peak_mib:.0f} MiB under load; regency generated in "
+            f"{result.generate_s:.0f} s"
+        )
+    return "\n".join(lines)
+
+
+def main() -> str:
+    """Run both backends, print the table and return it for the runner."""
+    backends = os.environ.get("KINERJA_BENCH_BACKENDS", "sqlite,postgresql").split(",")
+    results = [measure(backend.strip()) for backend in backends if backend.strip()]
+    table = format_table(results)
+    print(table)
+    return table
+
+
+if __name__ == "__main__":
+    main()
