@@ -24,20 +24,16 @@ from sqlmodel import Session, col, select
 from db.database import transaction
 from db.documents import one_month_after
 from db.holidays_repo import load_calendar
-from db.models import PerjanjianKinerja, PositionRow, QuarterlyReport
+from db.models import PerjanjianKinerja, QuarterlyReport
+from db.org_repo import load_org_tree
 from db.upsert import insert_ignore
 from db.workflow_models import AgencyYear, LadderRung, OutboxMessage
 from engine.calendar import WorkingCalendar
 from engine.clock import local_date
 from engine.gate import parties
 from engine.org import (
-    Assignment,
-    AssignmentStatus,
     Holding,
-    Level,
-    Official,
     OrgTree,
-    Position,
 )
 from engine.periods import Quarter
 from engine.workflow import DocKind, State
@@ -211,50 +207,6 @@ def pending_steps(
     return steps
 
 
-def org_tree(session: Session) -> OrgTree:
-    """The organisation tree from plain column rows, as `db.org_repo.load_org` builds it.
-
-    load_org maps ORM entities (and loads the agencies besides); for a regency of a few
-    thousand positions that was most of a sweep's time. Same rows, same order, same values.
-    """
-    connection = session.connection()
-    position, official, assignment = (
-        PositionRow.metadata.tables[name] for name in ("position", "official", "assignment")
-    )
-    positions = connection.execute(
-        sa_select(
-            position.c.id, position.c.agency_id, position.c.code, position.c.title,
-            position.c.unit_name, position.c.level, position.c.parent_id,
-        ).order_by(position.c.sort_order, position.c.id)
-    )  # fmt: skip
-    officials = connection.execute(
-        sa_select(official.c.id, official.c.nip, official.c.name, official.c.email)
-    )
-    assignments = connection.execute(
-        sa_select(
-            assignment.c.official_id, assignment.c.position_id, assignment.c.status,
-            assignment.c.valid_from, assignment.c.valid_to,
-        )
-    )  # fmt: skip
-    return OrgTree(
-        positions=[
-            Position(
-                id=r.id, agency_id=r.agency_id, code=r.code, title=r.title,
-                unit_name=r.unit_name, level=Level(r.level), parent_id=r.parent_id,
-            )
-            for r in positions
-        ],
-        officials=[Official(id=r.id, nip=r.nip, name=r.name, email=r.email) for r in officials],
-        assignments=[
-            Assignment(
-                official_id=r.official_id, position_id=r.position_id,
-                status=AssignmentStatus(r.status), valid_from=r.valid_from, valid_to=r.valid_to,
-            )
-            for r in assignments
-        ],
-    )  # fmt: skip
-
-
 def _recipient(tree: OrgTree, position_id: int, today: date) -> Holding | None:
     return tree.acting_holder(position_id, today) or tree.nearest_held_superior(position_id, today)
 
@@ -263,7 +215,7 @@ def plan(session: Session, now: datetime, zone: ZoneInfo, config: SweepConfig) -
     """The due rungs and their recipients, without writing anything."""
     today = local_date(now, zone)
     calendar = load_calendar(session)
-    tree = org_tree(session)
+    tree = load_org_tree(session)
     docs = pending_documents(session)
     result = SweepResult(at=now, today=today, pending=len(docs))
     steps = pending_steps(session, docs, tree, calendar, config.rules)
