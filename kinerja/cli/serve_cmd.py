@@ -50,7 +50,14 @@ def serve(
         # here, so the scheduler below stops too (a drain in flight finishes) and the
         # process exits with status 0, as a service manager expects.
         with sigterm_as_interrupt():
-            uvicorn.run(create_app(container), host=host, port=port, log_level="info")
+            uvicorn.run(
+                create_app(container),
+                host=host,
+                port=port,
+                log_level="info",
+                # A restart must not wait on a client that keeps its connection open.
+                timeout_graceful_shutdown=10,
+            )
     except KeyboardInterrupt:
         pass
     finally:
