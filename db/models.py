@@ -7,6 +7,7 @@ compares these models with the migrated schema and fails when they disagree.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,9 +20,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
     true,
 )
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime
@@ -34,6 +38,11 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+def _change_counter() -> Column[int]:
+    """How many times the row was updated: bumped by every ORM update (see `count_changes`)."""
+    return Column(Integer, nullable=False, server_default=text("0"))
 
 
 class Regency(SQLModel, table=True):
@@ -80,6 +89,7 @@ class PositionRow(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("position.id"), index=True)
     )
     sort_order: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    changes: int = Field(default=0, sa_column=_change_counter())
 
 
 class OfficialRow(SQLModel, table=True):
@@ -91,6 +101,7 @@ class OfficialRow(SQLModel, table=True):
     nip: str = Field(sa_column=Column(String(18), nullable=False, unique=True))
     name: str = Field(sa_column=Column(String(200), nullable=False))
     email: str = Field(sa_column=Column(String(254), nullable=False))
+    changes: int = Field(default=0, sa_column=_change_counter())
 
 
 class AssignmentRow(SQLModel, table=True):
@@ -121,6 +132,7 @@ class AssignmentRow(SQLModel, table=True):
     valid_from: date
     valid_to: date | None = None
     decree: str | None = Field(default=None, sa_column=Column(String(200)))
+    changes: int = Field(default=0, sa_column=_change_counter())
 
 
 class Holiday(SQLModel, table=True):
@@ -182,6 +194,9 @@ class IndicatorRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("agency_id", "year", "code"),
         Index("ix_indicator_position_id_year", "position_id", "year"),
+        # Only for the recap cache's fingerprint (a covering scan); not led by year, so
+        # that SQLite never prefers it for the recap's joins by year.
+        Index("ix_indicator_changes", "changes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -205,6 +220,7 @@ class IndicatorRow(SQLModel, table=True):
     )
     note: str | None = Field(default=None, sa_column=Column(Text))
     sort_order: int = 0
+    changes: int = Field(default=0, sa_column=_change_counter())
 
 
 class IndicatorVariable(SQLModel, table=True):
@@ -231,7 +247,10 @@ class PerjanjianKinerja(SQLModel, table=True):
     """
 
     __tablename__ = "pk"
-    __table_args__ = (UniqueConstraint("position_id", "year", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("position_id", "year", "revision"),
+        Index("ix_pk_year_version_changes", "year", "version", "changes"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     position_id: int = Field(sa_column=Column(Integer, ForeignKey("position.id"), nullable=False))
@@ -240,6 +259,7 @@ class PerjanjianKinerja(SQLModel, table=True):
     revision_reason: str | None = Field(default=None, sa_column=Column(Text))
     state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
     version: int = 1
+    changes: int = Field(default=0, sa_column=_change_counter())
     visit: int = 1
     audit_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -278,7 +298,9 @@ class QuarterlyReport(SQLModel, table=True):
     __tablename__ = "report"
     __table_args__ = (
         UniqueConstraint("position_id", "year", "quarter"),
-        Index("ix_report_year_quarter", "year", "quarter"),
+        # Led by (year, quarter) for the period queries; version and changes make it
+        # cover the recap cache's fingerprint too.
+        Index("ix_report_year_quarter_version_changes", "year", "quarter", "version", "changes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -287,6 +309,7 @@ class QuarterlyReport(SQLModel, table=True):
     quarter: int
     state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
     version: int = 1
+    changes: int = Field(default=0, sa_column=_change_counter())
     visit: int = 1
     audit_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -313,3 +336,63 @@ class ReportEntry(SQLModel, table=True):
     no_data_reason: str | None = Field(default=None, sa_column=Column(Text))
     kendala: str | None = Field(default=None, sa_column=Column(Text))
     upaya: str | None = Field(default=None, sa_column=Column(Text))
+
+
+CHANGE_COUNTED: tuple[type[SQLModel], ...] = (
+    PositionRow,
+    OfficialRow,
+    AssignmentRow,
+    IndicatorRow,
+    PerjanjianKinerja,
+    QuarterlyReport,
+)
+"""Tables whose rows carry a `changes` counter, so that a cache of what is computed from them
+(`db.recap_cache`) can tell in one cheap query whether anything changed. The rows under them
+count on their parent: an entry on its report, a target on its PK, a variable on its
+indicator (`count_child_changes`)."""
+
+
+def count_changes(_mapper: Any, _connection: Any, target: Any) -> None:
+    """Bump `changes` of a row the ORM is about to update (only if a column really changed)."""
+    session = object_session(target)
+    if session is None or session.is_modified(target, include_collections=False):
+        _bump(target)
+
+
+def _bump(row: Any) -> None:
+    # Incremented in SQL (SET changes = changes + 1), under the row's lock: two
+    # transactions changing the same row concurrently both count.
+    if not isinstance(row.changes, ColumnElement):  # not bumped yet in this flush
+        row.changes = type(row).changes + 1
+
+
+_PARENT: dict[type[SQLModel], tuple[type[SQLModel], str]] = {
+    ReportEntry: (QuarterlyReport, "report_id"),
+    PkTarget: (PerjanjianKinerja, "pk_id"),
+    IndicatorVariable: (IndicatorRow, "indicator_id"),
+}
+
+
+def count_child_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """Before a flush: bump the parent of every entry, target or variable added, changed or
+    deleted in it, once per parent (the parent row is written in the same transaction)."""
+    parents: dict[tuple[type[SQLModel], int], None] = {}
+    for child in (*session.new, *session.dirty, *session.deleted):
+        found = _PARENT.get(type(child))
+        if found is None:
+            continue
+        if child in session.dirty and not session.is_modified(child, include_collections=False):
+            continue
+        parent_id = getattr(child, found[1])
+        if parent_id is not None:
+            parents[(found[0], parent_id)] = None
+    with session.no_autoflush:
+        for model, parent_id in parents:
+            parent = session.get(model, parent_id)
+            if parent is not None:
+                _bump(parent)
+
+
+for _model in CHANGE_COUNTED:
+    event.listen(_model, "before_update", count_changes)
+event.listen(Session, "before_flush", count_child_changes)

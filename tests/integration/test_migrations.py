@@ -55,3 +55,58 @@ def test_a_model_change_without_a_migration_is_detected(engine: Engine) -> None:
     differences = schema_differences(engine, changed)
     assert [diff[0] for diff in differences] == ["add_column"]
     assert differences[0][3].name == "note_not_migrated"
+
+
+def test_change_counters_are_added_to_a_database_with_rows(engine: Engine) -> None:
+    """0006 adds `changes` in place: the rows (referenced by foreign keys) stay, counted 0."""
+    upgrade(engine, "0005")
+    tables = metadata.tables
+    with engine.begin() as connection:
+        connection.execute(
+            tables["regency"].insert().values(id=1, code="r", name="Kab. R", head_title="Bupati")
+        )
+        connection.execute(
+            tables["agency"]
+            .insert()
+            .values(id=1, regency_id=1, code="a", name="Dinas A", short_name="A", place="R")
+        )
+        connection.execute(
+            tables["position"]
+            .insert()
+            .values(
+                id=1,
+                agency_id=1,
+                code="kepala",
+                title="Kepala",
+                unit_name="A",
+                level="head",
+                sort_order=0,
+            )
+        )
+        connection.execute(
+            tables["indicator"]
+            .insert()
+            .values(
+                id=1,
+                agency_id=1,
+                position_id=1,
+                year=2021,
+                code="i1",
+                kind="iku",
+                kinerja="k",
+                name="n",
+                unit="%",
+                expression="x",
+                data_source="d",
+                polarity="positive",
+                rollup="last",
+                target_mode="annual",
+                decimals=2,
+                sort_order=0,
+            )
+        )
+    upgrade(engine)
+    assert schema_differences(engine) == []
+    with engine.connect() as connection:
+        rows = connection.execute(tables["indicator"].select()).mappings().all()
+    assert [(row["code"], row["changes"]) for row in rows] == [("i1", 0)]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
 from db.org_repo import load_org
-from db.recap_query import load_recap
+from db.recap_cache import cached_recap
 from engine.org import Holding, OrgTree
-from engine.recap import recap_json
+from engine.recap import Recap, recap_json
 from notifications.tasks import my_tasks
 from web.api.errors import responses
 from web.api.listing import Pagination, pagination
@@ -118,6 +120,30 @@ def recap(
 ) -> Any:
     """Rekap capaian per jabatan, bidang dan perangkat daerah (target dari PK yang disetujui)."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        result = load_recap(session, year=year, quarter=quarter, agency_code=agency)
-    return recap_json(result)
+    data = cached_recap(web.deps.engine, year=year, quarter=quarter, agency_code=agency)
+    return Response(recap_body(data.recap), media_type="application/json")
+
+
+_BODY_CACHE_SIZE = 16
+_bodies: OrderedDict[int, tuple[Recap, bytes]] = OrderedDict()
+_bodies_lock = threading.Lock()
+
+
+def recap_body(recap: Recap) -> bytes:
+    """The JSON of a recap, validated against `RecapOut` once per recap object.
+
+    `db.recap_cache` hands out the same `Recap` while its data is unchanged, so the
+    serialisation (a few MiB for a regency) is done once per change too. The body is
+    what FastAPI would produce from `recap_json` through the response model.
+    """
+    with _bodies_lock:
+        found = _bodies.get(id(recap))
+        if found is not None and found[0] is recap:
+            _bodies.move_to_end(id(recap))
+            return found[1]
+    body = RecapOut.model_validate(recap_json(recap)).model_dump_json(by_alias=True).encode()
+    with _bodies_lock:
+        _bodies[id(recap)] = (recap, body)  # the reference keeps id(recap) unique
+        while len(_bodies) > _BODY_CACHE_SIZE:
+            _bodies.popitem(last=False)
+    return body

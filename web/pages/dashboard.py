@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from db.dashboard_query import years_with_data
 from db.org_repo import load_org
-from db.recap_query import recap_inputs
+from db.recap_cache import cached_recap
 from documents.colours import CATEGORY_COLOURS, EXTRA_CATEGORY_COLOURS, text_colour
 from documents.recap_xlsx import load_recap_export, recap_workbook_bytes
 from documents.xlsx_common import CONTENT_TYPE
@@ -110,10 +110,11 @@ def dashboard(
     today = web.today()
     with Session(web.deps.engine) as session:
         years = years_with_data(session)
-        period = choose_period(year, quarter, years, Quarter.of(today))
+    period = choose_period(year, quarter, years, Quarter.of(today))
+    data = cached_recap(web.deps.engine, year=period.year, quarter=period.quarter)
+    items, recap = data.items, data.recap
+    with Session(web.deps.engine) as session:
         tree = load_org(session).tree
-        items = recap_inputs(session, year=period.year)
-        recap = build_recap(tree, items, year=period.year, quarter=period.quarter)
         expected = positions_with_indicators(tree, items)
         rows = load_progress(
             session,

@@ -1,0 +1,200 @@
+"""The recap of a period, computed once per change of its data and shared by every request.
+
+A regency's recap reads ~6,000 indicators, their targets and ~25,000 report entries and
+runs every formula: about two seconds of Python. Twenty people opening the dashboard or
+the API recap at quarter close would each pay that, holding a pooled connection the
+whole time. Here it is paid once per change of the data:
+
+- `data_stamp` reads, in one query, a fingerprint of every row the recap of a year
+  depends on: per table, the row count, the highest id and the sum of a change counter.
+  Positions, officials, assignments, indicators, PKs and reports carry `changes`, bumped
+  by every ORM update of the row and of the rows under it (an entry counts on its
+  report, a target on its PK, a variable on its indicator: `db.models.count_changes`);
+  workflow transitions bump a document's `version`. So any insert, update or delete of
+  what the recap reads moves the fingerprint, and the query reads six small indexes or
+  tables, not the 25,000 entries of a year. (In theory a delete of the newest row, an
+  insert that reuses its id and updates adding up to the deleted row's counter would
+  not; the application never deletes those rows.)
+- `cached_recap` compares the fingerprint with the cached one. On a miss one caller per
+  period computes (single flight; the others wait for its result instead of computing
+  the same thing), and the database connection is released before the formulas run, so
+  waiting and computing never hold the pool.
+
+The fingerprint is read before the rows, so a change committed in between can only make
+the cached entry look older than it is (it is computed again on the next request), never
+newer. Several application instances each keep their own cache; each compares with the
+database on every request, so none serves a recap older than the last commit.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, literal, union_all
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
+
+from db.models import (
+    IndicatorRow,
+    PerjanjianKinerja,
+    PositionRow,
+    QuarterlyReport,
+)
+from db.org_repo import load_org_tree
+from db.recap_query import APPROVED_ONLY, recap_inputs
+from engine.recap import IndicatorInput, Recap, build_recap
+
+CACHE_SIZE = 16  # periods x agencies x databases kept per process (each a few MiB)
+
+_REPORT = QuarterlyReport.metadata.tables["report"]
+_PK = PerjanjianKinerja.metadata.tables["pk"]
+_INDICATOR = IndicatorRow.metadata.tables["indicator"]
+_ORG = tuple(PositionRow.metadata.tables[name] for name in ("position", "official", "assignment"))
+
+Stamp = tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True)
+class RecapData:
+    """The recap of a period with the indicator inputs it was computed from."""
+
+    items: list[IndicatorInput]
+    recap: Recap
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stamp: Stamp
+    data: RecapData
+
+
+@dataclass(frozen=True)
+class _Key:
+    database: str
+    year: int
+    quarter: int | None
+    agency_code: str | None
+    pk_states: tuple[str, ...] | None
+    report_states: tuple[str, ...] | None
+
+
+def data_stamp(session: Session, *, year: int) -> Stamp:
+    """A fingerprint of every row the recap of `year` reads, in one query."""
+    r, pk, i = _REPORT.c, _PK.c, _INDICATOR.c
+
+    def part(tag: int, counter: Any, ident: Any) -> Any:
+        return sa_select(
+            literal(tag).label("tag"),
+            func.count().label("rows"),
+            func.coalesce(func.sum(counter), 0).label("changes"),
+            func.coalesce(func.max(ident), 0).label("last_id"),
+        )
+
+    query = union_all(
+        part(1, r.version + r.changes, r.id).where(r.year == year),
+        part(2, pk.version + pk.changes, pk.id).where(pk.year == year),
+        part(3, i.changes, i.id),  # every year: read from its own small index
+        *(part(4 + n, table.c.changes, table.c.id) for n, table in enumerate(_ORG)),
+    )
+    rows = session.connection().execute(query).fetchall()
+    return tuple(sorted(tuple(int(x) for x in row) for row in rows))
+
+
+class RecapCache:
+    """Recaps keyed on (database, period, filters), each valid while its stamp holds."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._size = size
+        self._entries: OrderedDict[_Key, _Entry] = OrderedDict()
+        self._locks: dict[_Key, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.computed = 0  # how many recaps were computed (not served from the cache)
+
+    def get(
+        self,
+        engine: Engine,
+        *,
+        year: int,
+        quarter: int | None,
+        agency_code: str | None = None,
+        pk_states: Collection[str] | None = APPROVED_ONLY,
+        report_states: Collection[str] | None = None,
+    ) -> RecapData:
+        """The recap as the database holds it now: from the cache when nothing changed."""
+        key = _Key(
+            engine.url.render_as_string(hide_password=True),
+            year,
+            quarter,
+            agency_code,
+            None if pk_states is None else tuple(sorted(pk_states)),
+            None if report_states is None else tuple(sorted(report_states)),
+        )
+        with Session(engine) as session:
+            stamp = data_stamp(session, year=year)
+        hit = self._fresh(key, stamp)
+        if hit is not None:
+            return hit
+        with self._lock_of(key):
+            hit = self._fresh(key, stamp)  # computed while this caller waited
+            if hit is not None:
+                return hit
+            # The stamp read above is older than the rows read now: at worst a change
+            # committed in between makes the next request compute again.
+            with Session(engine) as session:
+                tree = load_org_tree(session)
+                items = recap_inputs(
+                    session,
+                    year=year,
+                    agency_code=agency_code,
+                    pk_states=pk_states,
+                    report_states=report_states,
+                )
+            # The connection is back in the pool before the formulas run.
+            data = RecapData(items, build_recap(tree, items, year=year, quarter=quarter))
+            self._store(key, _Entry(stamp, data))
+            return data
+
+    def clear(self) -> None:
+        """Forget every cached recap."""
+        with self._guard:
+            self._entries.clear()
+
+    def _fresh(self, key: _Key, stamp: Stamp) -> RecapData | None:
+        with self._guard:
+            entry = self._entries.get(key)
+            if entry is None or entry.stamp != stamp:
+                return None
+            self._entries.move_to_end(key)
+            return entry.data
+
+    def _store(self, key: _Key, entry: _Entry) -> None:
+        with self._guard:
+            self.computed += 1
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                old, _ = self._entries.popitem(last=False)
+                self._locks.pop(old, None)
+
+    def _lock_of(self, key: _Key) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+
+recaps = RecapCache()
+"""The process's recap cache (the web application and the CLI share it)."""
+
+
+def cached_recap(
+    engine: Engine,
+    *,
+    year: int,
+    quarter: int | None,
+    agency_code: str | None = None,
+) -> RecapData:
+    """The recap of a period (targets from approved PKs), computed once per data change."""
+    return recaps.get(engine, year=year, quarter=quarter, agency_code=agency_code)
