@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -24,11 +25,24 @@ def serve(
     with_scheduler: Annotated[
         bool, typer.Option("--scheduler/--no-scheduler", help="Jalankan penjadwal di proses ini")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Jumlah proses pekerja web (uvicorn); penjadwal tetap satu"
+        ),
+    ] = 1,
 ) -> None:
     """Jalankan server web Kinerja (dan penjadwal pengingat)."""
     from web.app import create_app
 
-    container = state_of(ctx).container(demo=demo)
+    if workers > 1 and demo:
+        raise typer.BadParameter(
+            "mode demo berjalan dalam satu proses (kotak surat ada di memori); "
+            "hapus --workers atau --demo",
+            param_hint="--workers",
+        )
+    state = state_of(ctx)
+    container = state.container(demo=demo)
     if demo:
         catcher = MailCatcher(
             port=container.settings.smtp_port,
@@ -44,20 +58,32 @@ def serve(
     background = scheduler(container, blocking=False) if with_scheduler else None
     if background is not None:
         background.start()
-    typer.echo(f"Kinerja berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
+    typer.echo(
+        f"Kinerja berjalan di http://{host}:{port}/"
+        + (f" dengan {workers} proses pekerja" if workers > 1 else "")
+        + " (Ctrl+C untuk berhenti)"
+    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        # A restart must not wait on a client that keeps its connection open.
+        "timeout_graceful_shutdown": 10,
+    }
     try:
         # uvicorn drains its requests on SIGTERM, then raises the signal again: handled
         # here, so the scheduler below stops too (a drain in flight finishes) and the
         # process exits with status 0, as a service manager expects.
         with sigterm_as_interrupt():
-            uvicorn.run(
-                create_app(container),
-                host=host,
-                port=port,
-                log_level="info",
-                # A restart must not wait on a client that keeps its connection open.
-                timeout_graceful_shutdown=10,
-            )
+            if workers == 1:
+                uvicorn.run(create_app(container), **options)
+            else:
+                # Each worker builds its application from the environment (kinerja.asgi);
+                # uvicorn's supervisor restarts a worker that dies and stops them all on
+                # SIGTERM. The scheduler, if any, runs once, here.
+                if state.environ is not None:
+                    os.environ.update(state.environ)
+                uvicorn.run("kinerja.asgi:create", factory=True, workers=workers, **options)
     except KeyboardInterrupt:
         pass
     finally:

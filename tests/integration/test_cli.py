@@ -117,3 +117,11 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_workers_in_demo_mode_before_starting(cli: Cli) -> None:
+    """The demo mailbox lives in one process's memory: several workers would split it."""
+    code, out, err = cli("serve", "--demo", "--workers", "2")
+    assert code == 2
+    assert "mode demo berjalan dalam satu proses" in err
+    assert "Kinerja berjalan" not in out

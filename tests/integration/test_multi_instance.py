@@ -1,6 +1,7 @@
 """Several instances on one PostgreSQL, as docs/deploy.md lays them out, in real processes.
 
-Two `kinerja serve --no-scheduler` processes (one secret key, one evidence folder), two
+Two `kinerja serve --no-scheduler` instances (one secret key, one evidence folder; the second
+runs two uvicorn worker processes, `--workers 2`), two
 `kinerja scheduler` processes draining the outbox, and the close of TW I 2021 played by two
 `kinerja demo advance` processes racing over the same days (the daily tick under the
 advisory lock, then a drain), while 26 officials and the admin work through the JSON API of
@@ -91,6 +92,7 @@ class Deployment:
     folder: Path
     env: dict[str, str]
     children: list[Child] = field(default_factory=list)
+    workers: dict[int, int] = field(default_factory=dict)  # uvicorn workers per port
 
     def spawn(self, name: str, *argv: str, env: dict[str, str] | None = None) -> Child:
         env = self.env | (env or {})
@@ -112,12 +114,14 @@ class Deployment:
         return child
 
     def serve(self, port: int, fixed_now: str, *, wait: bool = True) -> Child:
+        workers = self.workers.get(port, 1)
         child = self.spawn(
             "serve",
             "serve",
             "--no-scheduler",
             "--port",
             str(port),
+            *(("--workers", str(workers)) if workers > 1 else ()),
             env={"KINERJA_FIXED_NOW": fixed_now},
         )
         if wait:
@@ -465,6 +469,7 @@ def test_two_instances_and_two_schedulers_close_a_quarter(
         assert len(reports) == 25
         tokens = issue_tokens(engine)
         ports = [free_port(), free_port()]
+        deployment.workers[ports[1]] = 2  # `kinerja serve --workers 2`: two processes
         schedulers = [deployment.spawn("scheduler", "scheduler") for _ in range(2)]
         apps = [deployment.serve(port, WEEKS[0][0], wait=False) for port in ports]
         for app, port in zip(apps, ports, strict=True):
