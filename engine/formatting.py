@@ -1,18 +1,18 @@
 """Indonesian presentation of numbers and dates, the way agency documents write them.
 
-Formatting goes through Babel's CLDR data for locale ``id`` (thousands dot,
-decimal comma: "1.027.733.750,37"; "11 Januari 2021"). Parsing accepts what
-staff type: Indonesian style, or a plain number with a decimal point.
+Formatting follows Babel's CLDR data for locale ``id`` (thousands dot, decimal
+comma: "1.027.733.750,37"; "11 Januari 2021"), written out here because pages and
+workbooks format thousands of numbers and Babel's general machinery cost a tenth of
+a report page; tests/unit/test_formatting_numbers.py checks it against Babel itself.
+Parsing accepts what staff type: Indonesian style, or a plain number with a decimal
+point.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from engine.errors import ValidationError
 
@@ -21,11 +21,16 @@ MAX_DECIMALS = 6
 _INDONESIAN = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?|-?[0-9]+(,[0-9]+)?")
 _PLAIN = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _THOUSANDS_ONLY = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})+")
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
 
 
 def format_date_id(day: date) -> str:
     """A date as Indonesian documents write it: ``11 Januari 2021``."""
-    return str(format_date(day, format="d MMMM y", locale=LOCALE))
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
@@ -44,9 +49,8 @@ def format_number_id(value: Decimal | int, decimals: int = 2) -> str:
     if not 0 <= decimals <= MAX_DECIMALS:
         raise ValueError(f"decimals must be 0..{MAX_DECIMALS}, got {decimals}")
     rounded = round_half_up(Decimal(value), decimals)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    with localcontext(prec=max(28, max(rounded.adjusted(), 0) + decimals + 2)):
-        text = str(format_decimal(rounded, format=pattern, locale=LOCALE))
+    # Already rounded to `decimals` places: the format only groups and pads.
+    text = f"{rounded:,.{decimals}f}".translate(_SWAP_SEPARATORS)
     return "0" + text[2:] if text.startswith("-0") and not rounded else text
 
 

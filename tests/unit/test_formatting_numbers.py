@@ -301,3 +301,40 @@ def test_format_rounds_half_up_and_never_shows_negative_zero(value: Decimal, pla
 )
 def test_format_date_id(day: date, expected: str) -> None:
     assert format_date_id(day) == expected
+
+
+# ---------------------------------------------------------------------------
+# The written-out formatting agrees with Babel's CLDR data for "id"
+# ---------------------------------------------------------------------------
+
+
+def _babel_number(value: Decimal, places: int) -> str:
+    from decimal import localcontext
+
+    from babel.numbers import format_decimal
+
+    rounded = round_half_up(value, places)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    with localcontext(prec=max(28, max(rounded.adjusted(), 0) + places + 2)):
+        text = str(format_decimal(rounded, format=pattern, locale="id"))
+    return "0" + text[2:] if text.startswith("-0") and not rounded else text
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(
+    st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False),
+    st.integers(min_value=0, max_value=MAX_DECIMALS),
+)
+@example(D("1027733750.375"), 2)
+@example(D("-0.004"), 2)
+@example(D("999999.995"), 2)
+@example(D("1E+20"), 0)
+def test_format_number_id_agrees_with_babel(value: Decimal, places: int) -> None:
+    assert format_number_id(value, places) == _babel_number(value, places)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
+def test_format_date_id_agrees_with_babel(day: date) -> None:
+    from babel.dates import format_date
+
+    assert format_date_id(day) == format_date(day, format="d MMMM y", locale="id")
