@@ -12,13 +12,16 @@ the step ends its ladder, and a return for revision starts a new visit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from engine.calendar import WorkingCalendar
 from engine.workflow import State
+
+SUPERIOR_RUNG = "escalate-superior"
+HEAD_RUNG = "escalate-head"
 
 
 class Step(StrEnum):
@@ -54,7 +57,7 @@ class LadderPolicy:
     head_after: int = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PendingStep:
     """A document waiting for a step, with its deadline and the position that must act."""
 
@@ -65,9 +68,14 @@ class PendingStep:
     actor_position_id: int
     superior_position_id: int | None
     head_position_id: int | None
+    key_prefix: str = field(init=False, repr=False, compare=False)
+    """The start of the keys of this step's rungs: (document, visit, step)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_prefix", f"{self.doc}:visit{self.visit}:{self.step.value}:")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rung:
     """One message of a ladder: whom it is for and from which day it is owed."""
 
@@ -76,54 +84,120 @@ class Rung:
     kind: str
     audience: Audience
     due_on: date
+    key: str = field(init=False, repr=False, compare=False)
+    """The dedupe key: (document, visit, step, rung)."""
 
-    @property
-    def key(self) -> str:
-        """The dedupe key: (document, visit, step, rung)."""
-        p = self.pending
-        return f"{p.doc}:visit{p.visit}:{p.step.value}:{self.name}"
+    def __post_init__(self) -> None:
+        # Worked out once: a sweep reads it to check, claim and group thousands of rungs.
+        object.__setattr__(self, "key", self.pending.key_prefix + self.name)
 
 
-def ladder(pending: PendingStep, calendar: WorkingCalendar, policy: LadderPolicy) -> list[Rung]:
-    """Every rung of a pending step with the day it becomes due."""
-    rungs = [
-        Rung(
-            pending,
+@dataclass(frozen=True)
+class Schedule:
+    """The days of one ladder: they depend only on the deadline (and the calendar and policy).
+
+    Thousands of pending documents share a handful of deadlines, so a sweep works each
+    schedule out once (`LadderDates`) instead of once per document.
+    """
+
+    reminders: tuple[tuple[str, date], ...]
+    """(rung name, due day) of each reminder, the earliest first."""
+    superior_on: date
+    head_on: date
+
+    def owed(self, today: date) -> tuple[tuple[str, date] | None, bool, bool]:
+        """The latest reminder due on `today` (if any), and whether each escalation is due."""
+        latest = None
+        for reminder in self.reminders:
+            if reminder[1] <= today:
+                latest = reminder
+        return latest, self.superior_on <= today, self.head_on <= today
+
+
+def schedule(deadline: date, calendar: WorkingCalendar, policy: LadderPolicy) -> Schedule:
+    """The days of the ladder of a step due on `deadline`."""
+    # The larger the offset, the earlier the working day: the earliest reminder comes first.
+    reminders = tuple(
+        (
             f"remind-{offset}",
-            "reminder",
-            Audience.ACTOR,
-            pending.deadline
-            if offset == 0
-            else calendar.add_working_days(pending.deadline, -offset),
+            deadline if offset == 0 else calendar.add_working_days(deadline, -offset),
         )
         for offset in sorted(set(policy.reminder_offsets), reverse=True)
-    ]
-    # The head needs no escalation about a step that is already the head's.
-    if pending.superior_position_id is not None and (
+    )
+    return Schedule(
+        reminders,
+        calendar.add_working_days(deadline, policy.superior_after),
+        calendar.add_working_days(deadline, policy.head_after),
+    )
+
+
+class LadderDates:
+    """`schedule` per deadline, worked out once: one calendar and policy, many documents."""
+
+    __slots__ = ("_calendar", "_owed", "_policy", "_schedules")
+
+    def __init__(self, calendar: WorkingCalendar, policy: LadderPolicy) -> None:
+        self._calendar = calendar
+        self._policy = policy
+        self._schedules: dict[date, Schedule] = {}
+        self._owed: dict[tuple[date, date], tuple[tuple[str, date] | None, bool, bool]] = {}
+
+    def of(self, deadline: date) -> Schedule:
+        """The schedule of a step due on `deadline`."""
+        found = self._schedules.get(deadline)
+        if found is None:
+            found = self._schedules[deadline] = schedule(deadline, self._calendar, self._policy)
+        return found
+
+    def owed(self, deadline: date, today: date) -> tuple[tuple[str, date] | None, bool, bool]:
+        """`Schedule.owed` of the step due on `deadline`, cached per (deadline, today)."""
+        key = (deadline, today)
+        found = self._owed.get(key)
+        if found is None:
+            found = self._owed[key] = self.of(deadline).owed(today)
+        return found
+
+
+def escalates_to_superior(pending: PendingStep) -> bool:
+    """Whether the ladder has a rung for the direct superior (not the actor's own position)."""
+    return pending.superior_position_id is not None and (
         pending.superior_position_id != pending.actor_position_id
-    ):
-        rungs.append(
-            Rung(
-                pending,
-                "escalate-superior",
-                "escalation",
-                Audience.SUPERIOR,
-                calendar.add_working_days(pending.deadline, policy.superior_after),
-            )
-        )
-    if pending.head_position_id is not None and pending.head_position_id not in (
+    )
+
+
+def escalates_to_head(pending: PendingStep) -> bool:
+    """Whether the ladder has a rung for the head (the head needs none about the head's step)."""
+    return pending.head_position_id is not None and pending.head_position_id not in (
         pending.actor_position_id,
         pending.superior_position_id,
-    ):
+    )
+
+
+def ladder(
+    pending: PendingStep,
+    calendar: WorkingCalendar,
+    policy: LadderPolicy,
+    *,
+    dates: LadderDates | None = None,
+) -> list[Rung]:
+    """Every rung of a pending step with the day it becomes due.
+
+    Pass `dates` to share the schedules of one calendar and policy across many steps.
+    """
+    days = (
+        dates.of(pending.deadline)
+        if dates is not None
+        else schedule(pending.deadline, calendar, policy)
+    )
+    rungs = [
+        Rung(pending, name, "reminder", Audience.ACTOR, due_on) for name, due_on in days.reminders
+    ]
+    if escalates_to_superior(pending):
         rungs.append(
-            Rung(
-                pending,
-                "escalate-head",
-                "escalation",
-                Audience.HEAD,
-                calendar.add_working_days(pending.deadline, policy.head_after),
-            )
+            Rung(pending, SUPERIOR_RUNG, "escalation", Audience.SUPERIOR, days.superior_on)
         )
+    if escalates_to_head(pending):
+        rungs.append(Rung(pending, HEAD_RUNG, "escalation", Audience.HEAD, days.head_on))
     return rungs
 
 
@@ -133,18 +207,60 @@ def due_rungs(
     today: date,
     calendar: WorkingCalendar,
     policy: LadderPolicy,
+    *,
+    dates: LadderDates | None = None,
 ) -> list[Rung]:
-    """The rungs due on `today` and not sent: the latest reminder, and each escalation."""
+    """The rungs due on `today` and not sent: the latest reminder, and each escalation.
+
+    Older reminders are never candidates: once the latest went out, none is owed. The days
+    come from `dates` (one schedule per deadline), so the cost per step is a few key lookups.
+    """
+    dates = LadderDates(calendar, policy) if dates is None else dates
     owed: list[Rung] = []
     for step in pending:
-        rungs = [r for r in ladder(step, calendar, policy) if r.due_on <= today]
-        reminders = [r for r in rungs if r.kind == "reminder"]
-        escalations = [r for r in rungs if r.kind == "escalation"]
-        latest = max(reminders, key=lambda r: r.due_on, default=None)
-        candidates: Sequence[Rung] = ([latest] if latest else []) + escalations
-        # Older reminders are never candidates: once the latest went out, none is owed.
-        owed.extend(r for r in candidates if r.key not in sent)
+        latest, superior_due, head_due = dates.owed(step.deadline, today)
+        if latest is None and not superior_due and not head_due:
+            continue
+        prefix = step.key_prefix
+        if latest is not None and prefix + latest[0] not in sent:
+            owed.append(Rung(step, latest[0], "reminder", Audience.ACTOR, latest[1]))
+        if superior_due and escalates_to_superior(step) and prefix + SUPERIOR_RUNG not in sent:
+            days = dates.of(step.deadline)
+            owed.append(
+                Rung(step, SUPERIOR_RUNG, "escalation", Audience.SUPERIOR, days.superior_on)
+            )
+        if head_due and escalates_to_head(step) and prefix + HEAD_RUNG not in sent:
+            days = dates.of(step.deadline)
+            owed.append(Rung(step, HEAD_RUNG, "escalation", Audience.HEAD, days.head_on))
     return owed
+
+
+def superseded_reminders(
+    steps: Iterable[PendingStep],
+    sent: set[str],
+    calendar: WorkingCalendar,
+    policy: LadderPolicy,
+    *,
+    dates: LadderDates | None = None,
+) -> set[str]:
+    """Reminders no longer owed because a later reminder of the same step already went out.
+
+    The ladder owes the latest reminder due today. After the clock was set back, that can
+    be older than one already sent (remind-3 after remind-0): it must not go out then, nor
+    any reminder between it and the one sent (docs/faults.md, clock jump).
+    """
+    dates = LadderDates(calendar, policy) if dates is None else dates
+    docs_with_sent = {key.partition(":")[0] for key in sent}
+    owed_no_more: set[str] = set()
+    for pending in steps:
+        if pending.doc not in docs_with_sent:
+            continue
+        prefix = pending.key_prefix
+        reminders = dates.of(pending.deadline).reminders  # the earliest first
+        last = max((due_on for name, due_on in reminders if prefix + name in sent), default=None)
+        if last is not None:
+            owed_no_more.update(prefix + name for name, due_on in reminders if due_on <= last)
+    return owed_no_more
 
 
 def waiting_step(state: State, one_step: bool) -> Step | None:

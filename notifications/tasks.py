@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 from db.documents import one_month_after
 from db.holidays_repo import load_calendar
 from db.models import PerjanjianKinerja, QuarterlyReport
-from db.org_repo import load_org_tree
-from db.org_scope import below, held_positions, scoped_tree, with_superiors
+from db.org_repo import committed_org_tree
 from db.workflow_models import AgencyYear, TransitionLog
+from engine.errors import NotFoundError
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules, acting_holding, parties
 from engine.org import OrgTree
 from engine.periods import Quarter
@@ -29,7 +29,7 @@ from engine.workflow import Action, Actor, DocKind, State, parse_ref
 from notifications.deadlines import DeadlineRules, pk_deadlines, report_deadlines
 from notifications.ladder import Step, waiting_step
 from notifications.sweep import PENDING_STATES, pending_documents
-from notifications.sweep import _Doc as Doc
+from notifications.sweep import PendingDoc as Doc
 
 _ACTION = {Step.SUBMIT: Action.SUBMIT, Step.VERIFY: Action.VERIFY, Step.APPROVE: Action.APPROVE}
 
@@ -162,21 +162,22 @@ def _documents_for(session: Session, actor: Actor, today: date) -> tuple[OrgTree
 
     A document waits for whoever acts for its submit, verify or approve position, which is
     its own position or a superior of it; so an official's documents are the pending ones of
-    the positions they hold today and of everything under them. Those few are read, with a
-    tree scoped to them (db.org_scope: same answers for them as the full tree). The
-    administrator records the heads' approvals in every agency: the full tree and every
-    pending document.
+    the positions they hold today and of everything under them: only those are read. The
+    tree is the committed one (`db.org_repo.committed_org_tree`: one small query while the
+    organisation is unchanged). The administrator records the heads' approvals in every
+    agency: every pending document.
     """
+    tree = committed_org_tree(session)
     if actor.is_admin:
-        return load_org_tree(session), pending_documents(session)
+        return tree, pending_documents(session)
     if actor.official_id is None:
-        return OrgTree([]), []
-    held = held_positions(session, actor.official_id, today)
-    if not held:
-        return OrgTree([]), []
-    mine = below(session, held)
-    tree = scoped_tree(session, {**with_superiors(session, held), **mine}.values())
-    return tree, pending_documents_of(session, mine.keys())
+        return tree, []
+    try:
+        held = [h.position.id for h in tree.holdings_of(actor.official_id, today)]
+    except NotFoundError:  # an official created after the tree was read: holds nothing yet
+        return tree, []
+    mine = {position.id for root in held for _, position in tree.walk(root)}
+    return tree, pending_documents_of(session, mine) if mine else []
 
 
 def pending_documents_of(session: Session, position_ids: Collection[int]) -> list[Doc]:
