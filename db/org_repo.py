@@ -12,22 +12,26 @@ from __future__ import annotations
 
 import functools
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, cast, literal_column, null, union_all
+from sqlalchemy import Engine, String, cast, literal_column, null, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
+from db.stamps import Stamp, as_stamp, org_parts
 from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
 
 _POSITION, _OFFICIAL, _ASSIGNMENT = 0, 1, 2
 _TREE_CACHE_SIZE = 8  # a few databases per process (tests, several regencies)
 _tree_cache: OrderedDict[tuple[tuple[Any, ...], ...], OrgTree] = OrderedDict()
 _tree_lock = threading.Lock()
+# Per engine: a database recreated under the same URL (tests) never meets an older tree.
+_committed: weakref.WeakKeyDictionary[Engine, tuple[Stamp, OrgTree]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,27 @@ def load_org(session: Session) -> OrgSnapshot:
 def load_org_tree(session: Session) -> OrgTree:
     """The organisation tree as committed now, in one query (built again only if it changed)."""
     return _tree_of(_org_rows(session))
+
+
+def committed_org_tree(session: Session) -> OrgTree:
+    """The organisation tree for a session that has written nothing (a page being read).
+
+    One small query while the organisation does not change: the fingerprint of the
+    position, official and assignment rows (`db.stamps`: counts, change counters, highest
+    ids). The rows themselves are read only when it moved. Not for write transactions:
+    the gate reads `load_org_tree`, which also sees the session's own uncommitted changes.
+    """
+    connection = session.connection()
+    stamp = as_stamp(connection.execute(union_all(*org_parts(1))))
+    engine = connection.engine
+    with _tree_lock:
+        found = _committed.get(engine)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    tree = load_org_tree(session)  # rows read after the stamp: never older than it
+    with _tree_lock:
+        _committed[engine] = (stamp, tree)
+    return tree
 
 
 def _org_rows(session: Session) -> tuple[tuple[Any, ...], ...]:
@@ -131,6 +156,7 @@ def clear_tree_cache() -> None:
     """Forget every built tree (for tests and benchmarks; correctness never needs it)."""
     with _tree_lock:
         _tree_cache.clear()
+        _committed.clear()
 
 
 def to_position(row: PositionRow) -> Position:

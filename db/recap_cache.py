@@ -29,13 +29,12 @@ database on every request, so none serves a recap older than the last commit.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Engine, func, literal, union_all
-from sqlalchemy import select as sa_select
+from sqlalchemy import Engine, union_all
 from sqlmodel import Session
 
 from db.models import (
@@ -46,16 +45,15 @@ from db.models import (
 )
 from db.org_repo import load_org_tree
 from db.recap_query import APPROVED_ONLY, recap_inputs
+from db.stamps import Stamp, as_stamp, org_parts, part
 from engine.recap import IndicatorInput, Recap, build_recap
 
-CACHE_SIZE = 16  # periods x agencies x databases kept per process (each a few MiB)
+CACHE_SIZE = 16  # periods x agencies kept per database (each a few MiB)
 
 _REPORT = QuarterlyReport.metadata.tables["report"]
 _PK = PerjanjianKinerja.metadata.tables["pk"]
 _INDICATOR = IndicatorRow.metadata.tables["indicator"]
 _ORG = tuple(PositionRow.metadata.tables[name] for name in ("position", "official", "assignment"))
-
-Stamp = tuple[tuple[Any, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,6 @@ class _Entry:
 
 @dataclass(frozen=True)
 class _Key:
-    database: str
     year: int
     quarter: int | None
     agency_code: str | None
@@ -86,22 +83,13 @@ def data_stamp(session: Session, *, year: int) -> Stamp:
     """A fingerprint of every row the recap of `year` reads, in one query."""
     r, pk, i = _REPORT.c, _PK.c, _INDICATOR.c
 
-    def part(tag: int, counter: Any, ident: Any) -> Any:
-        return sa_select(
-            literal(tag).label("tag"),
-            func.count().label("rows"),
-            func.coalesce(func.sum(counter), 0).label("changes"),
-            func.coalesce(func.max(ident), 0).label("last_id"),
-        )
-
     query = union_all(
         part(1, r.version + r.changes, r.id).where(r.year == year),
         part(2, pk.version + pk.changes, pk.id).where(pk.year == year),
         part(3, i.changes, i.id),  # every year: read from its own small index
-        *(part(4 + n, table.c.changes, table.c.id) for n, table in enumerate(_ORG)),
+        *org_parts(4),
     )
-    rows = session.connection().execute(query).fetchall()
-    return tuple(sorted(tuple(int(x) for x in row) for row in rows))
+    return as_stamp(session.connection().execute(query))
 
 
 class RecapCache:
@@ -109,8 +97,13 @@ class RecapCache:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self._size = size
-        self._entries: OrderedDict[_Key, _Entry] = OrderedDict()
-        self._locks: dict[_Key, threading.Lock] = {}
+        # Per engine (not per URL): a database dropped and created again under the same
+        # URL, as tests do, or restored from a backup behind a restarted application,
+        # never meets recaps of its earlier life.
+        self._by_engine: weakref.WeakKeyDictionary[Engine, OrderedDict[_Key, _Entry]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._locks: dict[tuple[int, _Key], threading.Lock] = {}
         self._guard = threading.Lock()
         self.computed = 0  # how many recaps were computed (not served from the cache)
 
@@ -126,7 +119,6 @@ class RecapCache:
     ) -> RecapData:
         """The recap as the database holds it now: from the cache when nothing changed."""
         key = _Key(
-            engine.url.render_as_string(hide_password=True),
             year,
             quarter,
             agency_code,
@@ -135,11 +127,11 @@ class RecapCache:
         )
         with Session(engine) as session:
             stamp = data_stamp(session, year=year)
-        hit = self._fresh(key, stamp)
+        hit = self._fresh(engine, key, stamp)
         if hit is not None:
             return hit
-        with self._lock_of(key):
-            hit = self._fresh(key, stamp)  # computed while this caller waited
+        with self._lock_of(engine, key):
+            hit = self._fresh(engine, key, stamp)  # computed while this caller waited
             if hit is not None:
                 return hit
             # The stamp read above is older than the rows read now: at worst a change
@@ -155,34 +147,36 @@ class RecapCache:
                 )
             # The connection is back in the pool before the formulas run.
             data = RecapData(items, build_recap(tree, items, year=year, quarter=quarter))
-            self._store(key, _Entry(stamp, data))
+            self._store(engine, key, _Entry(stamp, data))
             return data
 
     def clear(self) -> None:
         """Forget every cached recap."""
         with self._guard:
-            self._entries.clear()
+            self._by_engine.clear()
 
-    def _fresh(self, key: _Key, stamp: Stamp) -> RecapData | None:
+    def _fresh(self, engine: Engine, key: _Key, stamp: Stamp) -> RecapData | None:
         with self._guard:
-            entry = self._entries.get(key)
-            if entry is None or entry.stamp != stamp:
+            entries = self._by_engine.get(engine)
+            entry = None if entries is None else entries.get(key)
+            if entries is None or entry is None or entry.stamp != stamp:
                 return None
-            self._entries.move_to_end(key)
+            entries.move_to_end(key)
             return entry.data
 
-    def _store(self, key: _Key, entry: _Entry) -> None:
+    def _store(self, engine: Engine, key: _Key, entry: _Entry) -> None:
         with self._guard:
             self.computed += 1
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                old, _ = self._entries.popitem(last=False)
-                self._locks.pop(old, None)
+            entries = self._by_engine.setdefault(engine, OrderedDict())
+            entries[key] = entry
+            entries.move_to_end(key)
+            while len(entries) > self._size:
+                old, _ = entries.popitem(last=False)
+                self._locks.pop((id(engine), old), None)
 
-    def _lock_of(self, key: _Key) -> threading.Lock:
+    def _lock_of(self, engine: Engine, key: _Key) -> threading.Lock:
         with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
+            return self._locks.setdefault((id(engine), key), threading.Lock())
 
 
 recaps = RecapCache()

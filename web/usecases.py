@@ -19,7 +19,7 @@ from db.database import transaction
 from db.doc_views import pk_view, report_view
 from db.documents import get_report
 from db.evidence import list_evidence, open_evidence, store_evidence
-from db.org_scope import tree_for_position
+from db.org_repo import committed_org_tree
 from db.reports import fill_entry
 from db.workflow_models import Evidence
 from db.workflow_store import SqlWorkflowStore
@@ -56,7 +56,7 @@ class DocumentAccess:
     kind: DocKind
     view: DocumentView
     tree: OrgTree
-    """Scoped to the document's position (db.org_scope): ask it about that position only."""
+    """The committed organisation the decisions were made on."""
     editable: bool
     choices: list[ActionChoice] = field(default_factory=list)
 
@@ -74,9 +74,9 @@ def access(
     """The document if the user may see it (ForbiddenError otherwise), with what they may do."""
     store = SqlWorkflowStore(session)
     view = store.document(kind, doc_id)
-    # Only the document's position and its superiors matter here: a scoped tree gives the
-    # gate the same answers without loading every assignment of the regency.
-    tree = tree_for_position(session, view.position_id)
+    # A read: the committed tree, one small query while the organisation is unchanged.
+    # (The action itself is decided again by the gate in its own write transaction.)
+    tree = committed_org_tree(session)
     today = web.today()
     if not may_view(view.position_id, user.actor, today, tree=tree):
         raise _forbidden(user, view.ref)
@@ -266,7 +266,7 @@ def act(
     with Session(web.deps.engine) as session:
         store = SqlWorkflowStore(session)
         view = store.document(kind, doc_id, completeness=False)
-        tree = tree_for_position(session, view.position_id)
+        tree = committed_org_tree(session)
         if not may_view(view.position_id, user.actor, web.today(), tree=tree):
             raise _forbidden(user, view.ref)
     return take_action(
