@@ -7,14 +7,23 @@ uncommitted changes. Runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from db.database import transaction
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
-from db.org_repo import load_org, load_org_tree, to_assignment, to_official, to_position
+from db.org_repo import (
+    committed_org_tree,
+    load_org,
+    load_org_tree,
+    to_assignment,
+    to_official,
+    to_position,
+)
 from db.workflow_store import SqlWorkflowStore
 from engine.org import AssignmentStatus, OrgTree
 
@@ -68,9 +77,22 @@ def _seed(engine: Engine) -> dict[str, int]:
     return ids
 
 
+_LOADERS = {"rows": load_org_tree, "fingerprint": committed_org_tree}
+_loader: list[Callable[[Session], OrgTree]] = [load_org_tree]
+
+
+@pytest.fixture(autouse=True, params=sorted(_LOADERS))
+def loader(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test runs with both readers: keyed on the rows (the gate's, in write
+    transactions) and keyed on the rows' fingerprint (page reads, committed data only)."""
+    _loader[0] = _LOADERS[request.param]
+    yield
+    _loader[0] = load_org_tree
+
+
 def _tree(engine: Engine) -> OrgTree:
     with Session(engine) as session:
-        return load_org_tree(session)
+        return _loader[0](session)
 
 
 def _holder_id(tree: OrgTree, position_id: int) -> int | None:
