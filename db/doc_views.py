@@ -34,7 +34,7 @@ from engine.gate import parties
 from engine.periods import Quarter
 from engine.services import signatories
 from engine.targets import period_realisation
-from engine.workflow import DocKind
+from engine.workflow import DocKind, DocumentView
 
 
 def _number(value: Any) -> str | None:
@@ -79,12 +79,15 @@ def history(
 
 
 def _header(
-    session: Session, row: PerjanjianKinerja | QuarterlyReport, kind: DocKind
+    session: Session,
+    row: PerjanjianKinerja | QuarterlyReport,
+    kind: DocKind,
+    view: DocumentView | None = None,
 ) -> dict[str, Any]:
     position = session.get(PositionRow, row.position_id)
     assert position is not None and row.id is not None
-    store = SqlWorkflowStore(session)
-    view = store.document(kind, row.id)
+    if view is None or view.version != row.version:
+        view = SqlWorkflowStore(session).document(kind, row.id)
     return {
         "ref": view.ref,
         "id": row.id,
@@ -100,10 +103,21 @@ def _header(
     }
 
 
-def pk_view(session: Session, pk_id: int, today: date, zone: ZoneInfo = JAKARTA) -> dict[str, Any]:
-    """A PK with its targets, budget lines, parties, deadline and history."""
+def pk_view(
+    session: Session,
+    pk_id: int,
+    today: date,
+    zone: ZoneInfo = JAKARTA,
+    *,
+    view: DocumentView | None = None,
+) -> dict[str, Any]:
+    """A PK with its targets, budget lines, parties, deadline and history.
+
+    `view`: the workflow's view of this PK if the caller already read it in this session
+    (the gate's check), so that its completeness is not worked out twice.
+    """
     pk = get_pk(session, pk_id)
-    data = _header(session, pk, DocKind.PK)
+    data = _header(session, pk, DocKind.PK, view)
     targets = {
         t.indicator_id: t for t in session.exec(select(PkTarget).where(PkTarget.pk_id == pk.id))
     }
@@ -170,10 +184,15 @@ def lines_list(session: Session, pk_id: int | None) -> list[PkBudgetLine]:
     )
 
 
-def report_view(session: Session, report_id: int) -> dict[str, Any]:
-    """A report with each indicator's inputs, realisation, target, capaian and category."""
+def report_view(
+    session: Session, report_id: int, *, view: DocumentView | None = None
+) -> dict[str, Any]:
+    """A report with each indicator's inputs, realisation, target, capaian and category.
+
+    `view`: as for `pk_view`.
+    """
     report = get_report(session, report_id)
-    data = _header(session, report, DocKind.REPORT)
+    data = _header(session, report, DocKind.REPORT, view)
     data["quarter"] = report.quarter
     data["period"] = Quarter(report.year, report.quarter).label
     store = SqlWorkflowStore(session)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, String, cast, literal_column, null, union_all
+from sqlalchemy import CompoundSelect, Engine, String, cast, literal_column, null, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -71,7 +71,7 @@ def committed_org_tree(session: Session) -> OrgTree:
     the gate reads `load_org_tree`, which also sees the session's own uncommitted changes.
     """
     connection = session.connection()
-    stamp = as_stamp(connection.execute(union_all(*org_parts(1))))
+    stamp = as_stamp(connection.execute(_org_stamp_query()))
     engine = connection.engine
     with _tree_lock:
         found = _committed.get(engine)
@@ -92,6 +92,12 @@ def _org_rows(session: Session) -> tuple[tuple[Any, ...], ...]:
     rows = connection.exec_driver_sql(_org_sql(connection.dialect.name)).fetchall()
     # Sorted here rather than by the database: cheaper for SQLite on a UNION.
     return tuple(sorted(map(tuple, rows), key=_sort_key))
+
+
+@functools.cache
+def _org_stamp_query() -> CompoundSelect[int, int, Any, Any]:
+    # Built once: constructing the statement costs more than running it.
+    return union_all(*org_parts(1))
 
 
 def _sort_key(row: tuple[Any, ...]) -> tuple[int, int, int]:

@@ -28,13 +28,15 @@ database on every request, so none serves a recap older than the last commit.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, union_all
+from sqlalchemy import CompoundSelect, Engine, Integer, bindparam, union_all
 from sqlmodel import Session
 
 from db.models import (
@@ -81,15 +83,20 @@ class _Key:
 
 def data_stamp(session: Session, *, year: int) -> Stamp:
     """A fingerprint of every row the recap of `year` reads, in one query."""
-    r, pk, i = _REPORT.c, _PK.c, _INDICATOR.c
+    return as_stamp(session.connection().execute(_stamp_query(), {"year": year}))
 
-    query = union_all(
+
+@functools.cache
+def _stamp_query() -> CompoundSelect[int, int, Any, Any]:
+    # Built once (the year is a parameter): constructing it costs more than running it.
+    r, pk, i = _REPORT.c, _PK.c, _INDICATOR.c
+    year = bindparam("year", type_=Integer)
+    return union_all(
         part(1, r.version + r.changes, r.id).where(r.year == year),
         part(2, pk.version + pk.changes, pk.id).where(pk.year == year),
         part(3, i.changes, i.id),  # every year: read from its own small index
         *org_parts(4),
     )
-    return as_stamp(session.connection().execute(query))
 
 
 class RecapCache:

@@ -100,7 +100,7 @@ def access(
 def report_data(session: Session, web: Web, user: CurrentUser, report_id: int) -> dict[str, Any]:
     """Everything the report page and the API show of a report."""
     found = access(session, web, user, DocKind.REPORT, report_id)
-    data = report_view(session, report_id)
+    data = report_view(session, report_id, view=found.view)
     data["evidence"] = [
         {
             "id": e.id,
@@ -134,7 +134,7 @@ def _labelled(data: dict[str, Any]) -> dict[str, Any]:
 def pk_data(session: Session, web: Web, user: CurrentUser, pk_id: int) -> dict[str, Any]:
     """Everything the PK page and the API show of a PK, with the signatories to print."""
     found = access(session, web, user, DocKind.PK, pk_id)
-    data = pk_view(session, pk_id, web.today(), web.deps.zone)
+    data = pk_view(session, pk_id, web.today(), web.deps.zone, view=found.view)
     data["editable"] = found.editable
     data["choices"] = found.choices
     return _labelled(data)
