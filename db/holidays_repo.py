@@ -8,10 +8,13 @@ it, so that seeding again never brings back a day the admin took out.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date, datetime
 
 import holidays as holidays_package
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import Holiday
@@ -123,6 +126,28 @@ def remove_holiday(session: Session, day: date, now: datetime) -> Holiday:
 
 
 def load_calendar(session: Session) -> WorkingCalendar:
-    """The working-day calendar from the active holidays in the table."""
-    days = session.exec(select(col(Holiday.day)).where(col(Holiday.active).is_(True)))
-    return WorkingCalendar(days)
+    """The working-day calendar from the active holidays in the table.
+
+    Read on every call (a holiday added by the admin counts at once); the calendar built
+    from the same set of days is reused, like the organisation tree (`db.org_repo`).
+    """
+    column = Holiday.metadata.tables["holiday"].c
+    days = frozenset(
+        session.connection().execute(sa_select(column.day).where(column.active.is_(True))).scalars()
+    )
+    with _calendar_lock:
+        calendar = _calendars.get(days)
+        if calendar is not None:
+            _calendars.move_to_end(days)
+            return calendar
+    calendar = WorkingCalendar(days)
+    with _calendar_lock:
+        _calendars[days] = calendar
+        while len(_calendars) > _CALENDAR_CACHE_SIZE:
+            _calendars.popitem(last=False)
+    return calendar
+
+
+_CALENDAR_CACHE_SIZE = 8
+_calendars: OrderedDict[frozenset[date], WorkingCalendar] = OrderedDict()
+_calendar_lock = threading.Lock()

@@ -84,7 +84,7 @@ def my_tasks(
     if not docs:
         return []
     calendar = load_calendar(session)
-    dpa = {(row.agency_id, row.year): row.dpa_date for row in session.exec(select(AgencyYear))}
+    dpa = _dpa_dates(session, {doc.year for doc in docs if doc.kind is DocKind.PK})
     tasks: list[Task] = []
     returned: list[tuple[DocKind, int]] = []
     for doc in docs:
@@ -208,6 +208,17 @@ def pending_documents_of(session: Session, position_ids: Collection[int]) -> lis
         for p in pks
     ]
     return docs
+
+
+def _dpa_dates(session: Session, years: set[int]) -> dict[tuple[int, int], date]:
+    """When each agency's DPA was ratified, for the years of the pending PKs (one query)."""
+    if not years:
+        return {}
+    table = AgencyYear.metadata.tables["agency_year"].c
+    rows = session.connection().execute(
+        sa_select(table.agency_id, table.year, table.dpa_date).where(table.year.in_(sorted(years)))
+    )
+    return {(row.agency_id, row.year): row.dpa_date for row in rows}
 
 
 def _with_reason(task: Task, reason: str) -> Task:
