@@ -17,26 +17,29 @@ Transitions only *enqueue* email (habit 6); this worker sends it afterwards. Its
   retried for as long as the outage lasts; the first drain after it sends everything owed,
   once (docs/faults.md).
 
-Database work runs in a worker thread (`asyncio.to_thread`) so it never blocks the event loop.
+The claim runs in a worker thread (`asyncio.to_thread`): it may wait on other dispatchers'
+locks. Outcomes are written from the loop itself, each a short commit on a connection held
+for the batch (`OutboxLedger`): the loop runs one drain and would only wait for them anyway.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Engine, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from db.database import transaction
 from db.workflow_models import OutboxMessage
 from engine.clock import Clock
 from notifications.mailer import Mailer, SendOutcome, SendStatus, build_email
+from notifications.outbox import OutboxLedger, dead_values
 
 __all__ = [
     "BACKOFF_BASE",
@@ -47,8 +50,6 @@ __all__ = [
     "RenderedEmail",
     "Renderer",
     "backoff_delay",
-    "list_outbox",
-    "retry_dead",
 ]
 
 log = logging.getLogger(__name__)
@@ -136,48 +137,100 @@ class Dispatcher:
 
         A batch nobody answered means the server is down: composing the next batches only to
         fail again would waste the drain (their rows stay due and the next tick tries again).
+
+        While a batch is sent, the next one is claimed and composed (`_prepare_ahead`) in the
+        time the loop would spend waiting for the server's replies. A drain that stops gives
+        the rows it prepared but did not send back at once (`_release`).
         """
         total = DispatchReport()
-        for _ in range(max_batches):
-            report = await self.run_once()
+        batch = await self._prepare()
+        for remaining in reversed(range(max_batches)):
+            ahead = None
+            if remaining and batch.rows:
+                ahead = asyncio.create_task(self._prepare(cooperative=True))
+            try:
+                report = await self._deliver(batch)
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancel()  # a claim already made keeps its lease until it expires
+                raise
             total.add(report)
             unreachable = report.unanswered > 0 and report.sent == 0
-            if report.claimed == 0 or report.paused or unreachable:
+            if ahead is None or report.paused or unreachable:
+                if ahead is not None:
+                    await self._release(await ahead)
                 break
+            batch = await ahead
         return total
 
     async def run_once(self) -> DispatchReport:
         """Claim one batch of due rows, send it, and record each outcome as it arrives."""
-        rows = await asyncio.to_thread(self._claim)
-        report = DispatchReport(claimed=len(rows))
-        if not rows:
-            return report
-        ready: list[OutboxMessage] = []
-        messages: list[EmailMessage] = []
-        for row in rows:
+        return await self._deliver(await self._prepare())
+
+    async def _prepare(self, *, cooperative: bool = False) -> _Prepared:
+        """Claim a batch and compose its messages; a row that cannot be rendered is set apart.
+
+        `cooperative`: yield to the event loop after each message, so that composing the next
+        batch fills the loop's idle time (the server's replies) instead of delaying them.
+        """
+        batch = _Prepared(await asyncio.to_thread(self._claim))
+        for row in batch.rows:
             try:
-                messages.append(self._compose(row))
+                message = self._compose(row)
             except Exception as exc:
                 error = f"rendering failed: {type(exc).__name__}: {exc}"
                 log.error("outbox %s (%s) dead-lettered: %s", row.id, row.kind, error, exc_info=exc)
-                await asyncio.to_thread(self._bury, row, error)
-                report.dead += 1
+                batch.unrenderable.append((row, error))
             else:
-                ready.append(row)
+                batch.ready.append(row)
+                batch.messages.append(message)
+            if cooperative:
+                await asyncio.sleep(0)
+        return batch
+
+    async def _deliver(self, batch: _Prepared) -> DispatchReport:
+        """Send a prepared batch and record each outcome as it arrives."""
+        report = DispatchReport(claimed=len(batch.rows))
+        if not batch.rows:
+            return report
+        ledger = OutboxLedger(self._engine)
+        try:
+            await self._send(batch, ledger, report)
+        finally:
+            ledger.close()
+        return report
+
+    async def _send(self, batch: _Prepared, ledger: OutboxLedger, report: DispatchReport) -> None:
+        if batch.unrenderable:
+            self._bury_all(ledger, batch.unrenderable)
+            report.dead += len(batch.unrenderable)
+        ready = batch.ready
         recorded: set[int] = set()
 
         async def on_outcome(index: int, outcome: SendOutcome) -> None:
             if index in recorded or index >= len(ready):
                 return
             recorded.add(index)
-            await asyncio.to_thread(self._record, ready[index], outcome, report)
+            self._record(ledger, ready[index], outcome, report)
 
-        outcomes = await self._mailer.send_batch(messages, on_outcome=on_outcome)
+        outcomes = await self._mailer.send_batch(batch.messages, on_outcome=on_outcome)
         for index, outcome in enumerate(outcomes):  # for mailers that do not call back
             await on_outcome(index, outcome)
         if len(outcomes) < len(ready):
             log.warning("mailer answered %d of %d messages", len(outcomes), len(ready))
-        return report
+
+    async def _release(self, batch: _Prepared) -> None:
+        """Give back the leases of a batch claimed ahead that will not be sent now."""
+        if batch.rows:
+            await asyncio.to_thread(self._release_rows, batch.rows)
+
+    def _release_rows(self, rows: list[OutboxMessage]) -> None:
+        ledger = OutboxLedger(self._engine)
+        try:
+            for row in rows:
+                ledger.update(row, {"lease_until": None})
+        finally:
+            ledger.close()
 
     def _compose(self, row: OutboxMessage) -> EmailMessage:
         rendered = self._render(row)
@@ -224,17 +277,20 @@ class Dispatcher:
             row.lease_until = lease_until
         return rows
 
-    def _record(self, row: OutboxMessage, outcome: SendOutcome, report: DispatchReport) -> None:
+    def _record(
+        self, ledger: OutboxLedger, row: OutboxMessage, outcome: SendOutcome, report: DispatchReport
+    ) -> None:
         """Commit one outcome (its own short transaction) and count it."""
         now = self._clock.now()
         if outcome.status is SendStatus.SENT:
-            self._update(row, {"status": "sent", "sent_at": now, "lease_until": None}, own=False)
+            values = {"status": "sent", "sent_at": now, "lease_until": None}
+            ledger.update(row, values, own=False)
             report.sent += 1
         elif outcome.status is SendStatus.DEAD:
-            self._bury(row, outcome.answer, attempts=row.attempts + 1)
+            ledger.update(row, dead_values(outcome.answer, attempts=row.attempts + 1))
             report.dead += 1
         elif outcome.status is SendStatus.RETRY:
-            if self._retry(row, outcome, now, report):
+            if self._retry(ledger, row, outcome, now, report):
                 report.retry += 1
             else:
                 report.dead += 1
@@ -242,10 +298,15 @@ class Dispatcher:
             if not report.paused:
                 log.error("%s: %s", AUTH_PAUSED_LOG, outcome.answer or "no reply")
             report.paused = True
-            self._update(row, {"lease_until": None})
+            ledger.update(row, {"lease_until": None})
 
     def _retry(
-        self, row: OutboxMessage, outcome: SendOutcome, now: datetime, report: DispatchReport
+        self,
+        ledger: OutboxLedger,
+        row: OutboxMessage,
+        outcome: SendOutcome,
+        now: datetime,
+        report: DispatchReport,
     ) -> bool:
         """Schedule another attempt; False when the attempts are used up (dead-lettered).
 
@@ -257,7 +318,7 @@ class Dispatcher:
             report.unanswered += 1
             waited = min(max(now - row.created_at, BACKOFF_BASE), BACKOFF_CAP)
             delay = max(backoff_delay(row.attempts), waited)
-            self._update(
+            ledger.update(
                 row,
                 {"available_at": now + delay, "lease_until": None, "last_error": outcome.answer},
             )
@@ -265,9 +326,9 @@ class Dispatcher:
         attempts = row.attempts + 1
         if attempts >= self._max_attempts:
             error = f"gave up after {attempts} attempts; last answer: {outcome.answer}"
-            self._bury(row, error, attempts=attempts)
+            ledger.update(row, dead_values(error, attempts=attempts))
             return False
-        self._update(
+        ledger.update(
             row,
             {
                 "attempts": attempts,
@@ -278,59 +339,18 @@ class Dispatcher:
         )
         return True
 
-    def _bury(self, row: OutboxMessage, error: str, *, attempts: int | None = None) -> None:
-        """Dead-letter a row: an admin looks at it (`kinerja outbox list --status dead`)."""
-        values: dict[str, Any] = {"status": "dead", "lease_until": None, "last_error": error}
-        if attempts is not None:
-            values["attempts"] = attempts
-        self._update(row, values)
-
-    def _update(self, row: OutboxMessage, values: dict[str, Any], *, own: bool = True) -> None:
-        """Update a pending row; with `own`, only while it still carries our lease.
-
-        A row whose lease ran out may have been claimed by another dispatcher; its record wins.
-        A successful send is recorded regardless (the message did go out).
-        """
-        conditions = [col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == "pending"]
-        if own:
-            conditions.append(col(OutboxMessage.lease_until) == row.lease_until)
-        statement = (
-            update(OutboxMessage)
-            .where(*conditions)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        with transaction(self._engine) as session:
-            changed = session.exec(statement).rowcount
-        if changed == 0:
-            log.warning("outbox %s: lease lost before recording %s", row.id, values)
+    def _bury_all(self, ledger: OutboxLedger, rows: list[tuple[OutboxMessage, str]]) -> None:
+        """Dead-letter the rows that could not be rendered (an admin looks at them)."""
+        for row, error in rows:
+            ledger.update(row, dead_values(error))
 
 
-def list_outbox(
-    session: Session, status: str | None = None, limit: int = 50
-) -> Sequence[OutboxMessage]:
-    """The newest outbox rows, optionally of one status, for the admin to inspect."""
-    query = select(OutboxMessage)
-    if status is not None:
-        query = query.where(col(OutboxMessage.status) == status)
-    query = query.order_by(col(OutboxMessage.id).desc()).limit(limit)
-    return session.exec(query).all()
+@dataclass(slots=True)
+class _Prepared:
+    """A claimed batch, composed: the rows to send with their messages, and those that
+    could not be rendered (dead-lettered when the batch is delivered)."""
 
-
-def retry_dead(session: Session, ids: Sequence[int] | None, now: datetime) -> list[int]:
-    """Give dead messages a fresh start (pending, attempts 0, due `now`); returns their ids.
-
-    Only dead rows are touched; `ids` None means every dead row. The caller commits.
-    """
-    query = select(OutboxMessage.id).where(col(OutboxMessage.status) == "dead")
-    if ids is not None:
-        query = query.where(col(OutboxMessage.id).in_(list(ids)))
-    revived = sorted(i for i in session.exec(query).all() if i is not None)
-    if revived:
-        session.exec(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_(revived), col(OutboxMessage.status) == "dead")
-            .values(status="pending", attempts=0, available_at=now, lease_until=None)
-            .execution_options(synchronize_session=False)
-        )
-    return revived
+    rows: list[OutboxMessage]
+    ready: list[OutboxMessage] = field(default_factory=list)
+    messages: list[EmailMessage] = field(default_factory=list)
+    unrenderable: list[tuple[OutboxMessage, str]] = field(default_factory=list)

@@ -138,8 +138,14 @@ def classify_reply(code: int, text: str = "") -> SendOutcome:
 
 
 def _recipient_of(message: EmailMessage) -> str:
-    """The one envelope recipient: the address in To (one recipient per message, by design)."""
-    addresses = [addr for _, addr in getaddresses(message.get_all("To", [])) if addr]
+    """The one envelope recipient: the address in To (one recipient per message, by design).
+
+    Read from the header as stored (`raw_items`), unfolded: asking the message for its To
+    header would parse it into a full address header object, per message, for one address.
+    """
+    values = ["".join(str(value).splitlines()) for name, value in message.raw_items()
+              if name.lower() == "to"]  # fmt: skip
+    addresses = [addr for _, addr in getaddresses(values) if addr]
     if len(addresses) != 1:
         raise ValueError(f"expected exactly one To address, got {len(addresses)}")
     return addresses[0]

@@ -25,10 +25,9 @@ from notifications.dispatcher import (
     Dispatcher,
     RenderedEmail,
     Renderer,
-    list_outbox,
-    retry_dead,
 )
 from notifications.mailer import SmtpMailer
+from notifications.outbox import list_outbox, retry_dead
 
 app = typer.Typer(
     help="Kotak keluar email: lihat, kirim ulang, kirim sekarang.", no_args_is_help=True

@@ -50,8 +50,6 @@ from notifications.dispatcher import (
     Dispatcher,
     DispatchReport,
     backoff_delay,
-    list_outbox,
-    retry_dead,
 )
 from notifications.mailer import (
     FakeMailer,
@@ -61,6 +59,7 @@ from notifications.mailer import (
     SmtpMailer,
     message_id_for,
 )
+from notifications.outbox import list_outbox, retry_dead
 from tests.conftest import FIXED_NOW, require_service
 
 WAIT = 30.0  # seconds: the longest any thread, process or server event may take

@@ -7,6 +7,7 @@ realisation report of TW I 2021 is due on Thursday 8 April 2021.
 from __future__ import annotations
 
 import copy
+import decimal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -567,3 +568,23 @@ def test_every_template_file_is_rendered_by_some_case(monkeypatch: pytest.Monkey
     assert all(name.endswith((".txt", ".html")) for name in on_disk)
     kinds = {name.rsplit(".", 1)[0] for name in on_disk if not name.startswith("_")}
     assert {f"{kind}.{ext}" for kind in kinds for ext in ("txt", "html")} <= on_disk
+
+
+def test_formatted_dates_and_numbers_are_remembered_value_by_value() -> None:
+    """The memo behind the filters (a digest repeats them) keeps equal values together and
+    unequal ones apart, whatever their type."""
+    assert [angka(v, 1) for v in (Decimal("2.25"), 2.25, "2.25")] == ["2,3"] * 3
+    assert [angka(v) for v in (1200, Decimal(1200), 1200.0, "1200")] == ["1.200"] * 4
+    assert angka(Decimal("NaN")) == angka(float("nan")) == "NaN"  # not a key: formatted anew
+    with pytest.raises(decimal.InvalidOperation):
+        angka(Decimal("sNaN"))
+    evening = datetime(2021, 4, 8, 20, 0)
+    assert tanggal(evening) == "8 April 2021"  # naive: read as written
+    assert tanggal(evening.replace(tzinfo=UTC)) == "9 April 2021"  # 03:00 WIB on the 9th
+    assert tanggal(date(2021, 4, 8)) == tanggal("2021-04-08") == "8 April 2021"
+
+
+def test_templates_are_compiled_once_and_never_statted_again() -> None:
+    env = environment()
+    assert env.auto_reload is False
+    assert env.get_template("digest.html") is env.get_template("digest.html")

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from db.database import transaction
 from db.workflow_models import OutboxMessage
-from notifications.dispatcher import OUTBOX_STATUSES, list_outbox, retry_dead
+from notifications.dispatcher import OUTBOX_STATUSES
+from notifications.outbox import list_outbox, retry_dead
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import web_of
 from web.pages.admin.common import done, log, moment_format, render
