@@ -13,10 +13,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, or_
+from sqlalchemy import Select, bindparam, delete, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.auth_models import ApiToken, LoginThrottle, WebSession
@@ -161,15 +163,56 @@ def start_session(
     return token, row
 
 
-def load_session(session: Session, token: str, now: datetime) -> tuple[WebSession, Account] | None:
-    """The live session and its active account, or None."""
-    row = session.get(WebSession, hash_secret(token))
-    if row is None or row.expires_at <= now:
+@dataclass(frozen=True)
+class SignedIn:
+    """A live browser session: its account, the actor it is and its CSRF token."""
+
+    account_id: int
+    login: str
+    actor: Actor
+    csrf_token: str
+
+
+def load_session(session: Session, token: str, now: datetime) -> SignedIn | None:
+    """The live session of an active account, or None: one query (every page asks)."""
+    query, params = _session_query(), {"session_id": hash_secret(token)}
+    row = session.connection().execute(query, params).first()
+    if row is None or row.expires_at <= now or not row.active:
         return None
-    account = session.get(Account, row.account_id)
-    if account is None or not account.active:
-        return None
-    return row, account
+    if row.official_id is None:
+        actor = Actor(None, "Administrator" if row.is_admin else row.login, None, row.is_admin)
+    else:
+        actor = Actor(row.official_id, row.name, row.nip, row.is_admin)
+    return SignedIn(row.account_id, row.login, actor, row.csrf_token)
+
+
+_WEB_SESSION = WebSession.metadata.tables["web_session"]
+_ACCOUNT = Account.metadata.tables["account"]
+_OFFICIAL = OfficialRow.metadata.tables["official"]
+
+
+@cache
+def _session_query() -> Select[Any]:
+    w, a, o = _WEB_SESSION.c, _ACCOUNT.c, _OFFICIAL.c
+    return (
+        sa_select(
+            w.csrf_token,
+            w.expires_at,
+            a.id.label("account_id"),
+            a.login,
+            a.is_admin,
+            a.active,
+            a.official_id,
+            o.name,
+            o.nip,
+        )
+        .select_from(
+            _WEB_SESSION.join(_ACCOUNT, a.id == w.account_id).outerjoin(
+                _OFFICIAL, o.id == a.official_id
+            )
+        )
+        .where(w.id == bindparam("session_id"))
+    )
 
 
 def end_session(session: Session, token: str) -> None:

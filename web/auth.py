@@ -87,10 +87,9 @@ def optional_user(request: Request) -> CurrentUser | None:
         return None
     with Session(web.deps.engine) as session:
         found = load_session(session, token, web.now())
-        if found is None:
-            return None
-        row, account = found
-        return _user(session, account, row.csrf_token, token)
+    if found is None:
+        return None
+    return CurrentUser(found.account_id, found.login, found.actor, found.csrf_token, token)
 
 
 def page_user(user: Annotated[CurrentUser | None, Depends(optional_user)]) -> CurrentUser:
