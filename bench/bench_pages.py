@@ -11,12 +11,12 @@ through the login form as a different official: 8 Kepala Seksi (who open their o
 report), 8 Kepala Bidang (a Seksi's report) and 4 Kepala Dinas (a Bidang's report); the
 recap with each official's personal API token. Each endpoint in turn, in two modes: a
 warm-up round (every client once), then REQUESTS requests (or TIME_CAP seconds, for an
-endpoint far off target), either saturated (each client sends its next request as soon as
-the last is answered: the server's throughput decides the latency) or paced (each client
-one request per PACE_S second: twenty busy people). The baseline is /healthz measured the
-same way in the same run: the floor for a request under that load on this machine (the
-clients share its two cores); the ratio is each endpoint's p50 over /healthz's p50. The server's peak RSS is
-sampled (psutil) during the load.
+endpoint far off target) saturated (each client sends its next request as soon as the last
+is answered: the server's throughput decides the latency), then PACED_REQUESTS paced (each
+client one request per PACE_S second: twenty busy people). The baseline is /healthz
+measured the same way in the same run: the floor for a request under that load on this
+machine (the clients share its two cores); the ratio is each endpoint's p50 over
+/healthz's p50. The server's peak RSS is sampled (psutil) during the load.
 
 Run: `python -m bench bench_pages` (about 5 minutes). Set KINERJA_BENCH_BACKENDS=sqlite to
 skip PostgreSQL.
@@ -43,6 +43,7 @@ REQUESTS = 200
 TIME_CAP = 30.0
 TARGET_P95_MS = 50.0
 PACE_S = 1.0  # paced mode: each client sends one request per second (20 requests/s in all)
+PACED_REQUESTS = 100  # 5 s per endpoint at 20 requests/s
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -134,11 +135,12 @@ async def load(
     timings: list[float] = []
     failed: list[None] = []
     began = time.perf_counter()
-    stop = began + TIME_CAP + (PACE_S * REQUESTS / len(clients) if paced else 0.0)
+    wanted = PACED_REQUESTS if paced else REQUESTS
+    stop = began + TIME_CAP + (PACE_S * wanted / len(clients) if paced else 0.0)
 
     async def worker(index: int, client: httpx.AsyncClient, official: Official) -> None:
         due = began + PACE_S * index / len(clients)
-        while len(timings) + len(failed) < REQUESTS and time.perf_counter() < stop:
+        while len(timings) + len(failed) < wanted and time.perf_counter() < stop:
             if paced:
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
                 due += PACE_S
@@ -218,8 +220,8 @@ def format_table(results: list[BackendResult]) -> str:
     )
     lines = [
         f"Pages under load: {CLIENTS} concurrent signed-in clients, generated regency "
-        f"(40 x 40 positions), {REQUESTS} requests per endpoint after warm-up "
-        f"(fewer if {TIME_CAP:.0f} s passed).",
+        f"(40 x 40 positions), {REQUESTS} requests per endpoint saturated and "
+        f"{PACED_REQUESTS} paced after warm-up (fewer if {TIME_CAP:.0f} s passed).",
         "saturated: each client sends its next request as soon as the last is answered "
         "(throughput-bound: latency ~ clients x service time / cores);",
         f"paced: each client sends one request every {PACE_S:.0f} s "
