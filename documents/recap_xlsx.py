@@ -193,30 +193,25 @@ def _style_groups(sheet: Worksheet, groups: Sequence[GroupScore], first: int) ->
 def shown_bidang(export: RecapExport) -> list[GroupScore]:
     """The bidang rows of the recap, narrowed to the chosen bidang."""
     chosen = export.bidang
-    return [g for g in export.recap.bidang if chosen is None or g.key == chosen.code]
+    return [g for g in export.recap.bidang if chosen is None or g.position_id == chosen.id]
 
 
 def shown_positions(export: RecapExport) -> list[GroupScore]:
     """The positions of the recap (tree order), narrowed to the chosen bidang's members."""
-    return [g for g in export.recap.positions if _in_scope(export, g.key)]
+    return [g for g in export.recap.positions if _in_scope(export, g.position_id)]
 
 
 def shown_indicators(export: RecapExport) -> list[tuple[IndicatorScore, IndicatorInput]]:
     """The indicators of the positions shown, each with its targets and quarterly results."""
-    codes = {g.key for g in shown_positions(export)}
+    shown = {g.position_id for g in shown_positions(export)}
     pairs = zip(export.recap.indicators, export.items, strict=True)
-    return [
-        (score, item)
-        for score, item in pairs
-        if export.tree.position(score.indicator.position_id).code in codes
-    ]
+    return [(score, item) for score, item in pairs if score.indicator.position_id in shown]
 
 
-def _in_scope(export: RecapExport, position_code: str) -> bool:
+def _in_scope(export: RecapExport, position_id: int) -> bool:
     if export.bidang is None:
         return True
-    position = next(p for p in export.tree.positions if p.code == position_code)
-    unit = bidang_of(export.tree, position)
+    unit = bidang_of(export.tree, export.tree.position(position_id))
     return unit is not None and unit.id == export.bidang.id
 
 
@@ -235,8 +230,7 @@ def _positions_sheet(sheet: Worksheet, export: RecapExport) -> None:
     groups = shown_positions(export)
     rows = []
     for group in groups:
-        position = next(p for p in export.tree.positions if p.code == group.key)
-        unit = bidang_of(export.tree, position)
+        unit = bidang_of(export.tree, export.tree.position(group.position_id))
         rows.append(
             [group.key, group.label, "-" if unit is None else unit.unit_name, *_group_cells(group)]
         )

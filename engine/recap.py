@@ -55,10 +55,15 @@ class IndicatorScore:
 
 @dataclass
 class GroupScore:
-    """A position, a bidang or the agency: mean capaian and how many indicators fell where."""
+    """A position, a bidang or the agency: mean capaian and how many indicators fell where.
+
+    `key` is the position's code (of the bidang's or the agency head's position for those),
+    unique within an agency; `position_id` is unique across a regency's agencies.
+    """
 
     key: str
     label: str
+    position_id: int
     capaian: Result = field(default_factory=lambda: Result.missing("belum ada indikator"))
     category: Category | None = None
     indicators: int = 0
@@ -126,7 +131,7 @@ def build_recap(
         entries = by_position.get(position.id, [])
         if not entries:
             continue
-        positions.append(_group(position.code, position.title, entries, scale))
+        positions.append(_group(position, position.title, entries, scale))
         unit = bidang_of(tree, position)
         if unit is not None:
             bidang.setdefault(unit.id, []).extend(entries)
@@ -137,11 +142,11 @@ def build_recap(
         indicators=scores,
         positions=positions,
         bidang=[
-            _group(tree.position(pid).code, tree.position(pid).unit_name, entries, scale)
+            _group(tree.position(pid), tree.position(pid).unit_name, entries, scale)
             for pid, entries in bidang.items()
         ],
         agency=[
-            _group(tree.position(pid).code, tree.position(pid).unit_name, entries, scale)
+            _group(tree.position(pid), tree.position(pid).unit_name, entries, scale)
             for pid, entries in agencies.items()
         ],
     )
@@ -154,7 +159,9 @@ def bidang_of(tree: OrgTree, position: Position) -> Position | None:
     return tree.nearest_administrator(position.id)
 
 
-def _group(key: str, label: str, entries: list[IndicatorScore], scale: Scale) -> GroupScore:
+def _group(
+    position: Position, label: str, entries: list[IndicatorScore], scale: Scale
+) -> GroupScore:
     values = [e.capaian.value for e in entries if e.capaian.value is not None]
     counts = {c.name: 0 for c in scale.categories}
     counts[MISSING_LABEL] = 0
@@ -166,7 +173,13 @@ def _group(key: str, label: str, entries: list[IndicatorScore], scale: Scale) ->
             counts[NOT_COMPUTABLE_LABEL] += 1
         else:
             counts[MISSING_LABEL] += 1
-    group = GroupScore(key=key, label=label, indicators=len(entries), counts=counts)
+    group = GroupScore(
+        key=position.code,
+        label=label,
+        position_id=position.id,
+        indicators=len(entries),
+        counts=counts,
+    )
     if values:
         mean = sum(values, Decimal(0)) / len(values)
         group.capaian = Result.ok(mean)

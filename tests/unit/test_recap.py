@@ -107,3 +107,50 @@ def test_without_targets_the_realisation_still_shows() -> None:
     assert score.realisation.value == Decimal(9)
     assert score.capaian.reason == "target belum ditetapkan"
     assert score.target is None
+
+
+def test_groups_of_two_agencies_with_the_same_codes_stay_apart() -> None:
+    """Position codes are unique within an agency only: a regency repeats them."""
+    tree = OrgTree(
+        [
+            *TREE.positions,
+            Position(11, 2, "kadis", "Kepala Badan", "Badan", Level.JPT_PRATAMA, None),
+            Position(12, 2, "kabid", "Kepala Bidang", "Bidang Dua", Level.ADMINISTRATOR, 11),
+        ]
+    )
+    items = [
+        *ITEMS,
+        IndicatorInput(indicator(21, 11), cumulative(100), ok(10, 10)),  # 20 of 50 -> 40%
+        IndicatorInput(indicator(22, 12), cumulative(100), ok(25, 25)),  # 50 of 50 -> 100%
+    ]
+    recap = build_recap(tree, items, year=2021, quarter=2)
+    by_id = {g.position_id: g for g in recap.positions}
+    assert [g.key for g in recap.positions].count("kadis") == 2
+    assert by_id[1].capaian.value == Decimal(100)
+    assert by_id[11].capaian.value == Decimal(40)
+    assert {g.position_id: g.capaian.value for g in recap.bidang} == {
+        2: Decimal(80),
+        12: Decimal(100),
+    }
+    assert [(g.position_id, g.label) for g in recap.agency] == [(1, "Dinas"), (11, "Badan")]
+
+
+def test_dashboard_sections_of_two_agencies_with_the_same_codes_stay_apart() -> None:
+    from web.pages.dashboard import bidang_sections, leader_scores
+
+    tree = OrgTree(
+        [
+            *TREE.positions,
+            Position(11, 2, "kadis", "Kepala Badan", "Badan", Level.JPT_PRATAMA, None),
+            Position(12, 2, "kabid", "Kepala Bidang", "Bidang Dua", Level.ADMINISTRATOR, 11),
+            Position(13, 2, "kasi", "Kepala Seksi", "Seksi Dua", Level.PENGAWAS, 12),
+        ]
+    )
+    items = [*ITEMS, IndicatorInput(indicator(23, 13), cumulative(100), ok(25, 25))]
+    recap = build_recap(tree, items, year=2021, quarter=2)
+    sections = bidang_sections(tree, recap, None)
+    assert [(s.position.id, [g.position_id for g in s.positions]) for s in sections] == [
+        (2, [2, 3, 4]),
+        (12, [13]),
+    ]
+    assert [g.position_id for g in leader_scores(tree, recap)] == [1]

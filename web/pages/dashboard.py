@@ -261,22 +261,20 @@ def category_legend() -> list[tuple[str, str, str]]:
 
 def leader_scores(tree: OrgTree, recap: Recap) -> list[GroupScore]:
     """Scores of positions that belong to no bidang (the head of the agency)."""
-    outside = {p.code for p in tree.positions if bidang_of(tree, p) is None}
-    return [group for group in recap.positions if group.key in outside]
+    outside = {p.id for p in tree.positions if bidang_of(tree, p) is None}
+    return [group for group in recap.positions if group.position_id in outside]
 
 
 def bidang_sections(tree: OrgTree, recap: Recap, chosen: Position | None) -> list[BidangSection]:
     """Each bidang of the recap (or only the chosen one) with its positions and chart."""
-    units = {unit.code: unit for unit in bidang_units(tree)}
-    unit_of = {
-        p.code: unit.code for p in tree.positions if (unit := bidang_of(tree, p)) is not None
-    }
+    units = {unit.id: unit for unit in bidang_units(tree)}
+    unit_of = {p.id: unit.id for p in tree.positions if (unit := bidang_of(tree, p)) is not None}
     sections = []
     for total in recap.bidang:
-        unit = units.get(total.key)
+        unit = units.get(total.position_id)
         if unit is None or (chosen is not None and unit != chosen):
             continue
-        members = [g for g in recap.positions if unit_of.get(g.key) == unit.code]
+        members = [g for g in recap.positions if unit_of.get(g.position_id) == unit.id]
         chart = bar_chart(
             [
                 Bar(
@@ -299,15 +297,15 @@ def table_rows(
 ) -> list[TableRow]:
     """Attach to each report the capaian of its position in its own quarter."""
     recaps = {recap.quarter: recap}
-    by_quarter: dict[tuple[int, str], GroupScore] = {}
+    by_quarter: dict[tuple[int, int], GroupScore] = {}
     for number in sorted({row.quarter.number for row in rows}):
         if number not in recaps:
             recaps[number] = build_recap(tree, items, year=recap.year, quarter=number)
         for group in recaps[number].positions:
-            by_quarter[(number, group.key)] = group
+            by_quarter[(number, group.position_id)] = group
     result = []
     for row in rows:
-        score = by_quarter.get((row.quarter.number, row.position.code))
+        score = by_quarter.get((row.quarter.number, row.position.id))
         value = None if score is None else score.capaian.value
         category = None if score is None or score.category is None else score.category.name
         result.append(TableRow(row, value, category))
