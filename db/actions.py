@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from db.database import transaction
+from db.database import WRITE_OPTION
 from db.workflow_store import SqlWorkflowStore
 from engine.errors import ValidationError
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
@@ -45,18 +45,30 @@ def take_action(
     comment: str | None = None,
     expected_version: int | None = None,
 ) -> ActionResult:
-    """Take `action` through the gate, committed with its log and outbox rows or not at all."""
-    with transaction(engine) as session:
-        return perform_action(
-            SqlWorkflowStore(session),
-            kind,
-            doc_id,
-            action,
-            actor,
-            now=now,
-            zone=zone,
-            machine=MACHINES[kind],
-            rules=rules,
-            comment=comment,
-            expected_version=expected_version,
-        )
+    """Take `action` through the gate, committed with its log and outbox rows or not at all.
+
+    One transaction on one connection (a writer's: BEGIN IMMEDIATE on SQLite, as with
+    `db.database.transaction`), committed when the action returns and rolled back when
+    anything raises. The store runs Core statements on it; no ORM session is made unless
+    an ORM read is needed.
+    """
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            store = SqlWorkflowStore.on_connection(connection)
+            try:
+                return perform_action(
+                    store,
+                    kind,
+                    doc_id,
+                    action,
+                    actor,
+                    now=now,
+                    zone=zone,
+                    machine=MACHINES[kind],
+                    rules=rules,
+                    comment=comment,
+                    expected_version=expected_version,
+                )
+            finally:
+                store.close()

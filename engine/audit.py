@@ -33,11 +33,15 @@ HASHED_FIELDS = (
 )
 
 
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""The one encoder of the canonical form (what `json.dumps` with these options builds per call)."""
+
+
 def entry_hash(fields: Mapping[str, Any], prev_hash: str | None) -> str:
     """SHA-256 over the canonical JSON of the hashed fields and the previous hash."""
     payload = {name: _canonical(fields.get(name)) for name in HASHED_FIELDS}
     payload["prev_hash"] = prev_hash
-    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    encoded = _CANONICAL_JSON.encode(payload)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 

@@ -79,15 +79,28 @@ class Party:
 class WorkflowStore(Protocol):
     """What the workflow use case needs from storage, within one transaction."""
 
-    def document(self, kind: DocKind, doc_id: int, *, completeness: bool = True) -> DocumentView:
+    def document(
+        self, kind: DocKind, doc_id: int, *, completeness: bool = True, with_org: bool = False
+    ) -> DocumentView:
         """The document as the gate sees it (NotFoundError when absent).
 
-        With `completeness` false, `missing` is left empty: only submitting needs it.
+        With `completeness` false, `missing` is left empty: only submitting needs it. With
+        `with_org`, the store may read what `org_tree_for` gives for the document's position
+        in the same round trip (a hint: the answer of `org_tree_for` is the same either way).
         """
         ...
 
     def org_tree(self) -> OrgTree:
         """The organisation, to resolve who acts on which day."""
+        ...
+
+    def org_tree_for(self, position_id: int) -> OrgTree:
+        """The part of the organisation a document of `position_id` is decided on.
+
+        The position and all its superiors up to the head of the agency, with every holder
+        (acting officials included) of each: the gate, the signatories and the notified all
+        come from there, and each question about them has the answer of the full tree.
+        """
         ...
 
     def regency_head_title(self) -> str:
@@ -142,10 +155,10 @@ def perform_action(
 ) -> ActionResult:
     """Take `action` on a document for `actor`; raise ActionRefusedError or ConflictError."""
     now = now.astimezone(UTC)  # the log stores UTC; hash what is stored
-    document = store.document(kind, doc_id, completeness=action is Action.SUBMIT)
+    document = store.document(kind, doc_id, completeness=action is Action.SUBMIT, with_org=True)
     if expected_version is not None and expected_version != document.version:
         raise _conflict(store, document, zone)
-    tree = store.org_tree()
+    tree = store.org_tree_for(document.position_id)
     on = local_date(now, zone)
     decision = decide(
         document, action, actor, on, tree=tree, machine=machine, rules=rules, comment=comment

@@ -68,8 +68,24 @@ class WorkflowDefinition:
     title: str
     transitions: tuple[TransitionSpec, ...]
     _machine: Machine = field(init=False, repr=False)
+    _candidates: dict[tuple[State, Action], tuple[TransitionSpec, ...]] = field(
+        init=False, repr=False
+    )
+    _available: dict[State, tuple[Action, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # What the gate asks on every request, answered from tables made once.
+        self._candidates = {
+            (state, action): tuple(
+                t for t in self.transitions if t.source is state and t.action is action
+            )
+            for state in State
+            for action in Action
+        }
+        self._available = {
+            state: tuple(dict.fromkeys(t.action for t in self.transitions if t.source is state))
+            for state in State
+        }
         self._machine = Machine(
             model=None,
             states=[s.value for s in State],
@@ -86,11 +102,11 @@ class WorkflowDefinition:
 
     def candidates(self, state: State, action: Action) -> Sequence[TransitionSpec]:
         """The transitions of `action` leaving `state`, in definition order."""
-        return [t for t in self.transitions if t.source is state and t.action is action]
+        return self._candidates[state, action]
 
     def available(self, state: State) -> Sequence[Action]:
         """Actions defined from `state`."""
-        return list(dict.fromkeys(t.action for t in self.transitions if t.source is state))
+        return self._available[state]
 
     def fire(self, state: State, action: Action, facts: Facts) -> State | None:
         """Trigger `action` on a token in `state`; the new state, or None if no guard passed."""

@@ -17,8 +17,8 @@ POSTGRES = "postgres"
 
 def configure(sqlite_path: Path, pg_name: str | None, pg_host: str = "127.0.0.1") -> None:
     """Configure and set up Django for this process (idempotent)."""
-    import django
-    from django.conf import settings
+    import django  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]
 
     if settings.configured:
         return
@@ -57,7 +57,7 @@ def configure(sqlite_path: Path, pg_name: str | None, pg_host: str = "127.0.0.1"
 
 def create_tables(alias: str) -> None:
     """Create the peer's tables on `alias` without migrations."""
-    from django.db import connections
+    from django.db import connections  # type: ignore[import-untyped]
 
     from bench.django_peer.models import Report, TransitionLog
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models, transaction  # type: ignore[import-untyped]
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
