@@ -1,77 +1,47 @@
-"""The workflow store: engine.services.WorkflowStore on one SQLModel session (one transaction)."""
+"""The workflow store: engine.services.WorkflowStore on one transaction.
+
+The statements it runs are built once in db.workflow_queries.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from functools import cache, cached_property, lru_cache
+from functools import cached_property
 from typing import Any, NamedTuple
 
-from sqlalchemy import (
-    CompoundSelect,
-    Connection,
-    Insert,
-    Select,
-    String,
-    Update,
-    and_,
-    bindparam,
-    cast,
-    exists,
-    insert,
-    literal,
-    literal_column,
-    null,
-    true,
-    union_all,
-    update,
-)
-from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, update
 from sqlmodel import Session, col, select
 
 from db.indicator_repo import load_indicators, parsed_formula
-from db.models import (
-    AssignmentRow,
-    IndicatorRow,
-    IndicatorVariable,
-    OfficialRow,
-    PerjanjianKinerja,
-    PkTarget,
-    PositionRow,
-    QuarterlyReport,
-    Regency,
-    ReportEntry,
-)
+from db.models import PerjanjianKinerja, PkTarget, QuarterlyReport, Regency
 from db.org_repo import load_org_tree
 from db.recap_query import quarter_targets
-from db.workflow_models import OutboxMessage, TransitionLog
+from db.workflow_models import TransitionLog
+from db.workflow_queries import (
+    DOC_COLUMNS,
+    LOG_INSERT,
+    PK,
+    cas_update,
+    chain_query,
+    chain_sort_key,
+    chain_tree,
+    document_and_org_query,
+    document_query,
+    outbox_insert,
+    report_inputs_query,
+)
 from engine.errors import NotFoundError
 from engine.formulas import Variable
-from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
+from engine.org import OrgTree
 from engine.services import LoggedChange, OutboxDraft, Party, StateChange
 from engine.workflow import Action, DocKind, DocumentView, State
 
 DocumentRow = PerjanjianKinerja | QuarterlyReport
-OUTBOX = OutboxMessage.metadata.tables["outbox"]
-LOG = TransitionLog.metadata.tables["transition_log"]
-PK = PerjanjianKinerja.metadata.tables["pk"]
-POSITION = PositionRow.metadata.tables["position"]
-OFFICIAL = OfficialRow.metadata.tables["official"]
-ASSIGNMENT = AssignmentRow.metadata.tables["assignment"]
-INDICATOR = IndicatorRow.metadata.tables["indicator"]
-VARIABLE = IndicatorVariable.metadata.tables["indicator_variable"]
-ENTRY = ReportEntry.metadata.tables["report_entry"]
-_LOG_INSERT = insert(LOG)
 TABLES: dict[DocKind, type[PerjanjianKinerja] | type[QuarterlyReport]] = {
     DocKind.PK: PerjanjianKinerja,
     DocKind.REPORT: QuarterlyReport,
 }
 _NO_INDICATORS = "jabatan ini belum punya indikator untuk tahun ini"
-
-# Every statement of a transition is built once and run on the connection with its values as
-# parameters: SQLAlchemy then reuses the compiled form, and no ORM unit of work is involved
-# (nothing of a transition is read back as an object).
 
 
 class _DocKey(NamedTuple):
@@ -80,159 +50,6 @@ class _DocKey(NamedTuple):
     id: int
     position_id: int
     year: int
-
-
-def _table(kind: DocKind) -> Any:
-    return PK if kind is DocKind.PK else QuarterlyReport.metadata.tables["report"]
-
-
-@cache
-def _document_query(kind: DocKind) -> Select[Any]:
-    """The document, whether its PK is approved and who submitted and verified it in this
-    visit, in one query (the latest log entry of each action wins); built once per kind."""
-    table = _table(kind)
-
-    def actor_of(action: Action) -> Any:
-        return (
-            core_select(LOG.c.actor_official_id)
-            .where(
-                LOG.c.doc_type == kind.value,
-                LOG.c.doc_id == table.c.id,
-                LOG.c.visit == table.c.visit,
-                LOG.c.action == action.value,
-            )
-            .order_by(LOG.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    pk_approved: Any = (
-        literal(True)
-        if kind is DocKind.PK
-        else exists().where(
-            PK.c.position_id == table.c.position_id,
-            PK.c.year == table.c.year,
-            PK.c.state == State.APPROVED.value,
-        )
-    )
-    quarter: Any = table.c.quarter if kind is DocKind.REPORT else null()
-    return core_select(
-        table.c.id, table.c.position_id, table.c.year, quarter.label("quarter"), table.c.state,
-        table.c.version, table.c.visit, table.c.audit_hash,
-        actor_of(Action.SUBMIT).label("submitted_by"),
-        actor_of(Action.VERIFY).label("verified_by"),
-        pk_approved.label("pk_approved"),
-    ).where(table.c.id == bindparam("doc_id"))  # fmt: skip
-
-
-@cache
-def _report_inputs_query() -> Select[Any]:
-    """A report's indicators with their variables and the report's entry for each, one query
-    (a row per variable; an indicator without variables still gives one row)."""
-    i, v, e = INDICATOR.c, VARIABLE.c, ENTRY.c
-    joined = INDICATOR.outerjoin(VARIABLE, v.indicator_id == i.id).outerjoin(
-        ENTRY, and_(e.indicator_id == i.id, e.report_id == bindparam("report_id"))
-    )
-    return (
-        core_select(
-            i.id, i.code, i.expression, v.name, v.label, v.unit, e.id, e.inputs, e.no_data_reason
-        )
-        .select_from(joined)
-        .where(i.year == bindparam("year"), i.position_id == bindparam("position_id"))
-        .order_by(i.sort_order, i.id, v.ordinal)
-    )
-
-
-@cache
-def _chain_query(kind: DocKind | None = None) -> CompoundSelect[Any]:
-    """A position and its superiors up to the head of the agency, then every assignment of
-    those with its official: rows of one shape (kind, id, sort key, nine fields), one query.
-
-    The position is the parameter `position_id`, or with `kind` that of the document `doc_id`.
-    """
-    p, a, o = POSITION.c, ASSIGNMENT.c, OFFICIAL.c
-    up = POSITION.alias("up")
-    start: Any = bindparam("position_id")
-    if kind is not None:
-        table = _table(kind)
-        start = core_select(table.c.position_id).where(table.c.id == bindparam("doc_id"))
-        start = start.scalar_subquery()
-    chain = core_select(p.id.label("id"), p.parent_id.label("parent_id")).where(p.id == start)
-    walk = chain.cte("chain", recursive=True)
-    # UNION, not UNION ALL: a (corrupt) cycle ends the walk, and OrgTree then refuses it.
-    walk = walk.union(core_select(up.c.id, up.c.parent_id).join(walk, up.c.id == walk.c.parent_id))
-    positions = core_select(
-        literal_column("0").label("kind"), p.id.label("id"), p.sort_order.label("sort_key"),
-        p.agency_id.label("f1"), p.code.label("f2"), p.title.label("f3"),
-        p.unit_name.label("f4"), p.level.label("f5"), p.parent_id.label("f6"),
-        null().label("f7"), null().label("f8"), null().label("f9"),
-    ).join(walk, walk.c.id == p.id)  # fmt: skip
-    # Dates as ISO text: a UNION's columns must agree in type.
-    assignments = core_select(
-        literal_column("1"), a.id, a.id, a.official_id, a.status,
-        cast(a.valid_from, String), cast(a.valid_to, String), null(), a.position_id,
-        o.nip, o.name, o.email,
-    ).select_from(
-        walk.join(ASSIGNMENT, a.position_id == walk.c.id).join(OFFICIAL, o.id == a.official_id)
-    )  # fmt: skip
-    return union_all(positions, assignments)
-
-
-_DOC_COLUMNS = 11  # the columns of `_document_query`, before those of `_chain_query`
-
-
-@cache
-def _document_and_org_query(kind: DocKind) -> Select[Any]:
-    """`_document_query` and `_chain_query` of the document's position in one round trip: the
-    document's columns on every organisation row (or once, with NULLs, when there is none)."""
-    # LIMIT 1 (the id is unique anyway) keeps SQLite from flattening the subquery into the
-    # join, which would run the three correlated subqueries once per organisation row.
-    doc = _document_query(kind).limit(1).subquery("doc")
-    org = _chain_query(kind).subquery("org")
-    return core_select(doc, org).select_from(doc.outerjoin(org, true()))
-
-
-def _day(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value[:10])
-
-
-@lru_cache(maxsize=1024)
-def _chain_tree(rows: tuple[tuple[Any, ...], ...]) -> OrgTree:
-    """The tree of exactly these rows; immutable, so one built from the same rows is reused
-    (the key is the rows themselves: any committed change gives another key)."""
-    positions, officials, assignments = [], {}, []
-    for kind, row_id, _, f1, f2, f3, f4, f5, f6, nip, name, email in rows:
-        if kind == 0:
-            positions.append(Position(row_id, f1, f2, f3, f4, Level(f5), f6))
-        else:
-            officials[f1] = Official(f1, nip, name, email)
-            valid_to = None if f4 is None else _day(f4)
-            assignments.append(Assignment(f1, f6, AssignmentStatus(f2), _day(f3), valid_to))
-    return OrgTree(positions=positions, officials=officials.values(), assignments=assignments)
-
-
-def _sort_key(row: tuple[Any, ...]) -> tuple[int, int, int]:
-    return int(row[0]), row[2], row[1]
-
-
-@cache
-def _cas_update(kind: DocKind) -> Update:
-    """The compare-and-swap: the SET columns come with the parameters of each execution."""
-    table = _table(kind)
-    return update(table).where(
-        table.c.id == bindparam("cas_id"),
-        table.c.version == bindparam("cas_version"),
-        table.c.state == bindparam("cas_state"),
-    )
-
-
-@cache
-def _outbox_insert(dialect_name: str) -> Insert:
-    """Insert-or-ignore on the dedupe key."""
-    module: Any = postgresql if dialect_name == "postgresql" else sqlite
-    return module.insert(OUTBOX).on_conflict_do_nothing(  # type: ignore[no-any-return]
-        index_elements=["dedupe_key"]
-    )
 
 
 class SqlWorkflowStore:
@@ -296,17 +113,17 @@ class SqlWorkflowStore:
         """The document as the gate sees it; `with_org` reads in the same query the part of
         the organisation it is decided on, which `org_tree_for` then returns."""
         if with_org:
-            rows = self.connection.execute(_document_and_org_query(kind), {"doc_id": doc_id})
+            rows = self.connection.execute(document_and_org_query(kind), {"doc_id": doc_id})
             found = self._split_org(rows.all())
         else:
-            found = self.connection.execute(_document_query(kind), {"doc_id": doc_id}).first()
+            found = self.connection.execute(document_query(kind), {"doc_id": doc_id}).first()
         if found is None:
             raise NotFoundError(
                 f"{kind.label} {kind.prefix}-{doc_id} tidak ditemukan",
                 log_message=f"{kind} {doc_id} not found",
             )
         (id_, position_id, year, quarter, state, version, visit, audit_hash, submitted_by,
-         verified_by, pk_approved) = found[:_DOC_COLUMNS]  # fmt: skip
+         verified_by, pk_approved) = found[:DOC_COLUMNS]  # fmt: skip
         return DocumentView(
             kind=kind,
             id=id_,
@@ -326,11 +143,11 @@ class SqlWorkflowStore:
         )
 
     def _split_org(self, rows: Sequence[Any]) -> Any:
-        """The document's row of a `_document_and_org_query`; its tree kept for `org_tree_for`."""
+        """The document's row of a `document_and_org_query`; its tree kept for `org_tree_for`."""
         if not rows:
             return None
-        org = [tuple(row[_DOC_COLUMNS:]) for row in rows if row[_DOC_COLUMNS] is not None]
-        self._org = (rows[0][1], _chain_tree(tuple(sorted(org, key=_sort_key))))
+        org = [tuple(row[DOC_COLUMNS:]) for row in rows if row[DOC_COLUMNS] is not None]
+        self._org = (rows[0][1], chain_tree(tuple(sorted(org, key=chain_sort_key))))
         return rows[0]
 
     def approved_pk(self, position_id: int, year: int) -> PerjanjianKinerja | None:
@@ -373,7 +190,7 @@ class SqlWorkflowStore:
         indicators, from the parse cache)."""
         params = {"report_id": report_id, "position_id": position_id, "year": year}
         found: dict[int, tuple[str, str, list[Variable], Any]] = {}
-        for row in self.connection.execute(_report_inputs_query(), params):
+        for row in self.connection.execute(report_inputs_query(), params):
             (indicator_id, code, expression, name, label, unit, entry_id, inputs, reason) = row
             if indicator_id not in found:
                 entry = None if entry_id is None else (inputs, reason)
@@ -402,8 +219,8 @@ class SqlWorkflowStore:
     def org_tree_for(self, position_id: int) -> OrgTree:
         if self._org is not None and self._org[0] == position_id:
             return self._org[1]  # read with the document, in this transaction
-        rows = self.connection.execute(_chain_query(), {"position_id": position_id}).all()
-        return _chain_tree(tuple(sorted(map(tuple, rows), key=_sort_key)))
+        rows = self.connection.execute(chain_query(), {"position_id": position_id}).all()
+        return chain_tree(tuple(sorted(map(tuple, rows), key=chain_sort_key)))
 
     def regency_head_title(self) -> str:
         regency = self.session.exec(select(Regency)).first()
@@ -435,12 +252,12 @@ class SqlWorkflowStore:
             values["submitted_at"] = change.at
         if change.target is State.APPROVED:
             values["approved_at"] = change.at
-        if self.connection.execute(_cas_update(document.kind), values).rowcount != 1:
+        if self.connection.execute(cas_update(document.kind), values).rowcount != 1:
             return False
         if self._session is not None:
             self._session.expire_all()  # rows loaded before the UPDATE are stale now
         self.connection.execute(
-            _LOG_INSERT, {**change.log, "prev_hash": document.audit_hash, "hash": change.hash}
+            LOG_INSERT, {**change.log, "prev_hash": document.audit_hash, "hash": change.hash}
         )
         return True
 
@@ -464,7 +281,7 @@ class SqlWorkflowStore:
             connection = self.connection
             # One row (the usual case) as a plain execute, several as one executemany.
             connection.execute(
-                _outbox_insert(connection.dialect.name), rows[0] if len(rows) == 1 else rows
+                outbox_insert(connection.dialect.name), rows[0] if len(rows) == 1 else rows
             )
 
     def record_parties(self, doc_id: int, first: Party, second: Party) -> None:
