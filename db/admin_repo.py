@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from db.accounts import check_new_password, create_account, end_other_sessions, hash_password
 from db.models import Account, AssignmentRow, OfficialRow, PositionRow
 from db.org_repo import to_assignment
-from engine.errors import NotFoundError, ValidationError
+from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.formatting import format_date_id
 from engine.nip import format_nip, normalise_nip
 from engine.org import AssignmentStatus, find_overlapping_definitif
@@ -28,14 +28,6 @@ MAX_NAME = 200
 MAX_EMAIL = 254
 MAX_TITLE = 300
 MAX_DECREE = 200
-
-
-class FieldError(ValidationError):
-    """A rule broken by one form field; `field` is the name of that field."""
-
-    def __init__(self, field: str, message: str, *, log_message: str | None = None) -> None:
-        super().__init__(message, log_message=log_message)
-        self.field = field
 
 
 def _text(field: str, value: str, what: str, limit: int) -> str:

@@ -21,5 +21,14 @@ class ValidationError(KinerjaError):
     """Input that breaks a rule of the domain; nothing was written."""
 
 
+class FieldError(ValidationError):
+    """A rule broken by one form field; `field` is the name of that field (the form shows the
+    message next to it)."""
+
+    def __init__(self, field: str, message: str, *, log_message: str | None = None) -> None:
+        super().__init__(message, log_message=log_message)
+        self.field = field
+
+
 class NotFoundError(KinerjaError):
     """A referenced thing (position, official, document) does not exist."""

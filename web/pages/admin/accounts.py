@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, col, select
 
 from db.admin_repo import (
-    FieldError,
     create_official_account,
     get_account,
     list_accounts,
@@ -18,6 +17,7 @@ from db.admin_repo import (
 )
 from db.database import transaction
 from db.models import Account, OfficialRow
+from engine.errors import FieldError
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import web_of
 from web.pages.admin.common import Text, done, log, moment_format, parse_int, refused, render

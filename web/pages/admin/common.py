@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from db.admin_repo import FieldError
+from engine.errors import FieldError
 from engine.formatting import format_date_id
 from engine.nip import format_nip
 from engine.org import AssignmentStatus

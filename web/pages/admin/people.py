@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, select
 
 from db.admin_repo import (
-    FieldError,
     create_assignment,
     create_official,
     end_assignment,
@@ -26,6 +25,7 @@ from db.admin_repo import (
 from db.database import transaction
 from db.models import Account, OfficialRow, PositionRow
 from db.org_repo import load_org
+from engine.errors import FieldError
 from engine.org import AssignmentStatus, Holding, Position
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import web_of
