@@ -8,8 +8,6 @@ it, so that seeding again never brings back a day the admin took out.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -17,6 +15,7 @@ import holidays as holidays_package
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from db.memo import Memo
 from db.models import Holiday
 from engine.calendar import WorkingCalendar
 from engine.errors import NotFoundError, ValidationError
@@ -135,19 +134,7 @@ def load_calendar(session: Session) -> WorkingCalendar:
     days = frozenset(
         session.connection().execute(sa_select(column.day).where(column.active.is_(True))).scalars()
     )
-    with _calendar_lock:
-        calendar = _calendars.get(days)
-        if calendar is not None:
-            _calendars.move_to_end(days)
-            return calendar
-    calendar = WorkingCalendar(days)
-    with _calendar_lock:
-        _calendars[days] = calendar
-        while len(_calendars) > _CALENDAR_CACHE_SIZE:
-            _calendars.popitem(last=False)
-    return calendar
+    return _calendars.get(days, WorkingCalendar)
 
 
-_CALENDAR_CACHE_SIZE = 8
-_calendars: OrderedDict[frozenset[date], WorkingCalendar] = OrderedDict()
-_calendar_lock = threading.Lock()
+_calendars: Memo[frozenset[date], WorkingCalendar] = Memo(size=8)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,13 +21,14 @@ from sqlalchemy import CompoundSelect, Engine, String, cast, literal_column, nul
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from db.memo import Memo
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
 from db.stamps import Stamp, as_stamp, org_parts
 from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
 
 _POSITION, _OFFICIAL, _ASSIGNMENT = 0, 1, 2
-_TREE_CACHE_SIZE = 8  # a few databases per process (tests, several regencies)
-_tree_cache: OrderedDict[tuple[tuple[Any, ...], ...], OrgTree] = OrderedDict()
+# Trees keyed on their rows: a few databases per process (tests, several regencies).
+_trees: Memo[tuple[tuple[Any, ...], ...], OrgTree] = Memo(size=8)
 _tree_lock = threading.Lock()
 # Per engine: a database recreated under the same URL (tests) never meets an older tree.
 _committed: weakref.WeakKeyDictionary[Engine, tuple[Stamp, OrgTree]] = weakref.WeakKeyDictionary()
@@ -128,17 +128,7 @@ def _org_sql(dialect_name: str) -> str:
 
 
 def _tree_of(rows: tuple[tuple[Any, ...], ...]) -> OrgTree:
-    with _tree_lock:
-        tree = _tree_cache.get(rows)
-        if tree is not None:
-            _tree_cache.move_to_end(rows)
-            return tree
-    tree = _build_tree(rows)
-    with _tree_lock:
-        _tree_cache[rows] = tree
-        while len(_tree_cache) > _TREE_CACHE_SIZE:
-            _tree_cache.popitem(last=False)
-    return tree
+    return _trees.get(rows, _build_tree)
 
 
 def _day(value: date | str) -> date:
@@ -160,8 +150,8 @@ def _build_tree(rows: tuple[tuple[Any, ...], ...]) -> OrgTree:
 
 def clear_tree_cache() -> None:
     """Forget every built tree (for tests and benchmarks; correctness never needs it)."""
+    _trees.clear()
     with _tree_lock:
-        _tree_cache.clear()
         _committed.clear()
 
 
