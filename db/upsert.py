@@ -1,27 +1,52 @@
-"""Insert-or-ignore on a unique key, on SQLite and PostgreSQL alike."""
+"""Insert-or-ignore on a unique key, on SQLite and PostgreSQL alike, for many rows at once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Dialect, Table
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 
-def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: str) -> int:
-    """Insert `rows`, skipping those whose `key` already exists; returns how many went in."""
+def insert_ignore(
+    session: Session, table: Table, key: str, rows: list[dict[str, Any]], *, same: dict[str, Any]
+) -> set[Any]:
+    """Insert the rows (each with the values `same`), skipping existing keys; the keys inserted.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING key for all rows (SQLAlchemy batches it
+    into multi-row statements within the parameter limits): a key another transaction holds
+    returns nothing, so the caller knows which rows are its own (the sweep's rungs and
+    digests). The rows are completed and
+    converted for the database here, in place (the `same` values converted once in all), and
+    the statement names bare columns, so SQLAlchemy has no per-row type processing left to
+    do: that was half of a sweep's writing time with thousands of rungs.
+    """
     if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    statement = (
-        module.insert(table)
-        .values(list(rows))
-        .on_conflict_do_nothing(index_elements=[key])
-        # psycopg reports -1 for INSERT ... ON CONFLICT unless SQLAlchemy keeps the count.
-        .execution_options(preserve_rowcount=True)
-    )
-    result = session.execute(statement)
-    return int(getattr(result, "rowcount", 0) or 0)
+        return set()
+    dialect = session.get_bind().dialect
+    varying = [name for name in rows[0] if name not in same]
+    convert = [(name, fn) for name in varying if (fn := _processor(table, name, dialect))]
+    fixed = {name: _bind(table, name, dialect, value) for name, value in same.items()}
+    for row in rows:  # in place: thousands of rows, no copies
+        row.update(fixed)
+        for name, fn in convert:
+            row[name] = fn(row[name])
+    bare = sa_table(table.name, *(sa_column(name) for name in [*varying, *fixed]))
+    module: Any = postgresql if dialect.name == "postgresql" else sqlite
+    statement = module.insert(bare).on_conflict_do_nothing(index_elements=[key])
+    return set(session.execute(statement.returning(bare.c[key]), rows).scalars())
+
+
+def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The conversion SQLAlchemy would apply to a value of the column (None: none needed)."""
+    column_type = table.c[name].type
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _bind(table: Table, name: str, dialect: Dialect, value: Any) -> Any:
+    convert = _processor(table, name, dialect)
+    return value if convert is None else convert(value)

@@ -14,18 +14,15 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Dialect, Engine, Table
-from sqlalchemy import column as sa_column
+from sqlalchemy import Engine
 from sqlalchemy import select as sa_select
-from sqlalchemy import table as sa_table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.database import transaction
@@ -33,6 +30,7 @@ from db.documents import one_month_after
 from db.holidays_repo import load_calendar
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.org_repo import load_org_tree
+from db.upsert import insert_ignore
 from db.workflow_models import AgencyYear, LadderRung, OutboxMessage
 from engine.calendar import WorkingCalendar
 from engine.clock import local_date
@@ -350,7 +348,7 @@ def sweep(
             for p in result.planned
         ]  # fmt: skip
         claims.sort(key=lambda claim: claim["key"])  # in index order: fewer pages to touch
-        claimed = _insert_ignore(session, RUNGS, "key", claims, same={"created_at": now})
+        claimed = insert_ignore(session, RUNGS, "key", claims, same={"created_at": now})
         by_recipient: dict[int, list[Planned]] = {}
         for planned in result.planned:
             if planned.rung.key in claimed:
@@ -368,7 +366,7 @@ def sweep(
         ]
         same = {"kind": "digest", "status": "pending", "attempts": 0, "available_at": now,
                 "created_at": now}  # fmt: skip
-        result.digests = len(_insert_ignore(session, OUTBOX, "dedupe_key", rows, same=same))
+        result.digests = len(insert_ignore(session, OUTBOX, "dedupe_key", rows, same=same))
     return result
 
 
@@ -387,42 +385,3 @@ def digest_keys(planned: Iterable[Planned], stamp: str) -> dict[int, str]:
         + hashlib.sha256("\n".join(sorted(rung_keys)).encode()).hexdigest()[:12]
         for official_id, rung_keys in keys.items()
     }
-
-
-def _insert_ignore(
-    session: Session, table: Table, key: str, rows: list[dict[str, Any]], *, same: dict[str, Any]
-) -> set[Any]:
-    """Insert the rows (each with the values `same`), skipping existing keys; the keys inserted.
-
-    One INSERT ... ON CONFLICT DO NOTHING RETURNING key for all rows (SQLAlchemy batches it
-    into multi-row statements within the parameter limits): a rung another sweep holds
-    returns nothing, so it is left out of this sweep's digests. The rows are completed and
-    converted for the database here, in place (the `same` values converted once in all), and
-    the statement names bare columns, so SQLAlchemy has no per-row type processing left to
-    do: that was half of a sweep's writing time with thousands of rungs.
-    """
-    if not rows:
-        return set()
-    dialect = session.get_bind().dialect
-    varying = [name for name in rows[0] if name not in same]
-    convert = [(name, fn) for name in varying if (fn := _processor(table, name, dialect))]
-    fixed = {name: _bind(table, name, dialect, value) for name, value in same.items()}
-    for row in rows:  # in place: thousands of rows, no copies
-        row.update(fixed)
-        for name, fn in convert:
-            row[name] = fn(row[name])
-    bare = sa_table(table.name, *(sa_column(name) for name in [*varying, *fixed]))
-    module: Any = postgresql if dialect.name == "postgresql" else sqlite
-    statement = module.insert(bare).on_conflict_do_nothing(index_elements=[key])
-    return set(session.execute(statement.returning(bare.c[key]), rows).scalars())
-
-
-def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The conversion SQLAlchemy would apply to a value of the column (None: none needed)."""
-    column_type = table.c[name].type
-    return column_type.dialect_impl(dialect).bind_processor(dialect)
-
-
-def _bind(table: Table, name: str, dialect: Dialect, value: Any) -> Any:
-    convert = _processor(table, name, dialect)
-    return value if convert is None else convert(value)
