@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
+from db.memo import Memo
 from db.org_repo import load_org
 from db.recap_cache import cached_recap
 from engine.org import Holding, OrgTree
@@ -124,9 +123,8 @@ def recap(
     return Response(recap_body(data.recap), media_type="application/json")
 
 
-_BODY_CACHE_SIZE = 16
-_bodies: OrderedDict[int, tuple[Recap, bytes]] = OrderedDict()
-_bodies_lock = threading.Lock()
+# Keyed on id(recap): the entry holds the recap itself, so that id stays its own.
+_bodies: Memo[int, tuple[Recap, bytes]] = Memo(size=16)
 
 
 def recap_body(recap: Recap) -> bytes:
@@ -136,14 +134,9 @@ def recap_body(recap: Recap) -> bytes:
     serialisation (a few MiB for a regency) is done once per change too. The body is
     what FastAPI would produce from `recap_json` through the response model.
     """
-    with _bodies_lock:
-        found = _bodies.get(id(recap))
-        if found is not None and found[0] is recap:
-            _bodies.move_to_end(id(recap))
-            return found[1]
-    body = RecapOut.model_validate(recap_json(recap)).model_dump_json(by_alias=True).encode()
-    with _bodies_lock:
-        _bodies[id(recap)] = (recap, body)  # the reference keeps id(recap) unique
-        while len(_bodies) > _BODY_CACHE_SIZE:
-            _bodies.popitem(last=False)
-    return body
+
+    def serialise(_: int) -> tuple[Recap, bytes]:
+        out = RecapOut.model_validate(recap_json(recap))
+        return recap, out.model_dump_json(by_alias=True).encode()
+
+    return _bodies.get(id(recap), serialise)[1]
