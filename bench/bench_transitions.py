@@ -1,6 +1,7 @@
 """Benchmark full workflow cycles (submit -> verify -> approve) against a floor and a peer.
 
-Kinerja: each step is `db.actions.take_action`, one transaction through the real services: the
+Kinerja: each step is `engine.usecases.workflow.take_action` in its own unit of work (db.uow),
+one transaction through the real services: the
 document view with the part of the organisation tree it is decided on (one query; the
 completeness check on submit is one more), the gate, the compare-and-swap update, the
 hash-chained transition_log row and the outbox row.
@@ -40,20 +41,23 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 from sqlmodel import select as select_rows
 
-from db.actions import take_action
 from db.database import WRITE_OPTION, create_db_engine, transaction
 from db.migrate import upgrade
 from db.models import IndicatorRow, QuarterlyReport, ReportEntry
 from db.org_repo import load_org
 from db.reports import open_reports
+from db.uow import SqlUnitOfWork
 from db.workflow_models import OutboxMessage, TransitionLog
 from engine.audit import entry_hash
 from engine.clock import JAKARTA
 from engine.gate import parties
 from engine.org import OrgTree
+from engine.policy import Policy
+from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind
-from kinerja.demo import seed_demo
-from kinerja.demo_performance import DEMO_YEAR
+from kinerja.demo.performance import DEMO_YEAR
+from kinerja.demo.seed import seed_demo
+from workflows.definitions import MACHINES
 
 REPEATS = 5  # timed rounds per system and database (plus one warm-up round)
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -165,12 +169,14 @@ def count_approved(engine: Engine, jobs: Sequence[Job]) -> int:
 
 def kinerja_round(engine: Engine, jobs: Sequence[Job]) -> float:
     """Every job through submit, verify and approve with `take_action`; seconds taken."""
+    policy = Policy(machines=MACHINES, zone=JAKARTA)
     began = time.perf_counter()
     for job in jobs:
         for action, actor in zip(STEPS, job.actors, strict=True):
-            take_action(
-                engine, DocKind.REPORT, job.report_id, action, actor, now=WHEN, zone=JAKARTA
-            )
+            with SqlUnitOfWork(engine, write=True) as uow:
+                take_action(
+                    uow, DocKind.REPORT, job.report_id, action, actor, now=WHEN, policy=policy
+                )
     return time.perf_counter() - began
 
 

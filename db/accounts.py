@@ -24,6 +24,8 @@ from sqlmodel import Session, col, select
 from db.auth_models import ApiToken, LoginThrottle, WebSession
 from db.models import Account, OfficialRow
 from engine.errors import KinerjaError, NotFoundError, ValidationError
+from engine.nip import normalise_nip
+from engine.ports import SignedIn
 from engine.workflow import Actor
 
 HASHER = PasswordHasher()
@@ -161,16 +163,6 @@ def start_session(
     session.add(row)
     session.flush()
     return token, row
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """A live browser session: its account, the actor it is and its CSRF token."""
-
-    account_id: int
-    login: str
-    actor: Actor
-    csrf_token: str
 
 
 def load_session(session: Session, token: str, now: datetime) -> SignedIn | None:
@@ -367,3 +359,51 @@ def token_account(session: Session, raw: str, now: datetime) -> Account | None:
         row.last_used_at = now  # at most one write a minute per token, not one per request
         session.add(row)
     return account
+
+
+class SqlAccounts:
+    """Accounts as the use cases ask for them (engine.ports.AccountRepository)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def signed_in(self, token: str, now: datetime) -> SignedIn | None:
+        """The live session of an active account with this raw session token, or None."""
+        return load_session(self.session, token, now)
+
+    def token_user(self, raw: str, now: datetime) -> SignedIn | None:
+        """The account of a live API token (its use noted at most once a minute), or None."""
+        account = token_account(self.session, raw, now)
+        if account is None:
+            return None
+        assert account.id is not None
+        return SignedIn(account.id, account.login, actor_of(self.session, account), "")
+
+    def resolve_actor(self, who: str) -> Actor:
+        """An actor from a NIP (grouped or not) or an account login; admin rights from the
+        account (NotFoundError when nobody answers to `who`)."""
+        session = self.session
+        text = who.strip()
+        official: OfficialRow | None = None
+        account = session.exec(select(Account).where(Account.login == text.lower())).first()
+        if account is not None and account.official_id is not None:
+            official = session.get(OfficialRow, account.official_id)
+        elif account is None:
+            digits = "".join(text.split())
+            if digits.isdigit():
+                official = session.exec(
+                    select(OfficialRow).where(OfficialRow.nip == normalise_nip(digits))
+                ).first()
+                if official is not None:
+                    account = session.exec(
+                        select(Account).where(Account.official_id == official.id)
+                    ).first()
+            if official is None:
+                raise NotFoundError(
+                    f"Pegawai atau akun '{who}' tidak ditemukan",
+                    log_message=f"unknown actor {who!r}",
+                )
+        is_admin = bool(account and account.is_admin)
+        if official is None:
+            return Actor(None, "Administrator" if is_admin else text, None, is_admin)
+        return Actor(official.id, official.name, official.nip, is_admin)

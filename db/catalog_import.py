@@ -15,11 +15,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
-from db.catalog_file import CatalogDocument, IndicatorSpec, PositionSpec, parse_catalog_file
 from db.database import transaction
-from db.files import read_text
-from db.import_report import ImportReport, apply_values
+from db.import_report import apply_values
 from db.models import Agency, IndicatorRow, IndicatorVariable, PositionDuty, PositionRow
+from documents.files import read_text
+from documents.yaml.catalogue import (
+    parse_catalog_file,
+)
+from engine.catalogue import CatalogDocument, IndicatorSpec, PositionSpec
+from engine.imports import ImportReport
 
 
 def import_catalog_file(engine: Engine, path: Path) -> ImportReport:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from db.catalog_xlsx_layout import BUDGET, INDICATORS, POSITIONS, TARGETS, VARIABLES
-from db.catalog_xlsx_writer import Row, WorkbookContent
 from db.models import (
     Agency,
     IndicatorRow,
@@ -21,6 +19,8 @@ from db.models import (
     PositionRow,
 )
 from db.workflow_models import PkBudgetLine
+from documents.xlsx.catalogue_layout import BUDGET, INDICATORS, POSITIONS, TARGETS, VARIABLES
+from documents.xlsx.catalogue_writer import Row, WorkbookContent
 from engine.errors import NotFoundError, ValidationError
 
 

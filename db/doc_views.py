@@ -32,8 +32,8 @@ from engine.clock import JAKARTA, local_date
 from engine.formatting import format_date_id
 from engine.gate import parties
 from engine.periods import Quarter
-from engine.services import signatories
 from engine.targets import period_realisation
+from engine.usecases.workflow import signatories
 from engine.workflow import DocKind, DocumentView
 
 

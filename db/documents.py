@@ -1,14 +1,13 @@
 """Creating and editing workflow documents: PKs (targets, budget lines, revisions) and reports.
 
 Every edit goes through `require_editable` (only a draft changes). State never
-changes here: that is the gate's job (engine.services.perform_action).
+changes here: that is the gate's job (engine.usecases.workflow.take_action).
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -25,6 +24,7 @@ from db.models import (
     QuarterlyReport,
 )
 from db.workflow_models import AgencyYear, PkBudgetLine, TransitionLog
+from engine.budget import BudgetLine
 from engine.capaian import parse_target
 from engine.clock import JAKARTA, local_date
 from engine.errors import NotFoundError, ValidationError
@@ -235,16 +235,6 @@ def _check_locked_quarters(
                 "laporannya sudah diverifikasi",
                 log_message=f"quarter {quarter} target locked for pk {pk.id}",
             )
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    """A programme / kegiatan / sub kegiatan line with its budget in rupiah."""
-
-    program: str
-    anggaran: Decimal
-    kegiatan: str | None = None
-    sub_kegiatan: str | None = None
 
 
 def set_budget_lines(session: Session, pk_id: int, lines: Sequence[BudgetLine]) -> Decimal:

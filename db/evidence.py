@@ -33,16 +33,16 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from db.editable import require_editable
-from db.evidence_names import (
+from db.models import IndicatorRow, QuarterlyReport
+from db.workflow_models import Evidence
+from engine.errors import NotFoundError, ValidationError
+from engine.evidence import (
     FILE_TYPES,
     FileType,
     candidate_names,
     extension_of,
     safe_filename,
 )
-from db.models import IndicatorRow, QuarterlyReport
-from db.workflow_models import Evidence
-from engine.errors import NotFoundError, ValidationError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 _STORAGE_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})

@@ -18,11 +18,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from db.database import transaction
-from db.files import read_text
-from db.import_report import ImportReport, apply_values
+from db.import_report import apply_values
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
-from db.org_file import AssignmentKey, OrgDocument, OrgFileError, parse_org_file
-from db.yaml_checks import Problem
+from documents.files import read_text
+from documents.yaml.org import parse_org_file
+from engine.errors import Problem
+from engine.imports import ImportReport
+from engine.orgspec import AssignmentKey, OrgDocument, OrgFileError
 
 T = TypeVar("T", Regency, Agency)
 

@@ -1,11 +1,11 @@
-"""The workflow store: engine.services.WorkflowStore on one transaction.
+"""The workflow repository: engine.ports.WorkflowRepository on one transaction.
 
 The statements it runs are built once in db.workflow_queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -27,13 +27,12 @@ from db.workflow_queries import (
     chain_tree,
     document_and_org_query,
     document_query,
-    outbox_insert,
     report_inputs_query,
 )
 from engine.errors import NotFoundError
 from engine.formulas import Variable
 from engine.org import OrgTree
-from engine.services import LoggedChange, OutboxDraft, Party, StateChange
+from engine.ports import LoggedChange, Party, StateChange
 from engine.workflow import Action, DocKind, DocumentView, State
 
 DocumentRow = PerjanjianKinerja | QuarterlyReport
@@ -64,21 +63,32 @@ class SqlWorkflowStore:
         self._session: Session | None = session
         self._connection: Connection | None = None
         self._org: tuple[int, OrgTree] | None = None
+        self._session_source: Callable[[], Session] | None = None
 
     @classmethod
-    def on_connection(cls, connection: Connection) -> SqlWorkflowStore:
-        """A store on `connection`, whose transaction the caller has begun and will end."""
+    def on_connection(
+        cls, connection: Connection, *, session: Callable[[], Session] | None = None
+    ) -> SqlWorkflowStore:
+        """A store on `connection`, whose transaction the caller has begun and will end.
+
+        `session` gives the ORM session joined to that transaction when an ORM read is
+        needed (the unit of work's); without it the store makes one on first use.
+        """
         store = cls.__new__(cls)
         store._session = None
         store._connection = connection
         store._org = None
+        store._session_source = session
         return store
 
     @property
     def session(self) -> Session:
         """The ORM session (made on first use when the store was built on a connection)."""
         if self._session is None:
-            self._session = Session(bind=self.connection, expire_on_commit=False)
+            if self._session_source is not None:
+                self._session = self._session_source()
+            else:
+                self._session = Session(bind=self.connection, expire_on_commit=False)
         return self._session
 
     @property
@@ -90,7 +100,11 @@ class SqlWorkflowStore:
 
     def close(self) -> None:
         """Close a session this store made (the transaction stays the caller's)."""
-        if self._session is not None and self._connection is not None:
+        if (
+            self._session is not None
+            and self._connection is not None
+            and self._session_source is None
+        ):
             self._session.close()
 
     def row(self, kind: DocKind, doc_id: int) -> DocumentRow:
@@ -260,29 +274,6 @@ class SqlWorkflowStore:
             LOG_INSERT, {**change.log, "prev_hash": document.audit_hash, "hash": change.hash}
         )
         return True
-
-    def enqueue(self, messages: Sequence[OutboxDraft]) -> None:
-        rows = [
-            {
-                "dedupe_key": m.dedupe_key,
-                "kind": m.kind,
-                "recipient_official_id": m.recipient_official_id,
-                "recipient_email": m.recipient_email,
-                "recipient_name": m.recipient_name,
-                "payload": m.payload,
-                "status": "pending",
-                "attempts": 0,
-                "available_at": m.available_at,
-                "created_at": m.available_at,
-            }
-            for m in messages
-        ]
-        if rows:
-            connection = self.connection
-            # One row (the usual case) as a plain execute, several as one executemany.
-            connection.execute(
-                outbox_insert(connection.dialect.name), rows[0] if len(rows) == 1 else rows
-            )
 
     def record_parties(self, doc_id: int, first: Party, second: Party) -> None:
         changed = self.connection.execute(

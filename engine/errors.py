@@ -7,6 +7,8 @@ staff); the English `log_message` is what operators read in logs. Callers catch
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class KinerjaError(Exception):
     """Base class of every error the user is meant to read."""
@@ -32,3 +34,41 @@ class FieldError(ValidationError):
 
 class NotFoundError(KinerjaError):
     """A referenced thing (position, official, document) does not exist."""
+
+
+class ForbiddenError(KinerjaError):
+    """Signed in, but this page, document or action is not for this account (HTTP 403)."""
+
+
+class ActionRefusedError(KinerjaError):
+    """The gate said no to a workflow action; the message says why (HTTP 403)."""
+
+
+class ConflictError(KinerjaError):
+    """Somebody changed the document since it was read (HTTP 409)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in the file, with its place."""
+
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"baris {self.line}" if self.line is not None else "berkas"
+        return f"{place}: {self.where}: {self.message}"
+
+
+class FileProblemsError(ValidationError):
+    """A file has problems; nothing was written. Subclassed per kind of file."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.where))
+        lines = "\n".join(f"  {source}: {p}" for p in self.problems)
+        super().__init__(
+            f"{source}: {len(self.problems)} masalah ditemukan, tidak ada yang disimpan:\n{lines}",
+            log_message=f"{source}: {len(self.problems)} problems, nothing imported",
+        )

@@ -17,13 +17,16 @@ from sqlalchemy import Engine
 
 from db.accounts import ThrottlePolicy
 from db.database import create_db_engine
+from db.uow import SqlUnitOfWorkFactory
 from engine.clock import Clock, FixedClock, SystemClock
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
-from kinerja.demo import demo_accounts
+from engine.policy import Policy
+from kinerja.demo.seed import demo_accounts
 from kinerja.settings import Settings, load_settings
 from notifications.catcher import CaughtMail, MailCatcher
 from notifications.deadlines import DeadlineRules
 from web.config import WebSettings
+from workflows.definitions import MACHINES
 
 log = logging.getLogger("kinerja")
 
@@ -51,6 +54,16 @@ class Container:
     def engine(self) -> Engine:
         """The SQLAlchemy engine (no connection is opened until a query runs)."""
         return create_db_engine(self.settings.database_url)
+
+    @cached_property
+    def uow(self) -> SqlUnitOfWorkFactory:
+        """Units of work on the database: `with container.uow(write=True) as uow: ...`."""
+        return SqlUnitOfWorkFactory(self.engine)
+
+    @cached_property
+    def policy(self) -> Policy:
+        """The configured rules every use case applies."""
+        return Policy(machines=MACHINES, zone=self.zone, acting_rules=self.acting_rules)
 
     @property
     def zone(self) -> ZoneInfo:

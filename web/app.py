@@ -17,11 +17,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db.database import database_unavailable
 from documents.pdf import PdfConversionError, PdfUnavailableError
-from engine.errors import KinerjaError, NotFoundError
-from engine.services import ActionRefusedError, ConflictError
+from engine.errors import (
+    ActionRefusedError,
+    ConflictError,
+    ForbiddenError,
+    KinerjaError,
+    NotFoundError,
+)
 from web.api.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, log_unavailable
-from web.auth import CsrfError, ForbiddenError, LoginRequiredError, optional_user
-from web.deps import Web, WebDeps
+from web.auth import CsrfError, CurrentUser, LoginRequiredError, optional_user
+from web.deps import Web, WebDeps, web_of
 from web.pages import account, admin, dashboard, demo, documents, home, tasks
 from web.render import build_templates, page
 
@@ -60,6 +65,17 @@ def error_json(status: int, code: str, message: str, **extra: object) -> JSONRes
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
+def _error_page_user(request: Request) -> CurrentUser | None:
+    """Who is signed in, for the header of an error page (in a reader's unit of work of its
+    own: the request's may have ended with the error)."""
+    try:
+        with web_of(request).deps.uow() as uow:
+            return optional_user(request, uow)
+    except Exception:  # an error page never fails for want of its header
+        log.debug("no signed-in user for the error page", exc_info=True)
+        return None
+
+
 def create_app(container: WebDeps) -> FastAPI:
     """Build the web application around `container`."""
     app = FastAPI(title="Kinerja", docs_url=None, redoc_url=None, openapi_url=None)
@@ -96,7 +112,7 @@ def create_app(container: WebDeps) -> FastAPI:
             request,
             "error.html",
             {"message": exc.message},
-            optional_user(request),
+            _error_page_user(request),
             status_code=status,
         )
 
@@ -109,7 +125,7 @@ def create_app(container: WebDeps) -> FastAPI:
             request,
             "error.html",
             {"message": message},
-            optional_user(request),
+            _error_page_user(request),
             status_code=exc.status_code,
         )
 
@@ -118,7 +134,7 @@ def create_app(container: WebDeps) -> FastAPI:
         log.info("invalid request %s %s: %s", request.method, request.url.path, exc.errors())
         message = "Permintaan tidak valid: periksa isian dan alamatnya"
         return page(
-            request, "error.html", {"message": message}, optional_user(request), status_code=422
+            request, "error.html", {"message": message}, _error_page_user(request), status_code=422
         )
 
     async def unavailable(request: Request, exc: Exception) -> Response:

@@ -16,14 +16,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature
-from sqlmodel import Session
 
-from db.accounts import actor_of, load_session, token_account
-from db.database import transaction
-from db.models import Account
-from engine.errors import KinerjaError
+from engine.errors import ForbiddenError, KinerjaError
 from engine.workflow import Actor
-from web.deps import Web, web_of
+from web.deps import UowDep, Web, web_of
 
 SESSION_COOKIE = "kinerja_sesi"
 LOGIN_CSRF_COOKIE = "kinerja_masuk"
@@ -32,10 +28,6 @@ CSRF_FIELD = "csrf_token"
 
 class LoginRequiredError(KinerjaError):
     """No valid session: pages redirect to the login page, the API answers 401."""
-
-
-class ForbiddenError(KinerjaError):
-    """Signed in, but this page or action is not for this account (HTTP 403)."""
 
 
 class CsrfError(KinerjaError):
@@ -63,11 +55,6 @@ class CurrentUser:
         return self.actor.name
 
 
-def _user(session: Session, account: Account, csrf: str, token: str | None) -> CurrentUser:
-    assert account.id is not None
-    return CurrentUser(account.id, account.login, actor_of(session, account), csrf, token)
-
-
 def session_token(web: Web, request: Request) -> str | None:
     """The raw session token from a correctly signed cookie, or None."""
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -79,14 +66,13 @@ def session_token(web: Web, request: Request) -> str | None:
         return None
 
 
-def optional_user(request: Request) -> CurrentUser | None:
-    """The signed-in user of this browser, or None."""
+def optional_user(request: Request, uow: UowDep) -> CurrentUser | None:
+    """The signed-in user of this browser, or None (read in the request's unit of work)."""
     web = web_of(request)
     token = session_token(web, request)
     if token is None:
         return None
-    with Session(web.deps.engine) as session:
-        found = load_session(session, token, web.now())
+    found = uow.accounts.signed_in(token, web.now())
     if found is None:
         return None
     return CurrentUser(found.account_id, found.login, found.actor, found.csrf_token, token)
@@ -188,7 +174,7 @@ def set_session_cookie(web: Web, response: Response, token: str) -> None:
     )
 
 
-def api_user(request: Request) -> CurrentUser:
+def api_user(request: Request, uow: UowDep) -> CurrentUser:
     """The account of the request's bearer token (API), or 401."""
     web = web_of(request)
     header = request.headers.get("authorization", "")
@@ -198,13 +184,13 @@ def api_user(request: Request) -> CurrentUser:
             "Token API wajib dikirim di header Authorization: Bearer <token>",
             log_message="missing bearer token",
         )
-    with transaction(web.deps.engine) as session:
-        account = token_account(session, raw.strip(), web.now())
-        if account is None:
-            raise LoginRequiredError(
-                "Token API tidak sah atau sudah dicabut", log_message="bad bearer token"
-            )
-        return _user(session, account, "", None)
+    found = uow.accounts.token_user(raw.strip(), web.now())
+    if found is None:
+        raise LoginRequiredError(
+            "Token API tidak sah atau sudah dicabut", log_message="bad bearer token"
+        )
+    uow.commit()  # the token's last use, kept whatever the request does next
+    return CurrentUser(found.account_id, found.login, found.actor, "", None)
 
 
 PageUser = Annotated[CurrentUser, Depends(page_user)]

@@ -7,18 +7,21 @@ reached from a request through `request.app.state.web`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Annotated, Protocol
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from itsdangerous import TimestampSigner
 from sqlalchemy import Engine
 
 from engine.clock import Clock, local_date
 from engine.gate import ActingRules
+from engine.policy import Policy
+from engine.ports import UnitOfWork, UnitOfWorkFactory
 from notifications.catcher import CaughtMail
 from web.config import WebSettings
 
@@ -31,6 +34,12 @@ class WebDeps(Protocol):
 
     @property
     def clock(self) -> Clock: ...
+
+    @property
+    def uow(self) -> UnitOfWorkFactory: ...
+
+    @property
+    def policy(self) -> Policy: ...
 
     @property
     def zone(self) -> ZoneInfo: ...
@@ -79,3 +88,19 @@ def web_of(request: Request) -> Web:
     """The app's shared objects."""
     web: Web = request.app.state.web
     return web
+
+
+def request_uow(request: Request) -> Iterator[UnitOfWork]:
+    """The request's one unit of work: the sign-in, the rights and the use case share it.
+
+    A form post or an API call gets a writer's (on SQLite: the write lock from its first
+    statement, so its reads and its write are one transaction); a page read a reader's.
+    Whatever the use case did not commit is rolled back when the request ends.
+    """
+    web = web_of(request)
+    write = request.method not in ("GET", "HEAD") or request.url.path.startswith("/api/")
+    with web.deps.uow(write=write) as uow:
+        yield uow
+
+
+UowDep = Annotated[UnitOfWork, Depends(request_uow)]

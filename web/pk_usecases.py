@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from db.database import transaction
-from db.documents import BudgetLine, get_pk, set_budget_lines, set_target
+from db.documents import get_pk, set_budget_lines, set_target
+from engine.budget import BudgetLine
 from engine.errors import ValidationError
 from engine.inputs import check_input
 from engine.workflow import DocKind

@@ -2,7 +2,7 @@
 
 Reading a document needs `may_view` (its position's holders and everyone above
 them, or the administrator); changing a draft needs `may_edit` (whoever may
-submit it); every state change is `db.actions.take_action`. A page and an
+submit it); every state change is `engine.usecases.workflow.take_action`. A page and an
 endpoint differ only in how they show the answer.
 """
 
@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from db.actions import take_action
 from db.database import transaction
 from db.doc_views import pk_view, report_view
 from db.documents import get_report
@@ -23,18 +22,16 @@ from db.org_repo import committed_org_tree
 from db.reports import fill_entry
 from db.workflow_models import Evidence
 from db.workflow_store import SqlWorkflowStore
-from engine.errors import NotFoundError, ValidationError
+from engine.errors import ForbiddenError, NotFoundError, ValidationError
 from engine.gate import decide, may_edit, may_view
 from engine.inputs import check_input
 from engine.org import OrgTree
-from engine.services import ActionResult
+from engine.ports import UnitOfWork
+from engine.usecases.workflow import NARRATIVE_LIMIT, ActionResult, take_action
 from engine.workflow import Action, DocKind, DocumentView, State
-from web.auth import CurrentUser, ForbiddenError
+from web.auth import CurrentUser
 from web.deps import Web
 from workflows.definitions import MACHINES
-
-NARRATIVE_LIMIT = 4000
-"""Longest kendala / upaya / reason text accepted (characters)."""
 
 USER_ACTIONS = (Action.SUBMIT, Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REOPEN)
 
@@ -249,6 +246,7 @@ def preview_entries(
 
 
 def act(
+    uow: UnitOfWork,
     web: Web,
     user: CurrentUser,
     kind: DocKind,
@@ -258,21 +256,11 @@ def act(
     comment: str | None = None,
     expected_version: int | None = None,
 ) -> ActionResult:
-    """A workflow action through the one gate (viewing rights checked first)."""
-    if comment is not None and len(comment) > NARRATIVE_LIMIT:
-        raise ValidationError(
-            f"Alasan paling banyak {NARRATIVE_LIMIT} karakter", log_message="comment too long"
-        )
-    with Session(web.deps.engine) as session:
-        store = SqlWorkflowStore(session)
-        view = store.document(kind, doc_id, completeness=False)
-        tree = committed_org_tree(session)
-        if not may_view(view.position_id, user.actor, web.today(), tree=tree):
-            raise _forbidden(user, view.ref)
+    """A workflow action through the one gate (viewing rights checked first), in the
+    request's unit of work."""
     return take_action(
-        web.deps.engine, kind, doc_id, action, user.actor,
-        now=web.now(), zone=web.deps.zone, rules=web.deps.acting_rules,
-        comment=comment, expected_version=expected_version,
+        uow, kind, doc_id, action, user.actor, now=web.now(), policy=web.deps.policy,
+        comment=comment, expected_version=expected_version, must_view=True,
     )  # fmt: skip
 
 

@@ -11,10 +11,10 @@ import typer
 from sqlmodel import Session, col, func, select
 
 from db.catalog_import import import_catalog_file
-from db.files import read_bytes
 from db.indicator_repo import load_indicators
 from db.models import IndicatorRow
 from db.org_repo import load_org
+from documents.files import read_bytes
 from engine.errors import ValidationError
 from engine.formatting import format_number_id, parse_number_id
 from engine.formulas import parse

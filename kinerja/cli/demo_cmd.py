@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from kinerja.cli.state import state_of
-from kinerja.demo import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD, has_data, seed_demo
-from kinerja.generate import DEFAULT_YEAR, GenerateOptions, generate
+from kinerja.demo.generate import DEFAULT_YEAR, GenerateOptions, generate
+from kinerja.demo.seed import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD, has_data, seed_demo
 from kinerja.notify_app import advance, drain
 
 app = typer.Typer(help="Data demo (fiktif).", no_args_is_help=True)

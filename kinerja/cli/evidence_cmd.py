@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
+from db.accounts import SqlAccounts
 from db.database import transaction
 from db.documents import get_report, indicator_by_code
 from db.evidence import list_evidence, open_evidence, store_evidence
-from db.files import read_bytes
+from documents.files import read_bytes
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
-from kinerja.workflow_app import resolve_actor
 
 app = typer.Typer(help="Bukti dukung laporan triwulan.", no_args_is_help=True)
 
@@ -35,7 +35,7 @@ def add_cmd(
     container = state_of(ctx).container()
     data = read_bytes(file)
     with transaction(container.engine) as session:
-        actor = resolve_actor(session, who)
+        actor = SqlAccounts(session).resolve_actor(who)
         indicator_id = None
         if indicator is not None:
             indicator_id = indicator_by_code(session, get_report(session, report_id), indicator).id

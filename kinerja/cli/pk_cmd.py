@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 from db.database import transaction
 from db.doc_views import pk_view
 from db.documents import (
-    BudgetLine,
     create_pk,
     position_by_code,
     revise_pk,
@@ -23,6 +22,7 @@ from db.documents import (
     set_target,
 )
 from db.models import PerjanjianKinerja, PositionRow
+from engine.budget import BudgetLine
 from engine.clock import local_date
 from engine.errors import KinerjaError
 from engine.formatting import format_number_id, parse_number_id
@@ -259,7 +259,7 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ekspor PK dalam tata letak resmi: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
-    from documents.pk_docx import export_pk_docx
+    from documents.docx.pk import export_pk_docx
 
     need_output(docx, pdf)
     state = state_of(ctx)

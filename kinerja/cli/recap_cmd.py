@@ -38,7 +38,7 @@ def recap(
     ] = None,
 ) -> None:
     """Rekap capaian kinerja per jabatan, bidang dan perangkat daerah."""
-    from documents.recap_xlsx import load_recap_export, shown_indicators, write_recap_workbook
+    from documents.xlsx.recap import load_recap_export, shown_indicators, write_recap_workbook
 
     if as_json and xlsx is not None:
         raise typer.BadParameter("pilih salah satu: --json atau --xlsx")

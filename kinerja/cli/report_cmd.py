@@ -140,7 +140,7 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ekspor laporan triwulan: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
-    from documents.report_docx import export_report_docx
+    from documents.docx.report import export_report_docx
 
     need_output(docx, pdf)
     state = state_of(ctx)

@@ -86,7 +86,7 @@ def audit_export_cmd(
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Berkas Excel (.xlsx) tujuan")],
 ) -> None:
     """Simpan riwayat satu dokumen (dengan hash dan hasil pemeriksaan rantai) sebagai Excel."""
-    from documents.audit_xlsx import load_audit_export, write_audit_workbook
+    from documents.xlsx.audit import load_audit_export, write_audit_workbook
 
     kind, doc_id = parse_ref(doc)
     container = state_of(ctx).container()

@@ -35,8 +35,8 @@ from engine.targets import Rollup, TargetMode
 from engine.workflow import DocKind, State
 from kinerja.cli import main
 from kinerja.cli.state import CliState
-from kinerja.demo import GRESIK_CATALOG_FILE, demo_org_text
-from kinerja.scenario import approve_all_the_way
+from kinerja.demo.scenario import approve_all_the_way
+from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
 
 YEAR = 2021
 RETURN_COMMENT = "Data pembanding tahun lalu belum dilampirkan"

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, create_engine, select
 from db.doc_views import history
 from db.models import PositionRow, QuarterlyReport
 from db.workflow_models import TransitionLog
-from documents.xlsx_common import CONTENT_TYPE, HEADER_ROW
+from documents.xlsx.common import CONTENT_TYPE, HEADER_ROW
 from engine.audit import HASHED_FIELDS, entry_hash
 from engine.clock import JAKARTA
 from engine.workflow import Action, DocKind, State

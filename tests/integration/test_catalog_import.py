@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from db.catalog_file import CatalogFileError
 from db.catalog_import import import_catalog_file
 from db.indicator_repo import load_indicators
 from db.org_import import import_org_file
+from documents.yaml.catalogue import CatalogFileError
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 DATA = Path(__file__).parents[2] / "kinerja" / "data"

@@ -24,8 +24,6 @@ from db.catalog_xlsx import (
     import_workbook,
     template_workbook,
 )
-from db.catalog_xlsx_cells import number_text, to_decimal
-from db.catalog_xlsx_layout import COLUMNS, MEDIA_TYPE, SHEETS
 from db.database import create_db_engine
 from db.models import (
     Agency,
@@ -37,9 +35,11 @@ from db.models import (
     PositionRow,
 )
 from db.workflow_models import PkBudgetLine
+from documents.xlsx.catalogue_cells import number_text, to_decimal
+from documents.xlsx.catalogue_layout import COLUMNS, MEDIA_TYPE, SHEETS
 from engine.errors import ValidationError
 from kinerja.bootstrap import Container
-from kinerja.demo import demo_people
+from kinerja.demo.seed import demo_people
 from tests.conftest import FIXED_NOW
 from tests.integration.conftest import Cli, WebClient
 

@@ -1,7 +1,7 @@
 """Two processes verify the same report at the same moment: exactly one wins, every time.
 
 Two long-lived worker processes (spawned, each with its own engine) meet at a
-barrier and both call `perform_action(VERIFY)` with the version the parent read.
+barrier and both call `take_action(VERIFY)` with the version the parent read.
 The compare-and-swap in SqlWorkflowStore (and BEGIN IMMEDIATE on SQLite) must let
 exactly one through and give the other a ConflictError; the log then has one
 "verify" row per round and the hash chain still holds.
@@ -33,17 +33,20 @@ from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.org_import import import_org_text
 from db.reports import fill_entry, open_reports
+from db.uow import SqlUnitOfWork
 from db.workflow_models import TransitionLog
 from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA
+from engine.errors import ActionRefusedError
 from engine.indicators import Indicator
-from engine.services import ActionRefusedError, perform_action
+from engine.policy import Policy
 from engine.targets import Rollup, TargetMode
+from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind, Role, State
-from kinerja.demo import GRESIK_CATALOG_FILE, demo_org_text
-from kinerja.scenario import actor_for, approve_all_the_way, holder_of, step
+from kinerja.demo.scenario import actor_for, approve_all_the_way, holder_of, step
+from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
 from tests.conftest import FIXED_NOW
-from workflows.definitions import REPORT_WORKFLOW
+from workflows.definitions import MACHINES
 
 pytestmark = pytest.mark.slow
 
@@ -150,16 +153,15 @@ def verify_worker(
                 results.put((round_, worker, "BrokenBarrierError", "the other worker never came"))
                 return
             try:
-                with transaction(engine) as session:
-                    result = perform_action(
-                        SqlWorkflowStore(session),
+                with SqlUnitOfWork(engine, write=True) as uow:
+                    result = take_action(
+                        uow,
                         DocKind.REPORT,
                         report_id,
                         Action.VERIFY,
                         verifier,
                         now=now,
-                        zone=JAKARTA,
-                        machine=REPORT_WORKFLOW,
+                        policy=Policy(machines=MACHINES, zone=JAKARTA),
                         expected_version=version,
                     )
                 results.put((round_, worker, "ok", str(result.version)))

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA, FixedClock
 from engine.workflow import Action, DocKind, Role
-from kinerja.scenario import actor_for, step
+from kinerja.demo.scenario import actor_for, step
 from notifications.scheduler import daily_tick
 from notifications.sweep import SweepConfig
 from tests.integration.test_sweep_tw1 import KASI_DATA, World, build_world, wib

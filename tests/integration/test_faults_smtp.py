@@ -30,8 +30,8 @@ from db.migrate import upgrade
 from db.workflow_models import OutboxMessage
 from engine.clock import JAKARTA, FixedClock, local_date
 from engine.workflow import DocKind
+from kinerja.demo.scenario import actor_for, step
 from kinerja.notify_app import renderer
-from kinerja.scenario import actor_for, step
 from kinerja.settings import load_settings
 from notifications.dispatcher import BACKOFF_CAP, Dispatcher, DispatchReport
 from notifications.mailer import SmtpMailer, message_id_for

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -34,18 +35,21 @@ from db.models import (
 )
 from db.org_import import import_org_text
 from db.reports import fill_entry, open_reports
+from db.uow import SqlUnitOfWork
 from db.workflow_models import OutboxMessage, TransitionLog
 from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA, local_date
-from engine.errors import ValidationError
+from engine.errors import ActionRefusedError, ConflictError, ValidationError
 from engine.gate import Decision, decide
-from engine.services import ActionRefusedError, ConflictError, perform_action
+from engine.policy import Policy
 from engine.targets import TargetMode
+from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State
-from kinerja.demo import GRESIK_CATALOG_FILE, demo_org_text, demo_people
-from kinerja.scenario import ADMIN, MACHINES, actor_for, approve_all_the_way, step
+from kinerja.demo.scenario import ADMIN, MACHINES, actor_for, approve_all_the_way, step
+from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
 
 YEAR = 2021
+POLICY = Policy(machines=MACHINES, zone=JAKARTA)
 RETURN_REASON = "Data OSS triwulan I belum dilampirkan; lengkapi bukti dukung."
 PEOPLE = {position: (nip, name) for position, nip, name, _email in demo_people()}
 
@@ -195,20 +199,12 @@ def refuse_inside_committed_transaction(
     when: datetime,
     comment: str | None,
 ) -> str:
-    """Call perform_action and commit the transaction anyway: a refusal must have written
+    """Call take_action and commit the unit of work anyway: a refusal must have written
     nothing before raising (a rollback cannot hide it here)."""
-    with transaction(engine) as session, pytest.raises(ActionRefusedError) as caught:
-        perform_action(
-            SqlWorkflowStore(session),
-            kind,
-            doc_id,
-            action,
-            actor,
-            now=when,
-            zone=JAKARTA,
-            machine=MACHINES[kind],
-            comment=comment,
-        )
+    with SqlUnitOfWork(engine, write=True) as uow:
+        with pytest.raises(ActionRefusedError) as caught:
+            take_action(uow, kind, doc_id, action, actor, now=when, policy=POLICY, comment=comment)
+        uow.commit()
     return str(caught.value)
 
 
@@ -258,7 +254,7 @@ Refusal = tuple[DocKind, int, Action, Actor, str | None, str]
 
 
 def check_refusal(engine: Engine, refusal: Refusal, when: datetime) -> None:
-    """Refused through `step` (own transaction) and through `perform_action` in a transaction
+    """Refused through `step` (own unit of work) and through `take_action` in a unit of work
     that commits: the gate's reason both times, and nothing written."""
     kind, doc_id, action, actor, comment, marker = refusal
     case = (kind.value, action.value, actor.name, marker)
@@ -370,49 +366,47 @@ def test_stale_expected_version_names_who_changed_the_document(world: World) -> 
     step(engine, DocKind.REPORT, report, Action.SUBMIT, holder, SUBMIT_AT)
     before = footprint(engine, DocKind.REPORT, report)
     assert before["version"] == read_version + 1
-    with transaction(engine) as session, pytest.raises(ConflictError) as caught:
-        perform_action(
-            SqlWorkflowStore(session),
-            DocKind.REPORT,
-            report,
-            Action.VERIFY,
-            verifier,
-            now=VERIFY_AT,
-            zone=JAKARTA,
-            machine=MACHINES[DocKind.REPORT],
+    with SqlUnitOfWork(engine, write=True) as uow, pytest.raises(ConflictError) as caught:
+        take_action(
+            uow, DocKind.REPORT, report, Action.VERIFY, verifier, now=VERIFY_AT, policy=POLICY,
             expected_version=read_version,
-        )
+        )  # fmt: skip
     message = str(caught.value)
     assert f"LAP-{report}" in message
     assert f"diubah oleh {holder.name} (ajukan) pada 5 April 2021 pukul 09.00" in message
     assert "muat ulang" in message
     assert footprint(engine, DocKind.REPORT, report) == before
     # with the current version the same step goes through
-    with transaction(engine) as session:
-        result = perform_action(
-            SqlWorkflowStore(session),
-            DocKind.REPORT,
-            report,
-            Action.VERIFY,
-            verifier,
-            now=VERIFY_AT,
-            zone=JAKARTA,
-            machine=MACHINES[DocKind.REPORT],
+    with SqlUnitOfWork(engine, write=True) as uow:
+        result = take_action(
+            uow, DocKind.REPORT, report, Action.VERIFY, verifier, now=VERIFY_AT, policy=POLICY,
             expected_version=before["version"],
-        )
+        )  # fmt: skip
     assert result.to_state is State.VERIFIED
 
 
 class StaleStore(SqlWorkflowStore):
     """A store that serves a document as it was read earlier (a concurrent request)."""
 
-    def __init__(self, session: Session, stale: DocumentView) -> None:
-        super().__init__(session)
-        self.stale = stale
+    stale: DocumentView
 
     def document(self, kind: DocKind, doc_id: int, *args: Any, **kwargs: Any) -> DocumentView:
         assert (kind, doc_id) == (self.stale.kind, self.stale.id)
         return self.stale
+
+
+class StaleUnitOfWork(SqlUnitOfWork):
+    """A unit of work whose workflow repository serves a stale document."""
+
+    def __init__(self, engine: Engine, stale: DocumentView) -> None:
+        super().__init__(engine, write=True)
+        self.stale = stale
+
+    @cached_property
+    def workflow(self) -> SqlWorkflowStore:
+        store = StaleStore(self.session)
+        store.stale = self.stale
+        return store
 
 
 def test_lost_race_is_a_conflict_and_writes_nothing(world: World) -> None:
@@ -426,18 +420,11 @@ def test_lost_race_is_a_conflict_and_writes_nothing(world: World) -> None:
     step(engine, DocKind.REPORT, report, Action.SUBMIT, holder, SUBMIT_AT)
     before = footprint(engine, DocKind.REPORT, report)
     with (
-        transaction(engine) as session,
+        StaleUnitOfWork(engine, stale) as uow,
         pytest.raises(ConflictError, match=re.escape(f"diubah oleh {holder.name}")),
     ):
-        perform_action(
-            StaleStore(session, stale),
-            DocKind.REPORT,
-            report,
-            Action.SUBMIT,
-            holder,
-            now=VERIFY_AT,
-            zone=JAKARTA,
-            machine=MACHINES[DocKind.REPORT],
+        take_action(
+            uow, DocKind.REPORT, report, Action.SUBMIT, holder, now=VERIFY_AT, policy=POLICY
         )
     assert footprint(engine, DocKind.REPORT, report) == before
 

@@ -44,7 +44,7 @@ from db.database import create_db_engine, transaction
 from db.models import Account, PositionRow, QuarterlyReport
 from db.workflow_models import LadderRung, OutboxMessage, TransitionLog
 from engine.workflow import DocKind
-from kinerja.scenario import one_step
+from kinerja.demo.scenario import one_step
 from notifications.message import message_id_for
 from tests.e2e.conftest import free_port
 from tests.integration.test_dispatcher import EphemeralController, Inbox

@@ -23,8 +23,8 @@ from db.doc_views import pk_view
 from db.documents import revise_pk
 from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, PositionRow
+from documents.docx.pk import DOCX_MEDIA_TYPE, OPENING, PROMISE, SUPERVISION
 from documents.pdf import find_soffice
-from documents.pk_docx import DOCX_MEDIA_TYPE, OPENING, PROMISE, SUPERVISION
 from engine.clock import FixedClock
 from engine.formatting import format_date_id, format_number_id
 from kinerja.bootstrap import Container

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
-from db.actions import take_action
 from db.database import transaction
 from db.models import (
     IndicatorRow,
@@ -27,7 +26,8 @@ from db.recap_query import load_recap
 from db.reports import fill_entry
 from engine.recap import recap_json
 from engine.workflow import Action, Actor, DocKind
-from kinerja.demo import seed_demo
+from kinerja.demo.scenario import step
+from kinerja.demo.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 ON = date(2021, 10, 20)
@@ -153,7 +153,7 @@ def check_a_transition_is_seen(seeded: Engine) -> None:
     approver = Actor(holding.official.id, holding.official.name, holding.official.nip)
     before = cache.get(seeded, year=2021, quarter=3, report_states=states)
     computable = sum(s.capaian.computable for s in before.recap.indicators)
-    take_action(seeded, DocKind.REPORT, report_id, Action.APPROVE, approver, now=AT, zone=ZONE)
+    step(seeded, DocKind.REPORT, report_id, Action.APPROVE, approver, AT)
     after = cache.get(seeded, year=2021, quarter=3, report_states=states)
     assert sum(s.capaian.computable for s in after.recap.indicators) > computable
     assert cache.computed == 2

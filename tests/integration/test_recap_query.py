@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from db.catalog_import import import_catalog_text
 from db.models import QuarterlyReport
 from db.recap_query import load_recap
-from kinerja.demo import seed_demo
+from kinerja.demo.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 SMALL_2022 = """format: kinerja-catalog/1

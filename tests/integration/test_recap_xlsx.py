@@ -17,8 +17,8 @@ from sqlmodel import Session, create_engine
 from db.indicator_repo import load_indicators
 from db.recap_query import load_recap
 from documents.colours import CATEGORY_COLOURS
-from documents.recap_xlsx import PERCENT_FORMAT
-from documents.xlsx_common import CONTENT_TYPE, HEADER_ROW
+from documents.xlsx.common import CONTENT_TYPE, HEADER_ROW
+from documents.xlsx.recap import PERCENT_FORMAT
 from engine.formatting import format_number_id
 from engine.recap import GroupScore, Recap
 from kinerja.bootstrap import Container

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 from db.database import create_db_engine
 from db.doc_views import report_view
 from db.models import PositionRow, QuarterlyReport
+from documents.docx.pk import DOCX_MEDIA_TYPE
 from documents.pdf import find_soffice
-from documents.pk_docx import DOCX_MEDIA_TYPE
 from engine.formatting import format_number_id
 from kinerja.bootstrap import Container
 from tests.conftest import require_service

@@ -23,7 +23,7 @@ from db.models import QuarterlyReport
 from db.org_import import import_org_text
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA
-from kinerja.demo import demo_org_text
+from kinerja.demo.seed import demo_org_text
 from notifications.sweep import SweepConfig, sweep
 
 YEARS = range(2011, 2021)

@@ -16,7 +16,7 @@ from db.holidays_repo import seed_holidays
 from db.org_import import import_org_text
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA
-from kinerja.demo import GRESIK_CATALOG_FILE, demo_org_text
+from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
 from notifications.sweep import SweepConfig, sweep
 from tests.integration.conftest import Cli
 

@@ -70,8 +70,8 @@ from engine.clock import JAKARTA, local_date
 from engine.indicators import Indicator
 from engine.targets import Rollup, TargetMode
 from engine.workflow import Action, DocKind, Role, State
-from kinerja.demo import GRESIK_CATALOG_FILE, demo_org_text, demo_people
-from kinerja.scenario import actor_for, approve_all_the_way, step
+from kinerja.demo.scenario import actor_for, approve_all_the_way, step
+from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
 from notifications import sweep as sweep_module
 from notifications.sweep import SweepConfig, SweepResult, sweep
 

@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from db.actions import take_action
 from db.database import transaction
 from db.doc_views import report_view
 from db.models import Account, OfficialRow
 from db.reports import fill_entry
 from engine.workflow import Action, Actor, DocKind
 from kinerja.bootstrap import Container
+from kinerja.demo.scenario import step
 from notifications.ladder import Step
 from notifications.tasks import my_tasks
 from tests.integration.test_web_pages import report_id
@@ -80,15 +80,7 @@ def test_the_plt_verifies_for_the_absent_kepala_bidang(web_container: Container)
             fill_entry(
                 session, draft, row["indicator"], values={i["name"]: "3" for i in row["inputs"]}
             )
-    take_action(
-        web_container.engine,
-        DocKind.REPORT,
-        draft,
-        Action.SUBMIT,
-        arif,
-        now=AT,
-        zone=web_container.zone,
-    )
+    step(web_container.engine, DocKind.REPORT, draft, Action.SUBMIT, arif, AT)
     sri = actor(web_container, "sri.rahayuningsih@diskoperindag-gresik.test")
     slamet = actor(web_container, "slamet.riyadi@diskoperindag-gresik.test")  # definitif, absent
     with Session(web_container.engine) as session:

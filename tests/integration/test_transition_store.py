@@ -1,4 +1,4 @@
-"""The fast path of a workflow transition (db.actions, db.workflow_store), SQLite and PostgreSQL.
+"""The fast path of a workflow transition (engine.usecases.workflow, db.uow), on both backends.
 
 A transition reads the document and the part of the organisation it is decided on in one query,
 writes with prebuilt Core statements on the transaction's connection, and commits all of it or
@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, col, select
 
-from db.actions import take_action
 from db.database import transaction
 from db.documents import create_pk
 from db.indicator_repo import load_indicators
@@ -30,7 +29,8 @@ from engine.clock import JAKARTA
 from engine.gate import parties
 from engine.org import OrgTree
 from engine.workflow import Action, DocKind, Role, State
-from kinerja.demo import demo_org_text
+from kinerja.demo.scenario import step
+from kinerja.demo.seed import demo_org_text
 from tests.integration.test_gate_refusals import (  # noqa: F401 (the fixture)
     APPROVE_AT,
     SUBMIT_AT,
@@ -178,9 +178,7 @@ def test_a_transition_costs_a_fixed_handful_of_statements(world: World) -> None:
         ):
             actor = world.actor(DocKind.REPORT, report, role, when)
             statements.clear()
-            result = take_action(
-                engine, DocKind.REPORT, report, action, actor, now=when, zone=JAKARTA
-            )
+            result = step(engine, DocKind.REPORT, report, action, actor, when)
             assert result.messages == 1
             kinds = [s.split()[0] for s in statements]
             assert kinds.count("BEGIN") == begin, statements
@@ -221,16 +219,12 @@ def test_a_failure_after_the_compare_and_swap_leaves_no_trace(world: World) -> N
         connection.execute(text("ALTER TABLE outbox RENAME TO outbox_away"))
     try:
         with pytest.raises(Exception, match="outbox"):
-            take_action(
-                engine, DocKind.REPORT, report, Action.SUBMIT, holder, now=SUBMIT_AT, zone=JAKARTA
-            )
+            step(engine, DocKind.REPORT, report, Action.SUBMIT, holder, SUBMIT_AT)
     finally:
         with engine.begin() as connection:
             connection.execute(text("ALTER TABLE outbox_away RENAME TO outbox"))
     assert snapshot() == before
-    result = take_action(
-        engine, DocKind.REPORT, report, Action.SUBMIT, holder, now=SUBMIT_AT, zone=JAKARTA
-    )
+    result = step(engine, DocKind.REPORT, report, Action.SUBMIT, holder, SUBMIT_AT)
     assert result.to_state is State.SUBMITTED and snapshot()[:2] == ("submitted", before[1] + 1)
     with Session(engine) as session:
         keys = session.exec(select(col(OutboxMessage.dedupe_key))).all()

@@ -22,7 +22,7 @@ from db.models import Account, AssignmentRow, Holiday, OfficialRow, PositionRow
 from db.workflow_models import OutboxMessage
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
-from kinerja.demo import demo_people
+from kinerja.demo.seed import demo_people
 from tests.integration.conftest import WebClient
 
 PEOPLE = {position: (nip, name, email) for position, nip, name, email in demo_people()}

@@ -45,9 +45,9 @@ from db.workflow_models import OutboxMessage, TransitionLog
 from engine.errors import ValidationError
 from engine.indicators import Indicator
 from engine.workflow import Action, DocKind, Role
-from kinerja.demo import demo_org_text, demo_people
-from kinerja.demo_numbers import demo_inputs, demo_targets
-from kinerja.scenario import actor_for, approve_all_the_way, one_step, step
+from kinerja.demo.numbers import demo_inputs, demo_targets
+from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
+from kinerja.demo.seed import demo_org_text, demo_people
 
 YEAR = 2021
 AGENCY = "diskoperindag"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from db.org_file import OrgFileError, parse_org_file
+from documents.yaml.org import OrgFileError, parse_org_file
 from engine.errors import ValidationError
 from engine.org import AssignmentStatus, Level
 

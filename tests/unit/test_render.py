@@ -58,7 +58,7 @@ def digest(sweep_at: str, *items: dict[str, Any]) -> dict[str, Any]:
 
 
 def event(name: str, **changes: Any) -> dict[str, Any]:
-    """A workflow event payload as engine.services._events writes it."""
+    """A workflow event payload as engine.usecases.workflow._events writes it."""
     base: dict[str, Any] = {
         "event": name,
         "doc": "LAP-12",

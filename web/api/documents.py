@@ -2,7 +2,7 @@
 
 Each endpoint is a thin shell over web.usecases, the same functions the pages
 call, which check `may_view` / `may_edit` and send every state change through
-`db.actions.take_action` and its one gate.
+`engine.usecases.workflow.take_action` and its one gate.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from db.evidence import MAX_EVIDENCE_BYTES
-from db.evidence_names import FILE_TYPES
+from engine.evidence import FILE_TYPES
+from engine.ports import UnitOfWork
+from engine.usecases.workflow import NARRATIVE_LIMIT
 from engine.workflow import Action, DocKind, State
 from web.api.errors import invalid, responses
 from web.api.listing import (
@@ -40,9 +42,8 @@ from web.api.schemas import (
     TransitionOut,
 )
 from web.auth import ApiUser, CurrentUser
-from web.deps import Web, web_of
+from web.deps import UowDep, Web, web_of
 from web.usecases import (
-    NARRATIVE_LIMIT,
     ActionChoice,
     EntryInput,
     act,
@@ -109,7 +110,12 @@ def _list(
 
 
 def _transition(
-    request: Request, user: CurrentUser, kind: DocKind, doc_id: int, body: TransitionIn
+    request: Request,
+    uow: UnitOfWork,
+    user: CurrentUser,
+    kind: DocKind,
+    doc_id: int,
+    body: TransitionIn,
 ) -> Any:
     if body.action in (Action.RETURN, Action.REOPEN) and not (body.comment or "").strip():
         return invalid(
@@ -117,7 +123,7 @@ def _transition(
             f"Alasan wajib diisi untuk aksi '{body.action.label}'",
         )
     result = act(
-        web_of(request), user, kind, doc_id, body.action,
+        uow, web_of(request), user, kind, doc_id, body.action,
         comment=body.comment, expected_version=body.expected_version,
     )  # fmt: skip
     return {
@@ -247,10 +253,10 @@ def get_evidence(request: Request, user: ApiUser, evidence_id: EvidenceId) -> Re
 
 @router.post("/reports/{report_id}/transitions", response_model=TransitionOut, responses=WRITE)
 def report_transition(
-    request: Request, user: ApiUser, report_id: ReportId, body: TransitionIn
+    request: Request, user: ApiUser, uow: UowDep, report_id: ReportId, body: TransitionIn
 ) -> Any:
     """Ajukan, verifikasi, setujui, kembalikan atau buka kembali laporan (lewat gerbang)."""
-    return _transition(request, user, DocKind.REPORT, report_id, body)
+    return _transition(request, uow, user, DocKind.REPORT, report_id, body)
 
 
 # --- Perjanjian Kinerja --------------------------------------------------------------
@@ -279,6 +285,8 @@ def get_pk(request: Request, user: ApiUser, pk_id: PkId) -> Any:
 
 
 @router.post("/pks/{pk_id}/transitions", response_model=TransitionOut, responses=WRITE)
-def pk_transition(request: Request, user: ApiUser, pk_id: PkId, body: TransitionIn) -> Any:
+def pk_transition(
+    request: Request, user: ApiUser, uow: UowDep, pk_id: PkId, body: TransitionIn
+) -> Any:
     """Ajukan, verifikasi, setujui atau kembalikan Perjanjian Kinerja, lewat gerbang alur kerja."""
-    return _transition(request, user, DocKind.PK, pk_id, body)
+    return _transition(request, uow, user, DocKind.PK, pk_id, body)

@@ -18,10 +18,15 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db.database import database_unavailable
-from engine.errors import KinerjaError, NotFoundError
-from engine.services import ActionRefusedError, ConflictError
+from engine.errors import (
+    ActionRefusedError,
+    ConflictError,
+    ForbiddenError,
+    KinerjaError,
+    NotFoundError,
+)
 from web.api.schemas import ErrorResponse
-from web.auth import ForbiddenError, LoginRequiredError
+from web.auth import LoginRequiredError
 
 log = logging.getLogger("kinerja.api")
 

@@ -12,8 +12,8 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.usecases.workflow import NARRATIVE_LIMIT
 from engine.workflow import Action, State
-from web.usecases import NARRATIVE_LIMIT
 
 T = TypeVar("T")
 

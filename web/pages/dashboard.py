@@ -25,8 +25,8 @@ from db.dashboard_query import years_with_data
 from db.org_repo import load_org
 from db.recap_cache import cached_recap
 from documents.colours import CATEGORY_COLOURS, EXTRA_CATEGORY_COLOURS, text_colour
-from documents.recap_xlsx import load_recap_export, recap_workbook_bytes
-from documents.xlsx_common import CONTENT_TYPE
+from documents.xlsx.common import CONTENT_TYPE
+from documents.xlsx.recap import load_recap_export, recap_workbook_bytes
 from engine.errors import ValidationError
 from engine.org import Level, OrgTree, Position
 from engine.periods import Quarter

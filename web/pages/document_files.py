@@ -16,9 +16,9 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from documents.docx.pk import DOCX_MEDIA_TYPE, pk_docx, pk_filename
+from documents.docx.report import report_docx, report_filename
 from documents.pdf import PDF_MEDIA_TYPE, docx_to_pdf
-from documents.pk_docx import DOCX_MEDIA_TYPE, pk_docx, pk_filename
-from documents.report_docx import report_docx, report_filename
 from web.auth import PageUser
 from web.deps import web_of
 from web.usecases import pk_data, report_data

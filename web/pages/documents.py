@@ -11,12 +11,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from db.actions import parse_action
-from engine.errors import KinerjaError, ValidationError
-from engine.services import ActionRefusedError, ConflictError
+from engine.errors import ActionRefusedError, ConflictError, KinerjaError, ValidationError
+from engine.usecases.workflow import parse_action
 from engine.workflow import Action, DocKind, parse_ref
 from web.auth import FormUser, PageUser
-from web.deps import web_of
+from web.deps import UowDep, web_of
 from web.pages import document_files, history_export, pk_pages, report_pages
 from web.usecases import act, evidence_file
 
@@ -46,6 +45,7 @@ def take(
     request: Request,
     ref: str,
     user: FormUser,
+    uow: UowDep,
     action: Annotated[str, Form(max_length=20)] = "",
     comment: Annotated[str, Form(max_length=10_000)] = "",
     expected_version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
@@ -61,10 +61,11 @@ def take(
                 "Alasan wajib diisi", log_message=f"{chosen} without a reason on {ref}"
             )
         result = act(
-            web, user, kind, doc_id, chosen,
+            uow, web, user, kind, doc_id, chosen,
             comment=comment.strip() or None, expected_version=expected_version,
         )  # fmt: skip
     except (ActionRefusedError, ConflictError, ValidationError) as exc:
+        uow.rollback()
         status = 409 if isinstance(exc, ConflictError) else 403
         if isinstance(exc, ValidationError):
             status = 422

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from documents.audit_xlsx import audit_workbook_bytes, load_audit_export
-from documents.xlsx_common import CONTENT_TYPE
+from documents.xlsx.audit import audit_workbook_bytes, load_audit_export
+from documents.xlsx.common import CONTENT_TYPE
 from engine.workflow import parse_ref
 from web.auth import PageUser
 from web.deps import web_of

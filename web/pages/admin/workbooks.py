@@ -23,10 +23,10 @@ from db.catalog_xlsx import (
     template_workbook,
     workbook_name,
 )
-from db.catalog_xlsx_layout import MEDIA_TYPE
-from db.import_report import ImportReport
 from db.models import Agency
+from documents.xlsx.catalogue_layout import MEDIA_TYPE
 from engine.errors import ValidationError
+from engine.imports import ImportReport
 from web.auth import AdminUser, CurrentUser, form_user
 from web.deps import web_of
 from web.pages.admin.common import log, parse_int, render

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from db.catalog_xlsx_cells import Cells, SheetRow
-from db.catalog_xlsx_reader import StoredIndicator
-from db.documents import BudgetLine
+from documents.xlsx.catalogue_cells import Cells, SheetRow
+from documents.xlsx.catalogue_reader import StoredIndicator
+from engine.budget import BudgetLine
 from engine.capaian import parse_target
 from engine.targets import QuarterTargets
 

@@ -23,7 +23,7 @@ from db.doc_views import history, when
 from db.documents import get_pk, get_report
 from db.models import PositionRow, QuarterlyReport
 from db.workflow_models import TransitionLog
-from documents.xlsx_common import HEADER_ROW, argb, table, title_block, workbook_bytes
+from documents.xlsx.common import HEADER_ROW, argb, table, title_block, workbook_bytes
 from engine.audit import HASHED_FIELDS, ChainBreak, verify_chain
 from engine.clock import JAKARTA
 from engine.periods import Quarter

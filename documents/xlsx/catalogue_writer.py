@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unu
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
 
-from db.catalog_xlsx_layout import (
+from documents.xlsx.catalogue_layout import (
     AGENCY_CELL,
     COLUMNS,
     FORMAT,

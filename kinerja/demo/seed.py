@@ -18,10 +18,10 @@ from sqlmodel import Session, col, select
 from db.catalog_import import import_catalog_text
 from db.database import transaction
 from db.holidays_repo import seed_holidays
-from db.import_report import ImportReport
 from db.models import Account, Agency, OfficialRow
 from db.org_import import import_org_text
-from kinerja.demo_performance import seed_performance
+from engine.imports import ImportReport
+from kinerja.demo.performance import seed_performance
 
 GRESIK_FILE = "gresik-diskoperindag.yaml"
 GRESIK_CATALOG_FILE = "gresik-diskoperindag-2021-catalog.yaml"

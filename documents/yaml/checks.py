@@ -8,41 +8,14 @@ and fixes the file in one go. Messages are in Bahasa Indonesia.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from db.yaml_lines import LineDict, LineList
-from engine.errors import ValidationError
+from documents.yaml.lines import LineDict, LineList
+from engine.errors import Problem
 
 E = TypeVar("E", bound=StrEnum)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in the file, with its place."""
-
-    line: int | None
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        place = f"baris {self.line}" if self.line is not None else "berkas"
-        return f"{place}: {self.where}: {self.message}"
-
-
-class FileProblemsError(ValidationError):
-    """A file has problems; nothing was written. Subclassed per kind of file."""
-
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.source = source
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.where))
-        lines = "\n".join(f"  {source}: {p}" for p in self.problems)
-        super().__init__(
-            f"{source}: {len(self.problems)} masalah ditemukan, tidak ada yang disimpan:\n{lines}",
-            log_message=f"{source}: {len(self.problems)} problems, nothing imported",
-        )
 
 
 class Checker:

@@ -2,7 +2,7 @@
 
 Nothing goes through the gate (too slow for a regency), so this module writes
 what the gate would have written: each step's transition_log row with the fields
-of engine.services.perform_action, chained by engine.audit.entry_hash on the
+of engine.usecases.workflow.take_action, chained by engine.audit.entry_hash on the
 document's previous row; the document's state, version, visit and head hash; the
 signatories of an approved PK. Every step is taken by the official who holds the
 right position on that day in the generated tree (acting officials included),
@@ -25,9 +25,9 @@ from engine.gate import Parties, parties
 from engine.org import Holding, OrgTree, Position
 from engine.periods import Quarter
 from engine.workflow import Action, DocKind, Role, State
-from kinerja.generate_catalog import Catalogue, budget_rows, target_rows
-from kinerja.generate_names import KENDALA, NO_DATA_REASON, RETURN_REASONS, UPAYA
-from kinerja.generate_org import Ids
+from kinerja.demo.generate_catalog import Catalogue, budget_rows, target_rows
+from kinerja.demo.generate_names import KENDALA, NO_DATA_REASON, RETURN_REASONS, UPAYA
+from kinerja.demo.generate_org import Ids
 
 Row = dict[str, Any]
 PK_CREATED = (1, 11)  # the decree of IKU/IKI is dated early January; PKs start then

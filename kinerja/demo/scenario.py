@@ -1,7 +1,7 @@
 """Driving documents through the workflow as the people would, for the demo and for tests.
 
-Every step goes through `engine.services.perform_action` (the one gate) in its
-own transaction, at an explicit moment, as the official who holds the right
+Every step goes through `engine.usecases.workflow.take_action` (the one gate) in its
+own unit of work, at an explicit moment, as the official who holds the right
 position on that day.
 """
 
@@ -12,14 +12,15 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from db.database import transaction
 from db.org_repo import load_org
+from db.uow import SqlUnitOfWork
 from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA, local_date
 from engine.errors import NotFoundError
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules, Parties, parties
 from engine.org import OrgTree
-from engine.services import ActionResult, perform_action
+from engine.policy import Policy
+from engine.usecases.workflow import ActionResult, take_action
 from engine.workflow import Action, Actor, DocKind, Role
 from workflows.definitions import MACHINES
 
@@ -73,19 +74,11 @@ def step(
     comment: str | None = None,
     rules: ActingRules = DEFAULT_ACTING_RULES,
 ) -> ActionResult:
-    """One workflow action in its own transaction."""
-    with transaction(engine) as session:
-        return perform_action(
-            SqlWorkflowStore(session),
-            kind,
-            doc_id,
-            action,
-            actor,
-            now=when,
-            zone=JAKARTA,
-            machine=MACHINES[kind],
-            rules=rules,
-            comment=comment,
+    """One workflow action in its own unit of work."""
+    policy = Policy(machines=MACHINES, zone=JAKARTA, acting_rules=rules)
+    with SqlUnitOfWork(engine, write=True) as uow:
+        return take_action(
+            uow, kind, doc_id, action, actor, now=when, policy=policy, comment=comment
         )
 
 

@@ -4,7 +4,7 @@ Every PK gets targets and budget lines and is submitted, verified and approved
 in January; the reports of TW I and TW II are filled and approved (one is
 returned for revision first), and TW III is caught mid-flight: some approved,
 some waiting for verification or approval, some still in draft. All numbers
-are fictional (kinerja.demo_numbers) and every step goes through the gate.
+are fictional (kinerja.demo.numbers) and every step goes through the gate.
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from db.database import transaction
-from db.documents import BudgetLine, create_pk, set_budget_lines, set_dpa_date, set_target
+from db.documents import create_pk, set_budget_lines, set_dpa_date, set_target
 from db.indicator_repo import load_indicators
 from db.models import Agency, PerjanjianKinerja, PositionRow, QuarterlyReport
 from db.reports import fill_entry, open_reports
+from engine.budget import BudgetLine
 from engine.indicators import Indicator
 from engine.periods import Quarter
 from engine.workflow import Action, DocKind, Role
-from kinerja.demo_numbers import demo_targets, plan_year
-from kinerja.scenario import actor_for, approve_all_the_way, one_step, step
+from kinerja.demo.numbers import demo_targets, plan_year
+from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 
 DEMO_YEAR = 2021
 DPA_DATE = date(2021, 1, 4)

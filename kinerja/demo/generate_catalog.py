@@ -3,7 +3,7 @@
 The indicators are copied from the Gresik 2021 decree (kinerja/data), so every
 formula kind of the decree appears (ratio, growth, value, sum, average and the
 written-out expressions), with the agency's own name put in the texts. Numbers
-come from kinerja.demo_numbers, the same plausible quarterly inputs and targets
+come from kinerja.demo.numbers, the same plausible quarterly inputs and targets
 near them that the small demo uses, so capaian spread over the categories.
 """
 
@@ -19,14 +19,15 @@ from typing import Any
 
 import yaml
 
-from db.catalog_file import IndicatorSpec, parse_catalog_file
+from documents.yaml.catalogue import parse_catalog_file
+from engine.catalogue import IndicatorSpec
 from engine.formulas import Formula, parse
 from engine.indicators import Indicator, IndicatorKind
 from engine.org import Level, OrgTree, Position
-from kinerja.demo import GRESIK_CATALOG_FILE, GRESIK_FILE
-from kinerja.demo_numbers import demo_targets, plan_year
-from kinerja.generate_names import FIELD_KEGIATAN, SUPPORT_KEGIATAN, SUPPORT_PROGRAM
-from kinerja.generate_org import Ids
+from kinerja.demo.generate_names import FIELD_KEGIATAN, SUPPORT_KEGIATAN, SUPPORT_PROGRAM
+from kinerja.demo.generate_org import Ids
+from kinerja.demo.numbers import demo_targets, plan_year
+from kinerja.demo.seed import GRESIK_CATALOG_FILE, GRESIK_FILE
 
 Row = dict[str, Any]
 GRESIK_AGENCY = re.compile(r"Dinas Koperasi,? Usaha Mikro,? Perindustrian dan Perdagangan")

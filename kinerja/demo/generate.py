@@ -1,6 +1,6 @@
 """`kinerja demo generate`: a whole fictional regency, for load tests and for training.
 
-The small demo (kinerja.demo) walks every step through the gate; a regency of
+The small demo (kinerja.demo.seed) walks every step through the gate; a regency of
 1,600 positions would take many minutes that way. Here every row is planned in
 memory first (organisation, catalogue, PKs, reports, the hash-chained log; see
 the kinerja/generate_*.py modules) with primary keys handed out in memory, then
@@ -27,11 +27,11 @@ from db.holidays_repo import seed_holidays
 from db.models import Account, Agency, OfficialRow, Regency, metadata
 from engine.errors import ValidationError
 from engine.periods import Quarter
-from kinerja.demo import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD
-from kinerja.generate_catalog import plan_catalogue
-from kinerja.generate_names import REGENCY_CODE, REGENCY_HEAD, REGENCY_NAME, REGENCY_PLACE
-from kinerja.generate_org import Ids, Org, OrgPlan, account_rows, plan_org
-from kinerja.generate_workflow import Documents, YearPlan, plan_year_documents
+from kinerja.demo.generate_catalog import plan_catalogue
+from kinerja.demo.generate_names import REGENCY_CODE, REGENCY_HEAD, REGENCY_NAME, REGENCY_PLACE
+from kinerja.demo.generate_org import Ids, Org, OrgPlan, account_rows, plan_org
+from kinerja.demo.generate_workflow import Documents, YearPlan, plan_year_documents
+from kinerja.demo.seed import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD
 
 BATCH = 2000
 DEFAULT_YEAR = 2021

@@ -1,6 +1,6 @@
 """Reading the catalogue workbook's cells: sheets by name, columns by header, values by type.
 
-Like `db.yaml_checks.Checker` for YAML, a `Cells` collector never stops at the
+Like `documents.yaml.checks.Checker` for YAML, a `Cells` collector never stops at the
 first problem: each is recorded with its sheet and cell ("Indikator!E7") and
 the whole list reaches the user at once. Numbers may be real Excel numbers
 (converted through `str`, so 1027733750.37 stays exact) or text typed the
@@ -21,7 +21,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped, unused-ignore]
 
-from db.catalog_xlsx_layout import COLUMNS, MAX_ROWS, REQUIRED_SHEETS, SHEETS
+from documents.xlsx.catalogue_layout import COLUMNS, MAX_ROWS, REQUIRED_SHEETS, SHEETS
 from engine.capaian import parse_target
 from engine.errors import ValidationError
 from engine.formatting import MAX_DECIMALS, format_number_id, parse_number_id

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
-from kinerja.generate_names import (
+from kinerja.demo.generate_names import (
     AGENCIES,
     DEGREES,
     EMAIL_DOMAIN,

@@ -11,16 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from db.catalog_file import (
-    CODE_PATTERN,
-    MAX_YEAR,
-    MIN_YEAR,
-    CatalogDocument,
-    IndicatorSpec,
-    PositionSpec,
-)
-from db.catalog_xlsx_cells import Cells, SheetRow, WorkbookSheets
-from db.catalog_xlsx_layout import (
+from documents.xlsx.catalogue_cells import Cells, SheetRow, WorkbookSheets
+from documents.xlsx.catalogue_layout import (
     AGENCY_CELL,
     COLUMNS,
     FORMAT,
@@ -32,7 +24,13 @@ from db.catalog_xlsx_layout import (
     VARIABLES,
     YEAR_CELL,
 )
+from documents.yaml.catalogue import (
+    CODE_PATTERN,
+    MAX_YEAR,
+    MIN_YEAR,
+)
 from engine.capaian import Polarity
+from engine.catalogue import CatalogDocument, IndicatorSpec, PositionSpec
 from engine.formulas import (
     FormulaError,
     Preset,

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from db.doc_views import report_view
 from db.documents import position_by_code
 from db.models import Agency
-from documents.pk_docx import add_text, grid_table, new_document, number_text, target_text, to_bytes
+from documents.docx.pk import add_text, grid_table, new_document, number_text, target_text, to_bytes
 from engine.workflow import Action, State
 
 RECAP_HEADER = (

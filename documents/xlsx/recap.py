@@ -27,7 +27,7 @@ from db.org_repo import load_org
 from db.recap_detail import EntryInputs, entry_inputs
 from db.recap_query import recap_inputs
 from documents.colours import EXTRA_CATEGORY_COLOURS
-from documents.xlsx_common import (
+from documents.xlsx.common import (
     HEADER_ROW,
     fill_category,
     number_format,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from db.yaml_checks import Checker, FileProblemsError
-from db.yaml_lines import LineDict, LineList, load_yaml
+from documents.yaml.checks import Checker
+from documents.yaml.lines import LineDict, LineList, load_yaml
 from engine.capaian import Polarity
+from engine.catalogue import CatalogDocument, CatalogFileError, IndicatorSpec, PositionSpec
 from engine.formulas import FormulaError, Preset, Variable, parse, preset_expression
 from engine.indicators import IndicatorKind
 from engine.org import find_cycles
@@ -24,57 +24,6 @@ from engine.targets import Rollup, TargetMode
 FORMAT = "kinerja-catalog/1"
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-class CatalogFileError(FileProblemsError):
-    """The catalogue file has problems; nothing was written."""
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """An indicator as the file states it, checked."""
-
-    code: str
-    position: str
-    kind: IndicatorKind
-    kinerja: str
-    name: str
-    unit: str
-    expression: str
-    preset: Preset | None
-    variables: tuple[Variable, ...]
-    data_source: str
-    polarity: Polarity
-    rollup: Rollup
-    target_mode: TargetMode
-    decimals: int
-    parent: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class PositionSpec:
-    """A position's TUGAS and FUNGSI and its indicators."""
-
-    position: str
-    tugas: tuple[str, ...]
-    fungsi: tuple[str, ...]
-    indicators: tuple[IndicatorSpec, ...]
-
-
-@dataclass(frozen=True)
-class CatalogDocument:
-    """A validated catalogue of one agency for one year."""
-
-    agency: str
-    year: int
-    source: str | None
-    positions: tuple[PositionSpec, ...] = field(default_factory=tuple)
-
-    @property
-    def indicators(self) -> list[IndicatorSpec]:
-        """Every indicator in file order."""
-        return [item for position in self.positions for item in position.indicators]
 
 
 def parse_catalog_file(

@@ -1,0 +1,186 @@
+"""The unit of work on SQLAlchemy: one connection, one transaction, the repositories on it.
+
+`SqlUnitOfWork` implements `engine.ports.UnitOfWork`. It opens its connection when
+entered and begins the transaction on its first statement: a writer's
+(`write=True`) with BEGIN IMMEDIATE on SQLite, so that it queues on the busy timeout
+instead of failing between its read and its write, a reader's with a plain BEGIN.
+Every repository works on that one connection (Core statements) or on the one ORM
+session bound to it, so a request's reads and its write are one transaction.
+
+`commit` writes the collected events through the outbox repository, flushes the
+session and commits; leaving the context without committing rolls back. After a
+commit the unit of work may be used again: the next statement begins a new
+transaction (the web's request dependency relies on this for the page it renders
+after an action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session
+
+from db.accounts import SqlAccounts
+from db.database import WRITE_OPTION
+from db.workflow_queries import outbox_insert
+from db.workflow_store import SqlWorkflowStore
+from engine.events import DomainEvent, OutboxDraft, OutboxStatus
+
+_REPOSITORIES = ("workflow", "outbox", "accounts")
+"""Names of the cached repositories, dropped when the transaction ends."""
+
+
+class SqlOutbox:
+    """The outbox's only writer: insert-or-ignore on the dedupe key, many rows in one go."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, messages: Sequence[OutboxDraft]) -> int:
+        """Insert the messages, ignoring dedupe keys already present; how many were new."""
+        rows = [
+            {
+                "dedupe_key": m.dedupe_key,
+                "kind": m.kind,
+                "recipient_official_id": m.recipient_official_id,
+                "recipient_email": m.recipient_email,
+                "recipient_name": m.recipient_name,
+                "payload": dict(m.payload),
+                "status": OutboxStatus.PENDING.value,
+                "attempts": 0,
+                "available_at": m.available_at,
+                "created_at": m.available_at,
+            }
+            for m in messages
+        ]
+        if not rows:
+            return 0
+        statement = outbox_insert(self._connection.dialect.name)
+        # One row (the usual case) as a plain execute, several as one executemany.
+        result = self._connection.execute(statement, rows[0] if len(rows) == 1 else rows)
+        return max(int(result.rowcount or 0), 0)
+
+
+class SqlUnitOfWork:
+    """One transaction on one connection, with the repositories that work inside it."""
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self._engine = engine
+        self.write = write
+        self._connection: Connection | None = None
+        self._session: Session | None = None
+        self._events: list[DomainEvent] = []
+
+    # --- the transaction ----------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> Connection:
+        """The connection of this unit of work (opened on first use)."""
+        if self._connection is None:
+            connection = self._engine.connect()
+            if self.write:
+                connection.execution_options(**{WRITE_OPTION: True})
+            self._connection = connection
+        return self._connection
+
+    @property
+    def session(self) -> Session:
+        """The ORM session joined to this unit of work's transaction (made on first use)."""
+        if self._session is None:
+            connection = self.connection
+            if not connection.in_transaction():
+                connection.begin()
+            # Joined, never owning: only this unit of work commits or rolls back.
+            self._session = Session(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._session
+
+    @property
+    def events(self) -> Sequence[DomainEvent]:
+        """Events collected and not yet written to the outbox."""
+        return tuple(self._events)
+
+    def collect(self, *events: DomainEvent) -> None:
+        """Record what happened; the events become outbox rows when the work commits."""
+        self._events.extend(events)
+
+    def publish(self) -> int:
+        """Write the collected events to the outbox now, in this transaction."""
+        events, self._events = self._events, []
+        return self.outbox.add([event.message() for event in events])
+
+    def commit(self) -> None:
+        """Publish the collected events, flush the session and commit."""
+        self.publish()
+        if self._session is not None:
+            self._session.flush()
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.commit()
+        self._end_transaction()
+
+    def rollback(self) -> None:
+        """Forget everything done and collected."""
+        self._events = []
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.rollback()
+        self._end_transaction()
+
+    def close(self) -> None:
+        """Roll back what was not committed and give the connection back to the pool."""
+        try:
+            self.rollback()
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def _end_transaction(self) -> None:
+        """Drop the session and the repositories: they belong to the transaction that ended."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+        for name in _REPOSITORIES:
+            self.__dict__.pop(name, None)
+
+    # --- repositories -------------------------------------------------------------------
+
+    @cached_property
+    def workflow(self) -> SqlWorkflowStore:
+        """Workflow documents and their transitions."""
+        return SqlWorkflowStore.on_connection(self.connection, session=lambda: self.session)
+
+    @cached_property
+    def accounts(self) -> SqlAccounts:
+        """Accounts and the officials they are."""
+        return SqlAccounts(self.session)
+
+    @cached_property
+    def outbox(self) -> SqlOutbox:
+        """The outbox's only writer."""
+        return SqlOutbox(self.connection)
+
+
+class SqlUnitOfWorkFactory:
+    """Makes units of work on one engine (`engine.ports.UnitOfWorkFactory`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write=write)

@@ -1,0 +1,1 @@
+"""Word documents: the Perjanjian Kinerja and the quarterly report."""

@@ -1,0 +1,1 @@
+"""Excel workbooks: the catalogue workbook (read and written), the recap and the audit trail."""

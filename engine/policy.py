@@ -1,0 +1,29 @@
+"""The rules a regency configures, handed to the use cases with the unit of work.
+
+Built once from settings by the bootstrap; everything here is data (domain.md marks
+these rules configurable), so the use cases never read settings themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from engine.gate import DEFAULT_ACTING_RULES, ActingRules
+from engine.workflow import DocKind, StateMachine
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The configured rules the use cases apply."""
+
+    machines: Mapping[DocKind, StateMachine]
+    """The workflow definition of each kind of document (workflows.definitions.MACHINES)."""
+
+    zone: ZoneInfo = JAKARTA
+    """The regency's time zone: dates and deadlines are local to it."""
+    acting_rules: ActingRules = field(default=DEFAULT_ACTING_RULES)
+    """Which assignment statuses may take which workflow action."""

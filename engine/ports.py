@@ -1,0 +1,215 @@
+"""The ports: what the use cases need from the outside world, as protocols.
+
+A use case (engine/usecases/) receives a `UnitOfWork` and `now`, and nothing else
+from outside. The unit of work is one transaction: its repositories read and write
+inside it, it collects the domain events the use case records, and `commit` writes
+those events to the outbox through the outbox repository before the transaction
+commits (so a state change and the email it causes are written together or not at
+all). db/ implements these protocols on SQLAlchemy (`db.uow.SqlUnitOfWork`); the
+unit tests implement them in memory (tests/unit/fake_uow.py).
+
+Repositories are grouped by capability. Each protocol lists only what a use case
+calls; the SQL implementation may have more for db/'s own use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from engine.clock import Clock
+from engine.events import DomainEvent, OutboxDraft
+from engine.org import OrgTree
+from engine.workflow import Action, Actor, DocKind, DocumentView, State
+
+__all__ = [
+    "AccountRepository",
+    "Clock",
+    "LoggedChange",
+    "OutboxRepository",
+    "Party",
+    "SignedIn",
+    "StateChange",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "WorkflowRepository",
+]
+
+
+# --- workflow ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoggedChange:
+    """The last change of a document, to name it in a conflict."""
+
+    actor_name: str
+    at: datetime
+    action: Action
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """Everything written by one transition: the new state and the log row."""
+
+    document: DocumentView
+    action: Action
+    target: State
+    visit: int
+    at: datetime
+    log: dict[str, object]
+    hash: str
+
+
+@dataclass(frozen=True)
+class Party:
+    """A signatory of a PK as printed: name, NIP and title with acting prefix."""
+
+    name: str
+    nip: str | None
+    title: str
+
+
+class WorkflowRepository(Protocol):
+    """Workflow documents as the gate sees them, and the one writer of their state."""
+
+    def document(
+        self, kind: DocKind, doc_id: int, *, completeness: bool = True, with_org: bool = False
+    ) -> DocumentView:
+        """The document as the gate sees it (NotFoundError when absent).
+
+        With `completeness` false, `missing` is left empty: only submitting needs it. With
+        `with_org`, the repository may read what `org_tree_for` gives for the document's
+        position in the same round trip (a hint: the answer is the same either way).
+        """
+        ...
+
+    def org_tree_for(self, position_id: int) -> OrgTree:
+        """The part of the organisation a document of `position_id` is decided on.
+
+        The position and all its superiors up to the head of the agency, with every holder
+        (acting officials included) of each: each question about them has the answer of the
+        full tree.
+        """
+        ...
+
+    def regency_head_title(self) -> str:
+        """The title of the regency head (pihak kedua of a head of agency's PK)."""
+        ...
+
+    def last_change(self, kind: DocKind, doc_id: int) -> LoggedChange | None:
+        """The latest log entry of the document."""
+        ...
+
+    def apply(self, change: StateChange) -> bool:
+        """Compare-and-swap the state and version, append the log row; False on conflict."""
+        ...
+
+    def record_parties(self, doc_id: int, first: Party, second: Party) -> None:
+        """Snapshot the signatories of an approved PK."""
+        ...
+
+
+# --- outbox -----------------------------------------------------------------------------
+
+
+class OutboxRepository(Protocol):
+    """The outbox's only writer: messages in, each once per dedupe key."""
+
+    def add(self, messages: Sequence[OutboxDraft]) -> int:
+        """Insert the messages, ignoring dedupe keys already present; how many were new."""
+        ...
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live browser session: its account, the actor it is and its CSRF token."""
+
+    account_id: int
+    login: str
+    actor: Actor
+    csrf_token: str
+
+
+class AccountRepository(Protocol):
+    """Accounts and the officials they are."""
+
+    def signed_in(self, token: str, now: datetime) -> SignedIn | None:
+        """The live session of an active account with this raw session token, or None."""
+        ...
+
+    def token_user(self, raw: str, now: datetime) -> SignedIn | None:
+        """The account of a live personal API token (its use noted), or None."""
+        ...
+
+    def resolve_actor(self, who: str) -> Actor:
+        """The actor a NIP (grouped or not) or an account login names (NotFoundError if none)."""
+        ...
+
+
+# --- the unit of work -------------------------------------------------------------------
+
+
+class UnitOfWork(Protocol):
+    """One transaction with its repositories, collecting the events of a use case.
+
+    Used as a context manager: leaving it without `commit` rolls everything back.
+    """
+
+    @property
+    def workflow(self) -> WorkflowRepository:
+        """Workflow documents and their transitions."""
+        ...
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Accounts and the officials they are."""
+        ...
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """The outbox (written only through `publish` and `commit`)."""
+        ...
+
+    @property
+    def events(self) -> Sequence[DomainEvent]:
+        """Events collected and not yet written to the outbox."""
+        ...
+
+    def collect(self, *events: DomainEvent) -> None:
+        """Record what happened; the events become outbox rows when the work commits."""
+        ...
+
+    def publish(self) -> int:
+        """Write the collected events to the outbox now (same transaction); how many were new."""
+        ...
+
+    def commit(self) -> None:
+        """Publish the collected events and commit the transaction."""
+        ...
+
+    def rollback(self) -> None:
+        """Forget everything done and collected."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a unit of work: a reader's, or a writer's (`write=True`: on SQLite it holds the
+    write lock from its first statement)."""
+
+    def __call__(self, *, write: bool = False) -> UnitOfWork: ...

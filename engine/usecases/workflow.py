@@ -1,0 +1,263 @@
+"""Workflow actions: submit, verify, approve, return and reopen a document, through the gate.
+
+`take_action` is the only way a document changes state. In the caller's unit of work
+it reads the document and the part of the organisation it is decided on, asks the
+gate (which runs the `transitions` machine of the document's workflow), changes the
+state with compare-and-swap on the version, appends the hash-chained log row, records
+the domain event for whoever acts next, and commits: all of it or nothing. Nothing
+here sends mail; the event becomes an outbox row in the same commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from engine.audit import entry_hash
+from engine.clock import local_date
+from engine.errors import ActionRefusedError, ConflictError, ForbiddenError, ValidationError
+from engine.events import WORKFLOW_EVENTS, Recipient, WorkflowEvent
+from engine.formatting import format_date_id
+from engine.gate import Parties, decide, may_view
+from engine.org import Holding, OrgTree
+from engine.periods import Quarter
+from engine.policy import Policy
+from engine.ports import Party, StateChange, UnitOfWork, WorkflowRepository
+from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State, parse_ref
+
+__all__ = ["ActionResult", "act_as", "parse_action", "signatories", "take_action"]
+
+NARRATIVE_LIMIT = 4000
+"""Longest reason (or kendala / upaya) text accepted, in characters."""
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What happened, for the CLI, the pages and the API."""
+
+    ref: str
+    action: Action
+    from_state: State
+    to_state: State
+    version: int
+    visit: int
+    acting_title: str
+    messages: int = 0
+    log: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_action(text: str) -> Action:
+    """An action from its name, or a ValidationError listing the choices."""
+    try:
+        return Action(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(a.value for a in Action)
+        raise ValidationError(
+            f"Aksi '{text}' tidak dikenal (pilihan: {choices})",
+            log_message=f"unknown action {text!r}",
+        ) from None
+
+
+def take_action(
+    uow: UnitOfWork,
+    kind: DocKind,
+    doc_id: int,
+    action: Action,
+    actor: Actor,
+    *,
+    now: datetime,
+    policy: Policy,
+    comment: str | None = None,
+    expected_version: int | None = None,
+    must_view: bool = False,
+) -> ActionResult:
+    """Take `action` on a document for `actor` and commit; ActionRefusedError or ConflictError.
+
+    With `must_view` (the pages and the API), someone who may not even read the document
+    is told so (ForbiddenError) before the gate is asked: the same transaction, the same
+    part of the organisation.
+    """
+    if comment is not None and len(comment) > NARRATIVE_LIMIT:
+        raise ValidationError(
+            f"Alasan paling banyak {NARRATIVE_LIMIT} karakter", log_message="comment too long"
+        )
+    now = now.astimezone(UTC)  # the log stores UTC; hash what is stored
+    repo = uow.workflow
+    document = repo.document(kind, doc_id, completeness=action is Action.SUBMIT, with_org=True)
+    tree = repo.org_tree_for(document.position_id)
+    on = local_date(now, policy.zone)
+    if must_view and not may_view(document.position_id, actor, on, tree=tree):
+        raise ForbiddenError(
+            f"Anda tidak berhak melihat {document.ref}",
+            log_message=f"{actor.name} may not view {document.ref}",
+        )
+    if expected_version is not None and expected_version != document.version:
+        raise _conflict(repo, document, policy.zone)
+    decision = decide(
+        document,
+        action,
+        actor,
+        on,
+        tree=tree,
+        machine=policy.machines[kind],
+        rules=policy.acting_rules,
+        comment=comment,
+    )
+    if not decision.allowed or decision.target is None or decision.spec is None:
+        raise ActionRefusedError(
+            decision.reason or "ditolak",
+            log_message=f"{document.ref} {action} by {actor.name} refused: {decision.reason}",
+        )
+    holding = decision.holding
+    acting_title = holding.display_title if holding else Role.ADMIN.label
+    visit = document.visit + 1 if decision.target is State.DRAFT else document.visit
+    log: dict[str, Any] = {
+        "doc_type": kind.value,
+        "doc_id": doc_id,
+        "visit": document.visit,
+        "action": action.value,
+        "from_state": document.state.value,
+        "to_state": decision.target.value,
+        "actor_official_id": actor.official_id,
+        "actor_name": actor.name,
+        "actor_nip": actor.nip,
+        "acting_status": holding.status.value if holding else None,
+        "acting_position_id": holding.position.id if holding else None,
+        "acting_title": acting_title,
+        "comment": (comment or "").strip() or None,
+        "at": now,
+    }
+    change = StateChange(
+        document, action, decision.target, visit, now, log, entry_hash(log, document.audit_hash)
+    )
+    if not repo.apply(change):
+        raise _conflict(repo, document, policy.zone)
+    assert decision.parties is not None
+    if kind is DocKind.PK and decision.target is State.APPROVED:
+        repo.record_parties(doc_id, *signatories(repo, tree, decision.parties, on))
+    events = _events(document, change, tree, decision.parties, on, now)
+    uow.collect(*events)
+    uow.commit()
+    return ActionResult(
+        ref=document.ref,
+        action=action,
+        from_state=document.state,
+        to_state=decision.target,
+        version=document.version + 1,
+        visit=visit,
+        acting_title=acting_title,
+        messages=len(events),
+        log=log,
+    )
+
+
+def act_as(
+    uow: UnitOfWork,
+    ref: str,
+    action: str,
+    who: str,
+    *,
+    now: datetime,
+    policy: Policy,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> ActionResult:
+    """Take a workflow action on PK-n / LAP-n as `who` (a NIP or a login), as the CLI does."""
+    kind, doc_id = parse_ref(ref)
+    chosen = parse_action(action)
+    actor = uow.accounts.resolve_actor(who)
+    return take_action(
+        uow, kind, doc_id, chosen, actor, now=now, policy=policy, comment=comment,
+        expected_version=expected_version,
+    )  # fmt: skip
+
+
+def _conflict(repo: WorkflowRepository, document: DocumentView, zone: ZoneInfo) -> ConflictError:
+    last = repo.last_change(document.kind, document.id)
+    if last is None:
+        detail = "dokumen sudah berubah"
+    else:
+        local = last.at.astimezone(zone)
+        detail = (
+            f"dokumen sudah diubah oleh {last.actor_name} ({last.action.label}) pada "
+            f"{format_date_id(local.date())} pukul {local:%H.%M}"
+        )
+    return ConflictError(
+        f"{document.kind.label} {document.ref}: {detail}; muat ulang lalu coba lagi",
+        log_message=f"version conflict on {document.ref}",
+    )
+
+
+def signatories(
+    repo: WorkflowRepository, tree: OrgTree, who: Parties, on: date
+) -> tuple[Party, Party]:
+    """Pihak pertama (the holder) and pihak kedua (the direct superior, or the regency head)."""
+    first = _party(tree.acting_holder(who.holder.id, on), who.holder.title)
+    superior = tree.superior(who.holder.id)
+    if superior is None:
+        return first, Party(name="", nip=None, title=repo.regency_head_title())
+    return first, _party(tree.acting_holder(superior.id, on), superior.title)
+
+
+def _party(holding: Holding | None, title: str) -> Party:
+    if holding is None:
+        return Party(name="", nip=None, title=title)
+    return Party(holding.official.name, holding.official.nip, holding.display_title)
+
+
+def _events(
+    document: DocumentView,
+    change: StateChange,
+    tree: OrgTree,
+    who: Parties,
+    on: date,
+    now: datetime,
+) -> list[WorkflowEvent]:
+    """Who hears about a step: the next one to act, or the holder when it comes back."""
+    event_type = WORKFLOW_EVENTS[(document.kind, change.action)]
+    if change.target is State.SUBMITTED:
+        position = who.approver if who.one_step else who.verifier
+    elif change.target is State.VERIFIED:
+        position = who.approver
+    else:
+        position = who.holder
+    if position is None:
+        return []
+    holding = tree.acting_holder(position.id, on) or tree.nearest_held_superior(position.id, on)
+    if holding is None:
+        return []
+    period = (
+        Quarter(document.year, document.quarter).label
+        if document.quarter is not None
+        else str(document.year)
+    )
+    name = event_type.kind.removeprefix("workflow.")
+    payload = {
+        "event": name,
+        "doc": document.ref,
+        "doc_kind": document.kind.value,
+        "doc_label": document.kind.label,
+        "position": who.holder.title,
+        "period": period,
+        "state": change.target.value,
+        "actor": change.log["actor_name"],
+        "actor_title": change.log["acting_title"],
+        "comment": change.log["comment"],
+        "role": Role.HOLDER.value if position == who.holder else "next",
+    }
+    key = f"workflow.{name}:{document.ref}:visit{document.visit}:v{document.version + 1}"
+    official = holding.official
+    return [
+        event_type(
+            recipient=Recipient(official.id, official.email, official.name),
+            at=now,
+            dedupe_key=f"{key}:to{official.id}",
+            payload=payload,
+            doc_kind=document.kind,
+            doc_id=document.id,
+            action=change.action,
+            state=change.target,
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Demo data: the Gresik seed walked through the workflow, and the generated regency."""
