@@ -1,0 +1,160 @@
+"""The in-memory unit of work the use cases are unit-tested against (no database).
+
+`FakeUnitOfWork` takes its repositories as keyword arguments, so each test module
+builds only the fakes its use cases touch (a use case reaching for another repository
+fails loudly with AttributeError). Its outbox is always there and records what was
+published; `commits` counts commits, so a test can assert that a refused action
+committed nothing.
+
+The small agency below (a Kepala Dinas, a Kepala Bidang, a Kepala Seksi) serves the
+tests that need an organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from types import TracebackType
+from typing import Any, Self
+
+from engine.errors import NotFoundError
+from engine.events import DomainEvent, OutboxDraft
+from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
+from engine.ports import LoggedChange, Party, StateChange
+from engine.workflow import Action, DocKind, DocumentView
+
+# --- a small agency ---------------------------------------------------------------------------
+
+KADIS, KABID, KASI = 1, 2, 3
+O_KADIS, O_KABID, O_KASI = 101, 102, 103
+START = date(2020, 1, 1)
+POSITIONS = (
+    Position(KADIS, 1, "kadis", "Kepala Dinas", "Dinas", Level.JPT_PRATAMA, None),
+    Position(KABID, 1, "kabid", "Kepala Bidang Industri", "Bidang", Level.ADMINISTRATOR, KADIS),
+    Position(KASI, 1, "kasi", "Kepala Seksi IKM", "Seksi", Level.PENGAWAS, KABID),
+)
+OFFICIALS = (
+    Official(O_KADIS, "197001011995011001", "Budi Kadis", "budi@dinas.test"),
+    Official(O_KABID, "197501012000011002", "Citra Kabid", "citra@dinas.test"),
+    Official(O_KASI, "198001012005012003", "Dewi Kasi", "dewi@dinas.test"),
+)
+ASSIGNMENTS = (
+    Assignment(O_KADIS, KADIS, AssignmentStatus.DEFINITIF, START),
+    Assignment(O_KABID, KABID, AssignmentStatus.DEFINITIF, START),
+    Assignment(O_KASI, KASI, AssignmentStatus.DEFINITIF, START),
+)
+TREE = OrgTree(POSITIONS, OFFICIALS, ASSIGNMENTS)
+
+
+# --- repositories -----------------------------------------------------------------------------
+
+
+class FakeOutbox:
+    """The outbox in memory: one message per dedupe key."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, OutboxDraft] = {}
+
+    def add(self, messages: Sequence[OutboxDraft]) -> int:
+        new = [m for m in messages if m.dedupe_key not in self.messages]
+        for message in new:
+            self.messages[message.dedupe_key] = message
+        return len(new)
+
+
+class FakeWorkflow:
+    """Workflow documents in memory, with the compare-and-swap of the real one."""
+
+    def __init__(self, tree: OrgTree = TREE, *documents: DocumentView) -> None:
+        self.tree = tree
+        self.documents = {(d.kind, d.id): d for d in documents}
+        self.log: list[dict[str, object]] = []
+        self.parties: dict[int, tuple[Party, Party]] = {}
+
+    def document(
+        self, kind: DocKind, doc_id: int, *, completeness: bool = True, with_org: bool = False
+    ) -> DocumentView:
+        found = self.documents.get((kind, doc_id))
+        if found is None:
+            raise NotFoundError(f"{kind.prefix}-{doc_id} tidak ditemukan")
+        return found if completeness else replace(found, missing=())
+
+    def org_tree_for(self, position_id: int) -> OrgTree:
+        return self.tree
+
+    def regency_head_title(self) -> str:
+        return "Bupati Gresik"
+
+    def last_change(self, kind: DocKind, doc_id: int) -> LoggedChange | None:
+        for row in reversed(self.log):
+            if (row["doc_type"], row["doc_id"]) == (kind.value, doc_id):
+                return LoggedChange(str(row["actor_name"]), row["at"], Action(row["action"]))  # type: ignore[arg-type]
+        return None
+
+    def apply(self, change: StateChange) -> bool:
+        current = self.documents[(change.document.kind, change.document.id)]
+        if (current.state, current.version) != (change.document.state, change.document.version):
+            return False
+        self.documents[(current.kind, current.id)] = replace(
+            current,
+            state=change.target,
+            version=current.version + 1,
+            visit=change.visit,
+            audit_hash=change.hash,
+        )
+        self.log.append(change.log)
+        return True
+
+    def record_parties(self, doc_id: int, first: Party, second: Party) -> None:
+        self.parties[doc_id] = (first, second)
+
+
+# --- the unit of work -------------------------------------------------------------------------
+
+
+class FakeUnitOfWork:
+    """engine.ports.UnitOfWork in memory, with the repositories given."""
+
+    def __init__(self, **repositories: Any) -> None:
+        self._repositories = repositories
+        self.outbox: FakeOutbox = repositories.pop("outbox", None) or FakeOutbox()
+        self._events: list[DomainEvent] = []
+        self.commits = 0
+        self.rollbacks = 0
+
+    def __getattr__(self, name: str) -> Any:
+        repositories = self.__dict__.get("_repositories", {})
+        if name in repositories:
+            return repositories[name]
+        raise AttributeError(f"FakeUnitOfWork has no repository {name!r}")
+
+    @property
+    def events(self) -> Sequence[DomainEvent]:
+        return tuple(self._events)
+
+    def collect(self, *events: DomainEvent) -> None:
+        self._events.extend(events)
+
+    def publish(self) -> int:
+        events, self._events = self._events, []
+        return self.outbox.add([event.message() for event in events])
+
+    def commit(self) -> None:
+        self.publish()
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self._events = []
+        self.rollbacks += 1
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.rollback()
