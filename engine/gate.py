@@ -168,9 +168,9 @@ def decide(
         return _refuse(_no_role_reason(document, action, candidates, who, on, status_refusals))
     failures = _guard_failures(document, action, actor, who, comment)
     facts = Facts(document, actor, frozenset(roles), who.one_step, comment, failures)
-    target = machine.fire(document.state, action, facts)
-    usable = [c for c in candidates if c.role in roles]
-    if target is None:
+    fired = machine.fire(document.state, action, facts)
+    if fired is None:
+        usable = [c for c in candidates if c.role in roles]
         # Explain with the transition that fits the document's shape (one or two steps).
         shape = {Guard.ONE_STEP, Guard.TWO_STEP}
         usable.sort(key=lambda c: bool(shape & set(c.guards) & set(failures)))
@@ -179,8 +179,8 @@ def decide(
                 if guard in failures:
                     return Decision(False, f"{name}: {failures[guard]}", has_role=True)
         return Decision(False, f"{name}: aksi '{action.label}' ditolak", has_role=True)
-    spec = next(c for c in usable if c.target is target and not set(c.guards) & set(failures))
-    return Decision(True, None, target, spec, holdings.get(spec.role), who)
+    # The machine decided: the transition it took names the target and the capacity.
+    return Decision(True, None, fired.target, fired, holdings.get(fired.role), who)
 
 
 def _roles(

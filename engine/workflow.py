@@ -187,8 +187,8 @@ class StateMachine(Protocol):
         """Actions that exist from `state` (whoever may take them)."""
         ...
 
-    def fire(self, state: State, action: Action, facts: Facts) -> State | None:
-        """Run the machine: the new state, or None when no transition's guards pass."""
+    def fire(self, state: State, action: Action, facts: Facts) -> TransitionSpec | None:
+        """Run the machine: the transition it took, or None when no transition's guards pass."""
         ...
 
 

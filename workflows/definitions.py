@@ -45,9 +45,18 @@ REPORT_TRANSITIONS: tuple[TransitionSpec, ...] = (
 
 @dataclass
 class _Token:
-    """The stand-in the machine moves: only a state, never a database row."""
+    """The stand-in the machine moves: only a state, never a database row; `fired` is the
+    transition the machine took (set by its `after` callback)."""
 
     state: str
+    fired: TransitionSpec | None = None
+
+
+def _record(spec: TransitionSpec) -> Any:
+    def after(event: Any) -> None:
+        event.model.fired = spec
+
+    return after
 
 
 def _condition(guard: Guard | None, role: Role) -> Any:
@@ -97,7 +106,11 @@ class WorkflowDefinition:
             conditions = [_condition(None, spec.role)]
             conditions += [_condition(guard, spec.role) for guard in spec.guards]
             self._machine.add_transition(
-                spec.action.value, spec.source.value, spec.target.value, conditions=conditions
+                spec.action.value,
+                spec.source.value,
+                spec.target.value,
+                conditions=conditions,
+                after=_record(spec),
             )
 
     def candidates(self, state: State, action: Action) -> Sequence[TransitionSpec]:
@@ -108,14 +121,18 @@ class WorkflowDefinition:
         """Actions defined from `state`."""
         return self._available[state]
 
-    def fire(self, state: State, action: Action, facts: Facts) -> State | None:
-        """Trigger `action` on a token in `state`; the new state, or None if no guard passed."""
+    def fire(self, state: State, action: Action, facts: Facts) -> TransitionSpec | None:
+        """Trigger `action` on a token in `state`: the transition the machine took, or None
+        when no transition's conditions passed."""
         token = _Token(state.value)
         try:
             moved = self._machine.events[action.value].trigger(token, facts=facts)
         except (MachineError, KeyError):
             return None
-        return State(token.state) if moved else None
+        if not moved or token.fired is None:
+            return None
+        assert token.state == token.fired.target.value
+        return token.fired
 
     def mermaid(self) -> str:
         """A Mermaid state diagram generated from the definition."""
