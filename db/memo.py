@@ -1,43 +1,11 @@
-"""A small thread-safe memo of immutable values built from database rows.
+"""The memo of immutable values now lives in `engine.memo` (the web uses it too).
 
-The organisation tree and the working calendar are rebuilt only when the rows they come from
-change; the rows (or a value derived from them) are the key, so an entry can never be stale,
-and the least recently used entries go first.
+Kept so that db modules importing `db.memo.Memo` keep working until they import it from
+`engine.memo`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from engine.memo import Memo
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class Memo(Generic[K, V]):
-    """The value built from `key`, built once while it stays among the `size` newest keys."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K, build: Callable[[K], V]) -> V:
-        """The value for `key`: remembered, or built (outside the lock) and remembered."""
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = build(key)
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        """Forget every value."""
-        with self._lock:
-            self._entries.clear()
+__all__ = ["Memo"]

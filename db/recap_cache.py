@@ -15,10 +15,13 @@ whole time. Here it is paid once per change of the data:
   tables, not the 25,000 entries of a year. (In theory a delete of the newest row, an
   insert that reuses its id and updates adding up to the deleted row's counter would
   not; the application never deletes those rows.)
-- `cached_recap` compares the fingerprint with the cached one. On a miss one caller per
+- `RecapCache.get` compares the fingerprint with the cached one. On a miss one caller per
   period computes (single flight; the others wait for its result instead of computing
   the same thing), and the database connection is released before the formulas run, so
   waiting and computing never hold the pool.
+
+The recap repository (`db.recaps.SqlRecaps`, `uow.recaps`) serves the use cases from the
+process's cache, `recaps`.
 
 The fingerprint is read before the rows, so a change committed in between can only make
 the cached entry look older than it is (it is computed again on the next request), never
@@ -48,7 +51,8 @@ from db.models import (
 from db.org_repo import load_org_tree
 from db.recap_query import APPROVED_ONLY, recap_inputs
 from db.stamps import Stamp, as_stamp, org_parts, part
-from engine.recap import IndicatorInput, Recap, build_recap
+from engine.ports import RecapData
+from engine.recap import build_recap
 
 CACHE_SIZE = 16  # periods x agencies kept per database (each a few MiB)
 
@@ -56,14 +60,6 @@ _REPORT = QuarterlyReport.metadata.tables["report"]
 _PK = PerjanjianKinerja.metadata.tables["pk"]
 _INDICATOR = IndicatorRow.metadata.tables["indicator"]
 _ORG = tuple(PositionRow.metadata.tables[name] for name in ("position", "official", "assignment"))
-
-
-@dataclass(frozen=True)
-class RecapData:
-    """The recap of a period with the indicator inputs it was computed from."""
-
-    items: list[IndicatorInput]
-    recap: Recap
 
 
 @dataclass(frozen=True)
@@ -188,14 +184,3 @@ class RecapCache:
 
 recaps = RecapCache()
 """The process's recap cache (the web application and the CLI share it)."""
-
-
-def cached_recap(
-    engine: Engine,
-    *,
-    year: int,
-    quarter: int | None,
-    agency_code: str | None = None,
-) -> RecapData:
-    """The recap of a period (targets from approved PKs), computed once per data change."""
-    return recaps.get(engine, year=year, quarter=quarter, agency_code=agency_code)

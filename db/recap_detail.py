@@ -9,23 +9,11 @@ number of indicators, over the same entries (reports in any state).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
 from db.models import QuarterlyReport, ReportEntry
-
-
-@dataclass(frozen=True)
-class EntryInputs:
-    """The raw inputs of one indicator in one quarterly report, or why there are none."""
-
-    indicator_id: int
-    quarter: int
-    report_id: int
-    report_state: str
-    inputs: dict[str, str] = field(default_factory=dict)
-    no_data_reason: str | None = None
+from engine.ports import EntryInputs
 
 
 def entry_inputs(

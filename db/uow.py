@@ -26,11 +26,12 @@ from sqlmodel import Session
 
 from db.accounts import SqlAccounts
 from db.database import WRITE_OPTION
+from db.recaps import SqlRecaps
 from db.workflow_queries import outbox_insert
 from db.workflow_store import SqlWorkflowStore
 from engine.events import DomainEvent, OutboxDraft, OutboxStatus
 
-_REPOSITORIES = ("workflow", "outbox", "accounts")
+_REPOSITORIES = ("workflow", "outbox", "accounts", "recaps")
 """Names of the cached repositories, dropped when the transaction ends."""
 
 
@@ -169,6 +170,11 @@ class SqlUnitOfWork:
     def accounts(self) -> SqlAccounts:
         """Accounts and the officials they are."""
         return SqlAccounts(self.session)
+
+    @cached_property
+    def recaps(self) -> SqlRecaps:
+        """The recap of a period (from the process's cache) and the data shown around it."""
+        return SqlRecaps(self._engine, lambda: self.session)
 
     @cached_property
     def outbox(self) -> SqlOutbox:

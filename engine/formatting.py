@@ -11,9 +11,11 @@ point.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
+from engine.clock import JAKARTA
 from engine.errors import ValidationError
 
 LOCALE = "id"
@@ -31,6 +33,16 @@ MONTHS_ID = (
 def format_date_id(day: date) -> str:
     """A date as Indonesian documents write it: ``11 Januari 2021``."""
     return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def format_moment_id(moment: datetime, zone: ZoneInfo = JAKARTA) -> str:
+    """A moment as people read it: "20 Januari 2021 09.00 WIB" (local to `zone`)."""
+    local = moment.astimezone(zone)
+    suffix = ZONE_NAMES.get(str(zone), str(zone))
+    return f"{format_date_id(local.date())} {local:%H.%M} {suffix}"
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:

@@ -14,8 +14,8 @@ calls; the SQL implementation may have more for db/'s own use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -23,14 +23,18 @@ from typing import Protocol, Self
 from engine.clock import Clock
 from engine.events import DomainEvent, OutboxDraft
 from engine.org import OrgTree
+from engine.recap import IndicatorInput, Recap
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 
 __all__ = [
     "AccountRepository",
     "Clock",
+    "EntryInputs",
     "LoggedChange",
     "OutboxRepository",
     "Party",
+    "RecapData",
+    "RecapRepository",
     "SignedIn",
     "StateChange",
     "UnitOfWork",
@@ -153,6 +157,56 @@ class AccountRepository(Protocol):
         ...
 
 
+# --- recap ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecapData:
+    """The recap of a period with the indicator inputs it was computed from."""
+
+    items: list[IndicatorInput]
+    recap: Recap
+
+
+@dataclass(frozen=True)
+class EntryInputs:
+    """The raw inputs of one indicator in one quarterly report, or why there are none."""
+
+    indicator_id: int
+    quarter: int
+    report_id: int
+    report_state: str
+    inputs: dict[str, str] = field(default_factory=dict)
+    no_data_reason: str | None = None
+
+
+class RecapRepository(Protocol):
+    """The recap of a period and what the dashboard and the workbook show around it."""
+
+    def recap(self, *, year: int, quarter: int | None, agency_code: str | None = None) -> RecapData:
+        """The recap of a quarter (or the year): targets from the latest approved PKs, reports
+        in any state, every agency or one.
+
+        Computed once per change of the rows it reads and shared by every caller: the same
+        `RecapData` object comes back while nothing it depends on has changed.
+        """
+        ...
+
+    def org_tree(self) -> OrgTree:
+        """The organisation tree, as the unit of work's transaction sees it."""
+        ...
+
+    def entry_inputs(
+        self, *, year: int, indicator_ids: Collection[int]
+    ) -> dict[tuple[int, int], EntryInputs]:
+        """What staff typed per (indicator id, quarter) in the reports of `year` (any state)."""
+        ...
+
+    def years_with_data(self) -> list[int]:
+        """Years that have indicators or reports, newest first."""
+        ...
+
+
 # --- the unit of work -------------------------------------------------------------------
 
 
@@ -170,6 +224,11 @@ class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository:
         """Accounts and the officials they are."""
+        ...
+
+    @property
+    def recaps(self) -> RecapRepository:
+        """The recap of a period and the data shown around it."""
         ...
 
     @property

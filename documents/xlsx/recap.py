@@ -1,10 +1,10 @@
 """The recap as an Excel workbook: the dashboard's numbers, with the inputs they came from.
 
-The numbers are the engine's recap fed exactly as the dashboard and `load_recap`
-feed it (latest approved PK targets, reports in any state), so the workbook and
-the page cannot disagree. Cells hold real numbers (capaian in percent, e.g.
-95.5 for 95,5%, with a two-decimal format and "(%)" in the header); Excel shows
-them with the reader's own separators. Sheets: Ringkasan (agency and bidang),
+The data is `engine.usecases.recap.recap_export`'s: the recap the dashboard shows
+(latest approved PK targets, reports in any state) and the formula inputs behind it,
+so the workbook and the page cannot disagree. Cells hold real numbers (capaian in
+percent, e.g. 95.5 for 95,5%, with a two-decimal format and "(%)" in the header);
+Excel shows them with the reader's own separators. Sheets: Ringkasan (agency and bidang),
 Jabatan (per position), Indikator (one row per indicator) and Masukan (every
 formula input of every quarter the realisation used, one value per row).
 """
@@ -12,20 +12,13 @@ formula input of every quarter the realisation used, one value per row).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
-from sqlmodel import Session
 
-from db.doc_views import when
-from db.org_repo import load_org
-from db.recap_detail import EntryInputs, entry_inputs
-from db.recap_query import recap_inputs
 from documents.colours import EXTRA_CATEGORY_COLOURS
 from documents.xlsx.common import (
     HEADER_ROW,
@@ -36,22 +29,18 @@ from documents.xlsx.common import (
     workbook_bytes,
 )
 from engine.capaian import PERMENDAGRI_86_2017, Polarity
-from engine.errors import ValidationError
-from engine.formatting import format_number_id
-from engine.org import Level, OrgTree, Position
-from engine.periods import Quarter
+from engine.formatting import format_moment_id, format_number_id
 from engine.recap import (
     MISSING_LABEL,
     NOT_COMPUTABLE_LABEL,
     GroupScore,
     IndicatorInput,
     IndicatorScore,
-    Recap,
     bidang_of,
-    build_recap,
 )
 from engine.result import Outcome, Result
 from engine.targets import Rollup, TargetMode
+from engine.usecases.recap import RecapExport
 from engine.workflow import State
 
 """Rows 1-4 carry the title, period, filter and time of export; row 6 the column heads."""
@@ -61,66 +50,6 @@ EXTRA_COLOURS = EXTRA_CATEGORY_COLOURS
 """The dashboard's shades for indicators without a category."""
 CATEGORY_NAMES = [c.name for c in PERMENDAGRI_86_2017.categories] + list(EXTRA_COLOURS)
 _QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
-
-
-@dataclass(frozen=True)
-class RecapExport:
-    """Everything the workbook shows: the recap, where it came from, and the filter."""
-
-    recap: Recap
-    tree: OrgTree
-    items: list[IndicatorInput]
-    entries: dict[tuple[int, int], EntryInputs]
-    bidang: Position | None
-    generated_at: datetime
-
-    @property
-    def period_label(self) -> str:
-        """The period as the dashboard names it: "TW I 2021" or "Tahun 2021"."""
-        if self.recap.quarter is None:
-            return f"Tahun {self.recap.year}"
-        return Quarter(self.recap.year, self.recap.quarter).label
-
-    @property
-    def filename(self) -> str:
-        """A download name that says what is inside: rekap-capaian-2021-tw1[-bidang].xlsx."""
-        period = "tahun" if self.recap.quarter is None else f"tw{self.recap.quarter}"
-        suffix = "" if self.bidang is None else f"-{self.bidang.code}"
-        return f"rekap-capaian-{self.recap.year}-{period}{suffix}.xlsx"
-
-
-def load_recap_export(
-    session: Session,
-    *,
-    year: int,
-    quarter: int | None,
-    now: datetime,
-    bidang: str | None = None,
-) -> RecapExport:
-    """Read and compute the recap of a period as the dashboard does, plus the formula inputs.
-
-    `bidang` (the code of an Administrator-level position) narrows the bidang,
-    positions and indicators shown; the agency total stays whole, as on the page.
-    """
-    if quarter is not None and not 1 <= quarter <= 4:
-        raise ValidationError(
-            "Triwulan harus 1 sampai 4", log_message=f"bad quarter {quarter!r} for the export"
-        )
-    tree = load_org(session).tree
-    items = recap_inputs(session, year=year)
-    recap = build_recap(tree, items, year=year, quarter=quarter)
-    entries = entry_inputs(session, year=year, indicator_ids=[i.indicator.id for i in items])
-    return RecapExport(recap, tree, items, entries, find_bidang(tree, bidang), now)
-
-
-def find_bidang(tree: OrgTree, code: str | None) -> Position | None:
-    """The Bidang or Sekretariat of a filter code (None: all); an unknown code is refused."""
-    if not code:
-        return None
-    for position in tree.positions:
-        if position.code == code and position.level is Level.ADMINISTRATOR:
-            return position
-    raise ValidationError(f"Bidang '{code}' tidak dikenal", log_message=f"unknown bidang {code!r}")
 
 
 def recap_workbook(export: RecapExport) -> Workbook:
@@ -157,7 +86,7 @@ def _header_lines(export: RecapExport, what: str) -> list[str]:
         f"Rekap Capaian Kinerja {export.period_label} · {what}",
         f"{scope}. Capaian dalam persen: rata-rata capaian indikator yang dapat dihitung.",
         "Target dari Perjanjian Kinerja yang disetujui terakhir; realisasi dari laporan triwulan.",
-        f"Dibuat {when(export.generated_at)}",
+        f"Dibuat {format_moment_id(export.generated_at)}",
     ]
 
 

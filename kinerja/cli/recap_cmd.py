@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
-from db.recap_query import load_recap
 from engine.formatting import format_number_id, format_percent_id
 from engine.periods import Quarter
 from engine.recap import GroupScore, IndicatorScore, recap_json
 from engine.result import Result
+from engine.usecases.recap import period_recap, recap_export
 from kinerja.cli.state import state_of
 
 
@@ -38,7 +37,7 @@ def recap(
     ] = None,
 ) -> None:
     """Rekap capaian kinerja per jabatan, bidang dan perangkat daerah."""
-    from documents.xlsx.recap import load_recap_export, shown_indicators, write_recap_workbook
+    from documents.xlsx.recap import shown_indicators, write_recap_workbook
 
     if as_json and xlsx is not None:
         raise typer.BadParameter("pilih salah satu: --json atau --xlsx")
@@ -46,9 +45,9 @@ def recap(
         raise typer.BadParameter("--bidang hanya berlaku bersama --xlsx")
     container = state_of(ctx).container()
     if xlsx is not None:
-        with Session(container.engine) as session:
-            export = load_recap_export(
-                session, year=year, quarter=quarter, bidang=bidang, now=container.clock.now()
+        with container.uow() as uow:
+            export = recap_export(
+                uow, year=year, quarter=quarter, bidang=bidang, now=container.clock.now()
             )
         write_recap_workbook(export, xlsx)
         typer.echo(
@@ -56,8 +55,8 @@ def recap(
             f"({len(shown_indicators(export))} indikator)."
         )
         return
-    with Session(container.engine) as session:
-        result = load_recap(session, year=year, quarter=quarter)
+    with container.uow() as uow:
+        result = period_recap(uow, year=year, quarter=quarter)
     if as_json:
         typer.echo(json.dumps(recap_json(result), ensure_ascii=False, indent=2))
         return

@@ -1,8 +1,8 @@
-"""db.memo: a value is built once per key while the key stays among the newest."""
+"""engine.memo: a value is built once per key while the key stays among the newest."""
 
 from __future__ import annotations
 
-from db.memo import Memo
+from engine.memo import Memo
 
 
 def test_values_are_built_once_and_the_oldest_key_goes_first() -> None:

@@ -136,7 +136,7 @@ def test_groups_of_two_agencies_with_the_same_codes_stay_apart() -> None:
 
 
 def test_dashboard_sections_of_two_agencies_with_the_same_codes_stay_apart() -> None:
-    from web.pages.dashboard import bidang_sections, leader_scores
+    from engine.usecases.dashboard import bidang_sections, leader_scores
 
     tree = OrgTree(
         [

@@ -8,17 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
-from db.memo import Memo
 from db.org_repo import load_org
-from db.recap_cache import cached_recap
+from engine.memo import Memo
 from engine.org import Holding, OrgTree
 from engine.recap import Recap, recap_json
-from notifications.tasks import my_tasks
+from engine.usecases.organisation import show_organisation
+from engine.usecases.recap import period_recap
+from engine.usecases.tasks import my_tasks
 from web.api.errors import responses
 from web.api.listing import Pagination, pagination
 from web.api.schemas import CODE_LIMIT, Me, OrganisationOut, Page, RecapOut, TaskOut
 from web.auth import ApiUser
-from web.deps import web_of
+from web.deps import UowDep, web_of
 
 router = APIRouter()
 
@@ -35,14 +36,13 @@ def holding_json(holding: Holding) -> dict[str, Any]:
 
 
 @router.get("/me", response_model=Me, responses=responses(401))
-def me(request: Request, user: ApiUser) -> Any:
+def me(request: Request, user: ApiUser, uow: UowDep) -> Any:
     """Akun pemilik token dan jabatan yang dipegangnya hari ini."""
     web = web_of(request)
     holdings: list[Holding] = []
     if user.actor.official_id is not None:
-        with Session(web.deps.engine) as session:
-            tree = load_org(session).tree
-        holdings = tree.holdings_of(user.actor.official_id, web.today())
+        found = show_organisation(uow, now=web.now(), policy=web.deps.policy)
+        holdings = found.tree.holdings_of(user.actor.official_id, found.day)
     return {
         "account_id": user.account_id,
         "login": user.login,
@@ -55,15 +55,14 @@ def me(request: Request, user: ApiUser) -> Any:
 
 @router.get("/tasks", response_model=Page[TaskOut], responses=responses(401, 422))
 def tasks(
-    request: Request, user: ApiUser, paging: Annotated[Pagination, Depends(pagination)]
+    request: Request,
+    user: ApiUser,
+    uow: UowDep,
+    paging: Annotated[Pagination, Depends(pagination)],
 ) -> Any:
     """Dokumen yang menunggu tindakan Anda: yang terlambat dulu, lalu menurut tenggat."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        found = my_tasks(
-            session, user.actor, web.today(),
-            rules=web.settings.deadlines, acting_rules=web.deps.acting_rules,
-        )  # fmt: skip
+    found = my_tasks(uow, user.actor, now=web.now(), policy=web.deps.policy)
     return paging.slice([task.as_json() for task in found])
 
 
@@ -107,8 +106,8 @@ def organisation(request: Request, user: ApiUser) -> Any:
 
 @router.get("/recap", response_model=RecapOut, responses=responses(401, 422))
 def recap(
-    request: Request,
     user: ApiUser,
+    uow: UowDep,
     year: Annotated[int, Query(ge=2000, le=2100, description="Tahun")],
     quarter: Annotated[
         int | None, Query(ge=1, le=4, description="Triwulan 1-4; tanpa ini: setahun")
@@ -118,9 +117,8 @@ def recap(
     ] = None,
 ) -> Any:
     """Rekap capaian per jabatan, bidang dan perangkat daerah (target dari PK yang disetujui)."""
-    web = web_of(request)
-    data = cached_recap(web.deps.engine, year=year, quarter=quarter, agency_code=agency)
-    return Response(recap_body(data.recap), media_type="application/json")
+    found = period_recap(uow, year=year, quarter=quarter, agency_code=agency)
+    return Response(recap_body(found), media_type="application/json")
 
 
 # Keyed on id(recap): the entry holds the recap itself, so that id stays its own.
@@ -130,7 +128,7 @@ _bodies: Memo[int, tuple[Recap, bytes]] = Memo(size=16)
 def recap_body(recap: Recap) -> bytes:
     """The JSON of a recap, validated against `RecapOut` once per recap object.
 
-    `db.recap_cache` hands out the same `Recap` while its data is unchanged, so the
+    `period_recap` hands out the same `Recap` while its data is unchanged, so the
     serialisation (a few MiB for a regency) is done once per change too. The body is
     what FastAPI would produce from `recap_json` through the response model.
     """

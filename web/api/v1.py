@@ -1,9 +1,9 @@
 """The JSON API under /api/v1, described at /api/v1/openapi.json.
 
 A sub-application with its own error handlers (JSON, a machine code and a
-message in Bahasa Indonesia). Every endpoint reaches the database through
-web.usecases and the db/engine use cases, the same ones the CLI and the pages
-use, so there is no second path that could skip a rule of the gate.
+message in Bahasa Indonesia). Every endpoint reaches the database through a
+use case of engine/usecases, the same ones the CLI and the pages use, so there
+is no second path that could skip a rule of the gate.
 Authentication is a personal token (created on /akun) sent as
 ``Authorization: Bearer <token>``.
 """
