@@ -5,9 +5,10 @@ in short sessions of its own on the unit of work's engine instead of on the unit
 work's connection. Two reasons: the cache is shared by every request, so what it keys
 and stores must be committed data only (a fingerprint read in a transaction that has
 written something could key a recap that is later rolled back, `db.stamps`); and on a
-miss it gives its connection back before the formulas run, so a writer's unit of work
-(the API's, which on SQLite holds the write lock) never holds that lock for the two
-seconds of a regency's formulas. Everything else is read in the unit of work's session.
+miss it gives its connection back before the formulas run, and a writer's unit of work
+(the API's: BEGIN IMMEDIATE on SQLite) never takes the write lock to read a recap, let
+alone holds it through the two seconds of a regency's formulas. Everything else is read
+in the unit of work's session.
 """
 
 from __future__ import annotations
