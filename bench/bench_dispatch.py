@@ -36,8 +36,10 @@ from sqlalchemy import Engine, func, select, update
 
 from db.database import create_db_engine
 from db.migrate import upgrade
+from db.uow import SqlUnitOfWorkFactory
 from db.workflow_models import OutboxMessage
 from engine.clock import FixedClock
+from engine.outbox import OutboxEntry
 from notifications.dispatcher import Dispatcher
 from notifications.mailer import SmtpMailer, build_email
 from notifications.render import Email, render
@@ -135,7 +137,7 @@ def outbox_rows() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def render_row(row: OutboxMessage) -> Email:
+def render_row(row: OutboxEntry) -> Email:
     return render(row.kind, row.payload, base_url=BASE_URL, recipient_name=row.recipient_name)
 
 
@@ -188,7 +190,7 @@ def kinerja(engine: Engine, port: int, batch_size: int) -> float:
             update(OUTBOX).values(status="pending", lease_until=None, sent_at=None, attempts=0)
         )
     dispatcher = Dispatcher(
-        engine, SmtpMailer(Smtp("127.0.0.1", port)), render_row,
+        SqlUnitOfWorkFactory(engine), SmtpMailer(Smtp("127.0.0.1", port)), render_row,
         clock=FixedClock(NOW + timedelta(seconds=1)), batch_size=batch_size,
     )  # fmt: skip
     began = time.perf_counter()

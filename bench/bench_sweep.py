@@ -34,12 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bench import _sweep_data as data
 from db.database import create_db_engine
-from engine.clock import JAKARTA
-from notifications.sweep import SweepConfig, SweepResult, plan, sweep
+from db.uow import SqlUnitOfWork
+from engine.policy import Policy
+from engine.usecases.reminders import SweepResult, plan, sweep
+from workflows.definitions import MACHINES
 
 SIZES = (10_000, 100_000, 1_000_000)
 FIXED_PENDING = 1_000
@@ -79,13 +80,17 @@ def measure(
     return Timing(statistics.median(walls), statistics.median(cpus))
 
 
+POLICY = Policy(machines=MACHINES)
+
+
 def run_plan(engine: Engine) -> SweepResult:
-    with Session(engine) as session:
-        return plan(session, data.SWEEP_AT, JAKARTA, SweepConfig())
+    with SqlUnitOfWork(engine) as uow:
+        return plan(uow, now=data.SWEEP_AT, policy=POLICY)
 
 
 def run_sweep(engine: Engine) -> SweepResult:
-    return sweep(engine, data.SWEEP_AT, JAKARTA, SweepConfig())
+    with SqlUnitOfWork(engine, write=True) as uow:
+        return sweep(uow, now=data.SWEEP_AT, policy=POLICY)
 
 
 def reset(engine: Engine) -> None:
@@ -124,8 +129,8 @@ def peak_rss(url: str, pending: int) -> tuple[float, float]:
 def _child(url: str, pending: int) -> None:
     """In the child: open the database, note RSS, sweep once, report the peak (KiB)."""
     engine = create_db_engine(url)
-    with Session(engine) as session:  # connect and import everything first
-        session.connection()
+    with SqlUnitOfWork(engine) as uow:  # connect and import everything first
+        uow.session.connection()
     before = _status_kib("VmRSS")
     result = run_sweep(engine)
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.

@@ -26,44 +26,14 @@ from sqlmodel import Session
 
 from db.accounts import SqlAccounts
 from db.database import WRITE_OPTION
+from db.outbox import SqlOutbox
 from db.recaps import SqlRecaps
-from db.workflow_queries import outbox_insert
+from db.reminders import SqlPending, SqlReminders
 from db.workflow_store import SqlWorkflowStore
-from engine.events import DomainEvent, OutboxDraft, OutboxStatus
+from engine.events import DomainEvent
 
-_REPOSITORIES = ("workflow", "outbox", "accounts", "recaps")
+_REPOSITORIES = ("workflow", "outbox", "accounts", "recaps", "pending", "reminders")
 """Names of the cached repositories, dropped when the transaction ends."""
-
-
-class SqlOutbox:
-    """The outbox's only writer: insert-or-ignore on the dedupe key, many rows in one go."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def add(self, messages: Sequence[OutboxDraft]) -> int:
-        """Insert the messages, ignoring dedupe keys already present; how many were new."""
-        rows = [
-            {
-                "dedupe_key": m.dedupe_key,
-                "kind": m.kind,
-                "recipient_official_id": m.recipient_official_id,
-                "recipient_email": m.recipient_email,
-                "recipient_name": m.recipient_name,
-                "payload": dict(m.payload),
-                "status": OutboxStatus.PENDING.value,
-                "attempts": 0,
-                "available_at": m.available_at,
-                "created_at": m.available_at,
-            }
-            for m in messages
-        ]
-        if not rows:
-            return 0
-        statement = outbox_insert(self._connection.dialect.name)
-        # One row (the usual case) as a plain execute, several as one executemany.
-        result = self._connection.execute(statement, rows[0] if len(rows) == 1 else rows)
-        return max(int(result.rowcount or 0), 0)
 
 
 class SqlUnitOfWork:
@@ -175,6 +145,16 @@ class SqlUnitOfWork:
     def recaps(self) -> SqlRecaps:
         """The recap of a period (from the process's cache) and the data shown around it."""
         return SqlRecaps(self._engine, lambda: self.session)
+
+    @cached_property
+    def pending(self) -> SqlPending:
+        """The pending documents and what their steps and deadlines come from."""
+        return SqlPending(lambda: self.session)
+
+    @cached_property
+    def reminders(self) -> SqlReminders:
+        """The reminder rungs sent."""
+        return SqlReminders(lambda: self.session)
 
     @cached_property
     def outbox(self) -> SqlOutbox:

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Dialect, Table
+from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
 
 
 def insert_ignore(
-    session: Session, table: Table, key: str, rows: list[dict[str, Any]], *, same: dict[str, Any]
+    connection: Connection,
+    table: Table,
+    key: str,
+    rows: list[dict[str, Any]],
+    *,
+    same: dict[str, Any],
 ) -> set[Any]:
     """Insert the rows (each with the values `same`), skipping existing keys; the keys inserted.
 
@@ -27,7 +31,7 @@ def insert_ignore(
     """
     if not rows:
         return set()
-    dialect = session.get_bind().dialect
+    dialect = connection.dialect
     varying = [name for name in rows[0] if name not in same]
     convert = [(name, fn) for name in varying if (fn := _processor(table, name, dialect))]
     fixed = {name: _bind(table, name, dialect, value) for name, value in same.items()}
@@ -38,7 +42,7 @@ def insert_ignore(
     bare = sa_table(table.name, *(sa_column(name) for name in [*varying, *fixed]))
     module: Any = postgresql if dialect.name == "postgresql" else sqlite
     statement = module.insert(bare).on_conflict_do_nothing(index_elements=[key])
-    return set(session.execute(statement.returning(bare.c[key]), rows).scalars())
+    return set(connection.execute(statement.returning(bare.c[key]), rows).scalars())
 
 
 def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from engine.deadlines import DeadlineRules
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
+from engine.ladder import LadderPolicy
 from engine.workflow import DocKind, StateMachine
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -27,3 +29,7 @@ class Policy:
     """The regency's time zone: dates and deadlines are local to it."""
     acting_rules: ActingRules = field(default=DEFAULT_ACTING_RULES)
     """Which assignment statuses may take which workflow action."""
+    deadlines: DeadlineRules = field(default_factory=DeadlineRules)
+    """Working days allowed for each step of a report or PK (engine.deadlines)."""
+    ladder: LadderPolicy = field(default_factory=LadderPolicy)
+    """When reminders and escalations go out, in working days around a deadline."""

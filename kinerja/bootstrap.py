@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -17,14 +18,17 @@ from sqlalchemy import Engine
 
 from db.accounts import ThrottlePolicy
 from db.database import create_db_engine
+from db.locks import advisory_lock
 from db.uow import SqlUnitOfWorkFactory
 from engine.clock import Clock, FixedClock, SystemClock
+from engine.deadlines import DeadlineRules
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
+from engine.ladder import LadderPolicy
 from engine.policy import Policy
+from engine.ports import CaughtMail
 from kinerja.demo.seed import demo_accounts
 from kinerja.settings import Settings, load_settings
-from notifications.catcher import CaughtMail, MailCatcher
-from notifications.deadlines import DeadlineRules
+from notifications.catcher import MailCatcher
 from web.config import WebSettings
 from workflows.definitions import MACHINES
 
@@ -37,6 +41,16 @@ def deadline_rules(settings: Settings) -> DeadlineRules:
         submit_after_quarter=settings.submit_working_days,
         verify_after_submit=settings.verify_working_days,
         approve_after_verify=settings.approve_working_days,
+    )
+
+
+def ladder_policy(settings: Settings) -> LadderPolicy:
+    """When reminders and escalations go out, from settings."""
+    offsets = tuple(int(p) for p in settings.reminder_offsets.split(",") if p.strip())
+    return LadderPolicy(
+        reminder_offsets=offsets,
+        superior_after=settings.escalate_superior_after,
+        head_after=settings.escalate_head_after,
     )
 
 
@@ -63,7 +77,18 @@ class Container:
     @cached_property
     def policy(self) -> Policy:
         """The configured rules every use case applies."""
-        return Policy(machines=MACHINES, zone=self.zone, acting_rules=self.acting_rules)
+        return Policy(
+            machines=MACHINES,
+            zone=self.zone,
+            acting_rules=self.acting_rules,
+            deadlines=deadline_rules(self.settings),
+            ladder=ladder_policy(self.settings),
+        )
+
+    def cluster_lock(self, name: str) -> AbstractContextManager[bool]:
+        """A lock across every instance on the database (engine.ports.ClusterLock): an
+        advisory lock on PostgreSQL, always granted on SQLite (one instance writes)."""
+        return advisory_lock(self.engine, name)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,42 +1,27 @@
-"""Wiring of reminders and mail: sweep settings, the dispatcher, the scheduler, the demo catcher."""
+"""Wiring of reminders and mail: the dispatcher, the scheduler's ticks, the demo's days."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from db.workflow_models import OutboxMessage
 from engine.clock import FixedClock
-from kinerja.bootstrap import Container, deadline_rules
+from engine.outbox import OutboxEntry
+from engine.usecases.reminders import DailyOutcome
+from kinerja.bootstrap import Container
 from kinerja.settings import Settings
-from notifications.dispatcher import Dispatcher, DispatchReport
-from notifications.ladder import LadderPolicy
+from notifications.dispatcher import Dispatcher, DispatchReport, Renderer
 from notifications.mailer import SmtpMailer
 from notifications.render import Email, render
-from notifications.scheduler import DailyOutcome, build_scheduler, daily_tick
-from notifications.sweep import SweepConfig
+from notifications.scheduler import build_scheduler, daily_tick
 
 
-def sweep_config(settings: Settings) -> SweepConfig:
-    """The ladder and deadlines configured in settings."""
-    offsets = tuple(int(p) for p in settings.reminder_offsets.split(",") if p.strip())
-    return SweepConfig(
-        policy=LadderPolicy(
-            reminder_offsets=offsets,
-            superior_after=settings.escalate_superior_after,
-            head_after=settings.escalate_head_after,
-        ),
-        rules=deadline_rules(settings),
-    )
+def renderer(settings: Settings) -> Renderer:
+    """Outbox message -> Email, with links to the configured public address."""
 
-
-def renderer(settings: Settings) -> Any:
-    """Outbox row -> Email, with links to the configured public address."""
-
-    def render_row(row: OutboxMessage) -> Email:
+    def render_row(row: OutboxEntry) -> Email:
         return render(
             row.kind, row.payload, base_url=settings.base_url, recipient_name=row.recipient_name
         )
@@ -47,7 +32,7 @@ def renderer(settings: Settings) -> Any:
 def dispatcher(container: Container) -> Dispatcher:
     """The dispatcher sending through the configured SMTP server."""
     return Dispatcher(
-        container.engine,
+        container.uow,
         SmtpMailer(container.settings),
         renderer(container.settings),
         clock=container.clock,
@@ -61,20 +46,18 @@ def drain(container: Container) -> DispatchReport:
 
 def daily(container: Container) -> DailyOutcome:
     """Open this quarter's reports and sweep, as the daily tick does."""
-    return daily_tick(
-        container.engine, container.clock, container.zone, sweep_config(container.settings)
-    )
+    return daily_tick(container.uow, container.cluster_lock, container.clock, container.policy)
 
 
 def advance(container: Container, first: date, last: date) -> list[tuple[date, DailyOutcome]]:
     """Run the daily tick for every day from `first` to `last`, as the scheduler would have."""
-    config = sweep_config(container.settings)
     hour = container.settings.sweep_hour
     outcomes = []
     day = first
     while day <= last:
         moment = datetime(day.year, day.month, day.day, hour, tzinfo=container.zone)
-        outcome = daily_tick(container.engine, FixedClock(moment), container.zone, config)
+        clock = FixedClock(moment)
+        outcome = daily_tick(container.uow, container.cluster_lock, clock, container.policy)
         outcomes.append((day, outcome))
         day += timedelta(days=1)
     return outcomes

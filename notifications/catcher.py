@@ -7,8 +7,6 @@ sends (the mailbox page reads it) without any mail server of their own.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -16,21 +14,9 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from engine.clock import Clock, SystemClock
+from engine.ports import CaughtMail
 
 MAX_KEPT = 500
-
-
-@dataclass(frozen=True)
-class CaughtMail:
-    """One received message, decoded for display."""
-
-    received_at: datetime
-    sender: str
-    recipients: tuple[str, ...]
-    subject: str
-    text: str
-    html: str
-    message_id: str
 
 
 class _Handler:

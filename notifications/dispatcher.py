@@ -18,45 +18,45 @@ Transitions only *enqueue* email (habit 6); this worker sends it afterwards. Its
   once (docs/faults.md).
 
 The claim runs in a worker thread (`asyncio.to_thread`): it may wait on other dispatchers'
-locks. Outcomes are written from the loop itself, each a short commit on a connection held
-for the batch (`OutboxLedger`): the loop runs one drain and would only wait for them anyway.
+locks. Outcomes are written from the loop itself, each a short commit of a unit of work held
+for the batch (`_Ledger`): the loop runs one drain and would only wait for them anyway.
+What each answer does to a message is engine.outbox's; the claim and the records are the
+use cases of engine.usecases.outbox.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from sqlalchemy import Engine, or_, update
-from sqlmodel import col, select
-
-from db.database import transaction
-from db.workflow_models import OutboxMessage
 from engine.clock import Clock
+from engine.outbox import OutboxEntry, Recorded
+from engine.ports import UnitOfWork, UnitOfWorkFactory
+from engine.usecases.outbox import (
+    bury_unrenderable,
+    claim_batch,
+    record_delivery,
+    release_batch,
+)
 from notifications.mailer import Mailer, SendOutcome, SendStatus, build_email
-from notifications.outbox import OutboxLedger, dead_values
 
 __all__ = [
-    "BACKOFF_BASE",
-    "BACKOFF_CAP",
-    "OUTBOX_STATUSES",
+    "AUTH_PAUSED_LOG",
     "DispatchReport",
     "Dispatcher",
     "RenderedEmail",
     "Renderer",
-    "backoff_delay",
 ]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(hours=1)
-OUTBOX_STATUSES = ("pending", "sent", "dead")
 AUTH_PAUSED_LOG = "SMTP authentication failed; dispatcher paused"
 
 
@@ -73,16 +73,7 @@ class RenderedEmail(Protocol):
     def html(self) -> str: ...
 
 
-Renderer = Callable[[OutboxMessage], RenderedEmail]
-
-
-def backoff_delay(failed_before: int) -> timedelta:
-    """How long to wait after a failed attempt, given how many attempts had failed before it.
-
-    30 s, 1 min, 2 min, 4 min ... capped at one hour: quick for a greylisting server,
-    patient with one that is down.
-    """
-    return min(BACKOFF_BASE * (1 << min(max(failed_before, 0), 16)), BACKOFF_CAP)
+Renderer = Callable[[OutboxEntry], RenderedEmail]
 
 
 @dataclass(slots=True)
@@ -112,7 +103,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        engine: Engine,
+        uows: UnitOfWorkFactory,
         mailer: Mailer,
         render: Renderer,
         *,
@@ -123,7 +114,7 @@ class Dispatcher:
     ) -> None:
         if batch_size < 1 or max_attempts < 1 or lease <= timedelta(0):
             raise ValueError("batch_size, max_attempts and lease must be positive")
-        self._engine = engine
+        self._uows = uows
         self._mailer = mailer
         self._render = render
         self._clock = clock
@@ -193,14 +184,14 @@ class Dispatcher:
         report = DispatchReport(claimed=len(batch.rows))
         if not batch.rows:
             return report
-        ledger = OutboxLedger(self._engine)
+        ledger = _Ledger(self._uows)
         try:
             await self._send(batch, ledger, report)
         finally:
             ledger.close()
         return report
 
-    async def _send(self, batch: _Prepared, ledger: OutboxLedger, report: DispatchReport) -> None:
+    async def _send(self, batch: _Prepared, ledger: _Ledger, report: DispatchReport) -> None:
         if batch.unrenderable:
             self._bury_all(ledger, batch.unrenderable)
             report.dead += len(batch.unrenderable)
@@ -224,15 +215,11 @@ class Dispatcher:
         if batch.rows:
             await asyncio.to_thread(self._release_rows, batch.rows)
 
-    def _release_rows(self, rows: list[OutboxMessage]) -> None:
-        ledger = OutboxLedger(self._engine)
-        try:
-            for row in rows:
-                ledger.update(row, {"lease_until": None})
-        finally:
-            ledger.close()
+    def _release_rows(self, rows: list[OutboxEntry]) -> None:
+        with self._uows(write=True) as uow:
+            release_batch(uow, rows)
 
-    def _compose(self, row: OutboxMessage) -> EmailMessage:
+    def _compose(self, row: OutboxEntry) -> EmailMessage:
         rendered = self._render(row)
         return build_email(
             sender=self._mailer.sender,
@@ -245,104 +232,80 @@ class Dispatcher:
             date=self._clock.now(),
         )
 
-    def _claim(self) -> list[OutboxMessage]:
-        """Lease up to batch_size due rows in one write transaction; return them detached."""
-        now = self._clock.now()
-        due = (
-            select(OutboxMessage)
-            .where(
-                col(OutboxMessage.status) == "pending",
-                col(OutboxMessage.available_at) <= now,
-                or_(
-                    col(OutboxMessage.lease_until).is_(None), col(OutboxMessage.lease_until) <= now
-                ),
-            )
-            .order_by(col(OutboxMessage.available_at), col(OutboxMessage.id))
-            .limit(self._batch_size)
-        )
-        if self._engine.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        lease_until = now + self._lease
-        with transaction(self._engine) as session:
-            rows = list(session.exec(due))
-            session.expunge_all()  # plain snapshots from here on: the lease is set in SQL
-            if rows:
-                session.exec(
-                    update(OutboxMessage)
-                    .where(col(OutboxMessage.id).in_([row.id for row in rows]))
-                    .values(lease_until=lease_until)
-                    .execution_options(synchronize_session=False)
-                )
-        for row in rows:
-            row.lease_until = lease_until
-        return rows
+    def _claim(self) -> list[OutboxEntry]:
+        """Lease up to batch_size due rows in one short write transaction."""
+        with self._uows(write=True) as uow:
+            return claim_batch(uow, now=self._clock.now(), size=self._batch_size, lease=self._lease)
 
     def _record(
-        self, ledger: OutboxLedger, row: OutboxMessage, outcome: SendOutcome, report: DispatchReport
+        self, ledger: _Ledger, row: OutboxEntry, outcome: SendOutcome, report: DispatchReport
     ) -> None:
         """Commit one outcome (its own short transaction) and count it."""
-        now = self._clock.now()
-        if outcome.status is SendStatus.SENT:
-            values = {"status": "sent", "sent_at": now, "lease_until": None}
-            ledger.update(row, values, own=False)
-            report.sent += 1
-        elif outcome.status is SendStatus.DEAD:
-            ledger.update(row, dead_values(outcome.answer, attempts=row.attempts + 1))
-            report.dead += 1
-        elif outcome.status is SendStatus.RETRY:
-            if self._retry(ledger, row, outcome, now, report):
-                report.retry += 1
-            else:
-                report.dead += 1
-        else:
-            if not report.paused:
-                log.error("%s: %s", AUTH_PAUSED_LOG, outcome.answer or "no reply")
-            report.paused = True
-            ledger.update(row, {"lease_until": None})
-
-    def _retry(
-        self,
-        ledger: OutboxLedger,
-        row: OutboxMessage,
-        outcome: SendOutcome,
-        now: datetime,
-        report: DispatchReport,
-    ) -> bool:
-        """Schedule another attempt; False when the attempts are used up (dead-lettered).
-
-        Only answers count as attempts (a day-long outage of the server at quarter close must
-        not dead-letter what is owed); without an answer (code None) the delay grows with the
-        row's age instead: as long as it has waited, at least 30 s, at most an hour.
-        """
-        if outcome.code is None:
-            report.unanswered += 1
-            waited = min(max(now - row.created_at, BACKOFF_BASE), BACKOFF_CAP)
-            delay = max(backoff_delay(row.attempts), waited)
-            ledger.update(
+        if outcome.status is SendStatus.AUTH_FAILED and not report.paused:
+            log.error("%s: %s", AUTH_PAUSED_LOG, outcome.answer or "no reply")
+        recorded, kept = ledger.run(
+            lambda uow: record_delivery(
+                uow,
                 row,
-                {"available_at": now + delay, "lease_until": None, "last_error": outcome.answer},
+                outcome.status,
+                code=outcome.code,
+                answer=outcome.answer,
+                now=self._clock.now(),
+                max_attempts=self._max_attempts,
             )
-            return True
-        attempts = row.attempts + 1
-        if attempts >= self._max_attempts:
-            error = f"gave up after {attempts} attempts; last answer: {outcome.answer}"
-            ledger.update(row, dead_values(error, attempts=attempts))
-            return False
-        ledger.update(
-            row,
-            {
-                "attempts": attempts,
-                "available_at": now + backoff_delay(row.attempts),
-                "lease_until": None,
-                "last_error": outcome.answer,
-            },
         )
-        return True
+        if not kept:
+            log.warning("outbox %s: lease lost before recording %s", row.id, outcome.status)
+        if recorded is Recorded.SENT:
+            report.sent += 1
+        elif recorded is Recorded.DEAD:
+            report.dead += 1
+        elif recorded is Recorded.RETRY:
+            report.retry += 1
+            if outcome.code is None:
+                report.unanswered += 1
+        else:
+            report.paused = True
 
-    def _bury_all(self, ledger: OutboxLedger, rows: list[tuple[OutboxMessage, str]]) -> None:
+    def _bury_all(self, ledger: _Ledger, rows: list[tuple[OutboxEntry, str]]) -> None:
         """Dead-letter the rows that could not be rendered (an admin looks at them)."""
         for row, error in rows:
-            ledger.update(row, dead_values(error))
+            if not ledger.run(functools.partial(bury_unrenderable, entry=row, error=error)):
+                log.warning("outbox %s: lease lost before recording %s", row.id, error)
+
+
+class _Ledger:
+    """Where one batch records its outcomes: one unit of work held for the batch, committed
+    once per outcome.
+
+    Each outcome is committed before the next message goes out (that is what bounds a crash
+    to one duplicate), so its cost is paid once per message on the critical path. Hence one
+    connection for the batch (no pool checkout, and on PostgreSQL no pre-ping, per message),
+    and no hop to a worker thread: the loop has nothing else to do meanwhile (it runs one
+    drain), and on a busy machine the hop alone can cost more than the write. A commit is
+    short (one row, by primary key); the claim, which may wait for other dispatchers'
+    locks, still runs in a thread.
+    """
+
+    def __init__(self, uows: UnitOfWorkFactory) -> None:
+        self._uows = uows
+        self._uow: UnitOfWork | None = None
+
+    def run(self, use_case: Callable[[UnitOfWork], _T]) -> _T:
+        """Run a use case on the batch's unit of work (opened on first use)."""
+        if self._uow is None:
+            self._uow = self._uows(write=True)
+        try:
+            return use_case(self._uow)
+        except BaseException:
+            self.close()  # a fresh connection for the next outcome, should one come
+            raise
+
+    def close(self) -> None:
+        """Give the connection back to the pool."""
+        if self._uow is not None:
+            uow, self._uow = self._uow, None
+            uow.__exit__(None, None, None)
 
 
 @dataclass(slots=True)
@@ -350,7 +313,7 @@ class _Prepared:
     """A claimed batch, composed: the rows to send with their messages, and those that
     could not be rendered (dead-lettered when the batch is delivered)."""
 
-    rows: list[OutboxMessage]
-    ready: list[OutboxMessage] = field(default_factory=list)
+    rows: list[OutboxEntry]
+    ready: list[OutboxEntry] = field(default_factory=list)
     messages: list[EmailMessage] = field(default_factory=list)
-    unrenderable: list[tuple[OutboxMessage, str]] = field(default_factory=list)
+    unrenderable: list[tuple[OutboxEntry, str]] = field(default_factory=list)

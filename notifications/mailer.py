@@ -23,12 +23,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
-from enum import StrEnum
 from typing import Protocol
 
 import aiosmtplib
 from pydantic import SecretStr
 
+from engine.outbox import SendStatus
 from notifications.message import build_email, message_id_for
 
 __all__ = [
@@ -54,15 +54,6 @@ DEFAULT_SENDER = "Kinerja <kinerja@localhost>"
 CONNECT_TIMEOUT = 10.0
 COMMAND_TIMEOUT = 30.0
 QUIT_TIMEOUT = 5.0
-
-
-class SendStatus(StrEnum):
-    """What became of one message."""
-
-    SENT = "sent"
-    RETRY = "retry"
-    DEAD = "dead"
-    AUTH_FAILED = "auth_failed"
 
 
 @dataclass(frozen=True, slots=True)

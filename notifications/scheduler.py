@@ -4,15 +4,15 @@ The daily tick (working days, at the configured hour in Asia/Jakarta) opens the
 quarter's reports and sweeps the reminder ladders; the drain tick (every 30
 seconds) hands due outbox rows to the dispatcher. Our tables hold all state, so
 a restart loses nothing; jobs coalesce, tolerate a late start, and never run
-twice at once. On PostgreSQL the daily tick runs under an advisory lock so
-several instances may run side by side and only one sweeps.
+twice at once. The daily tick runs under a cluster lock (an advisory lock on
+PostgreSQL, given by the container), so several instances may run side by side
+and only one sweeps.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -20,53 +20,42 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Engine
-from sqlmodel import Session
 
-from db.database import transaction
-from db.holidays_repo import load_calendar
-from db.locks import advisory_lock
-from db.reports import open_reports
 from engine.clock import Clock, local_date
-from engine.periods import Quarter
-from notifications.sweep import SweepConfig, SweepResult, sweep
+from engine.policy import Policy
+from engine.ports import ClusterLock, UnitOfWorkFactory
+from engine.usecases.reminders import LOCK_HELD, SWEEP_LOCK, DailyOutcome
+from engine.usecases.reminders import daily_tick as tick
+
+__all__ = [
+    "DRAIN_SECONDS",
+    "MISFIRE_GRACE_SECONDS",
+    "SWEEP_LOCK",
+    "build_scheduler",
+    "daily_tick",
+]
 
 log = logging.getLogger("kinerja.scheduler")
 DRAIN_SECONDS = 30
 MISFIRE_GRACE_SECONDS = 3600
-SWEEP_LOCK = "kinerja.daily-sweep"
 
 
-@dataclass(frozen=True)
-class DailyOutcome:
-    """What one daily tick did (or why it did nothing)."""
-
-    ran: bool
-    reason: str = ""
-    opened: int = 0
-    sweep: SweepResult | None = None
-
-
-def daily_tick(engine: Engine, clock: Clock, zone: ZoneInfo, config: SweepConfig) -> DailyOutcome:
+def daily_tick(
+    uows: UnitOfWorkFactory, lock: ClusterLock, clock: Clock, policy: Policy
+) -> DailyOutcome:
     """Open this quarter's reports and sweep the ladders, if today is a working day."""
     now = clock.now()
-    today = local_date(now, zone)
-    with Session(engine) as session:
-        if not load_calendar(session).is_working_day(today):
-            return DailyOutcome(False, "bukan hari kerja")
-    with advisory_lock(engine, SWEEP_LOCK) as held:
-        if not held:
-            log.info("another instance holds the sweep lock; skipping")
-            return DailyOutcome(False, "instans lain sedang menyapu")
-        quarter = Quarter.of(today)
-        with transaction(engine) as session:
-            opened = len(open_reports(session, quarter.year, quarter.number, now))
-        result = sweep(engine, now, zone, config)
-    log.info(
-        "daily tick %s: %d reports opened, %d rungs in %d digests",
-        today, opened, result.enqueued_rungs, result.digests,
-    )  # fmt: skip
-    return DailyOutcome(True, opened=opened, sweep=result)
+    with uows(write=True) as uow:
+        outcome = tick(uow, lock, now=now, policy=policy)
+    if outcome.reason == LOCK_HELD:
+        log.info("another instance holds the sweep lock; skipping")
+    elif outcome.sweep is not None:
+        log.info(
+            "daily tick %s: %d reports opened, %d rungs in %d digests",
+            local_date(now, policy.zone), outcome.opened, outcome.sweep.enqueued_rungs,
+            outcome.sweep.digests,
+        )  # fmt: skip
+    return outcome
 
 
 def build_scheduler(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.accounts import ThrottlePolicy
-from notifications.deadlines import DeadlineRules
+from engine.deadlines import DeadlineRules
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ from sqlalchemy import Engine
 from engine.clock import Clock, local_date
 from engine.gate import ActingRules
 from engine.policy import Policy
-from engine.ports import UnitOfWork, UnitOfWorkFactory
-from notifications.catcher import CaughtMail
+from engine.ports import CaughtMail, UnitOfWork, UnitOfWorkFactory
 from web.config import WebSettings
 
 

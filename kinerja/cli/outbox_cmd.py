@@ -13,27 +13,19 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from sqlmodel import Session
 
-from db.database import transaction
-from db.workflow_models import OutboxMessage
 from engine.errors import KinerjaError
+from engine.events import OutboxStatus
+from engine.outbox import OutboxEntry
+from engine.usecases.outbox import list_messages, retry_dead
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
-from notifications.dispatcher import (
-    OUTBOX_STATUSES,
-    Dispatcher,
-    RenderedEmail,
-    Renderer,
-)
+from notifications.dispatcher import Dispatcher, RenderedEmail, Renderer
 from notifications.mailer import SmtpMailer
-from notifications.outbox import list_outbox, retry_dead
 
 app = typer.Typer(
     help="Kotak keluar email: lihat, kirim ulang, kirim sekarang.", no_args_is_help=True
 )
-
-STATUS_LABELS = {"pending": "menunggu", "sent": "terkirim", "dead": "gagal"}
 
 
 @app.command("list")
@@ -44,14 +36,16 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Daftar pesan di kotak keluar, yang terbaru dulu."""
-    if status is not None and status not in OUTBOX_STATUSES:
+    if status is not None and status not in set(OutboxStatus):
         raise typer.BadParameter(
-            f"'{status}' bukan status yang dikenal (pilih: {', '.join(OUTBOX_STATUSES)})",
+            f"'{status}' bukan status yang dikenal (pilih: {', '.join(OutboxStatus)})",
             param_hint="--status",
         )
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        rows = list_outbox(session, status=status, limit=limit)
+    with container.uow() as uow:
+        rows = list_messages(
+            uow, status=None if status is None else OutboxStatus(status), limit=limit
+        )
     data = [outbox_json(row) for row in rows]
     emit(data, as_json, [outbox_line(row, container.zone) for row in rows] or ["Tidak ada pesan."])
 
@@ -68,8 +62,8 @@ def retry_cmd(
     if bool(ids) == all_dead:
         raise KinerjaError("Sebutkan ID pesan yang gagal, atau --all-dead (tidak keduanya).")
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        revived = retry_dead(session, None if all_dead else ids, container.clock.now())
+    with container.uow(write=True) as uow:
+        revived = retry_dead(uow, None if all_dead else ids, now=container.clock.now())
     typer.echo(f"{len(revived)} pesan dijadwalkan ulang.")
     skipped = sorted(set(ids or []) - set(revived))
     if skipped:
@@ -84,7 +78,7 @@ def send_cmd(ctx: typer.Context) -> None:
     container = state_of(ctx).container()
     settings = container.settings
     dispatcher = Dispatcher(
-        container.engine,
+        container.uow,
         SmtpMailer(settings),
         _real_renderer(settings.base_url),
         clock=container.clock,
@@ -106,7 +100,7 @@ def _real_renderer(base_url: str) -> Renderer:
     """
     from notifications.render import render
 
-    def render_row(row: OutboxMessage) -> RenderedEmail:
+    def render_row(row: OutboxEntry) -> RenderedEmail:
         return render(row.kind, row.payload, base_url=base_url, recipient_name=row.recipient_name)
 
     return render_row
@@ -116,7 +110,7 @@ def _local(instant: datetime | None, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if instant else "-"
 
 
-def outbox_json(row: OutboxMessage) -> dict[str, Any]:
+def outbox_json(row: OutboxEntry) -> dict[str, Any]:
     """One outbox row as JSON-ready data (instants in UTC, ISO 8601)."""
 
     def iso(instant: datetime | None) -> str | None:
@@ -124,7 +118,7 @@ def outbox_json(row: OutboxMessage) -> dict[str, Any]:
 
     return {
         "id": row.id,
-        "status": row.status,
+        "status": row.status.value,
         "kind": row.kind,
         "recipient_name": row.recipient_name,
         "recipient_email": row.recipient_email,
@@ -137,12 +131,12 @@ def outbox_json(row: OutboxMessage) -> dict[str, Any]:
     }
 
 
-def outbox_line(row: OutboxMessage, zone: ZoneInfo) -> str:
+def outbox_line(row: OutboxEntry, zone: ZoneInfo) -> str:
     """One outbox row as a line for people: what, to whom, when, and why it failed."""
-    status = STATUS_LABELS.get(row.status, row.status)
+    status = row.status.label
     when = {
-        "sent": f"  terkirim {_local(row.sent_at, zone)}",
-        "pending": f"  jadwal {_local(row.available_at, zone)}",
+        OutboxStatus.SENT: f"  terkirim {_local(row.sent_at, zone)}",
+        OutboxStatus.PENDING: f"  jadwal {_local(row.available_at, zone)}",
     }.get(row.status, "")
     line = (
         f"#{row.id}  {status:<9} {row.kind}  {row.recipient_name} <{row.recipient_email}>  "

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
+from engine.usecases.reminders import sweep
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
-from kinerja.notify_app import sweep_config
-from notifications.sweep import sweep
 
 
 def sweep_cmd(
@@ -36,9 +35,8 @@ def sweep_cmd(
             raise typer.BadParameter(f"'{at}' bukan waktu ISO", param_hint="--at") from None
         if now.tzinfo is None:
             now = now.replace(tzinfo=container.zone)
-    result = sweep(
-        container.engine, now, container.zone, sweep_config(container.settings), dry_run=dry_run
-    )
+    with container.uow(write=not dry_run) as uow:
+        result = sweep(uow, now=now, policy=container.policy, dry_run=dry_run)
     lines = [
         f"Sapuan {result.today.isoformat()}: {result.pending} dokumen tertunda, "
         f"{len(result.planned)} anak tangga jatuh tempo"

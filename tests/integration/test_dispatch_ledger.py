@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import QueuePool
 
+from db.uow import SqlUnitOfWorkFactory
 from engine.clock import FixedClock
 from kinerja.settings import load_settings
 from notifications.dispatcher import Dispatcher, DispatchReport
@@ -68,7 +69,8 @@ def test_a_batch_records_every_outcome_over_one_connection(
     mailer.answer("sibuk@gresikkab.go.id", 451, 451)
     mailer.answer("hilang@gresikkab.go.id", 550, 550)
     seen = checkouts(engine)
-    report = asyncio.run(Dispatcher(engine, mailer, fake_render, clock=clock).run_once())
+    uows = SqlUnitOfWorkFactory(engine)
+    report = asyncio.run(Dispatcher(uows, mailer, fake_render, clock=clock).run_once())
     assert report == DispatchReport(claimed=7, sent=2, retry=2, dead=3)
     assert len(seen) == 2  # the claim, then the batch's outcomes: not one per message
     assert in_use(engine) == 0
@@ -104,8 +106,9 @@ def test_a_batch_that_dies_keeps_what_it_recorded_and_returns_its_connection(
 ) -> None:
     add_rows(engine, 5)
     mailer = FakeMailer(sender=SENDER)
+    uows = SqlUnitOfWorkFactory(engine)
     with pytest.raises(asyncio.CancelledError):
-        asyncio.run(Dispatcher(engine, Dies(mailer, 3), fake_render, clock=clock).run_once())
+        asyncio.run(Dispatcher(uows, Dies(mailer, 3), fake_render, clock=clock).run_once())
     assert in_use(engine) == 0
     assert statuses(engine) == Counter(sent=3, pending=2)
     assert {r.sent_at for r in outbox(engine) if r.status == "sent"} == {FIXED_NOW}
@@ -141,8 +144,9 @@ def test_a_drain_that_stops_gives_back_the_batch_it_prepared_ahead(
     claim is released at once instead of holding its rows for the lease (5 minutes)."""
     add_rows(engine, 5)
     settings = load_settings({}, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_sender=SENDER)
+    uows = SqlUnitOfWorkFactory(engine)
     worker = Dispatcher(
-        engine, SmtpMailer(settings, connect_timeout=5), fake_render, clock=clock, batch_size=2
+        uows, SmtpMailer(settings, connect_timeout=5), fake_render, clock=clock, batch_size=2
     )
     report = asyncio.run(worker.drain())
     assert report == DispatchReport(claimed=2, retry=2) and report.unanswered == 2
@@ -153,5 +157,5 @@ def test_a_drain_that_stops_gives_back_the_batch_it_prepared_ahead(
     ] * 3
     assert in_use(engine) == 0
     clock.advance(timedelta(seconds=1))
-    assert asyncio.run(Dispatcher(engine, FakeMailer(sender=SENDER), fake_render, clock=clock)
+    assert asyncio.run(Dispatcher(uows, FakeMailer(sender=SENDER), fake_render, clock=clock)
                        .run_once()).claimed == 3  # fmt: skip

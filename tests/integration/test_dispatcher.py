@@ -40,8 +40,12 @@ from typer.testing import CliRunner
 
 from db.database import create_db_engine, transaction
 from db.migrate import upgrade
+from db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from db.workflow_models import OutboxMessage
 from engine.clock import FixedClock
+from engine.events import OutboxStatus
+from engine.outbox import OutboxEntry, backoff_delay
+from engine.usecases.outbox import list_messages, retry_dead
 from kinerja.cli import outbox_cmd
 from kinerja.cli.state import CliState
 from kinerja.settings import Settings, load_settings
@@ -49,7 +53,6 @@ from notifications.dispatcher import (
     AUTH_PAUSED_LOG,
     Dispatcher,
     DispatchReport,
-    backoff_delay,
 )
 from notifications.mailer import (
     FakeMailer,
@@ -59,7 +62,6 @@ from notifications.mailer import (
     SmtpMailer,
     message_id_for,
 )
-from notifications.outbox import list_outbox, retry_dead
 from tests.conftest import FIXED_NOW, require_service
 
 WAIT = 30.0  # seconds: the longest any thread, process or server event may take
@@ -81,7 +83,7 @@ class FakeEmail:
     html: str
 
 
-def fake_render(row: OutboxMessage) -> FakeEmail:
+def fake_render(row: OutboxEntry) -> FakeEmail:
     """Subject and bodies straight from the payload; a row without them fails to render."""
     payload = row.payload
     return FakeEmail(payload["subject"], payload["text"], payload["html"])
@@ -137,7 +139,7 @@ def statuses(engine: Engine) -> Counter[str]:
 
 
 def dispatcher(engine: Engine, mailer: Mailer, clock: FixedClock, **options: Any) -> Dispatcher:
-    return Dispatcher(engine, mailer, fake_render, clock=clock, **options)
+    return Dispatcher(SqlUnitOfWorkFactory(engine), mailer, fake_render, clock=clock, **options)
 
 
 def dispatcher_log(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -296,17 +298,17 @@ def test_admin_helpers_list_and_revive_dead_messages(engine: Engine, clock: Fixe
     mailer = FakeMailer(sender=SENDER)
     mailer.answer("hilang@gresikkab.go.id", 550, 550, 550)
     run(dispatcher(engine, mailer, clock))
-    with DbSession(engine) as session:
-        assert [r.id for r in list_outbox(session)] == ids[::-1]
-        assert [r.id for r in list_outbox(session, status="dead")] == [ids[3], ids[1]]
-        assert [r.id for r in list_outbox(session, status="sent", limit=1)] == [ids[2]]
+    with SqlUnitOfWork(engine) as uow:
+        assert [r.id for r in list_messages(uow)] == ids[::-1]
+        assert [r.id for r in list_messages(uow, status=OutboxStatus.DEAD)] == [ids[3], ids[1]]
+        assert [r.id for r in list_messages(uow, status=OutboxStatus.SENT, limit=1)] == [ids[2]]
     clock.advance(timedelta(hours=2))
-    with transaction(engine) as session:
-        assert retry_dead(session, [ids[0], ids[1]], clock.now()) == [ids[1]]  # ids[0] was sent
+    with SqlUnitOfWork(engine, write=True) as uow:
+        assert retry_dead(uow, [ids[0], ids[1]], now=clock.now()) == [ids[1]]  # ids[0] was sent
     revived = next(r for r in outbox(engine) if r.id == ids[1])
     assert (revived.status, revived.attempts, revived.available_at) == ("pending", 0, clock.now())
-    with transaction(engine) as session:
-        assert retry_dead(session, None, clock.now()) == [ids[3]]
+    with SqlUnitOfWork(engine, write=True) as uow:
+        assert retry_dead(uow, None, now=clock.now()) == [ids[3]]
     assert asyncio.run(dispatcher(engine, mailer, clock).drain()) == DispatchReport(
         claimed=2, sent=1, dead=1
     )
@@ -727,6 +729,7 @@ import asyncio, sys
 from dataclasses import dataclass
 from datetime import datetime
 from db.database import create_db_engine
+from db.uow import SqlUnitOfWorkFactory
 from engine.clock import FixedClock
 from kinerja.settings import load_settings
 from notifications.dispatcher import Dispatcher
@@ -745,7 +748,8 @@ url, port, now, sender = sys.argv[1:5]
 settings = load_settings({}, smtp_host="127.0.0.1", smtp_port=int(port), smtp_sender=sender)
 clock = FixedClock(datetime.fromisoformat(now))
 mailer = SmtpMailer(settings, local_hostname="kinerja.test")
-asyncio.run(Dispatcher(create_db_engine(url), mailer, render, clock=clock).run_once())
+uows = SqlUnitOfWorkFactory(create_db_engine(url))
+asyncio.run(Dispatcher(uows, mailer, render, clock=clock).run_once())
 """
 
 

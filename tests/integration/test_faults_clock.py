@@ -28,11 +28,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from db.workflow_models import LadderRung, OutboxMessage
-from engine.clock import JAKARTA, FixedClock
+from engine.clock import FixedClock
 from engine.workflow import Action, DocKind, Role
 from kinerja.demo.scenario import actor_for, step
-from notifications.scheduler import daily_tick
-from notifications.sweep import SweepConfig
+from tests.integration.sweeps import tick as daily_tick
 from tests.integration.test_sweep_tw1 import KASI_DATA, World, build_world, wib
 
 D = date
@@ -41,7 +40,7 @@ D = date
 def tick(world: World, clock: FixedClock, moment: datetime) -> int:
     """The scheduler's daily tick at `moment`; the number of rungs it enqueued."""
     clock.set(moment)
-    outcome = daily_tick(world.engine, clock, JAKARTA, SweepConfig())
+    outcome = daily_tick(world.engine, clock)
     return 0 if outcome.sweep is None else outcome.sweep.enqueued_rungs
 
 

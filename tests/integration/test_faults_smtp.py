@@ -27,15 +27,17 @@ from sqlmodel import Session, col, select
 
 from db.database import create_db_engine
 from db.migrate import upgrade
+from db.uow import SqlUnitOfWorkFactory
 from db.workflow_models import OutboxMessage
 from engine.clock import JAKARTA, FixedClock, local_date
+from engine.outbox import BACKOFF_CAP
 from engine.workflow import DocKind
 from kinerja.demo.scenario import actor_for, step
 from kinerja.notify_app import renderer
 from kinerja.settings import load_settings
-from notifications.dispatcher import BACKOFF_CAP, Dispatcher, DispatchReport
+from notifications.dispatcher import Dispatcher, DispatchReport
 from notifications.mailer import SmtpMailer, message_id_for
-from notifications.sweep import SweepConfig, sweep
+from tests.integration.sweeps import sweep_at
 from tests.integration.test_dispatcher import WAIT, Inbox, free_port
 from tests.integration.test_sweep_tw1 import (
     EVENTS,
@@ -74,14 +76,13 @@ def play(
     until: datetime,
 ) -> int:
     """Sweep, act and drain from the clock's moment until `until`; returns the drains run."""
-    config = SweepConfig()
     drains = 0
     while clock.now() < until:
         now = clock.now()
         local = now.astimezone(JAKARTA)
         day = local_date(now, JAKARTA)
         if (local.hour, local.minute) == (8, 0) and day in SWEEP_DAYS:
-            sweep(engine, now, JAKARTA, config)
+            sweep_at(engine, now)
         if (local.hour, local.minute) == (10, 0):
             for alias, action, role in EVENTS.get(day, []):
                 actor = actor_for(engine, DocKind.REPORT, report_ids[alias], role, now)
@@ -115,7 +116,7 @@ def test_smtp_down_for_the_quarter_close_then_everything_owed_arrives_once(
     settings = load_settings({}, smtp_host="127.0.0.1", smtp_port=port, smtp_sender=SENDER)
     clock = FixedClock(OUTAGE_START)
     worker = Dispatcher(
-        engine,
+        SqlUnitOfWorkFactory(engine),
         SmtpMailer(settings, connect_timeout=5, local_hostname="kinerja.test"),
         renderer(settings),
         clock=clock,

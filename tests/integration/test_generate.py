@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -24,14 +24,16 @@ from db.models import (
 )
 from db.org_repo import load_org
 from db.recap_query import load_recap
+from db.uow import SqlUnitOfWork
 from db.workflow_models import TransitionLog
-from engine.clock import FixedClock
+from engine.clock import JAKARTA, FixedClock
 from engine.gate import parties
+from engine.usecases.tasks import my_tasks
 from engine.workflow import Action, Actor, State
 from kinerja.bootstrap import bootstrap
 from kinerja.settings import load_settings
-from notifications.tasks import my_tasks
 from tests.integration.conftest import Cli, WebClient
+from tests.integration.sweeps import POLICY
 from web.app import create_app
 
 SMALL = ("--agencies", "3", "--positions-per-agency", "25", "--years", "1", "--seed", "7")
@@ -131,7 +133,11 @@ def test_a_kepala_bidang_has_tasks(generated: tuple[str, Engine]) -> None:
         holding = tree.acting_holder(kabid.id, on)
         assert holding is not None
         official = holding.official
-        tasks = my_tasks(session, Actor(official.id, official.name, official.nip), on)
+    with SqlUnitOfWork(engine) as uow:
+        noon = datetime.combine(on, time(12), JAKARTA)
+        tasks = my_tasks(
+            uow, Actor(official.id, official.name, official.nip), now=noon, policy=POLICY
+        )
     assert tasks
 
 

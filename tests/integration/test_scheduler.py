@@ -23,9 +23,8 @@ from notifications.scheduler import (
     MISFIRE_GRACE_SECONDS,
     SWEEP_LOCK,
     build_scheduler,
-    daily_tick,
 )
-from notifications.sweep import SweepConfig
+from tests.integration.sweeps import tick as daily_tick
 from tests.integration.test_sweep_tw1 import build_world
 
 
@@ -55,19 +54,18 @@ def test_the_two_jobs_are_configured_as_designed() -> None:
 
 def test_daily_tick_skips_holidays_and_opens_the_quarter(engine: Engine) -> None:
     build_world(engine)
-    config = SweepConfig()
     # Good Friday 2 April 2021: a holiday, nothing happens.
-    outcome = daily_tick(engine, FixedClock(at(date(2021, 4, 2))), JAKARTA, config)
+    outcome = daily_tick(engine, FixedClock(at(date(2021, 4, 2))))
     assert (outcome.ran, outcome.reason) == (False, "bukan hari kerja")
     # Thursday 1 April: TW II opens for the three positions with an approved PK.
-    outcome = daily_tick(engine, FixedClock(at(date(2021, 4, 1))), JAKARTA, config)
+    outcome = daily_tick(engine, FixedClock(at(date(2021, 4, 1))))
     assert outcome.ran
     assert outcome.opened == 3
     assert outcome.sweep is not None and outcome.sweep.enqueued_rungs > 0
     with Session(engine) as session:
         quarters = Counter(r.quarter for r in session.exec(select(QuarterlyReport)))
     assert quarters == {1: 3, 2: 3}
-    again = daily_tick(engine, FixedClock(at(date(2021, 4, 1))), JAKARTA, config)
+    again = daily_tick(engine, FixedClock(at(date(2021, 4, 1))))
     assert (again.opened, again.sweep and again.sweep.enqueued_rungs) == (0, 0)
 
 
@@ -79,9 +77,9 @@ def test_the_advisory_lock_lets_one_instance_sweep(postgres_url: str) -> None:
         build_world(engine)
         with advisory_lock(engine, SWEEP_LOCK) as held:
             assert held
-            outcome = daily_tick(engine, FixedClock(at(date(2021, 3, 29))), JAKARTA, SweepConfig())
+            outcome = daily_tick(engine, FixedClock(at(date(2021, 3, 29))))
             assert (outcome.ran, outcome.reason) == (False, "instans lain sedang menyapu")
-        outcome = daily_tick(engine, FixedClock(at(date(2021, 3, 29))), JAKARTA, SweepConfig())
+        outcome = daily_tick(engine, FixedClock(at(date(2021, 3, 29))))
         assert outcome.ran
     finally:
         engine.dispose()
@@ -95,7 +93,7 @@ def tick_together(engines: list[Engine], moment: datetime) -> list[BaseException
     def tick(engine: Engine) -> None:
         try:
             barrier.wait()
-            daily_tick(engine, FixedClock(moment), JAKARTA, SweepConfig())
+            daily_tick(engine, FixedClock(moment))
         except Exception as exc:
             errors.append(exc)
 

@@ -22,9 +22,8 @@ from db.holidays_repo import seed_holidays
 from db.models import QuarterlyReport
 from db.org_import import import_org_text
 from db.workflow_models import LadderRung, OutboxMessage
-from engine.clock import JAKARTA
 from kinerja.demo.seed import demo_org_text
-from notifications.sweep import SweepConfig, sweep
+from tests.integration.sweeps import sweep_at
 
 YEARS = range(2011, 2021)
 STATES = ("draft", "submitted", "verified")
@@ -52,7 +51,7 @@ def overdue_reports(engine: Engine) -> int:
 
 def test_a_bulk_sweep_stores_every_rung_and_digest_once(engine: Engine) -> None:
     reports = overdue_reports(engine)
-    result = sweep(engine, NOW, JAKARTA, SweepConfig())
+    result = sweep_at(engine, NOW)
     assert result.pending == reports == 1000
     # Each report owes its latest reminder and its escalations: thousands of rungs, more
     # than one batch of the bulk insert; every one claimed, one digest per recipient.
@@ -87,13 +86,13 @@ def test_a_bulk_sweep_stores_every_rung_and_digest_once(engine: Engine) -> None:
         assert (digest.lease_until, digest.sent_at, digest.last_error) == (None, None, None)
 
     # Again at the same instant: everything is claimed already.
-    again = sweep(engine, NOW, JAKARTA, SweepConfig())
+    again = sweep_at(engine, NOW)
     assert (again.planned, again.enqueued_rungs, again.digests) == ([], 0, 0)
 
 
 def test_bulk_timestamps_are_stored_as_the_orm_stores_them(engine: Engine) -> None:
     overdue_reports(engine)
-    result = sweep(engine, NOW, JAKARTA, SweepConfig())
+    result = sweep_at(engine, NOW)
     assert result.digests > 1
     with transaction(engine) as session:  # one outbox row written by the ORM, same instant
         session.add(

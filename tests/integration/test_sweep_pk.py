@@ -17,8 +17,8 @@ from db.org_import import import_org_text
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
-from notifications.sweep import SweepConfig, sweep
 from tests.integration.conftest import Cli
+from tests.integration.sweeps import sweep_at
 
 
 def at(day: date) -> datetime:
@@ -43,13 +43,13 @@ def test_an_unsubmitted_pk_is_reminded_then_escalated(engine: Engine) -> None:
     pk_id = world(engine)
     ref = f"PK-{pk_id}"
     # 4 Feb 2021 (Thu) deadline; -7 wd: 3, 2, 1 Feb, 29, 28, 27, 26 Jan (Tue).
-    assert sweep(engine, at(date(2021, 1, 25)), JAKARTA, SweepConfig()).enqueued_rungs == 0
-    first = sweep(engine, at(date(2021, 1, 26)), JAKARTA, SweepConfig())
+    assert sweep_at(engine, at(date(2021, 1, 25))).enqueued_rungs == 0
+    first = sweep_at(engine, at(date(2021, 1, 26)))
     assert [p.rung.key for p in first.planned] == [f"{ref}:visit1:submit:remind-7"]
     assert first.planned[0].item["deadline"] == "2021-02-04"
     # Fri 5 Feb: 1 wd late, the direct superior (Kepala Bidang Perindustrian) hears of it;
     # the latest reminder (on the day, 4 Feb) is owed once too.
-    late = sweep(engine, at(date(2021, 2, 5)), JAKARTA, SweepConfig())
+    late = sweep_at(engine, at(date(2021, 2, 5)))
     assert sorted(p.rung.name for p in late.planned) == ["escalate-superior", "remind-0"]
     superior = next(p for p in late.planned if p.rung.name == "escalate-superior")
     assert superior.recipient.position.code == "kabid-perindustrian"

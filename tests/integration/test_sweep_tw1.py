@@ -69,11 +69,12 @@ from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA, local_date
 from engine.indicators import Indicator
 from engine.targets import Rollup, TargetMode
+from engine.usecases import reminders as reminders_module
+from engine.usecases.reminders import SweepResult
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
-from notifications import sweep as sweep_module
-from notifications.sweep import SweepConfig, SweepResult, sweep
+from tests.integration.sweeps import sweep_at
 
 YEAR = 2021
 DAY = timedelta(days=1)
@@ -290,17 +291,16 @@ class Run:
 
 def simulate(world: World, sweep_days: list[date]) -> Run:
     """Sweep at 08:00 (twice) on `sweep_days`, take EVENTS at 10:00, 1 Mar to 30 Apr."""
-    config = SweepConfig()
     enqueued: dict[date, int] = {}
     digests: dict[date, int] = {}
     day = D(2021, 3, 1)
     while day <= D(2021, 4, 30):
         if day in sweep_days:
             now = wib(day, 8)
-            first = sweep(world.engine, now, JAKARTA, config)
+            first = sweep_at(world.engine, now)
             assert first.today == day
             enqueued[day], digests[day] = first.enqueued_rungs, first.digests
-            again = sweep(world.engine, now, JAKARTA, config)
+            again = sweep_at(world.engine, now)
             assert (again.planned, again.enqueued_rungs, again.digests) == ([], 0, 0), day
         for alias, action, role in EVENTS.get(day, []):
             when = wib(day, 10)
@@ -411,7 +411,7 @@ def test_tw1_2021_every_working_day_sends_exactly_the_expected_rungs(engine: Eng
     with Session(engine) as session:
         states = {r.state for r in session.exec(select(QuarterlyReport))}
     assert states == {State.APPROVED.value}
-    assert sweep(engine, wib(D(2021, 5, 3), 8), JAKARTA, SweepConfig()).pending == 0
+    assert sweep_at(engine, wib(D(2021, 5, 3), 8)).pending == 0
 
 
 def test_after_downtime_each_owed_rung_is_sent_once(engine: Engine) -> None:
@@ -466,7 +466,7 @@ def counted_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
 def test_a_sweep_counts_the_digests_it_enqueued(counted_engine: Engine) -> None:
     world = build_world(counted_engine)
     # Mon 29 Mar: three remind-7 rungs for three different holders: three digests.
-    result = sweep(counted_engine, wib(D(2021, 3, 29), 8), JAKARTA, SweepConfig())
+    result = sweep_at(counted_engine, wib(D(2021, 3, 29), 8))
     assert len(digest_rows(world)) == 3
     assert (result.enqueued_rungs, result.digests) == (3, 3)
     assert result.as_json()["digests"] == 3  # what `kinerja sweep --json` prints
@@ -486,19 +486,18 @@ def test_two_schedulers_racing_send_each_rung_once(
     upgrade(db_engine)
     try:
         world = build_world(db_engine)
-        original = sweep_module.plan
+        original = reminders_module.plan
         raced: list[SweepResult] = []
 
         def plan_then_race(*args: Any, **kwargs: Any) -> SweepResult:
             planned = original(*args, **kwargs)
             if not raced:
                 raced.append(planned)  # before the nested call: B must not race again
-                raced.append(sweep(db_engine, wib(D(2021, 3, 29), 8) + timedelta(seconds=5),
-                                   JAKARTA, SweepConfig()))  # fmt: skip
+                raced.append(sweep_at(db_engine, wib(D(2021, 3, 29), 8) + timedelta(seconds=5)))
             return planned
 
-        monkeypatch.setattr(sweep_module, "plan", plan_then_race)
-        first = sweep(db_engine, wib(D(2021, 3, 29), 8), JAKARTA, SweepConfig())
+        monkeypatch.setattr(reminders_module, "plan", plan_then_race)
+        first = sweep_at(db_engine, wib(D(2021, 3, 29), 8))
         other = raced[1]
         assert len(first.planned) == len(other.planned) == 3  # both saw the same three rungs
         with Session(db_engine) as session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, select
 
@@ -10,11 +10,14 @@ from db.database import transaction
 from db.doc_views import report_view
 from db.models import Account, OfficialRow
 from db.reports import fill_entry
+from db.uow import SqlUnitOfWork
+from engine.clock import JAKARTA
+from engine.pending import Step
+from engine.usecases.tasks import Task, my_tasks
 from engine.workflow import Action, Actor, DocKind
 from kinerja.bootstrap import Container
 from kinerja.demo.scenario import step
-from notifications.ladder import Step
-from notifications.tasks import my_tasks
+from tests.integration.sweeps import POLICY
 from tests.integration.test_web_pages import report_id
 
 ON = date(2021, 10, 8)
@@ -31,9 +34,14 @@ def actor(container: Container, login: str) -> Actor:
         return Actor(official.id, official.name, official.nip)
 
 
+def tasks_on(container: Container, who: Actor, on: date) -> list[Task]:
+    """Tugas Saya of `who` at noon WIB on `on`, with the default rules."""
+    with SqlUnitOfWork(container.engine) as uow:
+        return my_tasks(uow, who, now=datetime.combine(on, time(12), JAKARTA), policy=POLICY)
+
+
 def tasks_of(container: Container, who: Actor, on: date = ON) -> dict[str, Step]:
-    with Session(container.engine) as session:
-        return {t.ref: t.step for t in my_tasks(session, who, on)}
+    return {t.ref: t.step for t in tasks_on(container, who, on)}
 
 
 def test_the_head_approves_what_is_verified_and_the_one_step_submissions(
@@ -83,8 +91,7 @@ def test_the_plt_verifies_for_the_absent_kepala_bidang(web_container: Container)
     step(web_container.engine, DocKind.REPORT, draft, Action.SUBMIT, arif, AT)
     sri = actor(web_container, "sri.rahayuningsih@diskoperindag-gresik.test")
     slamet = actor(web_container, "slamet.riyadi@diskoperindag-gresik.test")  # definitif, absent
-    with Session(web_container.engine) as session:
-        mine = {t.ref: t for t in my_tasks(session, sri, ON)}
+    mine = {t.ref: t for t in tasks_on(web_container, sri, ON)}
     task = mine[f"LAP-{draft}"]
     assert task.step is Step.VERIFY
     assert task.acting_title.startswith("Plt. Kepala Bidang Perindustrian")

@@ -20,12 +20,11 @@ from db.org_repo import load_org
 from db.recap_query import load_recap
 from engine.capaian import PERMENDAGRI_86_2017
 from engine.clock import FixedClock
+from engine.deadlines import DeadlineRules, Step, report_deadlines
 from engine.formatting import format_number_id
 from engine.periods import Quarter
 from engine.recap import GroupScore, bidang_of
 from kinerja.bootstrap import Container
-from notifications.deadlines import DeadlineRules, report_deadlines
-from notifications.ladder import Step
 from tests.integration.conftest import WebClient
 
 WIB_NINE = time(2, 0, tzinfo=UTC)  # 09:00 in Jakarta

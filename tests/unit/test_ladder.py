@@ -1,4 +1,4 @@
-"""Tests for notifications.ladder: the reminder and escalation ladder as a pure policy.
+"""Tests for engine.ladder: the reminder and escalation ladder as a pure policy.
 
 The calendar is 2021's real Indonesian one, built from the `holidays` package (public and
 government categories), as the application seeds its holiday table. The days that matter in
@@ -27,9 +27,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.calendar import WorkingCalendar
+from engine.deadlines import DeadlineRules, report_deadlines
+from engine.ladder import Audience, LadderPolicy, Rung, due_rungs, ladder
+from engine.pending import PendingStep, Step
 from engine.periods import Quarter
-from notifications.deadlines import DeadlineRules, report_deadlines
-from notifications.ladder import Audience, LadderPolicy, PendingStep, Rung, Step, due_rungs, ladder
 
 DAY = timedelta(days=1)
 POLICY = LadderPolicy()

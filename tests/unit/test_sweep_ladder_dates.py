@@ -14,18 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.calendar import WorkingCalendar
-from notifications.ladder import (
+from engine.ladder import (
     Audience,
     LadderDates,
     LadderPolicy,
-    PendingStep,
     Rung,
-    Step,
     due_rungs,
     ladder,
     schedule,
     superseded_reminders,
 )
+from engine.pending import PendingStep, Step
 from tests.unit.test_ladder import CAL
 
 DAY = timedelta(days=1)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from notifications.catcher import CaughtMail
+from engine.ports import CaughtMail
 from web.auth import MaybeUser
 from web.deps import web_of
 from web.render import page

@@ -4,32 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
 
-from notifications.tasks import my_tasks
+from engine.pending import Step
+from engine.usecases.tasks import my_tasks
 from web.auth import PageUser
-from web.deps import web_of
+from web.deps import UowDep, web_of
 from web.render import page
 
 router = APIRouter()
 
 
 @router.get("/tugas", response_class=HTMLResponse)
-def tasks(request: Request, user: PageUser) -> HTMLResponse:
+def tasks(request: Request, user: PageUser, uow: UowDep) -> HTMLResponse:
     """The documents waiting for the signed-in official, overdue first."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        items = my_tasks(
-            session,
-            user.actor,
-            web.today(),
-            rules=web.settings.deadlines,
-            acting_rules=web.deps.acting_rules,
-        )
-    groups = {
-        "submit": [t for t in items if t.step.value == "submit"],
-        "verify": [t for t in items if t.step.value == "verify"],
-        "approve": [t for t in items if t.step.value == "approve"],
-    }
+    items = my_tasks(uow, user.actor, now=web.now(), policy=web.deps.policy)
+    groups = {step.value: [t for t in items if t.step is step] for step in Step}
     context = {"tasks": items, "groups": groups, "overdue": sum(t.overdue for t in items)}
     return page(request, "tasks.html", context, user)

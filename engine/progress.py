@@ -4,8 +4,8 @@ The deadline of a report is that of the step it waits for (submission while a
 draft, verification once submitted, approval once verified, or approval straight
 after submission where the head approves in one step), using the same working
 calendar and rules as the reminder sweep, so the dashboard and the emails agree
-on what is overdue. A position with indicators but no report for a quarter is
-shown as "belum dibuat", waiting for its submission.
+on what is overdue (engine.pending). A position with indicators but no report for a
+quarter is shown as "belum dibuat", waiting for its submission.
 """
 
 from __future__ import annotations
@@ -14,24 +14,40 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
-
-from db.dashboard_query import ReportRow, reports_of
-from db.holidays_repo import load_calendar
-from engine.calendar import WorkingCalendar
-from engine.gate import parties
-from engine.org import OrgTree, Position
+from engine.org import Position
+from engine.pending import PendingWork, Step, waiting_step
 from engine.periods import Quarter
 from engine.recap import bidang_of
 from engine.workflow import State
-from notifications.deadlines import DeadlineRules, report_deadlines
-from notifications.ladder import Step, waiting_step
+
+__all__ = [
+    "MISSING",
+    "MISSING_LABEL",
+    "STATUS_KEYS",
+    "ProgressSummary",
+    "ReportProgress",
+    "ReportRow",
+    "current_step",
+    "report_progress",
+    "summarise",
+]
 
 MISSING = "missing"
 """The status key of a report that has not been created yet."""
 MISSING_LABEL = "belum dibuat"
 STATUS_KEYS = (MISSING, *(state.value for state in State))
 """Every status a row can have, in workflow order."""
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """Where a quarterly report stands: the columns progress needs."""
+
+    id: int
+    position_id: int
+    year: int
+    quarter: int
+    state: State
 
 
 @dataclass(frozen=True)
@@ -73,36 +89,30 @@ def current_step(state: State | None, one_step: bool) -> Step | None:
 
 
 def report_progress(
-    tree: OrgTree,
+    work: PendingWork,
     reports: Iterable[ReportRow],
     *,
     expected: Sequence[int],
     quarters: Sequence[Quarter],
-    calendar: WorkingCalendar,
-    rules: DeadlineRules,
     today: date,
 ) -> list[ReportProgress]:
     """Each report of `quarters`, plus the missing ones of the `expected` positions.
 
     Rows come by quarter, then in the order of `expected` (the tree order);
-    reports of positions not in `expected` follow their quarter's rows.
+    reports of positions not in `expected` follow their quarter's rows. Steps and
+    deadlines are `work`'s, the sweep's and Tugas Saya's.
     """
+    tree = work.tree
     found = {(r.quarter, r.position_id): r for r in reports}
     order = {position_id: index for index, position_id in enumerate(expected)}
-    deadlines: dict[tuple[Quarter, bool], dict[Step, date]] = {}
     rows: list[ReportProgress] = []
     for quarter in quarters:
         wanted = set(expected) | {pid for q, pid in found if q == quarter.number}
         for position_id in sorted(wanted, key=lambda pid: (order.get(pid, len(order)), pid)):
             report = found.get((quarter.number, position_id))
             position = tree.position(position_id)
-            one_step = parties(tree, position_id).one_step
-            key = (quarter, one_step)
-            if key not in deadlines:
-                deadlines[key] = report_deadlines(quarter, calendar, rules, one_step=one_step)
             state = None if report is None else report.state
-            step = current_step(state, one_step)
-            deadline = None if step is None else deadlines[key][step]
+            step, deadline = work.report_step(position_id, quarter, state)
             rows.append(
                 ReportProgress(
                     report_id=None if report is None else report.id,
@@ -127,27 +137,3 @@ def summarise(rows: Iterable[ReportProgress]) -> ProgressSummary:
         overdue += row.overdue
         total += 1
     return ProgressSummary(counts=counts, overdue=overdue, total=total)
-
-
-def load_progress(
-    session: Session,
-    tree: OrgTree,
-    *,
-    year: int,
-    quarter: int | None,
-    expected: Sequence[int],
-    rules: DeadlineRules,
-    today: date,
-) -> list[ReportProgress]:
-    """The progress rows of a quarter (or the year) in two queries: reports and holidays."""
-    reports = reports_of(session, year=year, quarter=quarter)
-    quarters = Quarter.quarters_of(year) if quarter is None else (Quarter(year, quarter),)
-    return report_progress(
-        tree,
-        reports,
-        expected=expected,
-        quarters=quarters,
-        calendar=load_calendar(session),
-        rules=rules,
-        today=today,
-    )

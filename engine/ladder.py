@@ -7,7 +7,8 @@ superior, then to the head of the agency. A rung is due when its day has come
 and it was not sent yet; a sweep after days of downtime therefore owes at most
 one rung of each kind (the latest reminder, each escalation), never every
 missed repetition. Rungs are keyed by (document, visit, step, rung): completing
-the step ends its ladder, and a return for revision starts a new visit.
+the step ends its ladder, and a return for revision starts a new visit. A step
+without a deadline or without anyone to act (`PendingStep.remindable`) has no ladder.
 """
 
 from __future__ import annotations
@@ -16,25 +17,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from engine.calendar import WorkingCalendar
-from engine.workflow import State
+from engine.org import Holding
+from engine.pending import PendingStep
 
 SUPERIOR_RUNG = "escalate-superior"
 HEAD_RUNG = "escalate-head"
-
-
-class Step(StrEnum):
-    """The step a pending document waits for."""
-
-    SUBMIT = "submit"
-    VERIFY = "verify"
-    APPROVE = "approve"
-
-    @property
-    def label(self) -> str:
-        """The step's name in emails."""
-        return {"submit": "pengajuan", "verify": "verifikasi", "approve": "persetujuan"}[self.value]
 
 
 class Audience(StrEnum):
@@ -58,24 +48,6 @@ class LadderPolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class PendingStep:
-    """A document waiting for a step, with its deadline and the position that must act."""
-
-    doc: str
-    visit: int
-    step: Step
-    deadline: date
-    actor_position_id: int
-    superior_position_id: int | None
-    head_position_id: int | None
-    key_prefix: str = field(init=False, repr=False, compare=False)
-    """The start of the keys of this step's rungs: (document, visit, step)."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "key_prefix", f"{self.doc}:visit{self.visit}:{self.step.value}:")
-
-
-@dataclass(frozen=True, slots=True)
 class Rung:
     """One message of a ladder: whom it is for and from which day it is owed."""
 
@@ -90,6 +62,15 @@ class Rung:
     def __post_init__(self) -> None:
         # Worked out once: a sweep reads it to check, claim and group thousands of rungs.
         object.__setattr__(self, "key", self.pending.key_prefix + self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A due rung resolved to the official who receives it, with its item in their digest."""
+
+    rung: Rung
+    recipient: Holding
+    item: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -184,6 +165,8 @@ def ladder(
 
     Pass `dates` to share the schedules of one calendar and policy across many steps.
     """
+    if pending.deadline is None or pending.actor_position_id is None:
+        return []
     days = (
         dates.of(pending.deadline)
         if dates is not None
@@ -218,19 +201,22 @@ def due_rungs(
     dates = LadderDates(calendar, policy) if dates is None else dates
     owed: list[Rung] = []
     for step in pending:
-        latest, superior_due, head_due = dates.owed(step.deadline, today)
+        deadline = step.deadline
+        if deadline is None or step.actor_position_id is None:
+            continue  # no ladder
+        latest, superior_due, head_due = dates.owed(deadline, today)
         if latest is None and not superior_due and not head_due:
             continue
         prefix = step.key_prefix
         if latest is not None and prefix + latest[0] not in sent:
             owed.append(Rung(step, latest[0], "reminder", Audience.ACTOR, latest[1]))
         if superior_due and escalates_to_superior(step) and prefix + SUPERIOR_RUNG not in sent:
-            days = dates.of(step.deadline)
+            days = dates.of(deadline)
             owed.append(
                 Rung(step, SUPERIOR_RUNG, "escalation", Audience.SUPERIOR, days.superior_on)
             )
         if head_due and escalates_to_head(step) and prefix + HEAD_RUNG not in sent:
-            days = dates.of(step.deadline)
+            days = dates.of(deadline)
             owed.append(Rung(step, HEAD_RUNG, "escalation", Audience.HEAD, days.head_on))
     return owed
 
@@ -253,7 +239,7 @@ def superseded_reminders(
     docs_with_sent = {key.partition(":")[0] for key in sent}
     owed_no_more: set[str] = set()
     for pending in steps:
-        if pending.doc not in docs_with_sent:
+        if pending.doc not in docs_with_sent or pending.deadline is None:
             continue
         prefix = pending.key_prefix
         reminders = dates.of(pending.deadline).reminders  # the earliest first
@@ -261,17 +247,3 @@ def superseded_reminders(
         if last is not None:
             owed_no_more.update(prefix + name for name, due_on in reminders if due_on <= last)
     return owed_no_more
-
-
-def waiting_step(state: State, one_step: bool) -> Step | None:
-    """The step a document in `state` waits for (None once approved).
-
-    The sweep, Tugas Saya and the dashboard all ask this one function.
-    """
-    if state is State.DRAFT:
-        return Step.SUBMIT
-    if state is State.SUBMITTED:
-        return Step.APPROVE if one_step else Step.VERIFY
-    if state is State.VERIFIED:
-        return Step.APPROVE
-    return None

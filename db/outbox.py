@@ -1,0 +1,222 @@
+"""The outbox repository (engine.ports.OutboxRepository): the outbox's only reader and writer.
+
+Messages go in once per dedupe key (insert-or-ignore): one row as a plain statement (a
+workflow action's email), many in bulk (a sweep's digests, values converted once). A
+dispatcher claims due rows with a lease in one short write transaction (PostgreSQL
+`FOR UPDATE SKIP LOCKED`, SQLite `BEGIN IMMEDIATE` from the writer's unit of work) and
+records each outcome in its own commit on the connection it holds for the batch, so the
+statements here are built once per shape and run as Core statements. The admin lists the
+newest rows and revives dead letters.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Insert, Select, Update, bindparam, func, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db.upsert import insert_ignore
+from db.workflow_models import OutboxMessage
+from engine.events import OutboxDraft, OutboxStatus
+from engine.outbox import OutboxChange, OutboxEntry
+
+OUTBOX = OutboxMessage.metadata.tables["outbox"]
+_COLUMNS = (
+    OUTBOX.c.id, OUTBOX.c.dedupe_key, OUTBOX.c.kind, OUTBOX.c.recipient_official_id,
+    OUTBOX.c.recipient_email, OUTBOX.c.recipient_name, OUTBOX.c.payload, OUTBOX.c.status,
+    OUTBOX.c.attempts, OUTBOX.c.available_at, OUTBOX.c.created_at, OUTBOX.c.lease_until,
+    OUTBOX.c.sent_at, OUTBOX.c.last_error,
+)  # fmt: skip
+_STATUSES = {status.value: status for status in OutboxStatus}
+_PENDING = OutboxStatus.PENDING.value
+
+
+class SqlOutbox:
+    """engine.ports.OutboxRepository on the unit of work's connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, messages: Sequence[OutboxDraft]) -> int:
+        """Insert the messages, ignoring dedupe keys already present; how many were new."""
+        if not messages:
+            return 0
+        if len(messages) == 1:
+            (m,) = messages
+            row = {
+                "dedupe_key": m.dedupe_key,
+                "kind": m.kind,
+                "recipient_official_id": m.recipient_official_id,
+                "recipient_email": m.recipient_email,
+                "recipient_name": m.recipient_name,
+                "payload": dict(m.payload),
+                "status": _PENDING,
+                "attempts": 0,
+                "available_at": m.available_at,
+                "created_at": m.available_at,
+            }
+            result = self._connection.execute(_insert(self._connection.dialect.name), row)
+            return max(int(result.rowcount or 0), 0)
+        # Many (a sweep's digests): one statement per batch of rows, values converted once.
+        rows = [
+            {
+                "dedupe_key": m.dedupe_key,
+                "kind": m.kind,
+                "recipient_official_id": m.recipient_official_id,
+                "recipient_email": m.recipient_email,
+                "recipient_name": m.recipient_name,
+                "payload": dict(m.payload),
+                "available_at": m.available_at,
+                "created_at": m.available_at,
+            }
+            for m in messages
+        ]
+        same = {"status": _PENDING, "attempts": 0}
+        return len(insert_ignore(self._connection, OUTBOX, "dedupe_key", rows, same=same))
+
+    def claim(self, *, now: datetime, limit: int, lease_until: datetime) -> list[OutboxEntry]:
+        """Lease up to `limit` due pending messages, oldest first; rows another
+        transaction has locked are skipped (PostgreSQL), never waited for."""
+        connection = self._connection
+        due = _due(connection.dialect.name == "postgresql")
+        entries = [_entry(row) for row in connection.execute(due, {"now": now, "limit": limit})]
+        if entries:
+            connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_([entry.id for entry in entries]))
+                .values(lease_until=lease_until)
+            )
+        return [_leased(entry, lease_until) for entry in entries]
+
+    def record(self, entry: OutboxEntry, change: OutboxChange) -> bool:
+        """Write `change` to a pending message and give its lease back; False when the
+        message was not ours any more."""
+        values: dict[str, Any] = {"lease_until": None}
+        if change.status is not None:
+            values["status"] = change.status.value
+        if change.attempts is not None:
+            values["attempts"] = change.attempts
+        if change.available_at is not None:
+            values["available_at"] = change.available_at
+        if change.sent_at is not None:
+            values["sent_at"] = change.sent_at
+        if change.last_error is not None:
+            values["last_error"] = change.last_error
+        own = change.own_lease and entry.lease_until is not None  # claimed rows carry one
+        statement = _update(tuple(sorted(values)), own=own)
+        params = {**values, "row_id": entry.id, "our_lease": entry.lease_until}
+        return bool(self._connection.execute(statement, params).rowcount)
+
+    def release(self, entries: Sequence[OutboxEntry]) -> None:
+        """Give back the leases of claimed messages that will not be sent now."""
+        if entries:
+            self._connection.execute(
+                _update(("lease_until",), own=True),
+                [
+                    {"lease_until": None, "row_id": e.id, "our_lease": e.lease_until}
+                    for e in entries
+                ],
+            )
+
+    def newest(self, status: OutboxStatus | None, limit: int) -> list[OutboxEntry]:
+        """The newest messages, optionally of one status."""
+        query = sa_select(*_COLUMNS)
+        if status is not None:
+            query = query.where(OUTBOX.c.status == status.value)
+        query = query.order_by(OUTBOX.c.id.desc()).limit(limit)
+        return [_entry(row) for row in self._connection.execute(query)]
+
+    def counts(self) -> dict[OutboxStatus, int]:
+        """How many messages are in each status (every status, zero included)."""
+        found = dict.fromkeys(OutboxStatus, 0)
+        rows = self._connection.execute(
+            sa_select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status)
+        )
+        for status, count in rows:
+            if status in _STATUSES:
+                found[_STATUSES[status]] = int(count)
+        return found
+
+    def revive(self, ids: Sequence[int] | None, now: datetime) -> list[int]:
+        """Make dead messages pending again (attempts 0, due `now`); the ids revived."""
+        dead = OUTBOX.c.status == OutboxStatus.DEAD.value
+        query = sa_select(OUTBOX.c.id).where(dead)
+        if ids is not None:
+            query = query.where(OUTBOX.c.id.in_(list(ids)))
+        revived = sorted(self._connection.execute(query).scalars())
+        if revived:
+            self._connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_(revived), dead)
+                .values(status=_PENDING, attempts=0, available_at=now, lease_until=None)
+            )
+        return revived
+
+
+def _entry(row: Any) -> OutboxEntry:
+    return OutboxEntry(
+        id=row.id,
+        dedupe_key=row.dedupe_key,
+        kind=row.kind,
+        recipient_official_id=row.recipient_official_id,
+        recipient_email=row.recipient_email,
+        recipient_name=row.recipient_name,
+        payload=row.payload,
+        status=_STATUSES[row.status],
+        attempts=row.attempts,
+        available_at=row.available_at,
+        created_at=row.created_at,
+        lease_until=row.lease_until,
+        sent_at=row.sent_at,
+        last_error=row.last_error,
+    )
+
+
+def _leased(entry: OutboxEntry, lease_until: datetime) -> OutboxEntry:
+    return OutboxEntry(
+        entry.id, entry.dedupe_key, entry.kind, entry.recipient_official_id,
+        entry.recipient_email, entry.recipient_name, entry.payload, entry.status,
+        entry.attempts, entry.available_at, entry.created_at, lease_until, entry.sent_at,
+        entry.last_error,
+    )  # fmt: skip
+
+
+@functools.cache
+def _insert(dialect_name: str) -> Insert:
+    """Insert-or-ignore of one row on the dedupe key."""
+    module: Any = postgresql if dialect_name == "postgresql" else sqlite
+    return module.insert(OUTBOX).on_conflict_do_nothing(  # type: ignore[no-any-return]
+        index_elements=["dedupe_key"]
+    )
+
+
+@functools.cache
+def _due(skip_locked: bool) -> Select[Any]:
+    """The due pending rows no live lease holds, oldest first (built once)."""
+    now = bindparam("now", type_=OUTBOX.c.available_at.type)
+    query = (
+        sa_select(*_COLUMNS)
+        .where(
+            OUTBOX.c.status == _PENDING,
+            OUTBOX.c.available_at <= now,
+            or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until <= now),
+        )
+        .order_by(OUTBOX.c.available_at, OUTBOX.c.id)
+        .limit(bindparam("limit"))
+    )
+    return query.with_for_update(skip_locked=True) if skip_locked else query
+
+
+@functools.lru_cache(maxsize=32)
+def _update(columns: tuple[str, ...], *, own: bool) -> Update:
+    """UPDATE outbox SET <columns> WHERE id = :row_id AND status = 'pending'
+    [AND lease_until = :our_lease], built once per shape (a handful exist)."""
+    conditions = [OUTBOX.c.id == bindparam("row_id"), OUTBOX.c.status == _PENDING]
+    if own:
+        conditions.append(OUTBOX.c.lease_until == bindparam("our_lease"))
+    return update(OUTBOX).where(*conditions).values({name: bindparam(name) for name in columns})
