@@ -22,8 +22,7 @@ from sqlmodel import Session, col, select
 from db.catalog_import import write_catalog
 from db.catalog_xlsx_export import choose_agency, export_content, latest_pks, template_content
 from db.database import transaction
-from db.documents import create_pk, set_budget_lines, set_target
-from db.editable import require_editable
+from db.documents import head_of
 from db.models import (
     Agency,
     IndicatorRow,
@@ -32,6 +31,7 @@ from db.models import (
     PositionDuty,
     PositionRow,
 )
+from db.pks import create_pk, set_budget_lines, set_target
 from db.workflow_models import PkBudgetLine
 from documents.xlsx.catalogue_cells import CellProblem, Cells, SheetRow, WorkbookProblemsError
 from documents.xlsx.catalogue_layout import BUDGET, TARGETS
@@ -39,6 +39,7 @@ from documents.xlsx.catalogue_reader import Duties, Known, StoredIndicator, read
 from documents.xlsx.catalogue_targets import PositionBudget, TargetRow, read_budget, read_targets
 from documents.xlsx.catalogue_writer import write_workbook
 from engine.budget import BudgetLine
+from engine.drafts import require_draft
 from engine.errors import ValidationError
 from engine.imports import ImportReport
 from engine.targets import Rollup, TargetMode
@@ -185,7 +186,8 @@ def _editable(cells: Cells, pk: PerjanjianKinerja | None, row: SheetRow) -> bool
     if pk is None:
         return True
     try:
-        require_editable(pk)
+        head = head_of(pk)
+        require_draft(head.kind, head.id, head.state)
     except ValidationError as exc:
         cells.at(row, "position", exc.message)
         return False

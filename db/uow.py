@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 
@@ -25,23 +26,43 @@ from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from db.accounts import SqlAccounts
+from db.audit_repo import SqlAudit
 from db.database import WRITE_OPTION
+from db.documents import SqlDocuments
+from db.evidence import LocalFileStore, SqlEvidence
 from db.outbox import SqlOutbox
+from db.pks import SqlPks
 from db.recaps import SqlRecaps
 from db.reminders import SqlPending, SqlReminders
+from db.reports import SqlReports
 from db.workflow_store import SqlWorkflowStore
 from engine.events import DomainEvent
 
-_REPOSITORIES = ("workflow", "outbox", "accounts", "recaps", "pending", "reminders")
+_REPOSITORIES = (
+    "workflow",
+    "outbox",
+    "accounts",
+    "recaps",
+    "pending",
+    "reminders",
+    "documents",
+    "reports",
+    "pks",
+    "evidence",
+    "audit",
+)
 """Names of the cached repositories, dropped when the transaction ends."""
 
 
 class SqlUnitOfWork:
     """One transaction on one connection, with the repositories that work inside it."""
 
-    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, write: bool = False, evidence_dir: Path | None = None
+    ) -> None:
         self._engine = engine
         self.write = write
+        self._evidence_dir = evidence_dir
         self._connection: Connection | None = None
         self._session: Session | None = None
         self._events: list[DomainEvent] = []
@@ -157,6 +178,38 @@ class SqlUnitOfWork:
         return SqlReminders(lambda: self.session)
 
     @cached_property
+    def documents(self) -> SqlDocuments:
+        """What reports and PKs have in common."""
+        return SqlDocuments(self.session)
+
+    @cached_property
+    def reports(self) -> SqlReports:
+        """Quarterly reports and their entries."""
+        return SqlReports(self.session)
+
+    @cached_property
+    def pks(self) -> SqlPks:
+        """Perjanjian Kinerja: revisions, targets, budget lines."""
+        return SqlPks(self.session)
+
+    @cached_property
+    def evidence(self) -> SqlEvidence:
+        """The rows of evidence files."""
+        return SqlEvidence(self.session)
+
+    @property
+    def evidence_files(self) -> LocalFileStore:
+        """The evidence files on disk (the container's evidence directory)."""
+        if self._evidence_dir is None:
+            raise RuntimeError("this unit of work was made without an evidence directory")
+        return LocalFileStore(self._evidence_dir)
+
+    @cached_property
+    def audit(self) -> SqlAudit:
+        """The transition log, read as an auditor does."""
+        return SqlAudit(self.session)
+
+    @cached_property
     def outbox(self) -> SqlOutbox:
         """The outbox's only writer."""
         return SqlOutbox(self.connection)
@@ -165,8 +218,9 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """Makes units of work on one engine (`engine.ports.UnitOfWorkFactory`)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, evidence_dir: Path | None = None) -> None:
         self.engine = engine
+        self.evidence_dir = evidence_dir
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write=write)
+        return SqlUnitOfWork(self.engine, write=write, evidence_dir=self.evidence_dir)

@@ -29,6 +29,7 @@ from db.workflow_queries import (
     document_query,
     report_inputs_query,
 )
+from engine.completeness import missing_inputs, missing_targets
 from engine.errors import NotFoundError
 from engine.formulas import Variable
 from engine.org import OrgTree
@@ -36,11 +37,6 @@ from engine.ports import LoggedChange, Party, StateChange
 from engine.workflow import Action, DocKind, DocumentView, State
 
 DocumentRow = PerjanjianKinerja | QuarterlyReport
-TABLES: dict[DocKind, type[PerjanjianKinerja] | type[QuarterlyReport]] = {
-    DocKind.PK: PerjanjianKinerja,
-    DocKind.REPORT: QuarterlyReport,
-}
-_NO_INDICATORS = "jabatan ini belum punya indikator untuk tahun ini"
 
 
 class _DocKey(NamedTuple):
@@ -107,20 +103,6 @@ class SqlWorkflowStore:
         ):
             self._session.close()
 
-    def row(self, kind: DocKind, doc_id: int) -> DocumentRow:
-        """The document row, or NotFoundError."""
-        row: DocumentRow | None = (
-            self.session.get(PerjanjianKinerja, doc_id)
-            if kind is DocKind.PK
-            else self.session.get(QuarterlyReport, doc_id)
-        )
-        if row is None:
-            raise NotFoundError(
-                f"{kind.label} {kind.prefix}-{doc_id} tidak ditemukan",
-                log_message=f"{kind} {doc_id} not found",
-            )
-        return row
-
     def document(
         self, kind: DocKind, doc_id: int, *, completeness: bool = True, with_org: bool = False
     ) -> DocumentView:
@@ -164,43 +146,28 @@ class SqlWorkflowStore:
         self._org = (rows[0][1], chain_tree(tuple(sorted(org, key=chain_sort_key))))
         return rows[0]
 
-    def approved_pk(self, position_id: int, year: int) -> PerjanjianKinerja | None:
-        """The latest approved PK revision of a position and year."""
-        return self.session.exec(
-            select(PerjanjianKinerja)
-            .where(
-                PerjanjianKinerja.position_id == position_id,
-                PerjanjianKinerja.year == year,
-                PerjanjianKinerja.state == State.APPROVED.value,
-            )
-            .order_by(col(PerjanjianKinerja.revision).desc())
-        ).first()
-
     def missing(self, kind: DocKind, row: DocumentRow | _DocKey) -> list[str]:
-        """What keeps the document from being submitted (the READY guard)."""
+        """What keeps the document from being submitted (the READY guard, engine.completeness)."""
         if kind is DocKind.REPORT:
             assert row.id is not None
             return self._missing_inputs(row.id, row.position_id, row.year)
         indicators = load_indicators(self.session, year=row.year, position_ids=[row.position_id])
         if not indicators:
-            return [_NO_INDICATORS]
-        problems: list[str] = []
+            return missing_targets([])
         targets = {
             t.indicator_id: t
             for t in self.session.exec(select(PkTarget).where(PkTarget.pk_id == row.id))
         }
-        for indicator in indicators:
-            target = targets.get(indicator.id)
-            parsed = quarter_targets(indicator, target)
-            if target is None or parsed is None or None in parsed.quarters:
-                problems.append(f"target {indicator.code} (tahunan dan TW I-IV)")
-            elif parsed.check(indicator.rollup).reason_required and not target.tw4_reason:
-                problems.append(f"alasan target TW IV {indicator.code} berbeda dari tahunan")
-        return problems
+        return missing_targets(
+            [
+                (i, quarter_targets(i, t), None if t is None else t.tw4_reason)
+                for i in indicators
+                for t in [targets.get(i.id)]
+            ]
+        )
 
     def _missing_inputs(self, report_id: int, position_id: int, year: int) -> list[str]:
-        """A report's indicators whose inputs are not all given and that have no no-data
-        reason, in catalogue order: one query (each formula is parsed as when loading the
+        """A report's gaps, read in one query (each formula is parsed as when loading the
         indicators, from the parse cache)."""
         params = {"report_id": report_id, "position_id": position_id, "year": year}
         found: dict[int, tuple[str, str, list[Variable], Any]] = {}
@@ -211,17 +178,12 @@ class SqlWorkflowStore:
                 found[indicator_id] = (code, expression, [], entry)
             if name is not None:
                 found[indicator_id][2].append(Variable(name, label, unit))
-        if not found:
-            return [_NO_INDICATORS]
-        problems: list[str] = []
-        for code, expression, variables, entry in found.values():
-            formula = parsed_formula(expression, tuple(variables))
-            if entry is not None and (entry[1] or "").strip():
-                continue
-            given = {} if entry is None else entry[0]
-            if any(str(given.get(name, "")).strip() == "" for name in formula.variables):
-                problems.append(f"isian {code} (atau alasan tidak ada data)")
-        return problems
+        return missing_inputs(
+            [
+                (code, parsed_formula(expression, tuple(variables)), entry)
+                for code, expression, variables, entry in found.values()
+            ]
+        )
 
     @cached_property
     def _tree(self) -> OrgTree:

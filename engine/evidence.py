@@ -1,4 +1,5 @@
-"""What an evidence file is (its type, checked by content) and what it may be called on disk."""
+"""What an evidence file is (its type, checked by content), how large it may be, and what it
+may be called on disk."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from engine.errors import ValidationError
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_FILENAME_LENGTH = 255
 _FALLBACK_STEM = "bukti"
 _UNSAFE_CHARS = re.compile(r"[^\w .()+-]+")
 _SPACES = re.compile(r"\s+")
 _MAX_NAME_ATTEMPTS = 100
+_MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,41 @@ FILE_TYPES: dict[str, FileType] = {
 }
 # For the upload form's `accept` attribute and help text.
 ALLOWED_EXTENSIONS: tuple[str, ...] = tuple(FILE_TYPES)
+
+
+def check_upload(filename: str, data: bytes) -> tuple[str, FileType]:
+    """The safe display name and the type, once size, extension and content agree
+    (ValidationError in Bahasa Indonesia otherwise)."""
+    check_size(data)
+    name = safe_filename(filename)
+    extension = extension_of(name)
+    file_type = FILE_TYPES.get(extension)
+    if file_type is None:
+        allowed = ", ".join(sorted({ext.lstrip(".").upper() for ext in FILE_TYPES}))
+        shown = extension or "(tanpa ekstensi)"
+        raise ValidationError(
+            f"Jenis berkas {shown} tidak diizinkan sebagai bukti dukung; yang diizinkan: {allowed}",
+            log_message=f"evidence type {extension!r} refused",
+        )
+    if not file_type.matches(data):
+        raise ValidationError(
+            f"Isi berkas '{name}' bukan {file_type.label} yang sah; "
+            "pastikan ekstensi sesuai dengan isi berkas",
+            log_message=f"evidence {name!r}: content does not match {extension}",
+        )
+    return name, file_type
+
+
+def check_size(data: bytes) -> None:
+    """Neither empty nor over MAX_EVIDENCE_BYTES."""
+    if not data:
+        raise ValidationError("Berkas bukti kosong", log_message="empty evidence refused")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        size = f"{len(data) / _MIB:.1f}".replace(".", ",")
+        raise ValidationError(
+            f"Berkas bukti terlalu besar ({size} MB); batasnya {MAX_EVIDENCE_BYTES // _MIB} MB",
+            log_message=f"evidence of {len(data)} bytes refused",
+        )
 
 
 # File names -------------------------------------------------------------------------------

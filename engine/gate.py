@@ -311,7 +311,7 @@ def may_edit(
     """True when `actor` may change the draft's content: whoever may submit it that day.
 
     Contents follow the submitter: the holder, or the acting official while one is
-    appointed (as the acting rules allow). Only drafts change (db.editable).
+    appointed (as the acting rules allow). Only drafts change (engine.drafts).
     """
     if document.state is not State.DRAFT:
         return False

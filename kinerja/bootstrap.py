@@ -72,7 +72,7 @@ class Container:
     @cached_property
     def uow(self) -> SqlUnitOfWorkFactory:
         """Units of work on the database: `with container.uow(write=True) as uow: ...`."""
-        return SqlUnitOfWorkFactory(self.engine)
+        return SqlUnitOfWorkFactory(self.engine, evidence_dir=self.settings.evidence_dir)
 
     @cached_property
     def policy(self) -> Policy:

@@ -4,9 +4,10 @@ The same wording as the printable page (web/templates/pk_print.html): title, the
 standard statement naming pihak pertama and pihak kedua (with "Plt. " where an acting
 official signs), place and date in Indonesian, two signature blocks with grouped NIPs,
 then the attachment: sasaran / indikator / target, and program / kegiatan / sub kegiatan
-with anggaran and their total. Built from `db.doc_views.pk_view`, so the document says
-exactly what the page and the API say. The small layout helpers here are shared with
-the quarterly report document.
+with anggaran and their total. Built from what `engine.usecases.documents.pk_document`
+gives (the PK as the page and the API show it, and its indicators' sasaran), so the
+document says exactly what the page and the API say. The small layout helpers here are
+shared with the quarterly report document.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -28,12 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from sqlmodel import Session
 
-from db.doc_views import pk_view
-from db.documents import position_by_code
-from db.indicator_repo import load_indicators
-from engine.clock import JAKARTA
 from engine.errors import ValidationError
 from engine.formatting import MAX_DECIMALS, format_date_id, format_number_id
 from engine.nip import format_nip
@@ -224,14 +219,6 @@ def to_bytes(doc: DocxDocument) -> bytes:
 # --- the Perjanjian Kinerja ----------------------------------------------------------------
 
 
-def pk_sasaran(session: Session, view: Mapping[str, Any]) -> dict[str, str]:
-    """The kinerja (sasaran) of each indicator of the PK, by indicator code."""
-    position = position_by_code(session, view["position"])
-    assert position.id is not None
-    indicators = load_indicators(session, year=view["year"], position_ids=[position.id])
-    return {i.code: i.kinerja for i in indicators}
-
-
 def _parties_table(doc: DocxDocument, party: Mapping[str, str | None], closing: str) -> None:
     table = doc.add_table(rows=2, cols=3)
     for row, (label, value) in zip(
@@ -278,7 +265,7 @@ def _draft_mark(doc: DocxDocument, view: Mapping[str, Any], today: date) -> None
 
 
 def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
-    """The PK document from a `pk_view` dict and the sasaran of its indicators."""
+    """The PK document from the PK as shown (`PkDocument.view`) and its indicators' sasaran."""
     year = view["year"]
     perubahan = " (PERUBAHAN)" if view["revision"] > 1 else ""
     signed = date.fromisoformat(view["signed_on"])
@@ -340,16 +327,6 @@ def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
     add_text(doc, f"{place}, {format_date_id(signed)}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
     _signatures(doc, parties)
     return to_bytes(doc)
-
-
-def pk_docx(session: Session, view: Mapping[str, Any]) -> bytes:
-    """The PK document of a view already read (and access already checked) by the caller."""
-    return build_pk_docx(view, pk_sasaran(session, view))
-
-
-def export_pk_docx(session: Session, pk_id: int, today: date, zone: ZoneInfo = JAKARTA) -> bytes:
-    """The PK document of PK `pk_id` (NotFoundError when it does not exist)."""
-    return pk_docx(session, pk_view(session, pk_id, today, zone))
 
 
 def pk_filename(view: Mapping[str, Any], extension: str = "docx") -> str:

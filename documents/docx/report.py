@@ -2,8 +2,9 @@
 
 A recap table (indikator, target, realisasi, capaian, kategori), then per indicator the
 formula's input values, kendala and upaya, then the history of the workflow (who
-submitted, verified and approved, as what, when). Built from `db.doc_views.report_view`,
-the same numbers the report page shows; landscape, because the recap has seven columns.
+submitted, verified and approved, as what, when). Built from what
+`engine.usecases.documents.report_document` gives, the same numbers the report page shows;
+landscape, because the recap has seven columns.
 """
 
 from __future__ import annotations
@@ -13,11 +14,7 @@ from typing import Any
 
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from sqlmodel import Session
 
-from db.doc_views import report_view
-from db.documents import position_by_code
-from db.models import Agency
 from documents.docx.pk import add_text, grid_table, new_document, number_text, target_text, to_bytes
 from engine.workflow import Action, State
 
@@ -83,7 +80,7 @@ def _action_label(action: str) -> str:
 
 
 def build_report_docx(view: Mapping[str, Any], agency: str | None) -> bytes:
-    """The report document from a `report_view` dict and the agency's name."""
+    """The report document from the report as shown (`ReportDocument.view`) and the agency."""
     centre = WD_ALIGN_PARAGRAPH.CENTER
     roman = ("I", "II", "III", "IV")[view["quarter"] - 1]
     doc = new_document(
@@ -120,18 +117,6 @@ def build_report_docx(view: Mapping[str, Any], agency: str | None) -> bytes:
         ]  # fmt: skip
         grid_table(doc, HISTORY_HEADER, history, (4.5, 3.0, 5.5, 6.5, 5.2), size=10)
     return to_bytes(doc)
-
-
-def report_docx(session: Session, view: Mapping[str, Any]) -> bytes:
-    """The report document of a view already read (and access already checked) by the caller."""
-    position = position_by_code(session, view["position"])
-    agency = session.get(Agency, position.agency_id)
-    return build_report_docx(view, None if agency is None else agency.name)
-
-
-def export_report_docx(session: Session, report_id: int) -> bytes:
-    """The document of report `report_id` (NotFoundError when it does not exist)."""
-    return report_docx(session, report_view(session, report_id))
 
 
 def report_filename(view: Mapping[str, Any], extension: str = "docx") -> str:

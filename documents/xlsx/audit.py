@@ -9,7 +9,6 @@ recomputed outside Kinerja (canonical JSON, see `engine.audit.entry_hash`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,100 +16,22 @@ from typing import Any
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
-from sqlmodel import Session, col, select
 
-from db.doc_views import history, when
-from db.documents import get_pk, get_report
-from db.models import PositionRow, QuarterlyReport
-from db.workflow_models import TransitionLog
 from documents.xlsx.common import HEADER_ROW, argb, table, title_block, workbook_bytes
-from engine.audit import HASHED_FIELDS, ChainBreak, verify_chain
+from engine.audit import HASHED_FIELDS
 from engine.clock import JAKARTA
-from engine.periods import Quarter
-from engine.workflow import Action, DocKind, State
+from engine.formatting import format_moment_id
+from engine.usecases.audit import CHAIN_OK, AuditTrail
+from engine.workflow import Action, State
 
-CHAIN_OK = "Rantai audit utuh"
+__all__ = ["CHAIN_OK", "audit_workbook", "audit_workbook_bytes", "write_audit_workbook"]
+
 CHAIN_OK_COLOUR = "#1a7f37"
 CHAIN_BROKEN_COLOUR = "#cf222e"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 
 
-@dataclass(frozen=True)
-class AuditExport:
-    """One document's header, its history rows, its log rows and the chain check."""
-
-    kind: DocKind
-    doc_id: int
-    position_title: str
-    period: str
-    state: str
-    version: int
-    head: str | None
-    history: list[dict[str, Any]]
-    log: list[TransitionLog]
-    problem: ChainBreak | None
-    generated_at: datetime
-
-    @property
-    def ref(self) -> str:
-        """PK-12 or LAP-34."""
-        return f"{self.kind.prefix}-{self.doc_id}"
-
-    @property
-    def filename(self) -> str:
-        """The download name: riwayat-LAP-34.xlsx."""
-        return f"riwayat-{self.ref}.xlsx"
-
-    @property
-    def verdict(self) -> str:
-        """The chain check as a sentence."""
-        if self.problem is None:
-            return f"{CHAIN_OK}: {len(self.log)} baris, hash terakhir sesuai dengan dokumen."
-        return f"RANTAI AUDIT RUSAK: {self.problem.message}"
-
-
-def load_audit_export(
-    session: Session, kind: DocKind, doc_id: int, *, now: datetime
-) -> AuditExport:
-    """Read a document's audit trail and check its chain (NotFoundError if it does not exist)."""
-    row = get_pk(session, doc_id) if kind is DocKind.PK else get_report(session, doc_id)
-    position = session.get(PositionRow, row.position_id)
-    title = position.title if position is not None else f"jabatan #{row.position_id}"
-    if isinstance(row, QuarterlyReport):
-        period = Quarter(row.year, row.quarter).label
-    else:
-        period = f"Tahun {row.year}"
-        if row.revision > 1:
-            period += f", PK Perubahan ke-{row.revision - 1}"
-    log = list(
-        session.exec(
-            select(TransitionLog)
-            .where(TransitionLog.doc_type == kind.value, TransitionLog.doc_id == doc_id)
-            .order_by(col(TransitionLog.id))
-        )
-    )
-    ref = f"{kind.prefix}-{doc_id}"
-    chain = [
-        (r.id or 0, {name: getattr(r, name) for name in HASHED_FIELDS}, r.prev_hash, r.hash)
-        for r in log
-    ]
-    problem = verify_chain(ref, chain, row.audit_hash) if log or row.audit_hash else None
-    return AuditExport(
-        kind=kind,
-        doc_id=doc_id,
-        position_title=title,
-        period=period,
-        state=row.state,
-        version=row.version,
-        head=row.audit_hash,
-        history=history(session, kind, doc_id),
-        log=log,
-        problem=problem,
-        generated_at=now,
-    )
-
-
-def audit_workbook(export: AuditExport) -> Workbook:
+def audit_workbook(export: AuditTrail) -> Workbook:
     """The workbook: "Riwayat" for people, "Rantai hash" for recomputing the chain."""
     workbook = Workbook()
     sheet = workbook.active
@@ -123,23 +44,23 @@ def audit_workbook(export: AuditExport) -> Workbook:
     return workbook
 
 
-def audit_workbook_bytes(export: AuditExport) -> bytes:
+def audit_workbook_bytes(export: AuditTrail) -> bytes:
     """The workbook as the bytes of an .xlsx file (for a download)."""
     return workbook_bytes(audit_workbook(export))
 
 
-def write_audit_workbook(export: AuditExport, path: Path) -> None:
+def write_audit_workbook(export: AuditTrail, path: Path) -> None:
     """Save the workbook to `path` (the CLI's --xlsx)."""
     path.write_bytes(audit_workbook_bytes(export))
 
 
-def _header_lines(export: AuditExport, what: str) -> list[str]:
+def _header_lines(export: AuditTrail, what: str) -> list[str]:
     state = _label(State, export.state)
     return [
         f"Riwayat {export.kind.label} {export.ref} · {what}",
         f"{export.position_title} · {export.period} · status {state}, versi {export.version}",
         export.verdict,
-        f"Dibuat {when(export.generated_at)}; waktu dalam WIB (Asia/Jakarta)",
+        f"Dibuat {format_moment_id(export.generated_at)}; waktu dalam WIB (Asia/Jakarta)",
     ]
 
 
@@ -168,7 +89,7 @@ _HISTORY_HEADS = [
 ]
 
 
-def _history_sheet(sheet: Worksheet, export: AuditExport) -> None:
+def _history_sheet(sheet: Worksheet, export: AuditTrail) -> None:
     title_block(sheet, _header_lines(export, "Riwayat"))
     verdict = sheet.cell(row=3, column=1)
     colour = CHAIN_OK_COLOUR if export.problem is None else CHAIN_BROKEN_COLOUR
@@ -216,7 +137,7 @@ def _history_sheet(sheet: Worksheet, export: AuditExport) -> None:
                     cell.fill = broken
 
 
-def _chain_sheet(sheet: Worksheet, export: AuditExport) -> None:
+def _chain_sheet(sheet: Worksheet, export: AuditTrail) -> None:
     title_block(
         sheet,
         [
@@ -231,7 +152,7 @@ def _chain_sheet(sheet: Worksheet, export: AuditExport) -> None:
     rows = [
         [
             r.id,
-            *(_canonical(getattr(r, name)) for name in HASHED_FIELDS),
+            *(_canonical(r.fields[name]) for name in HASHED_FIELDS),
             r.prev_hash,
             r.hash,
         ]

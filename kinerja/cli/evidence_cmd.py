@@ -6,13 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
-from db.accounts import SqlAccounts
-from db.database import transaction
-from db.documents import get_report, indicator_by_code
-from db.evidence import list_evidence, open_evidence, store_evidence
 from documents.files import read_bytes
+from engine.usecases.evidence import add_evidence, list_evidence, read_evidence
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
 
@@ -34,20 +30,15 @@ def add_cmd(
     """Unggah bukti dukung ke laporan draf."""
     container = state_of(ctx).container()
     data = read_bytes(file)
-    with transaction(container.engine) as session:
-        actor = SqlAccounts(session).resolve_actor(who)
-        indicator_id = None
-        if indicator is not None:
-            indicator_id = indicator_by_code(session, get_report(session, report_id), indicator).id
-        row = store_evidence(
-            session,
-            root=container.settings.evidence_dir,
-            report_id=report_id,
+    with container.uow(write=True) as uow:
+        row = add_evidence(
+            uow,
+            report_id,
+            who,
             filename=file.name,
             data=data,
-            uploaded_by=actor.official_id,
             now=container.clock.now(),
-            indicator_id=indicator_id,
+            indicator=indicator,
             replaces_id=replaces,
             reason=reason,
         )
@@ -63,8 +54,8 @@ def list_cmd(
 ) -> None:
     """Daftar bukti dukung sebuah laporan."""
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        rows = list_evidence(session, report_id, include_replaced=show_all)
+    with container.uow() as uow:
+        rows = list_evidence(uow, report_id, include_replaced=show_all)
     data = [
         {"id": r.id, "filename": r.filename, "size": r.size, "sha256": r.sha256,
          "content_type": r.content_type, "active": r.active, "replaces": r.replaces_id,
@@ -90,9 +81,7 @@ def get_cmd(
 ) -> None:
     """Unduh bukti dukung (checksum diperiksa)."""
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        row, path = open_evidence(
-            session, root=container.settings.evidence_dir, evidence_id=evidence_id
-        )
-    out.write_bytes(path.read_bytes())
-    typer.echo(f"{row.filename} disalin ke {out}.")
+    with container.uow() as uow:
+        found = read_evidence(uow, evidence_id)
+    out.write_bytes(found.data)
+    typer.echo(f"{found.record.filename} disalin ke {out}.")

@@ -9,23 +9,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session, col, select
 
-from db.database import transaction
-from db.doc_views import pk_view
-from db.documents import (
-    create_pk,
-    position_by_code,
-    revise_pk,
-    set_budget_lines,
-    set_dpa_date,
-    set_target,
-)
-from db.models import PerjanjianKinerja, PositionRow
 from engine.budget import BudgetLine
-from engine.clock import local_date
 from engine.errors import KinerjaError
 from engine.formatting import format_number_id, parse_number_id
+from engine.records import DocumentFilter
+from engine.usecases.documents import pk_detail, pk_document
+from engine.usecases.listing import list_documents
+from engine.usecases.pk import create_pk, revise_pk, set_budget_lines, set_dpa_date, set_target
+from engine.workflow import DocKind
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
 
@@ -41,18 +33,8 @@ def list_cmd(
 ) -> None:
     """Daftar PK."""
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        query = select(PerjanjianKinerja, PositionRow).join(PositionRow)
-        if year is not None:
-            query = query.where(PerjanjianKinerja.year == year)
-        if state is not None:
-            query = query.where(PerjanjianKinerja.state == state)
-        rows = list(session.exec(query.order_by(col(PerjanjianKinerja.id))))
-    data = [
-        {"ref": f"PK-{pk.id}", "position": pos.code, "title": pos.title, "year": pk.year,
-         "revision": pk.revision, "state": pk.state, "version": pk.version}
-        for pk, pos in rows
-    ]  # fmt: skip
+    with container.uow() as uow:
+        data = list_documents(uow, DocKind.PK, DocumentFilter(year=year, state=state))
     emit(
         data,
         as_json,
@@ -72,9 +54,8 @@ def show_cmd(
 ) -> None:
     """Isi PK: target, anggaran, para pihak, tenggat dan riwayat."""
     container = state_of(ctx).container()
-    today = local_date(container.clock.now(), container.zone)
-    with Session(container.engine) as session:
-        data = pk_view(session, pk_id, today, container.zone)
+    with container.uow() as uow:
+        data = pk_detail(uow, pk_id, now=container.clock.now(), policy=container.policy)
     lines = [
         f"{data['ref']} {data['position_title']} {data['year']} revisi {data['revision']}: "
         f"{data['state']} (versi {data['version']})",
@@ -103,11 +84,9 @@ def create_cmd(
 ) -> None:
     """Buat PK (draf) sebuah jabatan untuk satu tahun."""
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        row = create_pk(
-            session, position_by_code(session, position).id or 0, year, container.clock.now()
-        )
-    emit({"pk": f"PK-{row.id}", "state": row.state}, as_json, [f"PK-{row.id} dibuat (draf)."])
+    with container.uow(write=True) as uow:
+        row = create_pk(uow, position, year, now=container.clock.now())
+    emit({"pk": f"PK-{row.id}", "state": row.state.value}, as_json, [f"PK-{row.id} dibuat (draf)."])
 
 
 @app.command("target")
@@ -124,10 +103,8 @@ def target_cmd(
 ) -> None:
     """Isi target satu indikator dalam PK draf."""
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        _, warnings = set_target(
-            session, pk_id, indicator, annual=annual, quarters=tw, tw4_reason=reason
-        )
+    with container.uow(write=True) as uow:
+        warnings = set_target(uow, pk_id, indicator, annual=annual, quarters=tw, tw4_reason=reason)
     lines = [f"Target {indicator} disimpan."] + [f"Peringatan: {w}" for w in warnings]
     emit({"pk": f"PK-{pk_id}", "indicator": indicator, "warnings": warnings}, as_json, lines)
 
@@ -151,8 +128,8 @@ def budget_cmd(
             BudgetLine(parts[0], parse_number_id(parts[3]), parts[1] or None, parts[2] or None)
         )
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        total = set_budget_lines(session, pk_id, parsed)
+    with container.uow(write=True) as uow:
+        total = set_budget_lines(uow, pk_id, parsed)
     summary = f"{len(parsed)} baris anggaran, total Rp {format_number_id(total)}."
     emit({"pk": f"PK-{pk_id}", "lines": len(parsed), "total": str(total)}, as_json, [summary])
 
@@ -166,8 +143,8 @@ def revise_cmd(
 ) -> None:
     """Buat PK Perubahan (revisi baru, draf) dari PK yang sudah disetujui."""
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        row = revise_pk(session, pk_id, reason, container.clock.now())
+    with container.uow(write=True) as uow:
+        row = revise_pk(uow, pk_id, reason, now=container.clock.now())
     summary = f"PK-{row.id} (revisi {row.revision}) dibuat dari PK-{pk_id}."
     emit(
         {"pk": f"PK-{row.id}", "revision": row.revision, "from": f"PK-{pk_id}"}, as_json, [summary]
@@ -190,8 +167,8 @@ def dpa_cmd(
             f"'{dpa_date}' bukan tanggal TTTT-BB-HH", param_hint="--date"
         ) from None
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        deadline = set_dpa_date(session, agency, year, day)
+    with container.uow(write=True) as uow:
+        deadline = set_dpa_date(uow, agency, year, day)
     data = {"agency": agency, "year": year, "dpa_date": day, "deadline": deadline}
     message = f"DPA {year} disahkan {day.isoformat()}; tenggat PK {deadline.isoformat()}."
     emit(data, as_json, [message])
@@ -259,14 +236,14 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ekspor PK dalam tata letak resmi: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
-    from documents.docx.pk import export_pk_docx
+    from documents.docx.pk import build_pk_docx
 
     need_output(docx, pdf)
     state = state_of(ctx)
     container = state.container()
-    today = local_date(container.clock.now(), container.zone)
-    with Session(container.engine) as session:
-        document = export_pk_docx(session, pk_id, today, container.zone)
+    with container.uow() as uow:
+        found = pk_document(uow, pk_id, None, now=container.clock.now(), policy=container.policy)
+    document = build_pk_docx(found.view, found.sasaran)
     written = write_exports(
         document, docx=docx, pdf=pdf, name=f"PK-{pk_id}", environ=state.environ, pk_id=pk_id
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlmodel import Session, col, select
 
-from db.database import transaction
-from db.doc_views import report_view
-from db.models import PositionRow, QuarterlyReport
-from db.reports import fill_entry, open_reports
+from engine.records import DocumentFilter
+from engine.usecases.documents import report_detail, report_document
+from engine.usecases.listing import list_documents
+from engine.usecases.reports import EntryInput, fill_entry, open_reports
+from engine.workflow import DocKind
 from kinerja.cli.output import emit
 from kinerja.cli.pk_cmd import DocxOption, PdfOption, export_lines, need_output, write_exports
 from kinerja.cli.state import state_of
@@ -27,9 +27,9 @@ def open_cmd(
 ) -> None:
     """Buat laporan triwulan untuk setiap jabatan yang PK-nya disetujui (aman diulang)."""
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        created = open_reports(session, year, quarter, container.clock.now())
-    refs = [f"LAP-{r.id}" for r in created]
+    with container.uow(write=True) as uow:
+        created = open_reports(uow, year, quarter, now=container.clock.now())
+    refs = [f"LAP-{report_id}" for report_id in created]
     emit({"created": refs}, as_json, [f"{len(created)} laporan dibuat untuk TW {quarter} {year}."])
 
 
@@ -43,20 +43,9 @@ def list_cmd(
 ) -> None:
     """Daftar laporan satu triwulan."""
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        query = (
-            select(QuarterlyReport, PositionRow)
-            .join(PositionRow)
-            .where(QuarterlyReport.year == year, QuarterlyReport.quarter == quarter)
-        )
-        if state is not None:
-            query = query.where(QuarterlyReport.state == state)
-        rows = list(session.exec(query.order_by(col(PositionRow.sort_order))))
-    data = [
-        {"ref": f"LAP-{r.id}", "position": p.code, "title": p.title, "state": r.state,
-         "version": r.version, "visit": r.visit}
-        for r, p in rows
-    ]  # fmt: skip
+    where = DocumentFilter(year=year, quarter=quarter, state=state)
+    with container.uow() as uow:
+        data = list_documents(uow, DocKind.REPORT, where)
     emit(
         data,
         as_json,
@@ -72,8 +61,8 @@ def show_cmd(
 ) -> None:
     """Isi laporan: masukan, realisasi, capaian dan riwayat."""
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        data = report_view(session, report_id)
+    with container.uow() as uow:
+        data = report_detail(uow, report_id)
     lines = [
         f"{data['ref']} {data['position_title']} {data['period']}: {data['state']} "
         f"(versi {data['version']}, kunjungan {data['visit']})"
@@ -112,22 +101,15 @@ def fill_cmd(
             raise typer.BadParameter(f"'{item}' harus berbentuk nama=nilai", param_hint="--var")
         values[name.strip()] = raw
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        entry = fill_entry(
-            session,
-            report_id,
-            indicator,
-            values=values,
-            no_data_reason=no_data,
-            kendala=kendala,
-            upaya=upaya,
-        )
-        data = {
-            "report": f"LAP-{report_id}",
-            "indicator": indicator,
-            "inputs": entry.inputs,
-            "no_data_reason": entry.no_data_reason,
-        }
+    typed = EntryInput(values, no_data, kendala, upaya)
+    with container.uow(write=True) as uow:
+        entry = fill_entry(uow, report_id, indicator, typed)
+    data = {
+        "report": f"LAP-{report_id}",
+        "indicator": indicator,
+        "inputs": dict(entry.inputs),
+        "no_data_reason": entry.no_data_reason,
+    }
     emit(data, as_json, [f"LAP-{report_id} {indicator} disimpan."])
 
 
@@ -140,13 +122,16 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ekspor laporan triwulan: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
-    from documents.docx.report import export_report_docx
+    from documents.docx.report import build_report_docx
 
     need_output(docx, pdf)
     state = state_of(ctx)
     container = state.container()
-    with Session(container.engine) as session:
-        document = export_report_docx(session, report_id)
+    with container.uow() as uow:
+        found = report_document(
+            uow, report_id, None, now=container.clock.now(), policy=container.policy
+        )
+    document = build_report_docx(found.view, found.agency)
     ref = f"LAP-{report_id}"
     written = write_exports(document, docx=docx, pdf=pdf, name=ref, environ=state.environ)
     emit({"report": ref, "files": written}, as_json, export_lines(ref, written))

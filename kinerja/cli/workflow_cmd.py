@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
-from db.audit_repo import verify_audit
+from engine.usecases.audit import audit_trail, verify_audit
 from engine.workflow import parse_ref
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
@@ -61,8 +60,8 @@ def audit_verify_cmd(
 ) -> None:
     """Periksa rantai hash log transisi; sebutkan baris pertama yang diubah atau dihapus."""
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        report = verify_audit(session)
+    with container.uow() as uow:
+        report = verify_audit(uow)
     data = {
         "ok": report.ok,
         "documents": report.documents,
@@ -86,12 +85,12 @@ def audit_export_cmd(
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Berkas Excel (.xlsx) tujuan")],
 ) -> None:
     """Simpan riwayat satu dokumen (dengan hash dan hasil pemeriksaan rantai) sebagai Excel."""
-    from documents.xlsx.audit import load_audit_export, write_audit_workbook
+    from documents.xlsx.audit import write_audit_workbook
 
     kind, doc_id = parse_ref(doc)
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        export = load_audit_export(session, kind, doc_id, now=container.clock.now())
+    with container.uow() as uow:
+        export = audit_trail(uow, kind, doc_id, now=container.clock.now())
     write_audit_workbook(export, xlsx)
     typer.echo(f"Riwayat {export.ref} ({len(export.history)} langkah) disimpan ke {xlsx}.")
     typer.echo(export.verdict)

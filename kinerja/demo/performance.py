@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from db.database import transaction
-from db.documents import create_pk, set_budget_lines, set_dpa_date, set_target
 from db.indicator_repo import load_indicators
 from db.models import Agency, PerjanjianKinerja, PositionRow, QuarterlyReport
+from db.pks import create_pk, set_budget_lines, set_dpa_date, set_target
 from db.reports import fill_entry, open_reports
 from engine.budget import BudgetLine
 from engine.indicators import Indicator

@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from db.audit_repo import verify_audit
 from db.catalog_import import import_catalog_text
 from db.database import transaction
-from db.documents import create_pk, position_by_code, set_target
+from db.documents import position_by_code
 from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.org_import import import_org_text
+from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.workflow_models import TransitionLog
 from db.workflow_store import SqlWorkflowStore
@@ -37,6 +37,7 @@ from kinerja.cli import main
 from kinerja.cli.state import CliState
 from kinerja.demo.scenario import approve_all_the_way
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
+from tests.integration.views import audit_of
 
 YEAR = 2021
 RETURN_COMMENT = "Data pembanding tahun lalu belum dilampirkan"
@@ -304,5 +305,5 @@ def test_history_written_with_jakarta_times_verifies(engine: Engine) -> None:
         row = session.get(QuarterlyReport, report_id)
         assert row is not None
         assert row.state == State.APPROVED.value
-        report = verify_audit(session)
+        report = audit_of(session)
     assert report.ok, report.breaks

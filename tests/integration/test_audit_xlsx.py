@@ -10,7 +10,6 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlmodel import Session, col, create_engine, select
 
-from db.doc_views import history
 from db.models import PositionRow, QuarterlyReport
 from db.workflow_models import TransitionLog
 from documents.xlsx.common import CONTENT_TYPE, HEADER_ROW
@@ -19,6 +18,7 @@ from engine.clock import JAKARTA
 from engine.workflow import Action, DocKind, State
 from kinerja.bootstrap import Container
 from tests.integration.conftest import Cli, WebClient
+from tests.integration.views import history_of
 
 KASI = "fitri.handayani@diskoperindag-gresik.test"  # Kepala Seksi Produksi dan Pemasaran UM
 OTHER_KASI = "rudi.hartono@diskoperindag-gresik.test"  # Kepala Seksi Pembiayaan Koperasi
@@ -55,7 +55,7 @@ def check_against_history(data: bytes, engine: Any, kind: DocKind, doc_id: int) 
     book = load_workbook(BytesIO(data))
     assert book.sheetnames == ["Riwayat", "Rantai hash"]
     with Session(engine) as session:
-        steps = history(session, kind, doc_id)
+        steps = history_of(session, kind, doc_id)
         log = {
             r.id: r
             for r in session.exec(

@@ -25,13 +25,13 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from db.audit_repo import verify_audit
 from db.catalog_import import import_catalog_text
 from db.database import create_db_engine, transaction
-from db.documents import create_pk, position_by_code, set_target
+from db.documents import position_by_code
 from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.org_import import import_org_text
+from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
 from db.workflow_models import TransitionLog
@@ -46,6 +46,7 @@ from engine.workflow import Action, Actor, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, holder_of, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
 from tests.conftest import FIXED_NOW
+from tests.integration.views import audit_of
 from workflows.definitions import MACHINES
 
 pytestmark = pytest.mark.slow
@@ -305,7 +306,7 @@ def test_two_processes_verifying_at_once_exactly_one_wins(
                 )
             ).all()
         )
-        report = verify_audit(session)
+        report = audit_of(session)
         row = session.get(QuarterlyReport, report_id)
         assert row is not None
     assert actions == {"submit": ROUNDS, "verify": ROUNDS, "return": ROUNDS - 1}, actions

@@ -15,11 +15,13 @@ from sqlmodel import Session, select
 
 from db.catalog_import import import_catalog_file
 from db.database import transaction
-from db.evidence import MAX_EVIDENCE_BYTES, list_evidence, open_evidence, store_evidence
 from db.models import IndicatorRow, PositionRow, QuarterlyReport
 from db.org_import import import_org_file
-from db.workflow_models import Evidence
+from db.uow import SqlUnitOfWork
 from engine.errors import NotFoundError, ValidationError
+from engine.evidence import MAX_EVIDENCE_BYTES
+from engine.records import EvidenceRecord
+from engine.usecases.evidence import list_evidence, read_evidence, store_evidence
 from tests.conftest import FIXED_NOW
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -99,12 +101,11 @@ def report_id(engine: Engine) -> int:
 
 def store(
     engine: Engine, root: Path, report_id: int, filename: str, data: bytes, **kw: Any
-) -> Evidence:
-    with transaction(engine) as session:
+) -> EvidenceRecord:
+    with SqlUnitOfWork(engine, write=True, evidence_dir=root) as uow:
         return store_evidence(
-            session,
-            root=root,
-            report_id=report_id,
+            uow,
+            report_id,
             filename=filename,
             data=data,
             uploaded_by=None,
@@ -113,15 +114,17 @@ def store(
         )
 
 
-def open_(engine: Engine, root: Path, evidence_id: int | None) -> tuple[Evidence, Path]:
+def open_(engine: Engine, root: Path, evidence_id: int | None) -> tuple[EvidenceRecord, Path]:
+    """The evidence read back (checksum verified), and where its file is."""
     assert evidence_id is not None
-    with Session(engine) as session:
-        return open_evidence(session, root=root, evidence_id=evidence_id)
+    with SqlUnitOfWork(engine, evidence_dir=root) as uow:
+        found = read_evidence(uow, evidence_id)
+    return found.record, (root / found.record.storage_path).resolve()
 
 
 def listed(engine: Engine, report_id: int, *, include_replaced: bool = False) -> list[int | None]:
-    with Session(engine) as session:
-        return [e.id for e in list_evidence(session, report_id, include_replaced=include_replaced)]
+    with SqlUnitOfWork(engine) as uow:
+        return [e.id for e in list_evidence(uow, report_id, include_replaced=include_replaced)]
 
 
 def files_under(root: Path) -> list[Path]:
@@ -242,19 +245,24 @@ def test_same_bytes_twice_reuse_the_file_without_touching_it(
     assert third.filename == "nama-lain.pdf"
 
 
+class FailingCommit(SqlUnitOfWork):
+    """A unit of work whose commit fails: the request broke after the file reached the disk."""
+
+    def commit(self) -> None:
+        raise RuntimeError("the request failed after the upload")
+
+
 def upload_then_fail(engine: Engine, root: Path, report_id: int) -> None:
     """An upload whose transaction rolls back after the file reached the disk."""
-    with transaction(engine) as session:
+    with FailingCommit(engine, write=True, evidence_dir=root) as uow:
         store_evidence(
-            session,
-            root=root,
-            report_id=report_id,
+            uow,
+            report_id,
             filename="laporan.pdf",
             data=PDF,
             uploaded_by=None,
             now=FIXED_NOW,
         )
-        raise RuntimeError("the request failed after the upload")
 
 
 def test_an_orphan_of_a_rolled_back_upload_is_reused(

@@ -23,8 +23,7 @@ from sqlmodel import Session, col, select
 
 from db.catalog_import import import_catalog_text
 from db.database import transaction
-from db.documents import create_pk, get_pk, get_report, position_by_code, set_target
-from db.editable import require_editable
+from db.documents import get_pk, get_report, position_by_code
 from db.indicator_repo import load_indicators
 from db.models import (
     AssignmentRow,
@@ -34,11 +33,13 @@ from db.models import (
     ReportEntry,
 )
 from db.org_import import import_org_text
+from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
 from db.workflow_models import OutboxMessage, TransitionLog
 from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA, local_date
+from engine.drafts import require_draft
 from engine.errors import ActionRefusedError, ConflictError, ValidationError
 from engine.gate import Decision, decide
 from engine.policy import Policy
@@ -461,7 +462,7 @@ def expect_edit_refused(engine: Engine, report_id: int, state_words: str) -> Non
     with Session(engine) as session:
         row = get_report(session, report_id)
         with pytest.raises(ValidationError) as expected:
-            require_editable(row)
+            require_draft(DocKind.REPORT, report_id, State(row.state))
     assert state_words in str(expected.value)
     before = footprint(engine, DocKind.REPORT, report_id)
     with transaction(engine) as session, pytest.raises(ValidationError) as caught:

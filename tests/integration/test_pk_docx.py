@@ -19,10 +19,9 @@ from docx.document import Document as DocxDocument
 from sqlmodel import Session, col, select
 
 from db.database import create_db_engine, transaction
-from db.doc_views import pk_view
-from db.documents import revise_pk
 from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, PositionRow
+from db.pks import revise_pk
 from documents.docx.pk import DOCX_MEDIA_TYPE, OPENING, PROMISE, SUPERVISION
 from documents.pdf import find_soffice
 from engine.clock import FixedClock
@@ -30,6 +29,7 @@ from engine.formatting import format_date_id, format_number_id
 from kinerja.bootstrap import Container
 from tests.conftest import FIXED_NOW, require_service
 from tests.integration.conftest import Cli, WebClient
+from tests.integration.views import pk_view
 
 POSITION = "kasi-pembiayaan-usaha-mikro"
 HOLDER = "yusuf.hidayat@diskoperindag-gresik.test"  # Kepala Seksi Pembiayaan Usaha Mikro

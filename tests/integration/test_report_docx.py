@@ -12,7 +12,6 @@ from docx.document import Document as DocxDocument
 from sqlmodel import Session, col, select
 
 from db.database import create_db_engine
-from db.doc_views import report_view
 from db.models import PositionRow, QuarterlyReport
 from documents.docx.pk import DOCX_MEDIA_TYPE
 from documents.pdf import find_soffice
@@ -20,6 +19,7 @@ from engine.formatting import format_number_id
 from kinerja.bootstrap import Container
 from tests.conftest import require_service
 from tests.integration.conftest import Cli, WebClient
+from tests.integration.views import report_view
 
 POSITION = "kasi-pembiayaan-usaha-mikro"
 HOLDER = "yusuf.hidayat@diskoperindag-gresik.test"

@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 
 from db.catalog_import import import_catalog_text
 from db.database import transaction
-from db.documents import create_pk, position_by_code, set_dpa_date
+from db.documents import position_by_code
 from db.holidays_repo import seed_holidays
 from db.org_import import import_org_text
+from db.pks import create_pk, set_dpa_date
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text

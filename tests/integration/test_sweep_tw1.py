@@ -58,12 +58,13 @@ from sqlmodel import Session, col, select
 
 from db.catalog_import import import_catalog_text
 from db.database import create_db_engine, transaction
-from db.documents import create_pk, position_by_code, set_target
+from db.documents import position_by_code
 from db.holidays_repo import load_calendar, seed_holidays
 from db.indicator_repo import load_indicators
 from db.migrate import upgrade
 from db.models import OfficialRow, QuarterlyReport
 from db.org_import import import_org_text
+from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA, local_date

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import Session, select
 
 from db.database import transaction
-from db.doc_views import report_view
 from db.models import Account, OfficialRow
 from db.reports import fill_entry
 from db.uow import SqlUnitOfWork
@@ -19,6 +18,7 @@ from kinerja.bootstrap import Container
 from kinerja.demo.scenario import step
 from tests.integration.sweeps import POLICY
 from tests.integration.test_web_pages import report_id
+from tests.integration.views import report_view
 
 ON = date(2021, 10, 8)
 AT = datetime(2021, 10, 8, 2, 0, tzinfo=UTC)

@@ -17,11 +17,11 @@ from sqlalchemy import Engine, event, text
 from sqlmodel import Session, col, select
 
 from db.database import transaction
-from db.documents import create_pk
 from db.indicator_repo import load_indicators
 from db.models import PositionRow, QuarterlyReport, ReportEntry
 from db.org_import import import_org_text
 from db.org_repo import load_org_tree
+from db.pks import create_pk
 from db.reports import fill_entry
 from db.workflow_models import OutboxMessage, TransitionLog
 from db.workflow_store import SqlWorkflowStore

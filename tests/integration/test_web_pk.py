@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from db.database import transaction
-from db.documents import revise_pk
 from db.models import PerjanjianKinerja, PkTarget, PositionRow
+from db.pks import revise_pk
 from db.workflow_models import PkBudgetLine
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container

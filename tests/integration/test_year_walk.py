@@ -21,33 +21,25 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db.audit_repo import verify_audit
 from db.catalog_import import import_catalog_text
 from db.database import transaction
-from db.doc_views import pk_view, report_view
-from db.documents import (
-    BudgetLine,
-    create_pk,
-    get_pk,
-    is_pk_late,
-    position_by_code,
-    revise_pk,
-    set_budget_lines,
-    set_dpa_date,
-    set_target,
-)
+from db.documents import get_pk, position_by_code
 from db.indicator_repo import load_indicators
 from db.models import OfficialRow, PerjanjianKinerja, PositionRow, QuarterlyReport
 from db.org_import import import_org_text
+from db.pks import create_pk, revise_pk, set_budget_lines, set_dpa_date, set_target
 from db.recap_query import load_recap
 from db.reports import fill_entry, open_reports
 from db.workflow_models import OutboxMessage, TransitionLog
+from engine.budget import BudgetLine
 from engine.errors import ValidationError
 from engine.indicators import Indicator
 from engine.workflow import Action, DocKind, Role
 from kinerja.demo.numbers import demo_inputs, demo_targets
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 from kinerja.demo.seed import demo_org_text, demo_people
+from tests.integration.views import audit_of as verify_audit
+from tests.integration.views import pk_view, report_view
 
 YEAR = 2021
 AGENCY = "diskoperindag"
@@ -202,8 +194,8 @@ def sign_pks(year: Year) -> None:
             pk = get_pk(session, pk_id)
             assert pk.state == "approved" and pk.approved_at is not None, code
             assert pk.approved_at.month == (2 if code == LATE else 1), code
-            assert is_pk_late(session, pk, date(2021, 3, 1)) is (code == LATE), code
             view = pk_view(session, pk_id, date(2021, 3, 1))
+            assert view["late"] is (code == LATE), code
             assert view["missing"] == [] and view["deadline"] == "2021-02-04"
             assert view["budget_total"] == "222500000.50"
             nip, name = year.people[code]
@@ -369,7 +361,7 @@ def revise_changed_pk(year: Year) -> tuple[int, dict[str, Any]]:
     with Session(year.engine) as session:
         new = pk_view(session, new_id, date(2021, 7, 15))
         old = pk_view(session, old_id, date(2021, 7, 15))
-        assert not is_pk_late(session, get_pk(session, new_id), date(2021, 7, 15))
+        assert not pk_view(session, new_id, date(2021, 7, 15))["late"]
     assert new["state"] == "approved" and new["revision_reason"] == REVISION_REASON
     submit = [h for h in new["history"] if h["action"] == "submit"]
     assert [(h["actor"], h["nip"]) for h in submit] == [(NEW_OFFICIAL["name"], NEW_OFFICIAL["nip"])]

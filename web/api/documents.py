@@ -1,7 +1,7 @@
 """Reports and Perjanjian Kinerja: lists, details, entries, evidence and transitions.
 
-Each endpoint is a thin shell over web.usecases, the same functions the pages
-call, which check `may_view` / `may_edit` and send every state change through
+Each endpoint is a thin shell over a use case, the same ones the pages call, which
+check `may_view` / `may_edit` and send every state change through
 `engine.usecases.workflow.take_action` and its one gate.
 """
 
@@ -12,21 +12,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
-from sqlmodel import Session
 
-from db.evidence import MAX_EVIDENCE_BYTES
-from engine.evidence import FILE_TYPES
+from engine.evidence import FILE_TYPES, MAX_EVIDENCE_BYTES
 from engine.ports import UnitOfWork
-from engine.usecases.workflow import NARRATIVE_LIMIT
+from engine.usecases.documents import ActionChoice, view_pk, view_report
+from engine.usecases.evidence import download_evidence, upload_evidence
+from engine.usecases.listing import list_visible_documents
+from engine.usecases.reports import EntryInput, save_entries
+from engine.usecases.workflow import NARRATIVE_LIMIT, take_action
 from engine.workflow import Action, DocKind, State
 from web.api.errors import invalid, responses
-from web.api.listing import (
-    DocumentFilter,
-    Pagination,
-    list_documents,
-    pagination,
-    visible_positions,
-)
+from web.api.listing import DocumentFilter, Pagination, pagination
 from web.api.schemas import (
     CODE_LIMIT,
     MAX_ID,
@@ -43,16 +39,6 @@ from web.api.schemas import (
 )
 from web.auth import ApiUser, CurrentUser
 from web.deps import UowDep, Web, web_of
-from web.usecases import (
-    ActionChoice,
-    EntryInput,
-    act,
-    evidence_file,
-    pk_data,
-    report_data,
-    save_entries,
-    upload_evidence,
-)
 
 router = APIRouter()
 
@@ -82,31 +68,32 @@ def actions_json(choices: list[ActionChoice]) -> list[dict[str, Any]]:
     ]
 
 
-def _report(web: Web, user: CurrentUser, report_id: int) -> dict[str, Any]:
-    with Session(web.deps.engine) as session:
-        data = report_data(session, web, user, report_id)
+def _report(web: Web, uow: UnitOfWork, user: CurrentUser, report_id: int) -> dict[str, Any]:
+    data = view_report(uow, report_id, user.actor, now=web.now(), policy=web.deps.policy)
     data["actions"] = actions_json(data.pop("choices"))
     return data
 
 
-def _pk(web: Web, user: CurrentUser, pk_id: int) -> dict[str, Any]:
-    with Session(web.deps.engine) as session:
-        data = pk_data(session, web, user, pk_id)
+def _pk(web: Web, uow: UnitOfWork, user: CurrentUser, pk_id: int) -> dict[str, Any]:
+    data = view_pk(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
     data["actions"] = actions_json(data.pop("choices"))
     return data
 
 
 def _list(
     request: Request,
+    uow: UnitOfWork,
     user: CurrentUser,
     kind: DocKind,
     where: DocumentFilter,
     paging: Pagination,
 ) -> dict[str, Any]:
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        visible = visible_positions(session, user.actor, web.today())
-        return list_documents(session, kind, visible=visible, where=where, paging=paging)
+    found = list_visible_documents(
+        uow, kind, user.actor, where, offset=paging.offset, limit=paging.per_page,
+        now=web.now(), policy=web.deps.policy,
+    )  # fmt: skip
+    return paging.envelope(found.items, found.total)
 
 
 def _transition(
@@ -122,9 +109,10 @@ def _transition(
             {"body.comment": "Alasan wajib diisi"},
             f"Alasan wajib diisi untuk aksi '{body.action.label}'",
         )
-    result = act(
-        uow, web_of(request), user, kind, doc_id, body.action,
-        comment=body.comment, expected_version=body.expected_version,
+    web = web_of(request)
+    result = take_action(
+        uow, kind, doc_id, body.action, user.actor, now=web.now(), policy=web.deps.policy,
+        comment=body.comment, expected_version=body.expected_version, must_view=True,
     )  # fmt: skip
     return {
         "ref": result.ref,
@@ -145,6 +133,7 @@ def _transition(
 def list_reports(
     request: Request,
     user: ApiUser,
+    uow: UowDep,
     paging: Paging,
     year: Year = None,
     quarter: Annotated[int | None, Query(ge=1, le=4, description="Triwulan 1-4")] = None,
@@ -155,19 +144,20 @@ def list_reports(
 ) -> Any:
     """Laporan realisasi yang boleh Anda lihat, terbaru dulu."""
     where = DocumentFilter(year=year, quarter=quarter, state=state, position=position)
-    return _list(request, user, DocKind.REPORT, where, paging)
+    return _list(request, uow, user, DocKind.REPORT, where, paging)
 
 
 @router.get("/reports/{report_id}", response_model=ReportDetail, responses=READ)
-def get_report(request: Request, user: ApiUser, report_id: ReportId) -> Any:
+def get_report(request: Request, user: ApiUser, uow: UowDep, report_id: ReportId) -> Any:
     """Satu laporan: isian, realisasi, capaian, bukti dukung, riwayat dan aksi yang tersedia."""
-    return _report(web_of(request), user, report_id)
+    return _report(web_of(request), uow, user, report_id)
 
 
 @router.put("/reports/{report_id}/entries", response_model=ReportDetail, responses=WRITE)
 def put_entries(
     request: Request,
     user: ApiUser,
+    uow: UowDep,
     report_id: ReportId,
     entries: Annotated[
         dict[Code, EntryIn],
@@ -188,10 +178,10 @@ def put_entries(
         )
         for code, entry in entries.items()
     }
-    errors = save_entries(web, user, report_id, typed)
+    errors = save_entries(uow, report_id, typed, user.actor, now=web.now(), policy=web.deps.policy)
     if errors:
         return invalid(errors, "Isian laporan tidak valid; tidak ada yang disimpan")
-    return _report(web, user, report_id)
+    return _report(web, uow, user, report_id)
 
 
 @router.post(
@@ -203,6 +193,7 @@ def put_entries(
 def post_evidence(
     request: Request,
     user: ApiUser,
+    uow: UowDep,
     report_id: ReportId,
     file: Annotated[UploadFile, File(description="PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT")],
     indicator_id: Annotated[
@@ -217,12 +208,12 @@ def post_evidence(
 ) -> Any:
     """Unggah bukti dukung ke laporan draf (paling besar 10 MB)."""
     data = file.file.read(MAX_EVIDENCE_BYTES + 1)
-    evidence_id = upload_evidence(
-        web_of(request), user, report_id,
-        filename=file.filename or "", data=data,
-        indicator_id=indicator_id, replaces_id=replaces_id, reason=reason,
+    web = web_of(request)
+    stored = upload_evidence(
+        uow, report_id, user.actor, filename=file.filename or "", data=data, now=web.now(),
+        policy=web.deps.policy, indicator_id=indicator_id, replaces_id=replaces_id, reason=reason,
     )  # fmt: skip
-    return {"id": evidence_id, "report_id": report_id}
+    return {"id": stored.id, "report_id": report_id}
 
 
 @router.get(
@@ -239,9 +230,11 @@ def post_evidence(
         **READ,
     },
 )
-def get_evidence(request: Request, user: ApiUser, evidence_id: EvidenceId) -> Response:
+def get_evidence(request: Request, user: ApiUser, uow: UowDep, evidence_id: EvidenceId) -> Response:
     """Unduh bukti dukung (checksum diperiksa) dari laporan yang boleh Anda lihat."""
-    filename, content_type, data = evidence_file(web_of(request), user, evidence_id)
+    web = web_of(request)
+    found = download_evidence(uow, evidence_id, user.actor, now=web.now(), policy=web.deps.policy)
+    filename, content_type, data = found.record.filename, found.record.content_type, found.data
     fallback = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return Response(
@@ -266,6 +259,7 @@ def report_transition(
 def list_pks(
     request: Request,
     user: ApiUser,
+    uow: UowDep,
     paging: Paging,
     year: Year = None,
     state: Annotated[State | None, Query(description="Status dokumen")] = None,
@@ -275,13 +269,13 @@ def list_pks(
 ) -> Any:
     """Perjanjian Kinerja yang boleh Anda lihat (semua revisi), terbaru dulu."""
     where = DocumentFilter(year=year, state=state, position=position)
-    return _list(request, user, DocKind.PK, where, paging)
+    return _list(request, uow, user, DocKind.PK, where, paging)
 
 
 @router.get("/pks/{pk_id}", response_model=PkDetail, responses=READ)
-def get_pk(request: Request, user: ApiUser, pk_id: PkId) -> Any:
+def get_pk(request: Request, user: ApiUser, uow: UowDep, pk_id: PkId) -> Any:
     """Satu Perjanjian Kinerja: target, anggaran, para pihak, tenggat, riwayat dan aksi."""
-    return _pk(web_of(request), user, pk_id)
+    return _pk(web_of(request), uow, user, pk_id)
 
 
 @router.post("/pks/{pk_id}/transitions", response_model=TransitionOut, responses=WRITE)

@@ -1,7 +1,7 @@
 """The shapes the API answers with, as pydantic models, so /openapi.json is precise.
 
-The read models come from db.doc_views (the same dicts `kinerja show --json`
-prints); these classes only describe them. Numbers are exact decimal strings,
+The read models come from engine.usecases.documents (the same dicts `kinerja show
+--json` prints); these classes only describe them. Numbers are exact decimal strings,
 never floats.
 """
 

@@ -1,7 +1,7 @@
 """Downloads of the documents as files: the PK as .docx and PDF, the quarterly report as .docx.
 
-The same access rule as the pages (`pk_data` / `report_data` raise ForbiddenError for
-someone who may not see the document). The PDF goes through LibreOffice when the server
+The same access rule as the pages (`pk_document` / `report_document` raise ForbiddenError
+for someone who may not see the document). The PDF goes through LibreOffice when the server
 has it; without it the answer is a page pointing to the printable PK, which the browser
 saves as PDF. At most two conversions run at once: each is an office process.
 """
@@ -14,14 +14,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
-from documents.docx.pk import DOCX_MEDIA_TYPE, pk_docx, pk_filename
-from documents.docx.report import report_docx, report_filename
+from documents.docx.pk import DOCX_MEDIA_TYPE, build_pk_docx, pk_filename
+from documents.docx.report import build_report_docx, report_filename
 from documents.pdf import PDF_MEDIA_TYPE, docx_to_pdf
+from engine.usecases.documents import pk_document, report_document
 from web.auth import PageUser
-from web.deps import web_of
-from web.usecases import pk_data, report_data
+from web.deps import UowDep, web_of
 
 router = APIRouter()
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -42,32 +41,30 @@ def file_response(data: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/pk/{pk_id}/unduh.docx")
-def pk_word(request: Request, pk_id: DocId, user: PageUser) -> Response:
+def pk_word(request: Request, pk_id: DocId, user: PageUser, uow: UowDep) -> Response:
     """The PK in the official layout as a Word document."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        doc = pk_data(session, web, user, pk_id)
-        data = pk_docx(session, doc)
-    return file_response(data, DOCX_MEDIA_TYPE, pk_filename(doc))
+    doc = pk_document(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
+    data = build_pk_docx(doc.view, doc.sasaran)
+    return file_response(data, DOCX_MEDIA_TYPE, pk_filename(doc.view))
 
 
 @router.get("/pk/{pk_id}/unduh.pdf")
-def pk_pdf(request: Request, pk_id: DocId, user: PageUser) -> Response:
+def pk_pdf(request: Request, pk_id: DocId, user: PageUser, uow: UowDep) -> Response:
     """The PK as PDF through LibreOffice; without it, a page that points to the printable PK."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        doc = pk_data(session, web, user, pk_id)
-        data = pk_docx(session, doc)
+    doc = pk_document(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
+    uow.rollback()  # nothing more to read: no transaction stays open during the conversion
+    data = build_pk_docx(doc.view, doc.sasaran)
     with CONVERSIONS:  # LibreOffice missing or failing: web.app answers 503 with the reason
         pdf = docx_to_pdf(data, name=f"PK-{pk_id}", pk_id=pk_id)
-    return file_response(pdf, PDF_MEDIA_TYPE, pk_filename(doc, "pdf"))
+    return file_response(pdf, PDF_MEDIA_TYPE, pk_filename(doc.view, "pdf"))
 
 
 @router.get("/laporan/{report_id}/unduh.docx")
-def report_word(request: Request, report_id: DocId, user: PageUser) -> Response:
+def report_word(request: Request, report_id: DocId, user: PageUser, uow: UowDep) -> Response:
     """The quarterly report as a Word document."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        doc = report_data(session, web, user, report_id)
-        data = report_docx(session, doc)
-    return file_response(data, DOCX_MEDIA_TYPE, report_filename(doc))
+    doc = report_document(uow, report_id, user.actor, now=web.now(), policy=web.deps.policy)
+    data = build_report_docx(doc.view, doc.agency)
+    return file_response(data, DOCX_MEDIA_TYPE, report_filename(doc.view))

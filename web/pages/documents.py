@@ -12,12 +12,12 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from engine.errors import ActionRefusedError, ConflictError, KinerjaError, ValidationError
-from engine.usecases.workflow import parse_action
+from engine.usecases.evidence import download_evidence
+from engine.usecases.workflow import parse_action, take_action
 from engine.workflow import Action, DocKind, parse_ref
 from web.auth import FormUser, PageUser
 from web.deps import UowDep, web_of
 from web.pages import document_files, history_export, pk_pages, report_pages
-from web.usecases import act, evidence_file
 
 router = APIRouter()
 router.include_router(report_pages.router)
@@ -60,9 +60,9 @@ def take(
             raise ValidationError(
                 "Alasan wajib diisi", log_message=f"{chosen} without a reason on {ref}"
             )
-        result = act(
-            uow, web, user, kind, doc_id, chosen,
-            comment=comment.strip() or None, expected_version=expected_version,
+        result = take_action(
+            uow, kind, doc_id, chosen, user.actor, now=web.now(), policy=web.deps.policy,
+            comment=comment.strip() or None, expected_version=expected_version, must_view=True,
         )  # fmt: skip
     except (ActionRefusedError, ConflictError, ValidationError) as exc:
         uow.rollback()
@@ -70,7 +70,7 @@ def take(
         if isinstance(exc, ValidationError):
             status = 422
         return render(
-            request, user, doc_id,
+            request, user, uow, doc_id,
             action_error=(action, exc.message), typed_comment=comment, status_code=status,
         )  # fmt: skip
     # A fixed code, not a message: a link cannot put arbitrary text on the page.
@@ -80,13 +80,14 @@ def take(
 
 
 @router.get("/bukti/{evidence_id}")
-def evidence(request: Request, evidence_id: DocId, user: PageUser) -> Response:
+def evidence(request: Request, evidence_id: DocId, user: PageUser, uow: UowDep) -> Response:
     """Download an evidence file (checksum verified), for whoever may see its report."""
-    name, content_type, data = evidence_file(web_of(request), user, evidence_id)
-    quoted = quote(name)
+    web = web_of(request)
+    found = download_evidence(uow, evidence_id, user.actor, now=web.now(), policy=web.deps.policy)
+    quoted = quote(found.record.filename)
     return Response(
-        data,
-        media_type=content_type,
+        found.data,
+        media_type=found.record.content_type,
         headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
             "X-Content-Type-Options": "nosniff",

@@ -8,31 +8,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
-from documents.xlsx.audit import audit_workbook_bytes, load_audit_export
+from documents.xlsx.audit import audit_workbook_bytes
 from documents.xlsx.common import CONTENT_TYPE
+from engine.usecases.audit import view_audit_trail
 from engine.workflow import parse_ref
 from web.auth import PageUser
-from web.deps import web_of
-from web.usecases import access
+from web.deps import UowDep, web_of
 
 router = APIRouter()
 
 
 @router.get("/dokumen/{ref}/riwayat.xlsx")
-def history_xlsx(request: Request, ref: str, user: PageUser) -> Response:
+def history_xlsx(request: Request, ref: str, user: PageUser, uow: UowDep) -> Response:
     """The audit trail of PK-n or LAP-n; 403 when the document is not the user's to see."""
     web = web_of(request)
     kind, doc_id = parse_ref(ref)
-    with Session(web.deps.engine) as session:
-        access(session, web, user, kind, doc_id)
-        export = load_audit_export(session, kind, doc_id, now=web.now())
+    trail = view_audit_trail(uow, kind, doc_id, user.actor, now=web.now(), policy=web.deps.policy)
     return Response(
-        audit_workbook_bytes(export),
+        audit_workbook_bytes(trail),
         media_type=CONTENT_TYPE,
         headers={
-            "Content-Disposition": f'attachment; filename="{export.filename}"',
+            "Content-Disposition": f'attachment; filename="{trail.filename}"',
             "Cache-Control": "no-store",
         },
     )

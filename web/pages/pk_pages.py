@@ -7,45 +7,25 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, col, select
 
-from db.models import PerjanjianKinerja
+from engine.ports import UnitOfWork
+from engine.usecases.documents import view_pk
+from engine.usecases.pk import TargetInput, save_budget, save_targets
 from engine.workflow import State
 from web.auth import CurrentUser, FormUser, PageUser
-from web.deps import web_of
+from web.deps import UowDep, web_of
 from web.pages.report_pages import FIELD_LIMIT, done_message
-from web.pk_usecases import TargetInput, save_budget, save_targets
 from web.render import page
-from web.usecases import pk_data
 
 router = APIRouter()
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 EMPTY_BUDGET_ROWS = 3
 
 
-def _revisions(session: Session, pk_id: int) -> list[dict[str, Any]]:
-    pk = session.get(PerjanjianKinerja, pk_id)
-    assert pk is not None
-    rows = session.exec(
-        select(PerjanjianKinerja)
-        .where(PerjanjianKinerja.position_id == pk.position_id, PerjanjianKinerja.year == pk.year)
-        .order_by(col(PerjanjianKinerja.revision))
-    )
-    return [
-        {
-            "id": r.id,
-            "revision": r.revision,
-            "reason": r.revision_reason,
-            "state_label": State(r.state).label,
-            "current": r.id == pk_id,
-        }
-        for r in rows
-    ]
-
-
 def render_pk(
     request: Request,
     user: CurrentUser,
+    uow: UnitOfWork,
     pk_id: int,
     *,
     typed: dict[str, str] | None = None,
@@ -58,9 +38,7 @@ def render_pk(
 ) -> HTMLResponse:
     """The PK page with what the user typed and the errors next to the fields."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        doc = pk_data(session, web, user, pk_id)
-        revisions = _revisions(session, pk_id)
+    doc = view_pk(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
     done = request.query_params.get("selesai", "")
     if flash is None and done:
         flash = done_message(done, State(doc["state"]))
@@ -71,7 +49,7 @@ def render_pk(
         ] * EMPTY_BUDGET_ROWS
     context: dict[str, Any] = {
         "doc": doc,
-        "revisions": revisions,
+        "revisions": doc["revisions"],
         "budget_rows": budget_rows,
         "typed": typed or {},
         "errors": errors or {},
@@ -84,13 +62,13 @@ def render_pk(
 
 
 @router.get("/pk/{pk_id}", response_class=HTMLResponse)
-def pk(request: Request, pk_id: DocId, user: PageUser) -> HTMLResponse:
+def pk(request: Request, pk_id: DocId, user: PageUser, uow: UowDep) -> HTMLResponse:
     """A PK: targets, budget, revisions, actions and history."""
-    return render_pk(request, user, pk_id)
+    return render_pk(request, user, uow, pk_id)
 
 
 @router.post("/pk/{pk_id}/target", response_class=HTMLResponse)
-async def targets(request: Request, pk_id: DocId, user: FormUser) -> Response:
+async def targets(request: Request, pk_id: DocId, user: FormUser, uow: UowDep) -> Response:
     """Store the typed targets (fields annual.CODE, tw1.CODE ... tw4.CODE, alasan.CODE)."""
     form = await request.form()
     fields = {k: v[:FIELD_LIMIT] for k, v in form.multi_items() if isinstance(v, str)}
@@ -108,16 +86,19 @@ async def targets(request: Request, pk_id: DocId, user: FormUser) -> Response:
         )
         for code in codes
     }
-    errors, warnings = save_targets(web_of(request), user, pk_id, typed)
+    web = web_of(request)
+    errors, warnings = save_targets(
+        uow, pk_id, typed, user.actor, now=web.now(), policy=web.deps.policy
+    )
     if errors:
-        return render_pk(request, user, pk_id, typed=fields, errors=errors, status_code=422)
+        return render_pk(request, user, uow, pk_id, typed=fields, errors=errors, status_code=422)
     if warnings:
-        return render_pk(request, user, pk_id, flash="Target disimpan", warnings=warnings)
+        return render_pk(request, user, uow, pk_id, flash="Target disimpan", warnings=warnings)
     return RedirectResponse(f"/pk/{pk_id}?selesai=simpan", status_code=303)
 
 
 @router.post("/pk/{pk_id}/anggaran", response_class=HTMLResponse)
-async def budget(request: Request, pk_id: DocId, user: FormUser) -> Response:
+async def budget(request: Request, pk_id: DocId, user: FormUser, uow: UowDep) -> Response:
     """Replace the budget lines (rows of program, kegiatan, sub kegiatan, anggaran)."""
     form = await request.form()
 
@@ -133,21 +114,21 @@ async def budget(request: Request, pk_id: DocId, user: FormUser) -> Response:
         return values[i] if i < len(values) else ""
 
     rows = [(at(programs, i), at(kegiatan, i), at(subs, i), at(amounts, i)) for i in range(count)]
-    errors = save_budget(web_of(request), user, pk_id, rows)
+    web = web_of(request)
+    errors = save_budget(uow, pk_id, rows, user.actor, now=web.now(), policy=web.deps.policy)
     if errors:
         names = ("program", "kegiatan", "sub_kegiatan", "anggaran")
         typed = {
             f"{name}.{i + 1}": row[n] for i, row in enumerate(rows) for n, name in enumerate(names)
         }
-        return render_pk(request, user, pk_id, typed=typed, errors=errors, status_code=422)
+        return render_pk(request, user, uow, pk_id, typed=typed, errors=errors, status_code=422)
     return RedirectResponse(f"/pk/{pk_id}?selesai=simpan", status_code=303)
 
 
 @router.get("/pk/{pk_id}/cetak", response_class=HTMLResponse)
-def printable(request: Request, pk_id: DocId, user: PageUser) -> HTMLResponse:
+def printable(request: Request, pk_id: DocId, user: PageUser, uow: UowDep) -> HTMLResponse:
     """The PK in the official layout, for printing (or saving as PDF from the browser)."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        doc = pk_data(session, web, user, pk_id)
+    doc = view_pk(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
     signed = date.fromisoformat(doc["signed_on"])
     return page(request, "pk_print.html", {"doc": doc, "signed_on": signed}, user)

@@ -6,16 +6,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
-from db.evidence import MAX_EVIDENCE_BYTES
 from engine.errors import ValidationError
+from engine.evidence import MAX_EVIDENCE_BYTES
+from engine.ports import UnitOfWork
+from engine.usecases.documents import view_report
+from engine.usecases.evidence import upload_evidence
+from engine.usecases.reports import EntryInput, preview_entries, save_entries
 from engine.workflow import Action, State
 from web.auth import CurrentUser, FormUser, PageUser
-from web.deps import web_of
+from web.deps import UowDep, web_of
 from web.render import page
-from web.usecases import EntryInput, preview_entries, report_data, save_entries, upload_evidence
 
 router = APIRouter()
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -64,6 +66,7 @@ def _typed_fields(entries: dict[str, EntryInput]) -> dict[str, str]:
 def render_report(
     request: Request,
     user: CurrentUser,
+    uow: UnitOfWork,
     report_id: int,
     *,
     typed: dict[str, str] | None = None,
@@ -76,8 +79,7 @@ def render_report(
 ) -> HTMLResponse:
     """The report page, with what the user typed and the errors next to the fields."""
     web = web_of(request)
-    with Session(web.deps.engine) as session:
-        doc = report_data(session, web, user, report_id)
+    doc = view_report(uow, report_id, user.actor, now=web.now(), policy=web.deps.policy)
     done = request.query_params.get("selesai", "")
     if flash is None and done:
         flash = done_message(done, State(doc["state"]))
@@ -104,30 +106,36 @@ def done_message(done: str, state: State) -> str | None:
 
 
 @router.get("/laporan/{report_id}", response_class=HTMLResponse)
-def report(request: Request, report_id: DocId, user: PageUser) -> HTMLResponse:
+def report(request: Request, report_id: DocId, user: PageUser, uow: UowDep) -> HTMLResponse:
     """A quarterly report: the form for its holder, the same page with actions for reviewers."""
-    return render_report(request, user, report_id)
+    return render_report(request, user, uow, report_id)
 
 
 @router.post("/laporan/{report_id}", response_class=HTMLResponse)
-async def save(request: Request, report_id: DocId, user: FormUser) -> Response:
+async def save(request: Request, report_id: DocId, user: FormUser, uow: UowDep) -> Response:
     """Store the typed inputs; on any error nothing is stored and the typed values stay."""
     form = await request.form()
     entries = entries_from_form(form)
-    errors = save_entries(web_of(request), user, report_id, entries)
+    web = web_of(request)
+    errors = save_entries(
+        uow, report_id, entries, user.actor, now=web.now(), policy=web.deps.policy
+    )
     if errors:
         return render_report(
-            request, user, report_id, typed=_typed_fields(entries), errors=errors,
+            request, user, uow, report_id, typed=_typed_fields(entries), errors=errors,
             flash=None, status_code=422,
         )  # fmt: skip
     return RedirectResponse(f"/laporan/{report_id}?selesai=simpan", status_code=303)
 
 
 @router.post("/laporan/{report_id}/hitung")
-async def preview(request: Request, report_id: DocId, user: FormUser) -> JSONResponse:
+async def preview(request: Request, report_id: DocId, user: FormUser, uow: UowDep) -> JSONResponse:
     """Realisation, capaian and category for the typed inputs, computed by the server."""
     form = await request.form()
-    errors, rows = preview_entries(web_of(request), user, report_id, entries_from_form(form))
+    web = web_of(request)
+    errors, rows = preview_entries(
+        uow, report_id, entries_from_form(form), user.actor, now=web.now(), policy=web.deps.policy
+    )
     return JSONResponse(
         {
             "errors": errors,
@@ -148,9 +156,10 @@ async def preview(request: Request, report_id: DocId, user: FormUser) -> JSONRes
 
 
 @router.post("/laporan/{report_id}/bukti", response_class=HTMLResponse)
-async def upload(request: Request, report_id: DocId, user: FormUser) -> Response:
+async def upload(request: Request, report_id: DocId, user: FormUser, uow: UowDep) -> Response:
     """Attach an evidence file (type and size checked; nothing is kept on error)."""
     form = await request.form()
+    web = web_of(request)
     file = form.get("berkas")
     indicator = form.get("indikator")
     try:
@@ -161,11 +170,14 @@ async def upload(request: Request, report_id: DocId, user: FormUser) -> Response
             int(indicator) if isinstance(indicator, str) and indicator.isdigit() else None
         )
         upload_evidence(
-            web_of(request), user, report_id, filename=file.filename, data=data,
-            indicator_id=indicator_id,
+            uow, report_id, user.actor, filename=file.filename, data=data, now=web.now(),
+            policy=web.deps.policy, indicator_id=indicator_id,
         )  # fmt: skip
     except ValidationError as exc:
-        return render_report(request, user, report_id, upload_error=exc.message, status_code=422)
+        uow.rollback()
+        return render_report(
+            request, user, uow, report_id, upload_error=exc.message, status_code=422
+        )
     finally:
         await form.close()
     return RedirectResponse(f"/laporan/{report_id}?selesai=unggah", status_code=303)

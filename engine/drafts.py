@@ -1,24 +1,22 @@
 """The write guard of workflow documents: only a draft may change.
 
-Approved documents are read-only (reopening needs a reason and the admin
-permission); a submitted or verified one is under review and must be returned
-to draft before anything in it changes.
+Approved documents are read-only (reopening needs a reason and the administrator
+permission); a submitted or verified one is under review and must be returned to
+draft before anything in it changes. Every edit of a report or PK, from the pages,
+the API, the CLI or a workbook import, asks this first.
 """
 
 from __future__ import annotations
 
-from db.models import PerjanjianKinerja, QuarterlyReport
 from engine.errors import ValidationError
 from engine.workflow import DocKind, State
 
 
-def require_editable(row: PerjanjianKinerja | QuarterlyReport) -> None:
+def require_draft(kind: DocKind, doc_id: int, state: State) -> None:
     """Raise ValidationError (Indonesian) unless the document is a draft."""
-    kind = DocKind.PK if isinstance(row, PerjanjianKinerja) else DocKind.REPORT
-    ref = f"{kind.prefix}-{row.id}"
-    state = State(row.state)
     if state is State.DRAFT:
         return
+    ref = f"{kind.prefix}-{doc_id}"
     if state is State.APPROVED:
         message = (
             f"{kind.label} {ref} sudah disetujui dan tidak dapat diubah; "

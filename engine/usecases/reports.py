@@ -1,0 +1,210 @@
+"""Quarterly reports: opened for each position with an approved PK, then filled in draft.
+
+An entry is the formula's inputs of one indicator, typed the Indonesian way ("12,5"),
+or the reason there is no data, with the kendala and upaya behind it. Inputs merge
+with what was already stored; an empty value clears one. The page and the API store
+all typed entries or none (`save_entries`); the CLI stores one (`fill_entry`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.drafts import require_draft
+from engine.errors import NotFoundError, ValidationError
+from engine.indicators import Indicator
+from engine.inputs import check_input
+from engine.policy import Policy
+from engine.ports import DocumentRepository, ReportRepository, UnitOfWork
+from engine.records import DocumentHead, StoredEntry
+from engine.usecases.documents import check_editable, document_access
+from engine.usecases.workflow import NARRATIVE_LIMIT
+from engine.workflow import Actor, DocKind, DocumentView, State
+
+__all__ = [
+    "EntryInput",
+    "add_missing_reports",
+    "fill_entry",
+    "open_reports",
+    "preview_entries",
+    "save_entries",
+    "write_entry",
+]
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """What a user typed for one indicator of a report (None: leave that part as it is)."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    no_data_reason: str | None = None
+    kendala: str | None = None
+    upaya: str | None = None
+
+
+def find_indicator(documents: DocumentRepository, head: DocumentHead, code: str) -> Indicator:
+    """An indicator of the document's position and year by its code (NotFoundError if none)."""
+    for indicator in documents.indicators(head.position_id, head.year):
+        if indicator.code == code:
+            return indicator
+    what = f"Indikator '{code}' jabatan ini tahun {head.year}"
+    raise NotFoundError(f"{what} tidak ditemukan", log_message=f"{what} not found")
+
+
+def _head(view: DocumentView) -> DocumentHead:
+    return DocumentHead(view.kind, view.id, view.position_id, view.year, view.state, view.quarter)
+
+
+def add_missing_reports(
+    reports: ReportRepository, year: int, quarter: int, now: datetime
+) -> list[int]:
+    """Open the quarter's report for every position with an approved PK that has none yet
+    (no commit); the ids of the reports opened."""
+    approved = reports.positions_with_approved_pk(year)
+    existing = reports.report_positions(year, quarter)
+    return reports.add_reports(year, quarter, sorted(approved - existing), now)
+
+
+def open_reports(uow: UnitOfWork, year: int, quarter: int, *, now: datetime) -> list[int]:
+    """Open the quarter's report for every position with an approved PK (safe to repeat)
+    and commit; the ids of the reports opened now."""
+    opened = add_missing_reports(uow.reports, year, quarter, now)
+    uow.commit()
+    return opened
+
+
+def _store(
+    reports: ReportRepository, head: DocumentHead, indicator: Indicator, typed: EntryInput
+) -> StoredEntry:
+    """Merge what was typed into the stored entry and store it."""
+    unknown = sorted(set(typed.values) - set(indicator.formula.variables))
+    if unknown:
+        known = ", ".join(indicator.formula.variables)
+        raise ValidationError(
+            f"{indicator.code}: variabel tidak dikenal: {', '.join(unknown)} (yang ada: {known})",
+            log_message=f"unknown variables {unknown} for {indicator.code}",
+        )
+    stored = reports.entry(head.id, indicator.id) or StoredEntry()
+    inputs = dict(stored.inputs)
+    for name, raw in typed.values.items():
+        if raw is None or not str(raw).strip():
+            inputs.pop(name, None)
+        else:
+            label = indicator.formula.variables[name].display
+            inputs[name] = str(check_input(str(raw), f"{indicator.code} {label}"))
+
+    def kept(text: str | None, before: str | None) -> str | None:
+        return before if text is None else text.strip() or None
+
+    entry = StoredEntry(
+        inputs,
+        kept(typed.no_data_reason, stored.no_data_reason),
+        kept(typed.kendala, stored.kendala),
+        kept(typed.upaya, stored.upaya),
+    )
+    reports.save_entry(head.id, indicator.id, entry)
+    return entry
+
+
+def write_entry(
+    documents: DocumentRepository, reports: ReportRepository, report_id: int, code: str,
+    typed: EntryInput,
+) -> StoredEntry:  # fmt: skip
+    """Store one indicator's entry in a draft report (no commit: a step of a use case or of a
+    bulk writer holding its own transaction); the entry as stored."""
+    head = documents.head(DocKind.REPORT, report_id)
+    require_draft(head.kind, head.id, head.state)
+    return _store(reports, head, find_indicator(documents, head, code), typed)
+
+
+def fill_entry(uow: UnitOfWork, report_id: int, code: str, typed: EntryInput) -> StoredEntry:
+    """Store one indicator's inputs (or a no-data reason) in a draft report and commit
+    (`kinerja report fill`: the operator's console, no rights asked)."""
+    entry = write_entry(uow.documents, uow.reports, report_id, code, typed)
+    uow.commit()
+    return entry
+
+
+def check_entries(indicators: list[Indicator], entries: Mapping[str, EntryInput]) -> dict[str, str]:
+    """Field errors (key "CODE.var" or "CODE.kendala" ...) for typed entries; empty when fine."""
+    known = {indicator.code: indicator for indicator in indicators}
+    errors: dict[str, str] = {}
+    for code, entry in entries.items():
+        indicator = known.get(code)
+        if indicator is None:
+            errors[code] = f"Indikator '{code}' bukan bagian laporan ini"
+            continue
+        for name, raw in entry.values.items():
+            if name not in indicator.formula.variables:
+                errors[f"{code}.{name}"] = f"Variabel '{name}' tidak dikenal untuk {code}"
+            elif raw is not None and str(raw).strip():
+                try:
+                    check_input(str(raw))
+                except ValidationError as exc:
+                    errors[f"{code}.{name}"] = exc.message
+        for part in ("no_data_reason", "kendala", "upaya"):
+            text = getattr(entry, part)
+            if text is not None and len(text) > NARRATIVE_LIMIT:
+                errors[f"{code}.{part}"] = f"Paling banyak {NARRATIVE_LIMIT} karakter"
+    return errors
+
+
+def save_entries(
+    uow: UnitOfWork,
+    report_id: int,
+    entries: Mapping[str, EntryInput],
+    actor: Actor,
+    *,
+    now: datetime,
+    policy: Policy,
+) -> dict[str, str]:
+    """Store typed entries in a draft `actor` may fill, all or nothing, and commit; the
+    field errors (nothing stored), empty on success."""
+    view = check_editable(uow, DocKind.REPORT, report_id, actor, now=now, policy=policy).view
+    head = _head(view)  # a draft: `check_editable` saw it in this transaction
+    indicators = uow.documents.indicators(view.position_id, view.year)
+    errors = check_entries(indicators, entries)
+    if errors:
+        return errors
+    by_code = {indicator.code: indicator for indicator in indicators}
+    for code, typed in entries.items():
+        _store(uow.reports, head, by_code[code], typed)
+    uow.documents.touch(DocKind.REPORT, report_id, now)
+    uow.commit()
+    return {}
+
+
+def preview_entries(
+    uow: UnitOfWork,
+    report_id: int,
+    entries: Mapping[str, EntryInput],
+    actor: Actor,
+    *,
+    now: datetime,
+    policy: Policy,
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Realisation, capaian and category as they would be with the typed inputs, for a
+    report `actor` may see; nothing is kept.
+
+    The same code computes them as everywhere: the valid entries are written in the unit
+    of work, the report read back, and everything rolled back.
+    """
+    view = document_access(uow, DocKind.REPORT, report_id, actor, now=now, policy=policy).view
+    indicators = uow.documents.indicators(view.position_id, view.year)
+    errors = check_entries(indicators, entries)
+    by_code = {indicator.code: indicator for indicator in indicators}
+    head = _head(view)
+    try:
+        if head.state is State.DRAFT:
+            for code, typed in entries.items():
+                if code in errors:
+                    continue
+                values = {k: v for k, v in typed.values.items() if f"{code}.{k}" not in errors}
+                _store(uow.reports, head, by_code[code], EntryInput(values, typed.no_data_reason))
+        rows = uow.reports.report(report_id).entries
+    finally:
+        uow.rollback()
+    return errors, rows

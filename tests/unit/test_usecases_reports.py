@@ -1,0 +1,108 @@
+"""engine.usecases.reports against the in-memory unit of work: opening, filling, previewing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from engine.errors import ForbiddenError, NotFoundError, ValidationError
+from engine.policy import Policy
+from engine.records import StoredEntry
+from engine.usecases.reports import (
+    EntryInput,
+    add_missing_reports,
+    fill_entry,
+    open_reports,
+    preview_entries,
+    save_entries,
+    write_entry,
+)
+from engine.workflow import Actor, DocKind, State
+from tests.unit.fakes import KABID, KASI, O_KABID, O_KASI
+from tests.unit.fakes_documents import DocumentsUnitOfWork, FakeDocuments, FakeReports, pk, report
+from tests.unit.fakes_documents import tables as make_tables
+from workflows.definitions import MACHINES
+
+POLICY = Policy(machines=MACHINES)
+NOW = datetime(2021, 4, 5, 2, 0, tzinfo=UTC)
+KASI_ACTOR = Actor(O_KASI, "Dewi Kasi", "198001012005012003")
+KABID_ACTOR = Actor(O_KABID, "Citra Kabid", "197501012000011002")
+
+
+def test_reports_open_for_positions_with_an_approved_pk_once() -> None:
+    db = make_tables(pk(1, KASI, State.APPROVED), pk(2, KABID, State.DRAFT))
+    uow = DocumentsUnitOfWork(db)
+    opened = open_reports(uow, 2021, 1, now=NOW)
+    assert [db.workflow.documents[(DocKind.REPORT, i)].position_id for i in opened] == [KASI]
+    assert uow.commits == 1
+    assert open_reports(uow, 2021, 1, now=NOW) == []
+    assert add_missing_reports(FakeReports(db), 2021, 2, NOW) != []  # the next quarter
+
+
+def test_an_entry_merges_inputs_and_an_empty_value_clears_one() -> None:
+    db = make_tables(report(7))
+    db.entries[(7, 11)] = StoredEntry({"a": "5", "b": "10"}, None, "lama", None)
+    uow = DocumentsUnitOfWork(db)
+    entry = fill_entry(uow, 7, "ind-11", EntryInput({"a": "12,5", "b": " "}, upaya=" Rapat "))
+    assert dict(entry.inputs) == {"a": "12.5"}
+    assert (entry.kendala, entry.upaya) == ("lama", "Rapat")
+    assert db.entries[(7, 11)] == entry and uow.commits == 1
+
+
+def test_an_entry_is_refused_outside_a_draft_or_for_an_unknown_variable() -> None:
+    db = make_tables(report(7), report(8, state=State.APPROVED, quarter=2))
+    documents, reports = FakeDocuments(db), FakeReports(db)
+    with pytest.raises(ValidationError, match="sudah disetujui dan tidak dapat diubah"):
+        write_entry(documents, reports, 8, "ind-11", EntryInput({"a": "1"}))
+    with pytest.raises(ValidationError, match="variabel tidak dikenal: z \\(yang ada: a, b\\)"):
+        write_entry(documents, reports, 7, "ind-11", EntryInput({"z": "1"}))
+    with pytest.raises(ValidationError, match="ind-11 Realisasi: nilai tidak boleh negatif"):
+        write_entry(documents, reports, 7, "ind-11", EntryInput({"a": "-1"}))
+    with pytest.raises(NotFoundError, match="Indikator 'ind-21' jabatan ini tahun 2021"):
+        write_entry(documents, reports, 7, "ind-21", EntryInput({"a": "1"}))
+    assert db.entries == {}
+
+
+def test_typed_entries_are_stored_all_or_nothing() -> None:
+    db = make_tables(report(7))
+    uow = DocumentsUnitOfWork(db)
+    typed = {"ind-11": EntryInput({"a": "1"}), "ind-12": EntryInput({"a": "x", "q": "1"})}
+    errors = save_entries(uow, 7, typed, KASI_ACTOR, now=NOW, policy=POLICY)
+    assert set(errors) == {"ind-12.a", "ind-12.q"}
+    assert db.entries == {} and uow.commits == 0
+    errors = save_entries(
+        uow, 7, {"ind-11": EntryInput({"a": "1"}, kendala="k" * 4001)}, KASI_ACTOR,
+        now=NOW, policy=POLICY,
+    )  # fmt: skip
+    assert errors == {"ind-11.kendala": "Paling banyak 4000 karakter"}
+    assert save_entries(uow, 7, {"ind-11": EntryInput({"a": "1"})}, KASI_ACTOR, now=NOW,
+                        policy=POLICY) == {}  # fmt: skip
+    assert db.entries[(7, 11)].inputs == {"a": "1"}
+    assert db.touched[(DocKind.REPORT, 7)] == NOW and uow.commits == 1
+
+
+def test_only_the_holder_saves_entries() -> None:
+    uow = DocumentsUnitOfWork(make_tables(report(7)))
+    with pytest.raises(ForbiddenError):
+        save_entries(uow, 7, {"ind-11": EntryInput({"a": "1"})}, KABID_ACTOR, now=NOW,
+                     policy=POLICY)  # fmt: skip
+
+
+def test_a_preview_computes_with_the_valid_inputs_and_keeps_nothing() -> None:
+    db = make_tables(report(7))
+    uow = DocumentsUnitOfWork(db)
+    typed = {"ind-11": EntryInput({"a": "3", "b": "abc"}), "nope": EntryInput({"a": "1"})}
+    errors, rows = preview_entries(uow, 7, typed, KABID_ACTOR, now=NOW, policy=POLICY)
+    assert set(errors) == {"ind-11.b", "nope"}
+    assert rows[0]["indicator"] == "ind-11" and rows[0]["inputs"] == {"a": "3"}
+    assert db.entries == {} and uow.commits == 0 and uow.rollbacks == 1
+
+
+def test_a_preview_of_a_submitted_report_writes_nothing_at_all() -> None:
+    db = make_tables(report(7, state=State.SUBMITTED))
+    uow = DocumentsUnitOfWork(db)
+    _, rows = preview_entries(
+        uow, 7, {"ind-11": EntryInput({"a": "3"})}, KABID_ACTOR, now=NOW, policy=POLICY
+    )
+    assert rows[0]["inputs"] == {}
