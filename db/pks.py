@@ -19,7 +19,7 @@ from db.models import Agency, PerjanjianKinerja, PkTarget, PositionRow
 from db.reports import SqlReports
 from db.workflow_models import AgencyYear, PkBudgetLine, TransitionLog
 from engine.budget import BudgetLine
-from engine.pk import one_month_after
+from engine.deadlines import pk_due
 from engine.records import PkRecord, Revision, SignedParty, StoredTargets
 from engine.usecases.pk import add_pk, add_revision, write_budget, write_target
 from engine.workflow import Action, DocKind, State
@@ -250,4 +250,4 @@ def set_dpa_date(session: Session, agency_code: str, year: int, dpa_date: date) 
     """Record when the DPA was ratified; the PK deadline (one month later)."""
     pks = SqlPks(session)
     pks.set_dpa_date(pks.agency_id(agency_code), year, dpa_date)
-    return one_month_after(dpa_date)
+    return pk_due(dpa_date)

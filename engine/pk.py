@@ -1,18 +1,18 @@
 """The rules of a Perjanjian Kinerja's content: its deadline, lateness and typed targets.
 
-A PK is due one calendar month after the agency's DPA is ratified; one first submitted
-later (or still unsubmitted past it) is flagged, never blocked. Targets are checked as
-typed ("80", "80-90", "1.027.733,50"); in a PK Perubahan, a quarter whose report is
-already verified keeps the target it was measured against.
+A PK is due one calendar month after the agency's DPA is ratified (engine.deadlines.pk_due);
+one first submitted later (or still unsubmitted past it) is flagged, never blocked. Targets
+are checked as typed ("80", "80-90", "1.027.733,50"); in a PK Perubahan, a quarter whose
+report is already verified keeps the target it was measured against.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date
 
 from engine.capaian import parse_target
+from engine.deadlines import pk_due
 from engine.errors import ValidationError
 from engine.indicators import Indicator
 from engine.records import StoredTargets
@@ -23,15 +23,9 @@ LOCKED_REPORT_STATES = frozenset({State.VERIFIED, State.APPROVED})
 """A quarter whose report is in one of these keeps its target in a PK Perubahan."""
 
 
-def one_month_after(day: date) -> date:
-    """The same day a calendar month later (clamped to the month's last day)."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def pk_deadline(dpa_date: date | None) -> date | None:
     """One month after the DPA of the PK's agency and year, if the DPA date is known."""
-    return None if dpa_date is None else one_month_after(dpa_date)
+    return None if dpa_date is None else pk_due(dpa_date)
 
 
 def needs_lateness_check(deadline: date | None, revision: int) -> bool:

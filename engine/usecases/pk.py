@@ -15,10 +15,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from engine.budget import BudgetLine
+from engine.deadlines import pk_due
 from engine.drafts import require_draft
 from engine.errors import ValidationError
 from engine.inputs import check_input
-from engine.pk import LOCKED_REPORT_STATES, checked_targets, one_month_after
+from engine.pk import LOCKED_REPORT_STATES, checked_targets
 from engine.policy import Policy
 from engine.ports import DocumentRepository, PkRepository, ReportRepository, UnitOfWork
 from engine.records import Revision, StoredTargets
@@ -190,7 +191,7 @@ def set_dpa_date(uow: UnitOfWork, agency_code: str, year: int, dpa_date: date) -
     """Record when the agency's DPA was ratified; the PK deadline (one month later)."""
     uow.pks.set_dpa_date(uow.pks.agency_id(agency_code), year, dpa_date)
     uow.commit()
-    return one_month_after(dpa_date)
+    return pk_due(dpa_date)
 
 
 # --- the pages' and the API's use cases -----------------------------------------------------
