@@ -5,19 +5,19 @@ state), PK revisions, report entries, targets, budget lines, DPA dates, evidence
 log, and the evidence files. `DocumentsUnitOfWork` is tests/unit/fakes.py's unit of work
 over those tables, with the transaction of the real one: `commit` keeps what was written,
 `rollback` (and leaving it) restores the last commit. The files, like a disk, are never
-rolled back. Reads answer as the SQL repositories do, in plain engine values.
+rolled back (tests/unit/fakes_evidence.py). Reads answer as the SQL repositories do, in
+plain engine values.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from engine.audit import entry_hash
 from engine.budget import BudgetLine
 from engine.capaian import Polarity
 from engine.errors import NotFoundError
@@ -29,7 +29,6 @@ from engine.records import (
     DocumentHead,
     DocumentRecord,
     EvidenceRecord,
-    IndicatorPlace,
     LogEntry,
     PkRecord,
     ReportRecord,
@@ -41,6 +40,7 @@ from engine.records import (
 from engine.targets import Rollup, TargetMode
 from engine.workflow import DocKind, DocumentView, State
 from tests.unit.fakes import KABID, KASI, TREE, FakeUnitOfWork, FakeWorkflow
+from tests.unit.fakes_evidence import FakeAudit, FakeEvidence, FakeFiles
 
 YEAR = 2021
 AGENCY_ID = 1
@@ -100,7 +100,7 @@ class Tables:
     evidence: dict[int, EvidenceRecord] = field(default_factory=dict)
     log: list[LogEntry] = field(default_factory=list)
     touched: dict[tuple[DocKind, int], datetime] = field(default_factory=dict)
-    files: FakeFiles = field(default_factory=lambda: FakeFiles())
+    files: FakeFiles = field(default_factory=FakeFiles)
 
     def state(self) -> dict[str, Any]:
         """A copy of everything a transaction may change (not the files: a disk)."""
@@ -349,102 +349,6 @@ class FakePks:
 
     def set_dpa_date(self, agency_id: int, year: int, day: date) -> None:
         self.db.dpa[(agency_id, year)] = day
-
-
-class FakeEvidence:
-    """engine.ports.EvidenceRepository in memory."""
-
-    def __init__(self, db: Tables) -> None:
-        self.db = db
-
-    def add(self, evidence: EvidenceRecord) -> EvidenceRecord:
-        stored = replace(evidence, id=max(self.db.evidence, default=0) + 1)
-        self.db.evidence[stored.id] = stored
-        return stored
-
-    def get(self, evidence_id: int) -> EvidenceRecord | None:
-        return self.db.evidence.get(evidence_id)
-
-    def of_report(self, report_id: int, *, include_replaced: bool = False) -> list[EvidenceRecord]:
-        return [
-            e
-            for _, e in sorted(self.db.evidence.items())
-            if e.report_id == report_id and (include_replaced or e.active)
-        ]
-
-    def with_checksum(self, report_id: int, sha256: str) -> list[EvidenceRecord]:
-        return [e for e in self.of_report(report_id, include_replaced=True) if e.sha256 == sha256]
-
-    def retire(self, evidence_id: int) -> bool:
-        found = self.db.evidence.get(evidence_id)
-        if found is None or not found.active:
-            return False
-        self.db.evidence[evidence_id] = replace(found, active=False)
-        return True
-
-    def indicator(self, indicator_id: int) -> IndicatorPlace | None:
-        for i in self.db.indicators:
-            if i.id == indicator_id:
-                return IndicatorPlace(i.code, i.position_id, i.year)
-        return None
-
-
-class FakeFiles:
-    """engine.ports.FileStore in memory: written once, never replaced."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def write(self, directory: str, names: Iterable[str], data: bytes) -> str:
-        for name in names:
-            path = f"{directory}/{name}"
-            if self.files.setdefault(path, data) == data:
-                return path
-        raise FileExistsError(directory)
-
-    def read(self, path: str) -> bytes:
-        if ".." in path.split("/"):
-            raise ValueError(path)
-        if path not in self.files:
-            raise FileNotFoundError(path)
-        return self.files[path]
-
-
-class FakeAudit:
-    """engine.ports.AuditRepository in memory."""
-
-    def __init__(self, db: Tables) -> None:
-        self.db = db
-
-    def log(self, kind: DocKind, doc_id: int) -> list[LogEntry]:
-        return [
-            e for e in self.db.log if (e.fields["doc_type"], e.fields["doc_id"]) == (kind, doc_id)
-        ]
-
-    def heads(self) -> dict[tuple[DocKind, int], str | None]:
-        return {key: view.audit_hash for key, view in self.db.workflow.documents.items()}
-
-    def entries(self) -> Iterator[LogEntry]:
-        yield from sorted(
-            self.db.log, key=lambda e: (e.fields["doc_type"], e.fields["doc_id"], e.id)
-        )
-
-
-def log_step(db: Tables, kind: DocKind, doc_id: int, action: str, to: State, at: datetime,
-             *, actor: str = "Dewi Kasi", comment: str | None = None) -> LogEntry:  # fmt: skip
-    """Append a hash-chained log row to a document and move its head, as a transition does."""
-    view = db.view(kind, doc_id)
-    fields = {
-        "doc_type": kind.value, "doc_id": doc_id, "visit": view.visit, "action": action,
-        "from_state": view.state.value, "to_state": to.value, "actor_official_id": None,
-        "actor_name": actor, "actor_nip": None, "acting_status": None,
-        "acting_position_id": None, "acting_title": "Kepala Seksi IKM", "comment": comment,
-        "at": at,
-    }  # fmt: skip
-    entry = LogEntry(len(db.log) + 1, fields, view.audit_hash, entry_hash(fields, view.audit_hash))
-    db.log.append(entry)
-    db.workflow.documents[(kind, doc_id)] = replace(view, state=to, audit_hash=entry.hash)
-    return entry
 
 
 class DocumentsUnitOfWork(FakeUnitOfWork):

@@ -12,7 +12,8 @@ from engine.policy import Policy
 from engine.usecases.audit import audit_trail, verify_audit, view_audit_trail
 from engine.workflow import Actor, DocKind, State
 from tests.unit.fakes import O_KABID
-from tests.unit.fakes_documents import DocumentsUnitOfWork, Tables, log_step, pk, report, tables
+from tests.unit.fakes_documents import DocumentsUnitOfWork, Tables, pk, report, tables
+from tests.unit.fakes_evidence import log_step
 from workflows.definitions import MACHINES
 
 POLICY = Policy(machines=MACHINES)

@@ -21,7 +21,8 @@ from engine.usecases.documents import (
 )
 from engine.workflow import Action, Actor, DocKind, State
 from tests.unit.fakes import KASI, O_KABID, O_KASI
-from tests.unit.fakes_documents import DocumentsUnitOfWork, log_step, pk, report, tables
+from tests.unit.fakes_documents import DocumentsUnitOfWork, pk, report, tables
+from tests.unit.fakes_evidence import log_step
 from workflows.definitions import MACHINES
 
 POLICY = Policy(machines=MACHINES)
