@@ -8,23 +8,26 @@ of work's one transaction.
 
 The sweep reads every pending document of the regency (tens of thousands), so these
 reads select bare columns with Core statements: building ORM objects for every pending
-row was a tenth of a sweep's time.
+row was a tenth of a sweep's time. `advisory_lock` is the daily sweep's cluster lock (the
+container hands it to the scheduler as engine.ports.ClusterLock).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Engine, Select, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
 from db.holidays_repo import load_calendar
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.org_repo import committed_org_tree, load_org_tree
-from db.upsert import insert_ignore
+from db.outbox import insert_ignore
 from db.workflow_models import AgencyYear, LadderRung, TransitionLog
 from engine.calendar import WorkingCalendar
 from engine.ladder import Planned
@@ -175,30 +178,36 @@ class SqlReminders:
         connection = self._session().connection()
         return insert_ignore(connection, RUNGS, "key", claims, same={"created_at": at})
 
-    def open_reports(self, year: int, quarter: int, now: datetime) -> int:
-        """Open the quarter's draft report of every position with an approved PK that has
-        none yet; how many were opened."""
-        connection = self._session().connection()
-        approved = set(
-            connection.execute(
-                sa_select(PK.c.position_id).where(
-                    PK.c.year == year, PK.c.state == State.APPROVED.value
-                )
-            ).scalars()
+
+# --- the cluster lock -------------------------------------------------------------------
+
+
+def lock_key(name: str) -> int:
+    """A stable 32-bit key for a job name (PostgreSQL advisory locks take a bigint)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+@contextmanager
+def advisory_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Try to take a session-level advisory lock; yields whether we hold it.
+
+    On PostgreSQL several instances may run the scheduler side by side: the one
+    that gets the lock sweeps, the others skip. SQLite deployments run one
+    instance, and its write transactions serialise anyway, so the lock is always
+    granted there.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = lock_key(name)
+    with engine.connect() as connection:
+        acquired = bool(
+            connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
         )
-        existing = set(
-            connection.execute(
-                sa_select(REPORT.c.position_id).where(
-                    REPORT.c.year == year, REPORT.c.quarter == quarter
-                )
-            ).scalars()
-        )
-        session = self._session()
-        session.add_all(
-            QuarterlyReport(
-                position_id=position_id, year=year, quarter=quarter, created_at=now, updated_at=now
-            )
-            for position_id in sorted(approved - existing)
-        )
-        session.flush()
-        return len(approved - existing)
+        connection.commit()
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                connection.commit()

@@ -226,7 +226,7 @@ class PendingRepository(Protocol):
 
 
 class RemindersRepository(Protocol):
-    """The reminder rungs sent (each rung once ever), and the reports the daily tick opens."""
+    """The reminder rungs sent (each rung once ever)."""
 
     def sent_rungs(self, docs: Sequence[str]) -> set[str]:
         """The keys of the rungs already sent for these documents (by reference)."""
@@ -237,11 +237,6 @@ class RemindersRepository(Protocol):
     ) -> set[str]:
         """Record the rungs as sent, each in its recipient's digest (`digest_keys` by
         official id), ignoring keys already there; the keys that were new."""
-        ...
-
-    def open_reports(self, year: int, quarter: int, now: datetime) -> int:
-        """Open the quarter's draft report of every position with an approved PK that has
-        none yet (so opening twice opens nothing); how many were opened."""
         ...
 
 

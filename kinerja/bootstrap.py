@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from db.accounts import ThrottlePolicy
 from db.database import create_db_engine
-from db.locks import advisory_lock
+from db.reminders import advisory_lock
 from db.uow import SqlUnitOfWorkFactory
 from engine.clock import Clock, FixedClock, SystemClock
 from engine.deadlines import DeadlineRules

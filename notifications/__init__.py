@@ -1,4 +1,4 @@
-"""Reminders, escalation, the outbox, templates and the mailer.
-
-Filled by the reminders issue; the package exists now so the layering holds from the start.
+"""Reminders' and mail's adapters: the email templates and their renderer, the SMTP mailer
+and its fake, the dispatcher that sends the outbox, the scheduler's ticks, the demo's mail
+catcher. The rules (deadlines, the ladder, delivery) and the use cases live in engine/.
 """

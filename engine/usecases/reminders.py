@@ -36,6 +36,7 @@ from engine.pending import PendingWork
 from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import ClusterLock, UnitOfWork
+from engine.usecases.reports import add_missing_reports
 
 __all__ = [
     "LOCK_HELD",
@@ -166,7 +167,7 @@ def daily_tick(
             return DailyOutcome(False, LOCK_HELD)
         quarter = Quarter.of(today)
         with collector_paused():
-            opened = uow.reminders.open_reports(quarter.year, quarter.number, now)
+            opened = len(add_missing_reports(uow.reports, quarter.year, quarter.number, now))
             result = plan(uow, now=now, policy=policy)
             _enqueue(uow, result, now)
             uow.commit()

@@ -7,7 +7,7 @@ escalate-superior Fri 9 Apr, escalate-head Tue 13 Apr (kabid-koperasi's superior
 head, so that ladder has no separate escalation to the head).
 
 - Forward: after the tick of 29 March the clock jumps to Wednesday 14 April. The ladder's
-  rule (notifications/ladder.py) for rungs missed in the gap: the latest reminder due
+  rule (engine/ladder.py) for rungs missed in the gap: the latest reminder due
   (remind-0) and every escalation due, each once; the older reminders are not owed.
 - Backward: then the clock falls back to Tuesday 6 April and runs day by day to 16 April.
   Nothing goes out again, and no older reminder (remind-3, remind-1) follows the newer

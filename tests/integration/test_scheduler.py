@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from db.database import create_db_engine
-from db.locks import advisory_lock
 from db.migrate import upgrade
 from db.models import QuarterlyReport
+from db.reminders import advisory_lock
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA, FixedClock
 from notifications.scheduler import (

@@ -78,18 +78,12 @@ class FakePending:
 
 
 class FakeReminders:
-    """engine.ports.RemindersRepository: each rung key claimed once; reports opened for the
-    positions with an approved PK (`approved`) that have none yet (`existing`)."""
+    """engine.ports.RemindersRepository: each rung key claimed once."""
 
-    def __init__(
-        self, *sent: str, approved: Collection[int] = (), existing: Collection[int] = ()
-    ) -> None:
+    def __init__(self, *sent: str) -> None:
         self.claimed: dict[str, tuple[str, int, str, datetime]] = dict.fromkeys(
             sent, ("", 0, "", datetime.min.replace(tzinfo=UTC))
         )
-        self.approved = set(approved)
-        self.existing = set(existing)
-        self.opened: list[tuple[int, int, int]] = []
 
     def sent_rungs(self, docs: Sequence[str]) -> set[str]:
         return {key for key in self.claimed if key.partition(":")[0] in docs}
@@ -105,11 +99,27 @@ class FakeReminders:
                 new.add(p.rung.key)
         return new
 
-    def open_reports(self, year: int, quarter: int, now: datetime) -> int:
-        has = self.existing | {p for y, q, p in self.opened if (y, q) == (year, quarter)}
-        new = sorted(self.approved - has)
-        self.opened += [(year, quarter, p) for p in new]
-        return len(new)
+
+class FakeReports:
+    """The part of engine.ports.ReportRepository the daily tick uses: positions with an
+    approved PK (`approved`), those with a report of the quarter (`existing`)."""
+
+    def __init__(self, approved: Collection[int], existing: Collection[int]) -> None:
+        self.approved = set(approved)
+        self.existing = set(existing)
+        self.opened: list[tuple[int, int, int]] = []
+
+    def positions_with_approved_pk(self, year: int) -> set[int]:
+        return set(self.approved)
+
+    def report_positions(self, year: int, quarter: int) -> set[int]:
+        return self.existing | {p for y, q, p in self.opened if (y, q) == (year, quarter)}
+
+    def add_reports(
+        self, year: int, quarter: int, position_ids: Sequence[int], now: datetime
+    ) -> list[int]:
+        self.opened += [(year, quarter, p) for p in position_ids]
+        return list(range(100, 100 + len(position_ids)))
 
 
 class FakeLock:

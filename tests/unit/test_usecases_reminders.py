@@ -27,6 +27,7 @@ from tests.unit.fakes_reminders import (
     FakeLock,
     FakePending,
     FakeReminders,
+    FakeReports,
     wib,
 )
 from workflows.definitions import MACHINES
@@ -102,10 +103,10 @@ def test_the_daily_tick_skips_while_another_instance_sweeps() -> None:
 
 
 def test_the_daily_tick_opens_the_quarter_and_sweeps_in_one_commit() -> None:
-    reminders = FakeReminders(approved={KASI, KABID, KADIS}, existing={KADIS})
-    uow = FakeUnitOfWork(pending=FakePending(DRAFT), reminders=reminders)
+    reports = FakeReports(approved={KASI, KABID, KADIS}, existing={KADIS})
+    uow = FakeUnitOfWork(pending=FakePending(DRAFT), reminders=FakeReminders(), reports=reports)
     outcome = daily_tick(uow, FakeLock(), now=wib(date(2021, 3, 29)), policy=POLICY)
     assert outcome.ran and outcome.opened == 2
-    assert reminders.opened == [(2021, 1, KABID), (2021, 1, KASI)]
+    assert reports.opened == [(2021, 1, KABID), (2021, 1, KASI)]
     assert outcome.sweep is not None and outcome.sweep.enqueued_rungs == 1
     assert uow.commits == 1 and len(uow.outbox.messages) == 1
