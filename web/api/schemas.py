@@ -87,7 +87,7 @@ class Me(_Out):
 
 
 class TaskOut(_Out):
-    """A document waiting for the user (notifications.tasks.Task.as_json)."""
+    """A document waiting for the user (engine.usecases.tasks.Task.as_json)."""
 
     ref: str
     kind: str
