@@ -76,21 +76,26 @@ class SqlOutbox:
             }
             result = self._connection.execute(_insert(self._connection.dialect.name), row)
             return max(int(result.rowcount or 0), 0)
-        # Many (a sweep's digests): one statement per batch of rows, values converted once.
+        # Many (a sweep's digests): one statement per batch of rows, values converted once
+        # (what every message shares, the kind and the instant of a sweep, once in all).
+        first = messages[0]
+        same: dict[str, Any] = {"status": _PENDING, "attempts": 0}
+        if all(m.kind == first.kind and m.available_at == first.available_at for m in messages):
+            same |= {"kind": first.kind, "available_at": first.available_at}
+            same["created_at"] = first.available_at
         rows = [
             {
                 "dedupe_key": m.dedupe_key,
-                "kind": m.kind,
                 "recipient_official_id": m.recipient_official_id,
                 "recipient_email": m.recipient_email,
                 "recipient_name": m.recipient_name,
                 "payload": dict(m.payload),
-                "available_at": m.available_at,
-                "created_at": m.available_at,
             }
             for m in messages
         ]
-        same = {"status": _PENDING, "attempts": 0}
+        if "kind" not in same:
+            for row, m in zip(rows, messages, strict=True):
+                row.update(kind=m.kind, available_at=m.available_at, created_at=m.available_at)
         return len(insert_ignore(self._connection, OUTBOX, "dedupe_key", rows, same=same))
 
     def claim(self, *, now: datetime, limit: int, lease_until: datetime) -> list[OutboxEntry]:

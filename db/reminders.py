@@ -87,11 +87,11 @@ class SqlPending:
         report, pk, states = DocKind.REPORT, DocKind.PK, _STATES
         docs = [
             PendingDoc(report, id_, position_id, year, quarter, states[state], visit)
-            for id_, position_id, year, quarter, state, visit in connection.execute(reports)
+            for id_, position_id, year, quarter, state, visit in connection.execute(reports).all()
         ]
         docs += [
             PendingDoc(pk, id_, position_id, year, None, states[state], visit)
-            for id_, position_id, year, state, visit in connection.execute(pks)
+            for id_, position_id, year, state, visit in connection.execute(pks).all()
         ]
         return docs
 
