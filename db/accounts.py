@@ -1,78 +1,39 @@
-"""Accounts and sign-in: passwords (argon2), the login throttle, sessions and API tokens.
+"""Accounts, sessions, API tokens and the login throttle (`engine.ports.AccountRepository`).
 
-A failed login says only "wrong login or password", whether or not the account
-exists; the throttle counts failures per typed login, so a locked-out name
-behaves the same known or unknown. Sessions and tokens are random values whose
-SHA-256 is stored, never the value itself.
+Sessions and tokens are random values whose SHA-256 is stored, never the value itself,
+so a copy of the database cannot be replayed. The rules (the throttle, what a password
+must be, whose token may be revoked) are engine.usecases.accounts'; this is storage.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, bindparam, delete, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.auth_models import ApiToken, LoginThrottle, WebSession
 from db.models import Account, OfficialRow
-from engine.errors import KinerjaError, NotFoundError, ValidationError
+from db.org_repo import to_official
+from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle, throttle_key
+from engine.errors import NotFoundError
 from engine.nip import normalise_nip
+from engine.org import Official
 from engine.ports import SignedIn
 from engine.workflow import Actor
 
-HASHER = PasswordHasher()
-
-
-@cache
-def _dummy_hash() -> str:
-    """Verified against when the login is unknown, so both paths cost one argon2 check.
-
-    Made on first use, not at import: hashing is slow by design and every CLI run imports this.
-    """
-    return HASHER.hash("kinerja-dummy-password")
-
-
-MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "knj_"  # noqa: S105 (a label, not a secret)
-WRONG_LOGIN = "NIP/email atau kata sandi salah"
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
-
-
-class LoginRefusedError(KinerjaError):
-    """Wrong login or password, or too many attempts (the message never says which account)."""
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    """How many failures lock a login, and for how long."""
-
-    max_failures: int = 5
-    lock_minutes: int = 15
 
 
 def hash_secret(value: str) -> str:
     """SHA-256 hex of a session or token value: what the database keeps."""
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return HASHER.hash(password)
-
-
-def throttle_key(login: str) -> str:
-    """The typed login as the throttle counts it: lower case, NIP without spaces."""
-    text = login.strip().lower()
-    digits = "".join(text.split())
-    return digits if digits.isdigit() else text
 
 
 def find_account(session: Session, login: str) -> Account | None:
@@ -93,76 +54,21 @@ def find_account(session: Session, login: str) -> Account | None:
     return session.exec(select(Account).where(Account.official_id == official.id)).first()
 
 
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    """The account signed in, or the refusal to show (never which part was wrong)."""
-
-    account: Account | None
-    refusal: LoginRefusedError | None = None
-
-
-def authenticate(
-    session: Session, login: str, password: str, now: datetime, policy: ThrottlePolicy
-) -> LoginResult:
-    """Check a login and password, counting failures; the caller commits either way."""
-    key = throttle_key(login)[:254]
-    throttle = session.get(LoginThrottle, key)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        return LoginResult(
-            None,
-            LoginRefusedError(
-                f"Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {minutes} menit",
-                log_message=f"login locked for {key!r}",
-            ),
-        )
-    account = find_account(session, login)
-    good = _verify(account.password_hash if account else _dummy_hash(), password)
-    if account is None or not good or not account.active:
-        if throttle is None:
-            throttle = LoginThrottle(login=key, failures=0, updated_at=now)
-        throttle.failures += 1
-        throttle.updated_at = now
-        if throttle.failures >= policy.max_failures:
-            throttle.locked_until = now + timedelta(minutes=policy.lock_minutes)
-            throttle.failures = 0
-        session.add(throttle)
-        session.flush()
-        return LoginResult(
-            None, LoginRefusedError(WRONG_LOGIN, log_message=f"failed login for {key!r}")
-        )
-    if throttle is not None:
-        session.delete(throttle)
-    if HASHER.check_needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
-        session.add(account)
-    session.flush()
-    return LoginResult(account)
-
-
-def start_session(
-    session: Session, account: Account, now: datetime, lifetime: timedelta
-) -> tuple[str, WebSession]:
-    """A new session: the raw token for the cookie, and its row."""
-    assert account.id is not None
-    token = secrets.token_urlsafe(32)
-    row = WebSession(
-        id=hash_secret(token),
-        account_id=account.id,
-        csrf_token=secrets.token_urlsafe(32),
+def create_token(
+    session: Session, account_id: int, name: str, now: datetime
+) -> tuple[str, ApiToken]:
+    """A new personal API token: the raw value (shown once) and its row."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        account_id=account_id,
+        name=name,
+        token_hash=hash_secret(raw),
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
         created_at=now,
-        expires_at=now + lifetime,
     )
     session.add(row)
     session.flush()
-    return token, row
+    return raw, row
 
 
 def load_session(session: Session, token: str, now: datetime) -> SignedIn | None:
@@ -207,86 +113,17 @@ def _session_query() -> Select[Any]:
     )
 
 
-def end_session(session: Session, token: str) -> None:
-    """Forget a session (logout)."""
-    session.execute(delete(WebSession).where(col(WebSession.id) == hash_secret(token)))
-
-
-def end_other_sessions(session: Session, account_id: int, keep: str | None) -> int:
-    """Sign out every other browser of an account (after a password change)."""
-    statement = delete(WebSession).where(col(WebSession.account_id) == account_id)
-    if keep is not None:
-        statement = statement.where(col(WebSession.id) != hash_secret(keep))
-    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
-
-
-def check_new_password(password: str, *, login: str = "") -> None:
-    """Refuse a password that is too short or equals the login."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            f"Kata sandi baru minimal {MIN_PASSWORD_LENGTH} karakter",
-            log_message="new password too short",
-        )
-    if login and password.strip().lower() == login.strip().lower():
-        raise ValidationError(
-            "Kata sandi tidak boleh sama dengan nama login", log_message="password equals login"
-        )
-
-
-def change_password(
-    session: Session, account: Account, current: str, new: str, now: datetime
-) -> None:
-    """Replace the password after checking the current one."""
-    if not _verify(account.password_hash, current):
-        raise ValidationError("Kata sandi saat ini salah", log_message="wrong current password")
-    check_new_password(new, login=account.login)
-    if _verify(account.password_hash, new):
-        raise ValidationError(
-            "Kata sandi baru harus berbeda dari yang lama", log_message="password unchanged"
-        )
-    account.password_hash = hash_password(new)
-    account.password_changed_at = now
-    session.add(account)
-    session.flush()
-
-
-def create_account(
-    session: Session,
-    *,
-    login: str,
-    password: str,
-    now: datetime,
-    official_id: int | None = None,
-    is_admin: bool = False,
-) -> Account:
-    """An account for an official (or an administrator without one)."""
-    login = login.strip().lower()
-    if not login or len(login) > 254:
-        raise ValidationError("Login wajib diisi", log_message="empty login")
-    check_new_password(password, login=login)
-    if session.exec(select(Account).where(func.lower(Account.login) == login)).first():
-        raise ValidationError(f"Login '{login}' sudah dipakai", log_message="duplicate login")
-    if official_id is not None:
-        if session.get(OfficialRow, official_id) is None:
-            raise NotFoundError("Pegawai tidak ditemukan", log_message=f"official {official_id}")
-        if session.exec(select(Account).where(Account.official_id == official_id)).first():
-            raise ValidationError(
-                "Pegawai ini sudah memiliki akun", log_message="official has an account"
-            )
-    if official_id is None and not is_admin:
-        raise ValidationError(
-            "Akun tanpa pegawai hanya untuk administrator",
-            log_message="non-admin account without official",
-        )
-    account = Account(
-        login=login,
-        official_id=official_id,
-        password_hash=hash_password(password),
-        is_admin=is_admin,
-        created_at=now,
-    )
-    session.add(account)
-    session.flush()
+def token_account(session: Session, raw: str, now: datetime) -> Account | None:
+    """The active account of a live token (and note its use), or None."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_secret(raw))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    account = session.get(Account, row.account_id)
+    if account is None or not account.active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        row.last_used_at = now  # at most one write a minute per token, not one per request
+        session.add(row)
     return account
 
 
@@ -302,63 +139,29 @@ def actor_of(session: Session, account: Account) -> Actor:
     return Actor(official.id, official.name, official.nip, account.is_admin)
 
 
-def create_token(
-    session: Session, account_id: int, name: str, now: datetime
-) -> tuple[str, ApiToken]:
-    """A new personal API token: the raw value (shown once) and its row."""
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise ValidationError(
-            "Nama token wajib diisi (paling banyak 100 karakter)", log_message="bad token name"
-        )
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(
-        account_id=account_id,
-        name=name,
-        token_hash=hash_secret(raw),
-        prefix=raw[: len(TOKEN_PREFIX) + 6],
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
-    return raw, row
-
-
-def list_tokens(session: Session, account_id: int) -> list[ApiToken]:
-    """The account's tokens, newest first (revoked ones included, marked)."""
-    return list(
-        session.exec(
-            select(ApiToken)
-            .where(ApiToken.account_id == account_id)
-            .order_by(col(ApiToken.id).desc())
-        )
+def to_account(row: Account) -> AccountInfo:
+    """Map a row to the engine's account (without its password hash)."""
+    assert row.id is not None
+    return AccountInfo(
+        row.id, row.login, row.official_id, row.is_admin, row.active, row.password_changed_at
     )
 
 
-def revoke_token(session: Session, account_id: int, token_id: int, now: datetime) -> ApiToken:
-    """Revoke one of the account's own tokens."""
-    row = session.get(ApiToken, token_id)
-    if row is None or row.account_id != account_id:
-        raise NotFoundError("Token tidak ditemukan", log_message=f"token {token_id} not found")
-    if row.revoked_at is None:
-        row.revoked_at = now
-        session.add(row)
-        session.flush()
-    return row
+def _token(row: ApiToken) -> ApiTokenInfo:
+    assert row.id is not None
+    return ApiTokenInfo(
+        row.id,
+        row.account_id,
+        row.name,
+        row.prefix,
+        row.created_at,
+        row.last_used_at,
+        row.revoked_at,
+    )
 
 
-def token_account(session: Session, raw: str, now: datetime) -> Account | None:
-    """The active account of a live token (and note its use), or None."""
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_secret(raw))).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    account = session.get(Account, row.account_id)
-    if account is None or not account.active:
-        return None
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
-        row.last_used_at = now  # at most one write a minute per token, not one per request
-        session.add(row)
-    return account
+def _credentials(row: Account | None) -> Credentials | None:
+    return None if row is None else Credentials(to_account(row), row.password_hash)
 
 
 class SqlAccounts:
@@ -407,3 +210,164 @@ class SqlAccounts:
         if official is None:
             return Actor(None, "Administrator" if is_admin else text, None, is_admin)
         return Actor(official.id, official.name, official.nip, is_admin)
+
+    # --- signing in and out -------------------------------------------------------------
+
+    def credentials(self, login: str) -> Credentials | None:
+        """The account a login name, an official's email or an 18-digit NIP names."""
+        return _credentials(find_account(self.session, login))
+
+    def credentials_of(self, account_id: int) -> Credentials | None:
+        """The account with this id, with its password hash."""
+        return _credentials(self.session.get(Account, account_id))
+
+    def throttle(self, key: str) -> Throttle | None:
+        """The failures counted for a typed login."""
+        row = self.session.get(LoginThrottle, key)
+        return None if row is None else Throttle(row.failures, row.locked_until)
+
+    def save_throttle(self, key: str, throttle: Throttle | None, now: datetime) -> None:
+        """Keep the throttle of a typed login; None forgets it."""
+        row = self.session.get(LoginThrottle, key)
+        if throttle is None:
+            if row is not None:
+                self.session.delete(row)
+        else:
+            row = row or LoginThrottle(login=key, failures=0, updated_at=now)
+            row.failures, row.locked_until, row.updated_at = (
+                throttle.failures,
+                throttle.locked_until,
+                now,
+            )
+            self.session.add(row)
+        self.session.flush()
+
+    def set_password_hash(
+        self, account_id: int, password_hash: str, *, changed_at: datetime | None
+    ) -> None:
+        """Store a new password hash (and when it changed, unless it is the same password)."""
+        row = self.session.get(Account, account_id)
+        assert row is not None
+        row.password_hash = password_hash
+        if changed_at is not None:
+            row.password_changed_at = changed_at
+        self.session.add(row)
+        self.session.flush()
+
+    def start_session(self, account_id: int, now: datetime, expires_at: datetime) -> str:
+        """A new session row; the raw token for the cookie."""
+        token = secrets.token_urlsafe(32)
+        self.session.add(
+            WebSession(
+                id=hash_secret(token),
+                account_id=account_id,
+                csrf_token=secrets.token_urlsafe(32),
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+        self.session.flush()
+        return token
+
+    def end_session(self, token: str) -> None:
+        """Forget the session with this raw token."""
+        self.session.execute(delete(WebSession).where(col(WebSession.id) == hash_secret(token)))
+
+    def end_sessions(self, account_id: int, *, keep: str | None) -> int:
+        """Forget every session of the account but the one with the raw token `keep`."""
+        statement = delete(WebSession).where(col(WebSession.account_id) == account_id)
+        if keep is not None:
+            statement = statement.where(col(WebSession.id) != hash_secret(keep))
+        return int(self.session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+    # --- personal API tokens ------------------------------------------------------------
+
+    def add_token(self, account_id: int, name: str, now: datetime) -> str:
+        """A new token: its raw value."""
+        return create_token(self.session, account_id, name, now)[0]
+
+    def tokens(self, account_id: int) -> list[ApiTokenInfo]:
+        """The account's tokens, newest first, revoked ones included."""
+        query = (
+            select(ApiToken)
+            .where(ApiToken.account_id == account_id)
+            .order_by(col(ApiToken.id).desc())
+        )
+        return [_token(row) for row in self.session.exec(query)]
+
+    def token(self, token_id: int) -> ApiTokenInfo | None:
+        """A token by id."""
+        row = self.session.get(ApiToken, token_id)
+        return None if row is None else _token(row)
+
+    def revoke_token(self, token_id: int, now: datetime) -> None:
+        """Mark a token revoked."""
+        row = self.session.get(ApiToken, token_id)
+        assert row is not None
+        row.revoked_at = now
+        self.session.add(row)
+        self.session.flush()
+
+    # --- the administrator's ------------------------------------------------------------
+
+    def accounts(self) -> list[tuple[AccountInfo, Official | None]]:
+        """Every account with its official, by login."""
+        rows = self.session.exec(
+            select(Account, OfficialRow)
+            .join(OfficialRow, col(Account.official_id) == col(OfficialRow.id), isouter=True)
+            .order_by(col(Account.login))
+        )
+        return [
+            (to_account(account), None if official is None else to_official(official))
+            for account, official in rows
+        ]
+
+    def account_named(self, login: str) -> AccountInfo | None:
+        """The account whose login is `login`, in lower case."""
+        query = select(Account).where(func.lower(Account.login) == login.lower())
+        row = self.session.exec(query).first()
+        return None if row is None else to_account(row)
+
+    def account_of(self, official_id: int) -> AccountInfo | None:
+        """The account of an official."""
+        row = self.session.exec(select(Account).where(Account.official_id == official_id)).first()
+        return None if row is None else to_account(row)
+
+    def officials_without_account(self) -> list[Official]:
+        """Officials with no account, by name."""
+        taken = select(Account.official_id).where(col(Account.official_id).is_not(None))
+        rows = self.session.exec(
+            select(OfficialRow)
+            .where(col(OfficialRow.id).not_in(taken))
+            .order_by(col(OfficialRow.name))
+        )
+        return [to_official(row) for row in rows]
+
+    def add_account(
+        self,
+        *,
+        login: str,
+        password_hash: str,
+        official_id: int | None,
+        is_admin: bool,
+        now: datetime,
+    ) -> AccountInfo:
+        """Store a new account."""
+        row = Account(
+            login=login,
+            official_id=official_id,
+            password_hash=password_hash,
+            is_admin=is_admin,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return to_account(row)
+
+    def set_active(self, account_id: int, active: bool) -> None:
+        """Let the account sign in, or stop it."""
+        row = self.session.get(Account, account_id)
+        assert row is not None
+        row.active = active
+        self.session.add(row)
+        self.session.flush()

@@ -1,9 +1,10 @@
 """The holiday table: seeded from the `holidays` package, then kept by the admin.
 
 Holidays (libur nasional and cuti bersama) change by decree every year, so the
-package only provides the starting point; `kinerja holidays add/remove` lets an
-admin follow a new decree. Removing a day marks it inactive instead of deleting
-it, so that seeding again never brings back a day the admin took out.
+package only provides the starting point; engine.usecases.holidays lets an admin
+follow a new decree. Removing a day marks it inactive instead of deleting it, so that
+seeding again never brings back a day the admin took out. Reading the `holidays`
+package is infrastructure, so it stays here, behind `SqlHolidays.seed`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,7 @@ from sqlmodel import Session, col, select
 from db.memo import Memo
 from db.models import Holiday
 from engine.calendar import WorkingCalendar
-from engine.errors import NotFoundError, ValidationError
-
-PUBLIC = "public"
-GOVERNMENT = "government"  # cuti bersama
-LOCAL = "local"  # added by the admin (e.g. a regional holiday)
-SEED = "seed"
-ADMIN = "admin"
+from engine.holiday_table import GOVERNMENT, PUBLIC, SEED, HolidayDay
 
 
 def package_holidays(years: Iterable[int]) -> dict[date, tuple[str, str]]:
@@ -67,61 +62,58 @@ def seed_holidays(session: Session, years: Iterable[int], now: datetime) -> int:
     return added
 
 
-def list_holidays(
-    session: Session, *, year: int | None = None, include_removed: bool = False
-) -> list[Holiday]:
-    """Holidays in date order, optionally of one year, optionally with removed days."""
-    query = select(Holiday).order_by(col(Holiday.day))
-    if year is not None:
-        query = query.where(
-            col(Holiday.day) >= date(year, 1, 1), col(Holiday.day) <= date(year, 12, 31)
-        )
-    if not include_removed:
-        query = query.where(col(Holiday.active).is_(True))
-    return list(session.exec(query))
+def _day(row: Holiday) -> HolidayDay:
+    return HolidayDay(row.day, row.name, row.category, row.source, row.active)
 
 
-def add_holiday(
-    session: Session, day: date, name: str, now: datetime, *, category: str = LOCAL
-) -> Holiday:
-    """Add a day (or bring back a removed one, with the new name)."""
-    name = name.strip()
-    if not name:
-        raise ValidationError("Nama hari libur wajib diisi", log_message="holiday name missing")
-    if category not in (PUBLIC, GOVERNMENT, LOCAL):
-        raise ValidationError(
-            f"Jenis hari libur '{category}' tidak dikenal (public, government, local)",
-            log_message=f"unknown holiday category {category!r}",
-        )
-    row = session.get(Holiday, day)
-    if row is None:
-        row = Holiday(
-            day=day, name=name, category=category, source=ADMIN, active=True, updated_at=now
-        )
-        session.add(row)
-    else:
-        row.name, row.category, row.source, row.active, row.updated_at = (
-            name,
-            category,
-            ADMIN,
-            True,
-            now,
-        )
-    session.flush()
-    return row
+class SqlHolidays:
+    """The holiday table on the unit of work's session (`engine.ports.HolidayRepository`)."""
 
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-def remove_holiday(session: Session, day: date, now: datetime) -> Holiday:
-    """Mark a day as a working day again; `NotFoundError` if it is not a holiday."""
-    row = session.get(Holiday, day)
-    if row is None or not row.active:
-        raise NotFoundError(
-            f"{day.isoformat()} tidak ada dalam daftar hari libur",
-            log_message=f"holiday {day} not found",
-        )
-    row.active, row.source, row.updated_at = False, ADMIN, now
-    session.flush()
-    return row
+    def days(self, *, year: int | None, include_removed: bool) -> list[HolidayDay]:
+        """Holidays in date order, optionally of one year, optionally with removed days."""
+        query = select(Holiday).order_by(col(Holiday.day))
+        if year is not None:
+            query = query.where(
+                col(Holiday.day) >= date(year, 1, 1), col(Holiday.day) <= date(year, 12, 31)
+            )
+        if not include_removed:
+            query = query.where(col(Holiday.active).is_(True))
+        return [_day(row) for row in self.session.exec(query)]
+
+    def day(self, day: date) -> HolidayDay | None:
+        """The row of a day, active or removed."""
+        row = self.session.get(Holiday, day)
+        return None if row is None else _day(row)
+
+    def put(self, holiday: HolidayDay, now: datetime) -> None:
+        """Insert the day, or replace what its row says."""
+        row = self.session.get(Holiday, holiday.day)
+        if row is None:
+            row = Holiday(
+                day=holiday.day,
+                name=holiday.name,
+                category=holiday.category,
+                source=holiday.source,
+                active=holiday.active,
+                updated_at=now,
+            )
+        else:
+            row.name, row.category, row.source, row.active, row.updated_at = (
+                holiday.name,
+                holiday.category,
+                holiday.source,
+                holiday.active,
+                now,
+            )
+        self.session.add(row)
+        self.session.flush()
+
+    def seed(self, years: Iterable[int], now: datetime) -> int:
+        """Insert the package's holidays of `years` that have no row yet; how many."""
+        return seed_holidays(self.session, years, now)
 
 
 def load_calendar(session: Session) -> WorkingCalendar:

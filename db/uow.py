@@ -26,11 +26,14 @@ from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from db.accounts import SqlAccounts
+from db.admin_repo import SqlAdmin
 from db.audit_repo import SqlAudit
 from db.database import WRITE_OPTION
 from db.documents import SqlDocuments
 from db.evidence import LocalFileStore, SqlEvidence
+from db.holidays_repo import SqlHolidays
 from db.outbox import SqlOutbox
+from db.passwords import PASSWORDS, Argon2Passwords
 from db.pks import SqlPks
 from db.recaps import SqlRecaps
 from db.reminders import SqlPending, SqlReminders
@@ -42,6 +45,8 @@ _REPOSITORIES = (
     "workflow",
     "outbox",
     "accounts",
+    "admin",
+    "holidays",
     "recaps",
     "pending",
     "reminders",
@@ -161,6 +166,21 @@ class SqlUnitOfWork:
     def accounts(self) -> SqlAccounts:
         """Accounts and the officials they are."""
         return SqlAccounts(self.session)
+
+    @property
+    def passwords(self) -> Argon2Passwords:
+        """Password hashing (argon2; not transactional)."""
+        return PASSWORDS
+
+    @cached_property
+    def admin(self) -> SqlAdmin:
+        """Officials, assignments and position titles as the administrator keeps them."""
+        return SqlAdmin(self.session)
+
+    @cached_property
+    def holidays(self) -> SqlHolidays:
+        """The holiday table."""
+        return SqlHolidays(self.session)
 
     @cached_property
     def recaps(self) -> SqlRecaps:

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from db.accounts import ThrottlePolicy
 from db.database import create_db_engine
 from db.reminders import advisory_lock
 from db.uow import SqlUnitOfWorkFactory
+from engine.accounts import ThrottlePolicy
 from engine.clock import Clock, FixedClock, SystemClock
 from engine.deadlines import DeadlineRules
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from itsdangerous import BadSignature
 
 from engine.errors import ForbiddenError, KinerjaError
+from engine.usecases.accounts import session_user, token_user
 from engine.workflow import Actor
 from web.deps import UowDep, Web, web_of
 
@@ -72,7 +73,7 @@ def optional_user(request: Request, uow: UowDep) -> CurrentUser | None:
     token = session_token(web, request)
     if token is None:
         return None
-    found = uow.accounts.signed_in(token, web.now())
+    found = session_user(uow, token, now=web.now())
     if found is None:
         return None
     return CurrentUser(found.account_id, found.login, found.actor, found.csrf_token, token)
@@ -184,12 +185,11 @@ def api_user(request: Request, uow: UowDep) -> CurrentUser:
             "Token API wajib dikirim di header Authorization: Bearer <token>",
             log_message="missing bearer token",
         )
-    found = uow.accounts.token_user(raw.strip(), web.now())
+    found = token_user(uow, raw.strip(), now=web.now())
     if found is None:
         raise LoginRequiredError(
             "Token API tidak sah atau sudah dicabut", log_message="bad bearer token"
         )
-    uow.commit()  # the token's last use, kept whatever the request does next
     return CurrentUser(found.account_id, found.login, found.actor, "", None)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.accounts import ThrottlePolicy
+from engine.accounts import ThrottlePolicy
 from engine.deadlines import DeadlineRules
 
 

@@ -6,11 +6,10 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
-from db.database import transaction
-from db.holidays_repo import LOCAL, add_holiday, list_holidays, remove_holiday, seed_holidays
 from engine.clock import local_date
+from engine.holiday_table import LOCAL
+from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday, seed_holidays
 from kinerja.cli.state import state_of
 
 app = typer.Typer(help="Hari libur nasional dan cuti bersama.", no_args_is_help=True)
@@ -34,8 +33,8 @@ def list_cmd(
     """Daftar hari libur satu tahun."""
     container = state_of(ctx).container()
     year = year or local_date(container.clock.now(), container.settings.zone).year
-    with Session(container.engine) as session:
-        rows = list_holidays(session, year=year, include_removed=show_all)
+    with container.uow() as uow:
+        rows = list_holidays(uow, year=year, include_removed=show_all)
     if not rows:
         typer.echo(
             f"Tidak ada hari libur tercatat untuk {year}. Isi dengan `kinerja holidays seed`."
@@ -58,8 +57,8 @@ def add_cmd(
     """Tambahkan hari libur (misalnya cuti bersama baru menurut SKB)."""
     container = state_of(ctx).container()
     when = _day(day)
-    with transaction(container.engine) as session:
-        add_holiday(session, when, name, container.clock.now(), category=category)
+    with container.uow(write=True) as uow:
+        add_holiday(uow, when, name, category=category, now=container.clock.now())
     typer.echo(f"Hari libur {when.isoformat()} ({name}) disimpan.")
 
 
@@ -70,8 +69,8 @@ def remove_cmd(
     """Jadikan tanggal itu hari kerja kembali."""
     container = state_of(ctx).container()
     when = _day(day)
-    with transaction(container.engine) as session:
-        remove_holiday(session, when, container.clock.now())
+    with container.uow(write=True) as uow:
+        remove_holiday(uow, when, now=container.clock.now())
     typer.echo(f"{when.isoformat()} bukan lagi hari libur.")
 
 
@@ -85,6 +84,6 @@ def seed_cmd(
     if last < first or last - first > 50:
         raise typer.BadParameter("rentang tahun tidak masuk akal", param_hint="--from/--to")
     container = state_of(ctx).container()
-    with transaction(container.engine) as session:
-        added = seed_holidays(session, range(first, last + 1), container.clock.now())
+    with container.uow(write=True) as uow:
+        added = seed_holidays(uow, range(first, last + 1), now=container.clock.now())
     typer.echo(f"{added} hari libur ditambahkan untuk {first}-{last}.")

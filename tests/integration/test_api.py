@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from db.accounts import create_token, find_account, revoke_token
+from db.accounts import create_token, find_account
 from db.database import transaction
 from db.org_repo import load_org
 from db.recap_query import load_recap
 from engine.clock import FixedClock
+from engine.usecases.accounts import revoke_token, show_account
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient
 from web.api.overview import recap_json
@@ -123,14 +124,11 @@ def test_a_bad_or_revoked_token_is_401(web: WebClient, web_container: Container)
     login = holder_login(web_container, KASI)
     headers = bearer(web_container, login)
     assert ok(web.client.get("/api/v1/me", headers=headers))["login"] == login
-    with transaction(web_container.engine) as session:
-        account = find_account(session, login)
-        assert account is not None and account.id is not None
-        from db.accounts import list_tokens
-
-        token = list_tokens(session, account.id)[0]
-        assert token.id is not None
-        revoke_token(session, account.id, token.id, web_container.clock.now())
+    with web_container.uow(write=True) as uow:
+        found = uow.accounts.credentials(login)
+        assert found is not None
+        token = show_account(uow, found.account.id).tokens[0]
+        revoke_token(uow, found.account.id, token.id, now=web_container.clock.now())
     error(web.client.get("/api/v1/me", headers=headers), 401, "unauthenticated")
 
 

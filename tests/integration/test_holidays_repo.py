@@ -7,15 +7,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine
 
 from db.database import transaction
-from db.holidays_repo import (
-    add_holiday,
-    list_holidays,
-    load_calendar,
-    package_holidays,
-    remove_holiday,
-    seed_holidays,
-)
+from db.holidays_repo import load_calendar, package_holidays, seed_holidays
+from db.uow import SqlUnitOfWork
 from engine.periods import Quarter
+from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday
 
 NOW = datetime(2021, 1, 2, tzinfo=UTC)
 SUBMISSION_DAYS = 5
@@ -45,21 +40,24 @@ def test_seeded_calendar_gives_the_tw_i_2021_deadline(engine: Engine) -> None:
 def test_an_admin_adds_a_day_and_the_deadline_moves(engine: Engine) -> None:
     with transaction(engine) as session:
         seed_holidays(session, [2021], NOW)
-        add_holiday(session, date(2021, 4, 8), "Libur daerah", NOW)
+    with SqlUnitOfWork(engine, write=True) as uow:
+        add_holiday(uow, date(2021, 4, 8), "Libur daerah", now=NOW)
     assert deadline(engine, Quarter(2021, 1)) == date(2021, 4, 9)
-    with transaction(engine) as session:
-        remove_holiday(session, date(2021, 4, 8), NOW)
+    with SqlUnitOfWork(engine, write=True) as uow:
+        remove_holiday(uow, date(2021, 4, 8), now=NOW)
     assert deadline(engine, Quarter(2021, 1)) == date(2021, 4, 8)
 
 
 def test_removed_days_stay_removed_when_seeding_again(engine: Engine) -> None:
     with transaction(engine) as session:
         seed_holidays(session, [2021], NOW)
-        remove_holiday(session, date(2021, 5, 12), NOW)
+    with SqlUnitOfWork(engine, write=True) as uow:
+        remove_holiday(uow, date(2021, 5, 12), now=NOW)
     with transaction(engine) as session:
         assert seed_holidays(session, [2021, 2022], NOW) == len(package_holidays([2022]))
-        active = {h.day for h in list_holidays(session, year=2021)}
-        every = {h.day for h in list_holidays(session, year=2021, include_removed=True)}
+    with SqlUnitOfWork(engine) as uow:
+        active = {h.day for h in list_holidays(uow, year=2021)}
+        every = {h.day for h in list_holidays(uow, year=2021, include_removed=True)}
     assert date(2021, 5, 12) not in active
     assert every - active == {date(2021, 5, 12)}
 

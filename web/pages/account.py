@@ -9,21 +9,17 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
 
-from db.accounts import (
-    authenticate,
+from engine.accounts import LoginRefusedError
+from engine.errors import FieldError, ValidationError
+from engine.usecases.accounts import (
     change_password,
     create_token,
-    end_other_sessions,
-    end_session,
-    list_tokens,
     revoke_token,
-    start_session,
+    show_account,
+    sign_in,
+    sign_out,
 )
-from db.database import transaction
-from db.models import Account
-from engine.errors import ValidationError
 from web.auth import (
     SESSION_COOKIE,
     FormUser,
@@ -35,7 +31,7 @@ from web.auth import (
     set_login_csrf,
     set_session_cookie,
 )
-from web.deps import web_of
+from web.deps import UowDep, web_of
 from web.render import page
 
 router = APIRouter()
@@ -85,6 +81,7 @@ def login_form(request: Request, user: MaybeUser, next: str = "") -> Response:
 @router.post("/masuk", response_class=HTMLResponse)
 def login(
     request: Request,
+    uow: UowDep,
     login: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
@@ -101,31 +98,28 @@ def login(
             next_url=next,
             status_code=422,
         )
-    with transaction(web.deps.engine) as session:
-        result = authenticate(session, login, password, web.now(), web.settings.throttle)
-        token = None
-        if result.account is not None:
-            token, _ = start_session(
-                session, result.account, web.now(), timedelta(hours=web.settings.session_hours)
-            )
-    if token is None:
-        assert result.refusal is not None
-        log.info("login refused: %s", result.refusal.log_message)
-        return _login_page(
-            request, login=login, error=result.refusal.message, next_url=next, status_code=401
+    try:
+        token = sign_in(
+            uow,
+            login,
+            password,
+            now=web.now(),
+            throttle=web.settings.throttle,
+            lifetime=timedelta(hours=web.settings.session_hours),
         )
+    except LoginRefusedError as exc:
+        log.info("login refused: %s", exc.log_message)
+        return _login_page(request, login=login, error=exc.message, next_url=next, status_code=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(web, response, token)
     return response
 
 
 @router.post("/keluar")
-def logout(request: Request, user: FormUser) -> RedirectResponse:
+def logout(user: FormUser, uow: UowDep) -> RedirectResponse:
     """End this browser's session."""
-    web = web_of(request)
     if user.session_token is not None:
-        with transaction(web.deps.engine) as session:
-            end_session(session, user.session_token)
+        sign_out(uow, user.session_token)
     response = RedirectResponse("/masuk", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -134,19 +128,17 @@ def logout(request: Request, user: FormUser) -> RedirectResponse:
 def _account_page(
     request: Request,
     user: PageUser,
+    uow: UowDep,
     *,
     errors: dict[str, str] | None = None,
     flash: str | None = None,
     new_token: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    web = web_of(request)
-    with Session(web.deps.engine) as session:
-        account = session.get(Account, user.account_id)
-        tokens = list_tokens(session, user.account_id)
+    found = show_account(uow, user.account_id)
     context: dict[str, Any] = {
-        "account": account,
-        "tokens": tokens,
+        "account": found.account,
+        "tokens": found.tokens,
         "errors": errors or {},
         "flash": flash,
         "new_token": new_token,
@@ -155,63 +147,61 @@ def _account_page(
 
 
 @router.get("/akun", response_class=HTMLResponse)
-def account_page(request: Request, user: PageUser) -> HTMLResponse:
+def account_page(request: Request, user: PageUser, uow: UowDep) -> HTMLResponse:
     """The account: password change and personal API tokens."""
-    return _account_page(request, user)
+    return _account_page(request, user, uow)
 
 
 @router.post("/akun/sandi", response_class=HTMLResponse)
 def password_change(
     request: Request,
     user: FormUser,
+    uow: UowDep,
     current: Annotated[str, Form(max_length=1000)] = "",
     new: Annotated[str, Form(max_length=1000)] = "",
     repeat: Annotated[str, Form(max_length=1000)] = "",
 ) -> HTMLResponse:
     """Change the password; every other browser of the account is signed out."""
-    web = web_of(request)
     if new != repeat:
-        return _account_page(
-            request, user, errors={"repeat": "Ulangan kata sandi baru tidak sama"}, status_code=422
-        )
+        errors = {"repeat": "Ulangan kata sandi baru tidak sama"}
+        return _account_page(request, user, uow, errors=errors, status_code=422)
     try:
-        with transaction(web.deps.engine) as session:
-            account = session.get(Account, user.account_id)
-            assert account is not None
-            change_password(session, account, current, new, web.now())
-            end_other_sessions(session, user.account_id, keep=user.session_token)
-    except ValidationError as exc:
-        field = "current" if "saat ini" in exc.message else "new"
-        return _account_page(request, user, errors={field: exc.message}, status_code=422)
-    return _account_page(request, user, flash="Kata sandi sudah diganti")
+        change_password(
+            uow,
+            user.account_id,
+            current,
+            new,
+            now=web_of(request).now(),
+            keep_session=user.session_token,
+        )
+    except FieldError as exc:
+        return _account_page(request, user, uow, errors={exc.field: exc.message}, status_code=422)
+    return _account_page(request, user, uow, flash="Kata sandi sudah diganti")
 
 
 @router.post("/akun/token", response_class=HTMLResponse)
 def token_create(
-    request: Request, user: FormUser, name: Annotated[str, Form(max_length=200)] = ""
+    request: Request, user: FormUser, uow: UowDep, name: Annotated[str, Form(max_length=200)] = ""
 ) -> HTMLResponse:
     """Create a personal API token; its value is shown once."""
-    web = web_of(request)
     try:
-        with transaction(web.deps.engine) as session:
-            raw, _ = create_token(session, user.account_id, name, web.now())
+        raw = create_token(uow, user.account_id, name, now=web_of(request).now())
     except ValidationError as exc:
-        return _account_page(request, user, errors={"token": exc.message}, status_code=422)
+        return _account_page(request, user, uow, errors={"token": exc.message}, status_code=422)
     return _account_page(
         request,
         user,
+        uow,
         new_token=raw,
         flash="Token dibuat; salin sekarang, tidak akan ditampilkan lagi",
     )
 
 
 @router.post("/akun/token/{token_id}/cabut", response_class=HTMLResponse)
-def token_revoke(request: Request, user: FormUser, token_id: int) -> HTMLResponse:
+def token_revoke(request: Request, user: FormUser, uow: UowDep, token_id: int) -> HTMLResponse:
     """Revoke one of my tokens."""
-    web = web_of(request)
-    with transaction(web.deps.engine) as session:
-        row = revoke_token(session, user.account_id, token_id, web.now())
-    return _account_page(request, user, flash=f"Token '{row.name}' dicabut")
+    token = revoke_token(uow, user.account_id, token_id, now=web_of(request).now())
+    return _account_page(request, user, uow, flash=f"Token '{token.name}' dicabut")
 
 
 __all__ = ["router", "session_token"]

@@ -6,13 +6,13 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session
 
-from db.database import transaction
-from db.holidays_repo import GOVERNMENT, LOCAL, PUBLIC, add_holiday, list_holidays, remove_holiday
 from engine.errors import NotFoundError
+from engine.holiday_table import GOVERNMENT, LOCAL, PUBLIC
+from engine.ports import UnitOfWork
+from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday
 from web.auth import AdminFormUser, AdminUser, CurrentUser
-from web.deps import web_of
+from web.deps import UowDep, web_of
 from web.pages.admin.common import Text, done, log, parse_day, parse_int, render
 
 router = APIRouter()
@@ -28,12 +28,12 @@ def _year(raw: str, today: date) -> int:
 def _holidays_page(
     request: Request,
     user: CurrentUser,
+    uow: UnitOfWork,
     year: int,
     form: dict[str, str],
     errors: dict[str, str],
 ) -> HTMLResponse:
-    with Session(web_of(request).deps.engine) as session:
-        days = list_holidays(session, year=year, include_removed=True)
+    days = list_holidays(uow, year=year, include_removed=True)
     context = {
         "year": year,
         "holidays": [d for d in days if d.active],
@@ -47,17 +47,18 @@ def _holidays_page(
 
 
 @router.get("/admin/hari-libur", response_class=HTMLResponse)
-def holidays(request: Request, user: AdminUser, tahun: str = "") -> HTMLResponse:
+def holidays(request: Request, user: AdminUser, uow: UowDep, tahun: str = "") -> HTMLResponse:
     """The holidays of a year, and the form to add one."""
     year = _year(tahun, web_of(request).today())
     form = {"day": "", "name": "", "category": LOCAL}
-    return _holidays_page(request, user, year, form, {})
+    return _holidays_page(request, user, uow, year, form, {})
 
 
 @router.post("/admin/hari-libur", response_class=HTMLResponse, response_model=None)
 def holiday_add(
     request: Request,
     user: AdminFormUser,
+    uow: UowDep,
     day: Text = "",
     name: Text = "",
     category: Text = LOCAL,
@@ -74,22 +75,22 @@ def holiday_add(
         errors["category"] = "Pilih jenis hari libur"
     year = when.year if when is not None else _year(tahun, web.today())
     if errors or when is None:
-        return _holidays_page(request, user, year, form, errors)
-    with transaction(web.deps.engine) as session:
-        add_holiday(session, when, name, web.now(), category=category)
+        return _holidays_page(request, user, uow, year, form, errors)
+    add_holiday(uow, when, name, category=category, now=web.now())
     log.info("%s added holiday %s", user.login, when)
     return done(f"/admin/hari-libur?tahun={when.year}", "libur-ditambah")
 
 
 @router.post("/admin/hari-libur/{day}/hapus", response_model=None)
-def holiday_remove(request: Request, user: AdminFormUser, day: str) -> RedirectResponse:
+def holiday_remove(
+    request: Request, user: AdminFormUser, uow: UowDep, day: str
+) -> RedirectResponse:
     """Make a holiday a working day again (kept as removed, so a re-seed leaves it out)."""
     web = web_of(request)
     try:
         when = date.fromisoformat(day)
     except ValueError:
         raise NotFoundError("Tanggal tidak dikenal", log_message=f"bad day {day!r}") from None
-    with transaction(web.deps.engine) as session:
-        remove_holiday(session, when, web.now())
+    remove_holiday(uow, when, now=web.now())
     log.info("%s removed holiday %s", user.login, when)
     return done(f"/admin/hari-libur?tahun={when.year}", "libur-dihapus")

@@ -1,0 +1,135 @@
+"""The administrator's accounts: creating one for an official, (de)activating, new passwords.
+
+Every check comes before any write and names the form field at fault (`FieldError`), so
+a refused form writes nothing and shows the message next to that field. Deactivating an
+account or setting its password signs it out of its other browsers in the same commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine.accounts import MAX_LOGIN, AccountInfo, check_new_password
+from engine.errors import FieldError, NotFoundError, ValidationError
+from engine.org import Official
+from engine.ports import UnitOfWork
+
+__all__ = [
+    "AccountForm",
+    "account_form",
+    "create_official_account",
+    "get_account",
+    "list_accounts",
+    "reset_password",
+    "set_account_active",
+]
+
+
+@dataclass(frozen=True)
+class AccountForm:
+    """What the new-account form offers: the officials without one, the login suggested."""
+
+    free: list[Official]
+    login: str = ""
+
+
+def list_accounts(uow: UnitOfWork) -> list[tuple[AccountInfo, Official | None]]:
+    """Every account with its official (None for an administrator without one), by login."""
+    return uow.accounts.accounts()
+
+
+def account_form(uow: UnitOfWork, official_id: int | None = None) -> AccountForm:
+    """The officials without an account; the login suggested is the chosen one's email."""
+    official = None if official_id is None else uow.admin.official(official_id)
+    login = official.email if official is not None else ""
+    return AccountForm(uow.accounts.officials_without_account(), login)
+
+
+def get_account(uow: UnitOfWork, account_id: int) -> AccountInfo:
+    """The account with this id, or NotFoundError."""
+    found = uow.accounts.credentials_of(account_id)
+    if found is None:
+        raise NotFoundError("Akun tidak ditemukan", log_message=f"account {account_id} not found")
+    return found.account
+
+
+def _password(password: str, login: str) -> None:
+    try:
+        check_new_password(password, login=login)
+    except ValidationError as exc:
+        raise FieldError("password", exc.message, log_message=exc.log_message) from None
+
+
+def create_official_account(
+    uow: UnitOfWork, *, official_id: int, login: str, password: str, now: datetime
+) -> AccountInfo:
+    """An account for an official, with a first password typed by the administrator."""
+    accounts = uow.accounts
+    official = uow.admin.official(official_id)
+    if official is None:
+        raise FieldError(
+            "official_id", "Pegawai tidak dikenal", log_message=f"unknown official {official_id}"
+        )
+    if accounts.account_of(official_id) is not None:
+        raise FieldError(
+            "official_id",
+            f"{official.name} sudah memiliki akun",
+            log_message="official already has an account",
+        )
+    key = login.strip().lower()
+    if not key:
+        raise FieldError("login", "Login wajib diisi", log_message="empty login")
+    if len(key) > MAX_LOGIN or any(c.isspace() for c in key):
+        raise FieldError(
+            "login",
+            f"Login tidak boleh berisi spasi dan paling banyak {MAX_LOGIN} karakter",
+            log_message="malformed login",
+        )
+    if accounts.account_named(key) is not None:
+        raise FieldError("login", f"Login '{key}' sudah dipakai", log_message="duplicate login")
+    _password(password, key)
+    account = accounts.add_account(
+        login=key,
+        password_hash=uow.passwords.hash(password),
+        official_id=official_id,
+        is_admin=False,
+        now=now,
+    )
+    uow.commit()
+    return account
+
+
+def set_account_active(
+    uow: UnitOfWork, account_id: int, *, active: bool, by_account_id: int
+) -> AccountInfo:
+    """Deactivate an account (signing it out everywhere) or reactivate it; never one's own."""
+    account = get_account(uow, account_id)
+    if account_id == by_account_id and not active:
+        raise ValidationError(
+            "Anda tidak dapat menonaktifkan akun Anda sendiri",
+            log_message="admin tried to deactivate own account",
+        )
+    uow.accounts.set_active(account_id, active)
+    if not active:
+        uow.accounts.end_sessions(account_id, keep=None)
+    uow.commit()
+    return account
+
+
+def reset_password(
+    uow: UnitOfWork,
+    account_id: int,
+    *,
+    password: str,
+    now: datetime,
+    keep_session: str | None = None,
+) -> AccountInfo:
+    """Set a password typed by the administrator; the account's other browsers are signed
+    out (`keep_session`: the raw token of the administrator's own, when it is their account)."""
+    account = get_account(uow, account_id)
+    _password(password, account.login)
+    uow.accounts.set_password_hash(account_id, uow.passwords.hash(password), changed_at=now)
+    uow.accounts.end_sessions(account_id, keep=keep_session)
+    uow.commit()
+    return account

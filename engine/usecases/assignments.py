@@ -1,0 +1,213 @@
+"""The administrator's assignments: who holds which position, how, and from when to when.
+
+A position has one definitif holder at a time (acting ones, Plt, Plh and Pj, may overlap
+anything): a new or changed definitif window that overlaps another is refused with the
+holder and dates named, before anything is written. The check runs with the position
+locked (`AdminRepository.definitif_assignments`); the database's unique index on an open
+definitif window is the last guard, and its refusal reads the same way. History is never
+deleted: an assignment ends by getting its last day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from engine.clock import local_date
+from engine.errors import FieldError, NotFoundError
+from engine.formatting import format_date_id
+from engine.org import AssignmentStatus, Official, Position, find_overlapping_definitif
+from engine.policy import Policy
+from engine.ports import UnitOfWork
+from engine.staff import AssignmentLine, AssignmentRecord, PositionHolders, tree_rows
+
+__all__ = [
+    "MAX_DECREE",
+    "AssignmentChoices",
+    "AssignmentDetails",
+    "AssignmentListing",
+    "assignment_choices",
+    "assignment_details",
+    "create_assignment",
+    "end_assignment",
+    "list_assignments",
+]
+
+MAX_DECREE = 200
+
+
+@dataclass(frozen=True)
+class AssignmentChoices:
+    """What an assignment form offers: officials by name, positions in tree order."""
+
+    officials: list[Official]
+    positions: list[PositionHolders]
+
+
+@dataclass(frozen=True)
+class AssignmentListing:
+    """Assignments (of a position, of an official, or all) and the filter's choices."""
+
+    rows: list[AssignmentLine]
+    choices: AssignmentChoices
+
+
+@dataclass(frozen=True)
+class AssignmentDetails:
+    """An assignment with its official and position."""
+
+    assignment: AssignmentRecord
+    official: Official | None
+    position: Position | None
+
+
+def assignment_choices(uow: UnitOfWork, *, now: datetime, policy: Policy) -> AssignmentChoices:
+    """Officials by name and positions in tree order with today's holders."""
+    today = local_date(now, policy.zone)
+    return AssignmentChoices(uow.admin.officials(), tree_rows(uow.organisation.tree(), today))
+
+
+def list_assignments(
+    uow: UnitOfWork,
+    *,
+    official_id: int | None = None,
+    position_id: int | None = None,
+    now: datetime,
+    policy: Policy,
+) -> AssignmentListing:
+    """Assignments of an official or a position (or all), in tree order then by start."""
+    rows = uow.admin.assignments(official_id=official_id, position_id=position_id)
+    return AssignmentListing(rows, assignment_choices(uow, now=now, policy=policy))
+
+
+def _assignment(uow: UnitOfWork, assignment_id: int) -> AssignmentRecord:
+    found = uow.admin.assignment(assignment_id)
+    if found is None:
+        raise NotFoundError(
+            "Penugasan tidak ditemukan", log_message=f"assignment {assignment_id} not found"
+        )
+    return found
+
+
+def assignment_details(uow: UnitOfWork, assignment_id: int) -> AssignmentDetails:
+    """An assignment with its official and position, or NotFoundError."""
+    found = _assignment(uow, assignment_id)
+    return AssignmentDetails(
+        found, uow.admin.official(found.official_id), uow.admin.position(found.position_id)
+    )
+
+
+def _check_window(valid_from: date, valid_to: date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise FieldError(
+            "valid_to",
+            f"Tanggal selesai tidak boleh sebelum tanggal mulai ({format_date_id(valid_from)})",
+            log_message="valid_to before valid_from",
+        )
+
+
+def _check_definitif(uow: UnitOfWork, candidate: AssignmentRecord, *, new: bool) -> None:
+    """Refuse a definitif window that overlaps another definitif holder of the position."""
+    if candidate.status is not AssignmentStatus.DEFINITIF:
+        return
+    others = uow.admin.definitif_assignments(
+        candidate.position_id, excluding=None if new else candidate.id
+    )
+    mine = candidate.as_assignment()
+    by_value = {record.as_assignment(): record for record in others}
+    for first, second in find_overlapping_definitif([mine, *by_value]):
+        if mine not in (first, second):
+            continue
+        clash = by_value[second if first is mine else first]
+        holder = uow.admin.official(clash.official_id)
+        end = "seterusnya" if clash.valid_to is None else format_date_id(clash.valid_to)
+        raise FieldError(
+            "valid_from" if new else "valid_to",
+            f"Bertumpang tindih dengan pemegang definitif {holder.name if holder else '?'} "
+            f"({format_date_id(clash.valid_from)} s.d. {end}): sebuah jabatan hanya boleh punya "
+            "satu pemegang definitif pada satu waktu. Akhiri penugasan itu lebih dulu.",
+            log_message=f"definitif overlaps assignment {clash.id}",
+        )
+
+
+def _refused_by_index(uow: UnitOfWork) -> FieldError:
+    """The database refused a second open definitif holder: undo, and say it like the check."""
+    uow.rollback()
+    return FieldError(
+        "valid_from",
+        "Jabatan ini sudah punya pemegang definitif tanpa tanggal selesai",
+        log_message="open definitif unique index refused the row",
+    )
+
+
+def create_assignment(
+    uow: UnitOfWork,
+    *,
+    official_id: int,
+    position_id: int,
+    status: str,
+    valid_from: date,
+    valid_to: date | None,
+    decree: str = "",
+) -> AssignmentRecord:
+    """Assign an official to a position (definitif, Plt, Plh or Pj) over a date window."""
+    repo = uow.admin
+    if repo.official(official_id) is None:
+        raise FieldError(
+            "official_id", "Pegawai tidak dikenal", log_message=f"unknown official {official_id}"
+        )
+    if repo.position(position_id) is None:
+        raise FieldError(
+            "position_id", "Jabatan tidak dikenal", log_message=f"unknown position {position_id}"
+        )
+    try:
+        kind = AssignmentStatus(status)
+    except ValueError:
+        raise FieldError(
+            "status",
+            "Status penugasan harus definitif, Plt, Plh atau Pj",
+            log_message=f"unknown status {status!r}",
+        ) from None
+    _check_window(valid_from, valid_to)
+    decree = decree.strip()
+    if len(decree) > MAX_DECREE:
+        raise FieldError(
+            "decree",
+            f"Dasar penugasan paling banyak {MAX_DECREE} karakter",
+            log_message="decree too long",
+        )
+    same = repo.same_assignment(official_id, position_id, kind.value, valid_from)
+    if same is not None:
+        raise FieldError(
+            "valid_from",
+            "Penugasan yang sama (pegawai, jabatan, status, tanggal mulai) sudah ada",
+            log_message=f"duplicate of assignment {same.id}",
+        )
+    candidate = AssignmentRecord(
+        0, official_id, position_id, kind, valid_from, valid_to, decree or None
+    )
+    _check_definitif(uow, candidate, new=True)
+    added = repo.add_assignment(
+        official_id=official_id,
+        position_id=position_id,
+        status=kind.value,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        decree=decree or None,
+    )
+    if added is None:
+        raise _refused_by_index(uow)
+    uow.commit()
+    return added
+
+
+def end_assignment(uow: UnitOfWork, assignment_id: int, *, valid_to: date) -> AssignmentRecord:
+    """Set the last day of an assignment (inclusive); history stays, nothing is deleted."""
+    found = _assignment(uow, assignment_id)
+    _check_window(found.valid_from, valid_to)
+    ended = replace(found, valid_to=valid_to)
+    _check_definitif(uow, ended, new=False)
+    if not uow.admin.set_assignment_end(assignment_id, valid_to):
+        raise _refused_by_index(uow)
+    uow.commit()
+    return ended

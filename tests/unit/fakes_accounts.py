@@ -1,0 +1,335 @@
+"""In-memory accounts, officials, assignments and holidays for the use-case unit tests.
+
+The officials and positions are the small agency of tests/unit/fakes.py; `FakePasswords`
+"hashes" by prefixing, so a test reads which password a hash is of, and counts checks
+(an unknown login must cost one all the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import date, datetime
+
+from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle, throttle_key
+from engine.holiday_table import SEED, HolidayDay
+from engine.org import AssignmentStatus, Official, OrgTree, Position
+from engine.ports import SignedIn
+from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
+from engine.workflow import Actor
+from tests.unit.fakes import ASSIGNMENTS, OFFICIALS, POSITIONS, TREE, FakeUnitOfWork
+
+CURRENT = "v2:"
+"""The prefix of a hash made with today's parameters; any other needs rehashing."""
+
+
+class FakePasswords:
+    """engine.ports.PasswordHasher: readable "hashes", every check counted."""
+
+    def __init__(self) -> None:
+        self.checks: list[str | None] = []
+
+    def hash(self, password: str) -> str:
+        return CURRENT + password
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        self.checks.append(password_hash)
+        return password_hash is not None and password_hash.split(":", 1)[1] == password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return not password_hash.startswith(CURRENT)
+
+
+class FakeAccounts:
+    """engine.ports.AccountRepository in memory (the parts the account use cases call)."""
+
+    def __init__(self, officials: Mapping[int, Official]) -> None:
+        self.officials = officials
+        self.rows: dict[int, Credentials] = {}
+        self.throttles: dict[str, Throttle] = {}
+        self.sessions: dict[str, tuple[int, datetime]] = {}
+        self.api_tokens: dict[int, ApiTokenInfo] = {}
+
+    def add(self, login: str, password_hash: str, **fields: object) -> AccountInfo:
+        account = AccountInfo(
+            len(self.rows) + 1,
+            login,
+            fields.pop("official_id", None),  # type: ignore[arg-type]
+            bool(fields.pop("is_admin", False)),
+            bool(fields.pop("active", True)),
+        )
+        self.rows[account.id] = Credentials(account, password_hash)
+        return account
+
+    def signed_in(self, token: str, now: datetime) -> SignedIn | None:
+        account_id, expires_at = self.sessions.get(token, (0, now))
+        return self._user(account_id, f"csrf-{token}") if expires_at > now else None
+
+    def token_user(self, raw: str, now: datetime) -> SignedIn | None:
+        token = self.api_tokens.get(int(raw.removeprefix("knj_rahasia") or 0))
+        if token is None or token.revoked_at is not None:
+            return None
+        self.api_tokens[token.id] = replace(token, last_used_at=now)
+        return self._user(token.account_id, "")
+
+    def _user(self, account_id: int, csrf: str) -> SignedIn | None:
+        found = self.rows.get(account_id)
+        if found is None or not found.account.active:
+            return None
+        account = found.account
+        official = self.officials.get(account.official_id or 0)
+        name = official.name if official else "Administrator"
+        actor = Actor(
+            account.official_id, name, official.nip if official else None, account.is_admin
+        )
+        return SignedIn(account.id, account.login, actor, csrf)
+
+    def credentials(self, login: str) -> Credentials | None:
+        key = throttle_key(login)
+        if not key:
+            return None
+        for found in self.rows.values():
+            if found.account.login.lower() == key:
+                return found
+        for official in self.officials.values():
+            if key in (official.nip, official.email.lower()):
+                return next(
+                    (c for c in self.rows.values() if c.account.official_id == official.id), None
+                )
+        return None
+
+    def credentials_of(self, account_id: int) -> Credentials | None:
+        return self.rows.get(account_id)
+
+    def throttle(self, key: str) -> Throttle | None:
+        return self.throttles.get(key)
+
+    def save_throttle(self, key: str, throttle: Throttle | None, now: datetime) -> None:
+        if throttle is None:
+            self.throttles.pop(key, None)
+        else:
+            self.throttles[key] = throttle
+
+    def set_password_hash(
+        self, account_id: int, password_hash: str, *, changed_at: datetime | None
+    ) -> None:
+        account = self.rows[account_id].account
+        if changed_at is not None:
+            account = replace(account, password_changed_at=changed_at)
+        self.rows[account_id] = Credentials(account, password_hash)
+
+    def start_session(self, account_id: int, now: datetime, expires_at: datetime) -> str:
+        token = f"sesi-{len(self.sessions) + 1}"
+        self.sessions[token] = (account_id, expires_at)
+        return token
+
+    def end_session(self, token: str) -> None:
+        self.sessions.pop(token, None)
+
+    def end_sessions(self, account_id: int, *, keep: str | None) -> int:
+        gone = [t for t, (a, _) in self.sessions.items() if a == account_id and t != keep]
+        for token in gone:
+            del self.sessions[token]
+        return len(gone)
+
+    def add_token(self, account_id: int, name: str, now: datetime) -> str:
+        token_id = len(self.api_tokens) + 1
+        self.api_tokens[token_id] = ApiTokenInfo(token_id, account_id, name, "knj_abc", now)
+        return f"knj_rahasia{token_id}"
+
+    def tokens(self, account_id: int) -> list[ApiTokenInfo]:
+        mine = [t for t in self.api_tokens.values() if t.account_id == account_id]
+        return sorted(mine, key=lambda t: -t.id)
+
+    def token(self, token_id: int) -> ApiTokenInfo | None:
+        return self.api_tokens.get(token_id)
+
+    def revoke_token(self, token_id: int, now: datetime) -> None:
+        self.api_tokens[token_id] = replace(self.api_tokens[token_id], revoked_at=now)
+
+    def accounts(self) -> list[tuple[AccountInfo, Official | None]]:
+        rows = sorted((c.account for c in self.rows.values()), key=lambda a: a.login)
+        return [(a, self.officials.get(a.official_id or 0)) for a in rows]
+
+    def account_named(self, login: str) -> AccountInfo | None:
+        return next(
+            (c.account for c in self.rows.values() if c.account.login.lower() == login.lower()),
+            None,
+        )
+
+    def account_of(self, official_id: int) -> AccountInfo | None:
+        return next(
+            (c.account for c in self.rows.values() if c.account.official_id == official_id), None
+        )
+
+    def officials_without_account(self) -> list[Official]:
+        taken = {c.account.official_id for c in self.rows.values()}
+        free = [o for o in self.officials.values() if o.id not in taken]
+        return sorted(free, key=lambda o: o.name)
+
+    def add_account(
+        self,
+        *,
+        login: str,
+        password_hash: str,
+        official_id: int | None,
+        is_admin: bool,
+        now: datetime,
+    ) -> AccountInfo:
+        return self.add(login, password_hash, official_id=official_id, is_admin=is_admin)
+
+    def set_active(self, account_id: int, active: bool) -> None:
+        found = self.rows[account_id]
+        self.rows[account_id] = replace(found, account=replace(found.account, active=active))
+
+
+class FakeAdmin:
+    """engine.ports.AdminRepository in memory, over the small agency."""
+
+    def __init__(self, counts: AdminCounts | None = None) -> None:
+        self.officials_by_id = {o.id: o for o in OFFICIALS}
+        self.positions = {p.id: p for p in POSITIONS}
+        self.records = {
+            n: AssignmentRecord(n, a.official_id, a.position_id, a.status, a.valid_from)
+            for n, a in enumerate(ASSIGNMENTS, start=1)
+        }
+        self.locked: list[int] = []
+        self.refuse_writes = False
+        """Answer writes as the database's unique index would refuse them."""
+        self.counted_on: list[date] = []
+        self._counts = counts or AdminCounts(3, 3, 3, 2, 16, 1, 0)
+
+    def counts(self, today: date) -> AdminCounts:
+        self.counted_on.append(today)
+        return self._counts
+
+    def officials(self) -> list[Official]:
+        return sorted(self.officials_by_id.values(), key=lambda o: o.name)
+
+    def official(self, official_id: int) -> Official | None:
+        return self.officials_by_id.get(official_id)
+
+    def official_with_nip(self, nip: str) -> Official | None:
+        return next((o for o in self.officials_by_id.values() if o.nip == nip), None)
+
+    def official_with_email(self, email: str) -> Official | None:
+        found = (o for o in self.officials_by_id.values() if o.email.lower() == email.lower())
+        return next(found, None)
+
+    def add_official(self, *, nip: str, name: str, email: str) -> Official:
+        official = Official(max(self.officials_by_id) + 1, nip, name, email)
+        self.officials_by_id[official.id] = official
+        return official
+
+    def update_official(self, official: Official) -> None:
+        self.officials_by_id[official.id] = official
+
+    def position(self, position_id: int) -> Position | None:
+        return self.positions.get(position_id)
+
+    def rename_position(self, position_id: int, title: str) -> None:
+        self.positions[position_id] = replace(self.positions[position_id], title=title)
+
+    def assignment(self, assignment_id: int) -> AssignmentRecord | None:
+        return self.records.get(assignment_id)
+
+    def assignments(
+        self, *, official_id: int | None = None, position_id: int | None = None
+    ) -> list[AssignmentLine]:
+        return [
+            (r, self.officials_by_id[r.official_id], self.positions[r.position_id])
+            for r in sorted(self.records.values(), key=lambda r: (r.position_id, r.valid_from))
+            if official_id in (None, r.official_id) and position_id in (None, r.position_id)
+        ]
+
+    def same_assignment(
+        self, official_id: int, position_id: int, status: str, valid_from: date
+    ) -> AssignmentRecord | None:
+        key = (official_id, position_id, status, valid_from)
+        found = (
+            r
+            for r in self.records.values()
+            if (r.official_id, r.position_id, r.status.value, r.valid_from) == key
+        )
+        return next(found, None)
+
+    def definitif_assignments(
+        self, position_id: int, *, excluding: int | None
+    ) -> list[AssignmentRecord]:
+        self.locked.append(position_id)
+        return [
+            r
+            for r in self.records.values()
+            if r.position_id == position_id
+            and r.status is AssignmentStatus.DEFINITIF
+            and r.id != excluding
+        ]
+
+    def add_assignment(self, **fields: object) -> AssignmentRecord | None:
+        if self.refuse_writes:
+            return None
+        record = AssignmentRecord(max(self.records) + 1, **fields)  # type: ignore[arg-type]
+        record = replace(record, status=AssignmentStatus(record.status))
+        self.records[record.id] = record
+        return record
+
+    def set_assignment_end(self, assignment_id: int, valid_to: date) -> bool:
+        if self.refuse_writes:
+            return False
+        self.records[assignment_id] = replace(self.records[assignment_id], valid_to=valid_to)
+        return True
+
+
+class FakeOrganisation:
+    """The one thing the admin's use cases ask of the organisation: its tree."""
+
+    def __init__(self, tree: OrgTree = TREE) -> None:
+        self._tree = tree
+
+    def tree(self) -> OrgTree:
+        return self._tree
+
+
+class FakeHolidays:
+    """engine.ports.HolidayRepository in memory, with a published calendar of its own."""
+
+    def __init__(self, published: Mapping[date, tuple[str, str]], *days: HolidayDay) -> None:
+        self.published = published
+        self.rows = {d.day: d for d in days}
+        self.stamps: dict[date, datetime] = {}
+
+    def days(self, *, year: int | None, include_removed: bool) -> list[HolidayDay]:
+        return [
+            d
+            for day, d in sorted(self.rows.items())
+            if (year is None or day.year == year) and (include_removed or d.active)
+        ]
+
+    def day(self, day: date) -> HolidayDay | None:
+        return self.rows.get(day)
+
+    def put(self, holiday: HolidayDay, now: datetime) -> None:
+        self.rows[holiday.day] = holiday
+        self.stamps[holiday.day] = now
+
+    def seed(self, years: Iterable[int], now: datetime) -> int:
+        wanted = {d: v for d, v in self.published.items() if d.year in set(years)}
+        new = [d for d in wanted if d not in self.rows]
+        for day in new:
+            name, category = wanted[day]
+            self.put(HolidayDay(day, name, category, SEED), now)
+        return len(new)
+
+
+def account_uow(**repositories: object) -> FakeUnitOfWork:
+    """A unit of work with the accounts, the officials and the password hasher."""
+    admin = repositories.pop("admin", None) or FakeAdmin()
+    assert isinstance(admin, FakeAdmin)
+    accounts = repositories.pop("accounts", None) or FakeAccounts(admin.officials_by_id)
+    return FakeUnitOfWork(
+        accounts=accounts,
+        admin=admin,
+        passwords=FakePasswords(),
+        organisation=FakeOrganisation(),
+        **repositories,
+    )

@@ -1,0 +1,95 @@
+"""engine.usecases.holidays against the in-memory unit of work: the admin's holiday table."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from engine.errors import NotFoundError, ValidationError
+from engine.holiday_table import ADMIN, GOVERNMENT, LOCAL, PUBLIC, SEED, HolidayDay
+from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday, seed_holidays
+from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes_accounts import FakeHolidays
+
+NOW = datetime(2021, 1, 2, tzinfo=UTC)
+PUBLISHED = {
+    date(2021, 1, 1): ("Tahun Baru Masehi", PUBLIC),
+    date(2021, 5, 12): ("Cuti Bersama Hari Raya Idul Fitri", GOVERNMENT),
+    date(2022, 1, 1): ("Tahun Baru Masehi", PUBLIC),
+}
+
+
+def given(*days: HolidayDay) -> tuple[FakeUnitOfWork, FakeHolidays]:
+    table = FakeHolidays(PUBLISHED, *days)
+    return FakeUnitOfWork(holidays=table), table
+
+
+def test_seeding_adds_only_the_days_without_a_row() -> None:
+    removed = HolidayDay(date(2021, 5, 12), "Cuti Bersama", GOVERNMENT, ADMIN, active=False)
+    uow, table = given(removed)
+    assert seed_holidays(uow, [2021], now=NOW) == 1
+    assert table.rows[date(2021, 1, 1)] == HolidayDay(
+        date(2021, 1, 1), "Tahun Baru Masehi", PUBLIC, SEED
+    )
+    assert table.rows[date(2021, 5, 12)] == removed  # the admin's removal stays
+    assert seed_holidays(uow, [2021, 2022], now=NOW) == 1
+    assert uow.commits == 2
+
+
+def test_the_list_is_per_year_with_the_removed_days_on_request() -> None:
+    uow, _ = given(
+        HolidayDay(date(2021, 8, 17), "Hari Kemerdekaan", PUBLIC, SEED),
+        HolidayDay(date(2021, 5, 12), "Cuti Bersama", GOVERNMENT, ADMIN, active=False),
+        HolidayDay(date(2022, 1, 1), "Tahun Baru", PUBLIC, SEED),
+    )
+    assert [d.day for d in list_holidays(uow, year=2021)] == [date(2021, 8, 17)]
+    assert [d.day for d in list_holidays(uow, year=2021, include_removed=True)] == [
+        date(2021, 5, 12),
+        date(2021, 8, 17),
+    ]
+    assert len(list_holidays(uow)) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "category", "message"),
+    [
+        ("  ", LOCAL, "Nama hari libur wajib diisi"),
+        ("Hari Jadi", "regional", "Jenis hari libur 'regional' tidak dikenal"),
+    ],
+)
+def test_a_refused_holiday_writes_nothing(name: str, category: str, message: str) -> None:
+    uow, table = given()
+    with pytest.raises(ValidationError, match=message):
+        add_holiday(uow, date(2021, 4, 8), name, category=category, now=NOW)
+    assert table.rows == {} and uow.commits == 0
+
+
+def test_adding_a_day_or_bringing_a_removed_one_back() -> None:
+    removed = HolidayDay(date(2021, 5, 12), "Cuti Bersama", GOVERNMENT, SEED, active=False)
+    uow, table = given(removed)
+    added = add_holiday(uow, date(2021, 4, 8), " Hari Jadi Kabupaten ", now=NOW)
+    assert table.rows[date(2021, 4, 8)] == added
+    assert (added.name, added.category, added.source, added.active) == (
+        "Hari Jadi Kabupaten",
+        LOCAL,
+        ADMIN,
+        True,
+    )
+    back = add_holiday(
+        uow, date(2021, 5, 12), "Cuti Bersama Idul Fitri", category=GOVERNMENT, now=NOW
+    )
+    assert table.rows[date(2021, 5, 12)] == back and back.active
+    assert table.stamps[date(2021, 5, 12)] == NOW and uow.commits == 2
+
+
+def test_removing_keeps_the_day_marked_inactive() -> None:
+    uow, table = given(HolidayDay(date(2021, 8, 17), "Hari Kemerdekaan", PUBLIC, SEED))
+    removed = remove_holiday(uow, date(2021, 8, 17), now=NOW)
+    assert table.rows[date(2021, 8, 17)] == removed
+    assert (removed.name, removed.source, removed.active) == ("Hari Kemerdekaan", ADMIN, False)
+    with pytest.raises(NotFoundError, match="2021-08-17 tidak ada dalam daftar hari libur"):
+        remove_holiday(uow, date(2021, 8, 17), now=NOW)
+    with pytest.raises(NotFoundError, match="2021-04-09 tidak ada"):
+        remove_holiday(uow, date(2021, 4, 9), now=NOW)
+    assert uow.commits == 1
