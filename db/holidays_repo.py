@@ -16,10 +16,10 @@ import holidays as holidays_package
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.memo import Memo
 from db.models import Holiday
 from engine.calendar import WorkingCalendar
 from engine.holiday_table import GOVERNMENT, PUBLIC, SEED, HolidayDay
+from engine.memo import Memo
 
 
 def package_holidays(years: Iterable[int]) -> dict[date, tuple[str, str]]:
