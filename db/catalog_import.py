@@ -1,47 +1,28 @@
-"""Writing a validated catalogue: one transaction, idempotent, nothing written on error.
+"""Writing a checked catalogue, idempotent, in the caller's transaction; what it is checked
+against.
 
 Indicators are matched by (agency, year, code); a changed text, formula or parent
 is updated in place and variables and duties are replaced only when they
 differ, so a second import of the same file changes nothing. Indicators in the
 database but not in the file stay (PK targets and reports may refer to them);
-the report lists them.
+the report lists them. The checks are done before, by the import use case
+(engine/usecases/catalogue.py), against `catalogue_facts`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
-from db.database import transaction
 from db.import_report import apply_values
 from db.models import Agency, IndicatorRow, IndicatorVariable, PositionDuty, PositionRow
-from documents.files import read_text
-from documents.yaml.catalogue import (
-    parse_catalog_file,
-)
-from engine.catalogue import CatalogDocument, IndicatorSpec, PositionSpec
+from engine.catalogue import CatalogDocument, CatalogueFacts, IndicatorSpec, PositionSpec
 from engine.imports import ImportReport
 
 
-def import_catalog_file(engine: Engine, path: Path) -> ImportReport:
-    """Validate the catalogue at `path` against the database, then write it."""
-    return import_catalog_text(engine, read_text(path), str(path))
-
-
-def import_catalog_text(engine: Engine, text: str, source: str) -> ImportReport:
-    """Like `import_catalog_file`, for text in memory (the demo seed uses it)."""
-    with transaction(engine) as session:
-        agencies, stored = _known(session)
-        document = parse_catalog_file(text, source, agencies=agencies, existing_parents=stored)
-        return write_catalog(session, document)
-
-
-def _known(
-    session: Session,
-) -> tuple[dict[str, frozenset[str]], dict[tuple[str, int], frozenset[str]]]:
+def catalogue_facts(session: Session) -> CatalogueFacts:
+    """Every agency with its position codes, and the indicator codes stored per year."""
     rows = session.exec(select(Agency.code, PositionRow.code).join(PositionRow))
     positions: dict[str, set[str]] = {}
     for agency_code, position_code in rows:
@@ -53,7 +34,7 @@ def _known(
         select(Agency.code, IndicatorRow.year, IndicatorRow.code).join(IndicatorRow)
     ):
         stored.setdefault((agency_code, year), set()).add(code)
-    return (
+    return CatalogueFacts(
         {code: frozenset(items) for code, items in positions.items()},
         {key: frozenset(items) for key, items in stored.items()},
     )

@@ -1,8 +1,9 @@
-"""What the database holds, as the rows of the catalogue workbook (template and export).
+"""What the database holds of an agency's catalogue, as the workbook's contents (engine values).
 
 The export is the import's inverse: importing it back changes nothing. Targets
 and budget lines come from the latest revision of each position's PK of the
-year, whatever its state.
+year, whatever its state. documents/xlsx/catalogue_export.py turns the contents
+into rows.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from db.models import (
-    Agency,
     IndicatorRow,
     IndicatorVariable,
     PerjanjianKinerja,
@@ -19,53 +19,34 @@ from db.models import (
     PositionRow,
 )
 from db.workflow_models import PkBudgetLine
-from documents.xlsx.catalogue_layout import BUDGET, INDICATORS, POSITIONS, TARGETS, VARIABLES
-from documents.xlsx.catalogue_writer import Row, WorkbookContent
-from engine.errors import NotFoundError, ValidationError
+from engine.budget import BudgetLine
+from engine.capaian import Polarity
+from engine.catalogue import IndicatorSpec
+from engine.catalogue_workbook import BudgetEntry, CatalogueContents, PositionEntry, TargetEntry
+from engine.formulas import Preset, Variable
+from engine.indicators import IndicatorKind
+from engine.ports import AgencyInfo
+from engine.targets import Rollup, TargetMode
 
 
-def choose_agency(session: Session, code: str | None) -> Agency:
-    """The agency named by `code`, or the only one when `code` is None."""
-    agencies = list(session.exec(select(Agency).order_by(col(Agency.code))))
-    if code is None:
-        if len(agencies) == 1:
-            return agencies[0]
-        if not agencies:
-            raise ValidationError(
-                "Belum ada perangkat daerah; impor organisasinya dulu",
-                log_message="no agency in the database",
-            )
-        raise ValidationError(
-            "Pilih perangkat daerah: " + ", ".join(a.code for a in agencies),
-            log_message="several agencies, none chosen",
-        )
-    for agency in agencies:
-        if agency.code == code:
-            return agency
-    raise NotFoundError(
-        f"Perangkat daerah '{code}' tidak dikenal", log_message=f"unknown agency {code}"
-    )
-
-
-def _positions(session: Session, agency: Agency) -> list[PositionRow]:
+def _positions(session: Session, agency_id: int) -> list[PositionRow]:
     return list(
         session.exec(
             select(PositionRow)
-            .where(PositionRow.agency_id == agency.id)
+            .where(PositionRow.agency_id == agency_id)
             .order_by(col(PositionRow.sort_order), col(PositionRow.id))
         )
     )
 
 
-def template_content(session: Session, agency: Agency, year: int) -> WorkbookContent:
-    """The empty workbook: only the agency's positions, listed for reference."""
-    rows: list[Row] = [{"position": p.code, "title": p.title} for p in _positions(session, agency)]
-    return WorkbookContent(agency.code, year, rows={POSITIONS: rows})
+def template_positions(session: Session, agency_id: int) -> list[PositionEntry]:
+    """The agency's positions (code and title) in the organisation's order."""
+    return [PositionEntry(p.code, p.title) for p in _positions(session, agency_id)]
 
 
-def export_content(session: Session, agency: Agency, year: int) -> WorkbookContent:
+def catalogue_contents(session: Session, agency: AgencyInfo, year: int) -> CatalogueContents:
     """The catalogue of `agency` for `year`, with the targets and budget of its PKs."""
-    positions = _positions(session, agency)
+    positions = _positions(session, agency.id)
     code_of = {p.id: p.code for p in positions}
     duties: dict[int, dict[str, list[str]]] = {}
     for duty in session.exec(
@@ -74,15 +55,15 @@ def export_content(session: Session, agency: Agency, year: int) -> WorkbookConte
         .order_by(col(PositionDuty.ordinal))
     ):
         duties.setdefault(duty.position_id, {}).setdefault(duty.kind, []).append(duty.text)
-    position_rows: list[Row] = [
-        {
-            "position": p.code,
-            "title": p.title,
-            "tugas": "\n".join(duties.get(p.id or 0, {}).get("tugas", [])) or None,
-            "fungsi": "\n".join(duties.get(p.id or 0, {}).get("fungsi", [])) or None,
-        }
+    entries = tuple(
+        PositionEntry(
+            p.code,
+            p.title,
+            tuple(duties.get(p.id or 0, {}).get("tugas", [])),
+            tuple(duties.get(p.id or 0, {}).get("fungsi", [])),
+        )
         for p in positions
-    ]
+    )
     indicators = list(
         session.exec(
             select(IndicatorRow)
@@ -91,57 +72,54 @@ def export_content(session: Session, agency: Agency, year: int) -> WorkbookConte
         )
     )
     indicator_code = {row.id: row.code for row in indicators}
-    content = WorkbookContent(agency.code, year, rows={POSITIONS: position_rows})
-    content.rows[INDICATORS] = [_indicator_row(row, code_of, indicator_code) for row in indicators]
-    content.rows[VARIABLES] = _variable_rows(session, indicators)
-    content.rows[TARGETS], content.rows[BUDGET] = _pk_rows(
+    variables = _variables(session, indicators)
+    specs = tuple(
+        _spec(row, code_of, indicator_code, variables.get(row.id or 0, ())) for row in indicators
+    )
+    targets, budget = _pk_entries(
         session, year, positions, [row.id for row in indicators if row.id is not None]
     )
-    return content
+    return CatalogueContents(agency.code, year, entries, specs, targets, budget)
 
 
-def _indicator_row(
-    row: IndicatorRow, position_code: dict[int | None, str], indicator_code: dict[int | None, str]
-) -> Row:
-    return {
-        "position": position_code[row.position_id],
-        "code": row.code,
-        "kind": row.kind,
-        "kinerja": row.kinerja,
-        "name": row.name,
-        "unit": row.unit,
-        "preset": row.preset,
-        "expression": row.expression,
-        "polarity": row.polarity,
-        "rollup": row.rollup,
-        "quarterly_targets": row.target_mode,
-        "decimals": row.decimals,
-        "parent": indicator_code.get(row.parent_id) if row.parent_id else None,
-        "data_source": row.data_source,
-        "note": row.note,
-    }
+def _spec(
+    row: IndicatorRow,
+    position_code: dict[int | None, str],
+    indicator_code: dict[int | None, str],
+    variables: tuple[Variable, ...],
+) -> IndicatorSpec:
+    return IndicatorSpec(
+        code=row.code,
+        position=position_code[row.position_id],
+        kind=IndicatorKind(row.kind),
+        kinerja=row.kinerja,
+        name=row.name,
+        unit=row.unit,
+        expression=row.expression,
+        preset=None if row.preset is None else Preset(row.preset),
+        variables=variables,
+        data_source=row.data_source,
+        polarity=Polarity(row.polarity),
+        rollup=Rollup(row.rollup),
+        target_mode=TargetMode(row.target_mode),
+        decimals=row.decimals,
+        parent=indicator_code.get(row.parent_id) if row.parent_id else None,
+        note=row.note,
+    )
 
 
-def _variable_rows(session: Session, indicators: list[IndicatorRow]) -> list[Row]:
-    by_indicator: dict[int, list[IndicatorVariable]] = {}
+def _variables(session: Session, indicators: list[IndicatorRow]) -> dict[int, tuple[Variable, ...]]:
+    by_indicator: dict[int, list[Variable]] = {}
     ids = [row.id for row in indicators if row.id is not None]
     for variable in session.exec(
         select(IndicatorVariable)
         .where(col(IndicatorVariable.indicator_id).in_(ids))
         .order_by(col(IndicatorVariable.ordinal))
     ):
-        by_indicator.setdefault(variable.indicator_id, []).append(variable)
-    return [
-        {
-            "indicator": row.code,
-            "name": variable.name,
-            "label": variable.label,
-            "unit": variable.unit or None,
-            "order": order,
-        }
-        for row in indicators
-        for order, variable in enumerate(by_indicator.get(row.id or 0, []), start=1)
-    ]
+        by_indicator.setdefault(variable.indicator_id, []).append(
+            Variable(variable.name, variable.label, variable.unit or "")
+        )
+    return {key: tuple(items) for key, items in by_indicator.items()}
 
 
 def latest_pks(session: Session, year: int) -> dict[int, PerjanjianKinerja]:
@@ -156,13 +134,13 @@ def latest_pks(session: Session, year: int) -> dict[int, PerjanjianKinerja]:
     return latest
 
 
-def _pk_rows(
+def _pk_entries(
     session: Session, year: int, positions: list[PositionRow], indicator_ids: list[int]
-) -> tuple[list[Row], list[Row]]:
+) -> tuple[tuple[TargetEntry, ...], tuple[BudgetEntry, ...]]:
     pks = latest_pks(session, year)
     order = {indicator_id: index for index, indicator_id in enumerate(indicator_ids)}
-    targets: list[Row] = []
-    budget: list[Row] = []
+    targets: list[TargetEntry] = []
+    budget: list[BudgetEntry] = []
     codes = {
         indicator_id: code
         for indicator_id, code in session.exec(
@@ -180,16 +158,13 @@ def _pk_rows(
             if target.indicator_id not in codes:
                 continue
             targets.append(
-                {
-                    "position": position.code,
-                    "indicator": codes[target.indicator_id],
-                    "annual": target.annual,
-                    "tw1": target.tw1,
-                    "tw2": target.tw2,
-                    "tw3": target.tw3,
-                    "tw4": target.tw4,
-                    "tw4_reason": target.tw4_reason,
-                }
+                TargetEntry(
+                    position.code,
+                    codes[target.indicator_id],
+                    target.annual,
+                    (target.tw1, target.tw2, target.tw3, target.tw4),
+                    target.tw4_reason,
+                )
             )
         for line in session.exec(
             select(PkBudgetLine)
@@ -197,12 +172,9 @@ def _pk_rows(
             .order_by(col(PkBudgetLine.ordinal))
         ):
             budget.append(
-                {
-                    "position": position.code,
-                    "program": line.program,
-                    "kegiatan": line.kegiatan,
-                    "sub_kegiatan": line.sub_kegiatan,
-                    "anggaran": line.anggaran,
-                }
+                BudgetEntry(
+                    position.code,
+                    BudgetLine(line.program, line.anggaran, line.kegiatan, line.sub_kegiatan),
+                )
             )
-    return targets, budget
+    return tuple(targets), tuple(budget)

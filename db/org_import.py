@@ -1,65 +1,33 @@
-"""Writing a validated organisation file: one transaction, idempotent, nothing on error.
+"""Writing a checked organisation document: idempotent, in the caller's transaction.
 
 Positions are matched by (agency, code), officials by NIP and assignments by
 (NIP, position, status, start); a second import of the same file finds
 everything equal and changes nothing. Positions, officials and assignments
 that are in the database but not in the file are left alone (documents may
 refer to them); the report lists such positions so the admin can see them.
+The checks (the file's and those against the database) are done before, by the
+import use case (engine/usecases/organisation.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from db.database import transaction
 from db.import_report import apply_values
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
-from documents.files import read_text
-from documents.yaml.org import parse_org_file
-from engine.errors import Problem
 from engine.imports import ImportReport
-from engine.orgspec import AssignmentKey, OrgDocument, OrgFileError
+from engine.orgspec import OrgDocument
 
 T = TypeVar("T", Regency, Agency)
 
 
-def import_org_file(engine: Engine, path: Path) -> ImportReport:
-    """Validate the file at `path` against the database, then write it in one transaction."""
-    return import_org_text(engine, read_text(path), str(path))
-
-
-def import_org_text(engine: Engine, text: str, source: str) -> ImportReport:
-    """Like `import_org_file`, for text already in memory (the demo seed uses it)."""
-    with transaction(engine) as session:
-        known_nips, existing = _existing_for_validation(session)
-        document = parse_org_file(
-            text, source, known_nips=known_nips, existing_assignments=existing
-        )
-        return write_org(session, document, source)
-
-
-def _existing_for_validation(
-    session: Session,
-) -> tuple[frozenset[str], dict[AssignmentKey, date | None]]:
-    officials = {row.id: row.nip for row in session.exec(select(OfficialRow))}
-    positions = {row.id: row.code for row in session.exec(select(PositionRow))}
-    existing: dict[AssignmentKey, date | None] = {}
-    for row in session.exec(select(AssignmentRow)):
-        key = (officials[row.official_id], positions[row.position_id], row.status, row.valid_from)
-        existing[key] = row.valid_to
-    return frozenset(officials.values()), existing
-
-
-def write_org(session: Session, document: OrgDocument, source: str) -> ImportReport:
+def write_org(session: Session, document: OrgDocument) -> ImportReport:
     """Upsert the document's rows; the caller owns the transaction."""
     report = ImportReport()
-    regency = _upsert_regency(session, document, source, report)
+    regency = _upsert_regency(session, document, report)
     agency = _upsert_agency(session, document, regency, report)
     positions = _upsert_positions(session, document, agency, report)
     officials = _upsert_officials(session, document, report)
@@ -67,26 +35,11 @@ def write_org(session: Session, document: OrgDocument, source: str) -> ImportRep
     return report
 
 
-def _upsert_regency(
-    session: Session, document: OrgDocument, source: str, report: ImportReport
-) -> Regency:
+def _upsert_regency(session: Session, document: OrgDocument, report: ImportReport) -> Regency:
     spec = document.regency
-    rows = list(session.exec(select(Regency)))
-    other = [r for r in rows if r.code != spec.code]
-    if other:
-        raise OrgFileError(
-            source,
-            [
-                Problem(
-                    None,
-                    "regency.code",
-                    f"instalasi ini melayani '{other[0].code}'; "
-                    "satu instalasi hanya untuk satu pemerintah daerah",
-                )
-            ],
-        )
+    row = session.exec(select(Regency).where(Regency.code == spec.code)).first()
     values = {"code": spec.code, "name": spec.name, "head_title": spec.head_title}
-    return _upsert_one(session, rows[0] if rows else None, Regency, values, "pemda", report)
+    return _upsert_one(session, row, Regency, values, "pemda", report)
 
 
 def _upsert_agency(

@@ -1,4 +1,4 @@
-"""Reading the organisation out of the database into engine values.
+"""Reading the organisation out of the database into engine values; its repository.
 
 Every workflow action needs the organisation tree (who holds what on the day), so it is read
 once per transaction, always from the database: the gate must see an assignment change the
@@ -6,6 +6,10 @@ moment it is committed. What is cached is only the work of turning rows into an 
 the tree is immutable, so one built from exactly the same rows is reused, keyed on the rows
 themselves (one plain query, no ORM objects). No stamp can go stale: any change to a position,
 an official or an assignment changes the key.
+
+`SqlOrganisation` is the repository the use cases see (`engine.ports.OrganisationRepository`):
+these readers, the facts an organisation file is checked against, and the import's writer
+(db/org_import.py).
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from sqlmodel import Session, col, select
 
 from db.memo import Memo
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
+from db.org_import import write_org
 from db.stamps import Stamp, as_stamp, org_parts
+from engine.imports import ImportReport
 from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
+from engine.orgspec import AssignmentKey, OrgDocument, OrgFacts
+from engine.ports import AgencyInfo, Organisation, RegencyInfo
 
 _POSITION, _OFFICIAL, _ASSIGNMENT = 0, 1, 2
 # Trees keyed on their rows: a few databases per process (tests, several regencies).
@@ -81,6 +89,59 @@ def committed_org_tree(session: Session) -> OrgTree:
     with _tree_lock:
         _committed[engine] = (stamp, tree)
     return tree
+
+
+class SqlOrganisation:
+    """The organisation repository on the unit of work's session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def facts(self) -> OrgFacts:
+        """The stored NIPs and assignments (with their ends) a file is checked against."""
+        session = self._session
+        officials = {row.id: row.nip for row in session.exec(select(OfficialRow))}
+        positions = {row.id: row.code for row in session.exec(select(PositionRow))}
+        existing: dict[AssignmentKey, date | None] = {}
+        for row in session.exec(select(AssignmentRow)):
+            key = (
+                officials[row.official_id], positions[row.position_id], row.status, row.valid_from
+            )  # fmt: skip
+            existing[key] = row.valid_to
+        return OrgFacts(frozenset(officials.values()), existing)
+
+    def regency_codes(self) -> list[str]:
+        """The codes of the regencies stored."""
+        return list(self._session.exec(select(Regency.code)))
+
+    def write(self, document: OrgDocument) -> ImportReport:
+        """Upsert the document's rows in this transaction."""
+        return write_org(self._session, document)
+
+    def organisation(self) -> Organisation:
+        """The regency, the agencies (by id) and the tree."""
+        snapshot = load_org(self._session)
+        regency = snapshot.regency
+        return Organisation(
+            None if regency is None else RegencyInfo(regency.code, regency.name),
+            tuple(_agency(row) for row in snapshot.agencies),
+            snapshot.tree,
+        )
+
+    def agencies(self) -> list[AgencyInfo]:
+        """Every agency, by code."""
+        return [
+            _agency(row) for row in self._session.exec(select(Agency).order_by(col(Agency.code)))
+        ]
+
+    def tree(self) -> OrgTree:
+        """The organisation tree, with this transaction's own changes."""
+        return load_org_tree(self._session)
+
+
+def _agency(row: Agency) -> AgencyInfo:
+    assert row.id is not None
+    return AgencyInfo(row.id, row.code, row.name, row.short_name)
 
 
 def _org_rows(session: Session) -> tuple[tuple[Any, ...], ...]:

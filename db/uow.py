@@ -28,10 +28,12 @@ from sqlmodel import Session
 from db.accounts import SqlAccounts
 from db.admin_repo import SqlAdmin
 from db.audit_repo import SqlAudit
+from db.catalogue_repo import SqlCatalogue
 from db.database import WRITE_OPTION
 from db.documents import SqlDocuments
 from db.evidence import LocalFileStore, SqlEvidence
 from db.holidays_repo import SqlHolidays
+from db.org_repo import SqlOrganisation
 from db.outbox import SqlOutbox
 from db.passwords import PASSWORDS, Argon2Passwords
 from db.pks import SqlPks
@@ -55,6 +57,8 @@ _REPOSITORIES = (
     "pks",
     "evidence",
     "audit",
+    "organisation",
+    "catalogue",
 )
 """Names of the cached repositories, dropped when the transaction ends."""
 
@@ -228,6 +232,16 @@ class SqlUnitOfWork:
     def audit(self) -> SqlAudit:
         """The transition log, read as an auditor does."""
         return SqlAudit(self.session)
+
+    @cached_property
+    def organisation(self) -> SqlOrganisation:
+        """The organisation: read and import."""
+        return SqlOrganisation(self.session)
+
+    @cached_property
+    def catalogue(self) -> SqlCatalogue:
+        """The indicator catalogue and the PK rows its workbook carries."""
+        return SqlCatalogue(self.session)
 
     @cached_property
     def outbox(self) -> SqlOutbox:

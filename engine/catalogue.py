@@ -2,10 +2,16 @@
 
 documents.yaml.catalogue (YAML) and documents.xlsx (the workbook) parse files into
 these values; the import use case writes them. Nothing here reads a file or a database.
+
+A catalogue is checked against the database too (its agency and positions must be
+known; a parent may be an indicator stored earlier for the year), and every problem is
+reported at once. So the import use case reads `CatalogueFacts` in its transaction and
+gives them to the parser the adapter handed it (`CatalogueParser`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from engine.capaian import Polarity
@@ -64,3 +70,17 @@ class CatalogDocument:
     def indicators(self) -> list[IndicatorSpec]:
         """Every indicator in file order."""
         return [item for position in self.positions for item in position.indicators]
+
+
+@dataclass(frozen=True)
+class CatalogueFacts:
+    """What the database holds that a catalogue file is checked against."""
+
+    agencies: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Agency code -> the codes of its positions."""
+    indicators: Mapping[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+    """(agency code, year) -> the codes of the indicators stored for it (parents may name them)."""
+
+
+CatalogueParser = Callable[[CatalogueFacts], CatalogDocument]
+"""Parses one file against the facts: a clean `CatalogDocument`, or `CatalogFileError`."""

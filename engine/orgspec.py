@@ -2,10 +2,16 @@
 
 documents.yaml.org parses the file (``format: kinerja-org/1``) into these values; the
 import use case writes them. Nothing here reads a file or a database.
+
+A file is checked against the database too (assignments may name officials stored
+earlier; a definitif holder must not overlap one already stored), and every problem is
+reported at once. So the import use case reads `OrgFacts` in its transaction and gives
+them to the parser the adapter handed it (`OrgParser`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,3 +83,17 @@ class OrgDocument:
     positions: list[PositionSpec]
     officials: list[OfficialSpec] = field(default_factory=list)
     assignments: list[AssignmentSpec] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """What the database holds that an organisation file is checked against."""
+
+    nips: frozenset[str] = frozenset()
+    """NIPs of the officials already stored (assignments may name them without repeating)."""
+    assignments: Mapping[AssignmentKey, date | None] = field(default_factory=dict)
+    """Every stored assignment and its end, for the one-definitif-holder check."""
+
+
+OrgParser = Callable[[OrgFacts], OrgDocument]
+"""Parses one file against the facts: a clean `OrgDocument`, or `OrgFileError` listing all."""

@@ -24,12 +24,16 @@ from typing import Any, Protocol, Self
 from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle
 from engine.budget import BudgetLine
 from engine.calendar import WorkingCalendar
+from engine.catalogue import CatalogDocument, CatalogueFacts
+from engine.catalogue_workbook import CatalogueContents, Known, PositionEntry, TargetEntry
 from engine.clock import Clock
 from engine.events import DomainEvent, OutboxDraft, OutboxStatus
 from engine.holiday_table import HolidayDay
+from engine.imports import ImportReport
 from engine.indicators import Indicator
 from engine.ladder import Planned
 from engine.org import Official, OrgTree, Position
+from engine.orgspec import OrgDocument, OrgFacts
 from engine.outbox import OutboxChange, OutboxEntry
 from engine.pending import PendingDoc
 from engine.progress import ReportRow
@@ -53,7 +57,9 @@ from engine.workflow import Action, Actor, DocKind, DocumentView, State
 __all__ = [
     "AccountRepository",
     "AdminRepository",
+    "AgencyInfo",
     "AuditRepository",
+    "CatalogueRepository",
     "CaughtMail",
     "Clock",
     "ClusterLock",
@@ -63,13 +69,17 @@ __all__ = [
     "FileStore",
     "HolidayRepository",
     "LoggedChange",
+    "Organisation",
+    "OrganisationRepository",
     "OutboxRepository",
     "Party",
     "PasswordHasher",
     "PendingRepository",
     "PkRepository",
+    "PkStatus",
     "RecapData",
     "RecapRepository",
+    "RegencyInfo",
     "RemindersRepository",
     "ReportRepository",
     "SignedIn",
@@ -769,6 +779,122 @@ class AuditRepository(Protocol):
         ...
 
 
+# --- organisation and catalogue -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    """A perangkat daerah as pages and files name it."""
+
+    id: int
+    code: str
+    name: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class RegencyInfo:
+    """The regency a deployment serves."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The whole organisation: the regency, its agencies (by id) and the tree."""
+
+    regency: RegencyInfo | None
+    agencies: tuple[AgencyInfo, ...]
+    tree: OrgTree
+
+
+@dataclass(frozen=True)
+class PkStatus:
+    """The latest revision of a position's PK of a year: which one, and where it stands."""
+
+    id: int
+    state: State
+
+
+class OrganisationRepository(Protocol):
+    """The organisation (regency, agency, positions, officials, assignments): read and import."""
+
+    def facts(self) -> OrgFacts:
+        """The stored NIPs and assignments an organisation file is checked against."""
+        ...
+
+    def regency_codes(self) -> list[str]:
+        """The codes of the regencies stored (one, once anything was imported)."""
+        ...
+
+    def write(self, document: OrgDocument) -> ImportReport:
+        """Insert or update the document's rows (matched by their codes, NIPs and starts)."""
+        ...
+
+    def organisation(self) -> Organisation:
+        """The regency, the agencies and the tree, as stored now."""
+        ...
+
+    def agencies(self) -> list[AgencyInfo]:
+        """Every agency, by code."""
+        ...
+
+    def tree(self) -> OrgTree:
+        """The organisation tree, with this transaction's own changes."""
+        ...
+
+
+class CatalogueRepository(Protocol):
+    """The indicator catalogue (duties, indicators, variables), and what a workbook import
+    reads of the PKs it changes (their writes are the PK repository's)."""
+
+    def facts(self) -> CatalogueFacts:
+        """The agencies, positions and indicators a catalogue file is checked against."""
+        ...
+
+    def write(self, document: CatalogDocument) -> ImportReport:
+        """Insert or update the catalogue's duties, indicators and variables."""
+        ...
+
+    def latest_year(self) -> int | None:
+        """The newest year with indicators, None when there are none."""
+        ...
+
+    def indicators(self, *, year: int, position_ids: Collection[int]) -> list[Indicator]:
+        """The indicators of these positions for a year, in catalogue order."""
+        ...
+
+    def positions(self, agency_id: int) -> list[PositionEntry]:
+        """The agency's positions in the organisation's order (codes and titles only)."""
+        ...
+
+    def contents(self, agency: AgencyInfo, year: int) -> CatalogueContents:
+        """The agency's catalogue of a year with the targets and budget of the latest
+        revision of each position's PK of that year, whatever its state."""
+        ...
+
+    def known(self, agency: str | None, year: int | None) -> Known:
+        """What a workbook naming this agency and year is checked against."""
+        ...
+
+    def position_ids(self, agency: str | None) -> dict[str, int]:
+        """The agency's positions: code -> id."""
+        ...
+
+    def latest_pks(self, year: int) -> dict[int, PkStatus]:
+        """The latest revision of each position's PK of `year`, by position id."""
+        ...
+
+    def stored_target(self, pk_id: int, indicator: str) -> TargetEntry | None:
+        """The targets a PK holds for an indicator (by code), None when it has none."""
+        ...
+
+    def budget_lines(self, pk_id: int) -> tuple[BudgetLine, ...]:
+        """A PK's budget lines in order."""
+        ...
+
+
 # --- the unit of work -------------------------------------------------------------------
 
 
@@ -846,6 +972,16 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditRepository:
         """The transition log, read as an auditor does."""
+        ...
+
+    @property
+    def organisation(self) -> OrganisationRepository:
+        """The organisation: read and import."""
+        ...
+
+    @property
+    def catalogue(self) -> CatalogueRepository:
+        """The indicator catalogue and the PK rows its workbook carries."""
         ...
 
     @property

@@ -8,8 +8,7 @@ caller raises once with all of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from documents.xlsx.catalogue_cells import Cells, SheetRow, WorkbookSheets
 from documents.xlsx.catalogue_layout import (
@@ -31,6 +30,7 @@ from documents.yaml.catalogue import (
 )
 from engine.capaian import Polarity
 from engine.catalogue import CatalogDocument, IndicatorSpec, PositionSpec
+from engine.catalogue_workbook import Duties, Known, StoredIndicator
 from engine.formulas import (
     FormulaError,
     Preset,
@@ -43,26 +43,7 @@ from engine.indicators import IndicatorKind
 from engine.org import find_cycles
 from engine.targets import Rollup, TargetMode
 
-Duties = tuple[tuple[str, ...], tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class StoredIndicator:
-    """An indicator already in the database for the workbook's agency and year."""
-
-    position: str
-    target_mode: TargetMode
-    rollup: Rollup
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the database knows about the workbook's agency and year."""
-
-    positions: frozenset[str] | None
-    """The agency's position codes; None when the agency is unknown (already a problem)."""
-    indicators: Mapping[str, StoredIndicator] = field(default_factory=dict)
-    duties: Mapping[str, Duties] = field(default_factory=dict)
+__all__ = ["CatalogSheets", "Duties", "Known", "StoredIndicator", "read_catalog", "read_guide"]
 
 
 def _values(enum: type[IndicatorKind | Polarity | Rollup | TargetMode | Preset]) -> tuple[str, ...]:

@@ -1,45 +1,25 @@
 """Reading the Target and Anggaran sheets: PK targets and budget lines per position.
 
 Targets are kept as typed ("80-90"), checked with `engine.capaian.parse_target`
-and `engine.targets.QuarterTargets` (the same rules as `db.documents.set_target`);
+and `engine.targets.QuarterTargets` (the same rules as `engine.pk.checked_targets`);
 budget amounts are exact Decimals with at most two decimals (rupiah and sen).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from documents.xlsx.catalogue_cells import Cells, SheetRow
-from documents.xlsx.catalogue_reader import StoredIndicator
 from engine.budget import BudgetLine
 from engine.capaian import parse_target
+from engine.catalogue_workbook import PositionBudget, StoredIndicator, TargetRow
 from engine.targets import QuarterTargets
+
+__all__ = ["MAX_BUDGET", "PositionBudget", "TargetRow", "read_budget", "read_targets"]
 
 MAX_BUDGET = Decimal(10) ** 16
 """The column holds 18 digits with 2 decimals."""
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    """One indicator's targets for its position's PK, with the row they came from."""
-
-    row: SheetRow
-    position: str
-    indicator: str
-    annual: str
-    quarters: tuple[str | None, str | None, str | None, str | None]
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class PositionBudget:
-    """All budget lines of one position's PK, in sheet order, with their rows."""
-
-    position: str
-    rows: tuple[SheetRow, ...]
-    lines: tuple[BudgetLine, ...]
 
 
 def read_targets(

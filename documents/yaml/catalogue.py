@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from documents.yaml.checks import Checker
 from documents.yaml.lines import LineDict, LineList, load_yaml
 from engine.capaian import Polarity
-from engine.catalogue import CatalogDocument, CatalogFileError, IndicatorSpec, PositionSpec
+from engine.catalogue import (
+    CatalogDocument,
+    CatalogFileError,
+    CatalogueFacts,
+    CatalogueParser,
+    IndicatorSpec,
+    PositionSpec,
+)
 from engine.formulas import FormulaError, Preset, Variable, parse, preset_expression
 from engine.indicators import IndicatorKind
 from engine.org import find_cycles
@@ -65,6 +72,17 @@ def parse_catalog_file(
     if check.problems or agency is None or not year:
         raise CatalogFileError(source, check.problems)
     return CatalogDocument(agency, year, source_text, tuple(positions))
+
+
+def catalogue_parser(text: str, source: str) -> CatalogueParser:
+    """The parser of this file for the import use case, which gives it the database's facts."""
+
+    def parse(facts: CatalogueFacts) -> CatalogDocument:
+        return parse_catalog_file(
+            text, source, agencies=facts.agencies, existing_parents=facts.indicators
+        )
+
+    return parse
 
 
 def _positions(check: Checker, doc: LineDict, known: frozenset[str] | None) -> list[PositionSpec]:

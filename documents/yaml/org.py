@@ -27,7 +27,9 @@ from engine.orgspec import (
     AssignmentSpec,
     OfficialSpec,
     OrgDocument,
+    OrgFacts,
     OrgFileError,
+    OrgParser,
     PositionSpec,
     RegencySpec,
 )
@@ -71,6 +73,17 @@ def parse_org_file(
         officials=officials,
         assignments=assignments,
     )
+
+
+def org_parser(text: str, source: str) -> OrgParser:
+    """The parser of this file for the import use case, which gives it the database's facts."""
+
+    def parse(facts: OrgFacts) -> OrgDocument:
+        return parse_org_file(
+            text, source, known_nips=facts.nips, existing_assignments=facts.assignments
+        )
+
+    return parse
 
 
 def _section(

@@ -8,17 +8,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlmodel import Session, col, func, select
 
-from db.catalog_import import import_catalog_file
-from db.indicator_repo import load_indicators
-from db.models import IndicatorRow
-from db.org_repo import load_org
-from documents.files import read_bytes
+from documents.files import read_bytes, read_text
+from documents.yaml.catalogue import catalogue_parser
 from engine.errors import ValidationError
 from engine.formatting import format_number_id, parse_number_id
 from engine.formulas import parse
 from engine.indicators import Indicator
+from engine.usecases.catalogue import (
+    catalogue_template,
+    export_catalogue,
+    import_catalogue,
+    show_catalogue,
+)
+from engine.usecases.catalogue_workbook import import_catalogue_workbook
 from kinerja.cli.state import state_of
 
 app = typer.Typer(help="Katalog indikator kinerja (IKU/IKI) dan rumusnya.", no_args_is_help=True)
@@ -36,14 +39,15 @@ def import_cmd(
 
     Buku kerja Excel (.xlsx) juga membawa target dan anggaran Perjanjian Kinerja.
     """
-    from db.catalog_xlsx import WorkbookProblemsError, import_workbook
+    from documents.xlsx.catalogue_cells import WorkbookProblemsError
+    from documents.xlsx.catalogue_import import open_workbook
 
     container = state_of(ctx).container()
     if file.suffix.lower() == ".xlsx":
         try:
-            report = import_workbook(
-                container.engine, read_bytes(file), str(file), container.clock.now()
-            )
+            workbook = open_workbook(read_bytes(file), str(file))
+            with container.uow(write=True) as uow:
+                report = import_catalogue_workbook(uow, workbook, now=container.clock.now())
         except WorkbookProblemsError as exc:
             typer.echo(
                 f"{file}: {len(exc.problems)} masalah ditemukan, tidak ada yang disimpan:",
@@ -53,7 +57,9 @@ def import_cmd(
                 typer.echo(str(problem), err=True)
             raise typer.Exit(1) from None
     else:
-        report = import_catalog_file(container.engine, file)
+        text = read_text(file)
+        with container.uow(write=True) as uow:
+            report = import_catalogue(uow, catalogue_parser(text, str(file)))
     typer.echo(report.summary())
     if report.not_in_file:
         typer.echo(
@@ -72,13 +78,13 @@ def template_cmd(
     year: Annotated[int | None, typer.Option(help="Tahun katalog (bawaan: tahun ini)")] = None,
 ) -> None:
     """Tulis templat Excel katalog (jabatan perangkat daerah sudah terdaftar)."""
-    from db.catalog_xlsx import template_workbook
+    from documents.xlsx.catalogue_export import catalogue_workbook
 
     container = state_of(ctx).container()
     year = year or container.clock.now().astimezone(container.zone).year
-    with Session(container.engine) as session:
-        data = template_workbook(session, agency, year)
-    _write(out, data)
+    with container.uow() as uow:
+        contents = catalogue_template(uow, agency, year)
+    _write(out, catalogue_workbook(contents))
     typer.echo(f"Templat katalog {year} ditulis ke {out}")
 
 
@@ -92,12 +98,12 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Ekspor katalog (dengan target dan anggaran PK) ke Excel dalam tata letak templat."""
-    from db.catalog_xlsx import export_workbook
+    from documents.xlsx.catalogue_export import catalogue_workbook
 
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        data = export_workbook(session, agency, year)
-    _write(out, data)
+    with container.uow() as uow:
+        contents = export_catalogue(uow, agency, year)
+    _write(out, catalogue_workbook(contents))
     typer.echo(f"Katalog {year} diekspor ke {out}")
 
 
@@ -123,22 +129,12 @@ def show_cmd(
 ) -> None:
     """Daftar jabatan dengan indikator dan rumusnya."""
     container = state_of(ctx).container()
-    with Session(container.engine) as session:
-        year = year or session.exec(select(func.max(col(IndicatorRow.year)))).one()
-        if year is None:
-            typer.echo("Belum ada katalog. Impor dengan `kinerja catalog import BERKAS`.")
-            return
-        tree = load_org(session).tree
-        chosen = [p for p in tree.positions if position in (None, p.code)]
-        if position is not None and not chosen:
-            raise ValidationError(
-                f"Jabatan '{position}' tidak dikenal", log_message=f"unknown position {position}"
-            )
-        indicators = load_indicators(session, year=year, position_ids=[p.id for p in chosen])
-    by_position: dict[int, list[Indicator]] = {}
-    for indicator in indicators:
-        by_position.setdefault(indicator.position_id, []).append(indicator)
-    listed = [(p, by_position.get(p.id, [])) for p in chosen if position or p.id in by_position]
+    with container.uow() as uow:
+        listing = show_catalogue(uow, position=position, year=year)
+    if listing is None:
+        typer.echo("Belum ada katalog. Impor dengan `kinerja catalog import BERKAS`.")
+        return
+    year, listed = listing.year, listing.positions
     if as_json:
         data = {
             "year": year,

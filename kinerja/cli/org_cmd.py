@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlmodel import Session
 
-from db.org_import import import_org_file
-from db.org_repo import OrgSnapshot, load_org
-from engine.clock import local_date
+from documents.files import read_text
+from documents.yaml.org import org_parser
 from engine.org import OrgTree, Position
+from engine.usecases.organisation import OrgOverview, import_organisation, show_organisation
 from kinerja.cli.state import state_of
 
 app = typer.Typer(help="Organisasi: jabatan, pegawai dan penugasan.", no_args_is_help=True)
@@ -26,7 +25,9 @@ def import_cmd(
 ) -> None:
     """Impor berkas organisasi: diperiksa seluruhnya dulu, tidak ada yang disimpan bila salah."""
     container = state_of(ctx).container()
-    report = import_org_file(container.engine, file)
+    text = read_text(file)
+    with container.uow(write=True) as uow:
+        report = import_organisation(uow, org_parser(text, str(file)), source=str(file))
     typer.echo(report.summary())
     if report.not_in_file:
         typer.echo(
@@ -45,16 +46,16 @@ def show_cmd(
 ) -> None:
     """Tampilkan pohon jabatan beserta pemegangnya pada suatu tanggal."""
     container = state_of(ctx).container()
-    day = _parse_day(on) if on else local_date(container.clock.now(), container.settings.zone)
-    with Session(container.engine) as session:
-        snapshot = load_org(session)
+    day = _parse_day(on) if on else None
+    with container.uow() as uow:
+        overview = show_organisation(uow, day, now=container.clock.now(), policy=container.policy)
     if as_json:
-        typer.echo(json.dumps(org_json(snapshot, day), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(org_json(overview), ensure_ascii=False, indent=2))
         return
-    if not snapshot.agencies:
+    if not overview.agencies:
         typer.echo("Belum ada organisasi. Impor dengan `kinerja org import BERKAS`.")
         return
-    for line in org_lines(snapshot, day):
+    for line in org_lines(overview):
         typer.echo(line)
 
 
@@ -65,15 +66,15 @@ def _parse_day(raw: str) -> date:
         raise typer.BadParameter(f"'{raw}' bukan tanggal TTTT-BB-HH", param_hint="--on") from None
 
 
-def _roots_of(tree: OrgTree, agency_id: int | None) -> list[Position]:
+def _roots_of(tree: OrgTree, agency_id: int) -> list[Position]:
     return [p for p in tree.roots() if p.agency_id == agency_id]
 
 
-def org_lines(snapshot: OrgSnapshot, day: date) -> list[str]:
-    """The tree as indented text lines, holders on `day` after each title."""
+def org_lines(overview: OrgOverview) -> list[str]:
+    """The tree as indented text lines, holders on the overview's day after each title."""
     lines = []
-    tree = snapshot.tree
-    for agency in snapshot.agencies:
+    tree, day = overview.tree, overview.day
+    for agency in overview.agencies:
         lines.append(f"{agency.name} ({agency.code}) — pemegang jabatan per {day.isoformat()}")
         for root in _roots_of(tree, agency.id):
             for depth, position in tree.walk(root.id):
@@ -90,11 +91,11 @@ def org_lines(snapshot: OrgSnapshot, day: date) -> list[str]:
     return lines
 
 
-def org_json(snapshot: OrgSnapshot, day: date) -> dict[str, Any]:
+def org_json(overview: OrgOverview) -> dict[str, Any]:
     """The organisation as JSON-ready data: per agency, positions in tree order."""
-    tree = snapshot.tree
+    tree, day = overview.tree, overview.day
     agencies = []
-    for agency in snapshot.agencies:
+    for agency in overview.agencies:
         positions = []
         for root in _roots_of(tree, agency.id):
             for depth, position in tree.walk(root.id):
@@ -124,7 +125,7 @@ def org_json(snapshot: OrgSnapshot, day: date) -> dict[str, Any]:
                     }
                 )
         agencies.append({"code": agency.code, "name": agency.name, "positions": positions})
-    regency = snapshot.regency
+    regency = overview.regency
     return {
         "date": day.isoformat(),
         "regency": None if regency is None else {"code": regency.code, "name": regency.name},

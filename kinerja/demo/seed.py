@@ -15,13 +15,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db.catalog_import import import_catalog_text
 from db.database import transaction
 from db.holidays_repo import seed_holidays
 from db.models import Account, Agency, OfficialRow
-from db.org_import import import_org_text
 from engine.imports import ImportReport
 from kinerja.demo.performance import seed_performance
+from kinerja.files import import_catalog_text, import_org_text
 
 GRESIK_FILE = "gresik-diskoperindag.yaml"
 GRESIK_CATALOG_FILE = "gresik-diskoperindag-2021-catalog.yaml"

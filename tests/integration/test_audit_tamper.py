@@ -19,12 +19,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from db.catalog_import import import_catalog_text
 from db.database import transaction
 from db.documents import position_by_code
 from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, QuarterlyReport
-from db.org_import import import_org_text
 from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.workflow_models import TransitionLog
@@ -37,6 +35,7 @@ from kinerja.cli import main
 from kinerja.cli.state import CliState
 from kinerja.demo.scenario import approve_all_the_way
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
+from kinerja.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of
 
 YEAR = 2021

@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from db.catalog_import import import_catalog_file
 from db.indicator_repo import load_indicators
-from db.org_import import import_org_file
 from documents.yaml.catalogue import CatalogFileError
+from kinerja.files import import_catalog_file, import_org_file
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 DATA = Path(__file__).parents[2] / "kinerja" / "data"

@@ -1,4 +1,5 @@
-"""The catalogue workbook (db.catalog_xlsx) and its admin page, on real SQLite databases.
+"""The catalogue workbook (engine/usecases/catalogue_workbook.py) and its admin page, on real
+SQLite databases.
 
 Every generated file is opened again with openpyxl and its cells are checked.
 """
@@ -18,12 +19,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from db.catalog_xlsx import (
-    WorkbookProblemsError,
-    export_workbook,
-    import_workbook,
-    template_workbook,
-)
 from db.database import create_db_engine
 from db.models import (
     Agency,
@@ -35,11 +30,12 @@ from db.models import (
     PositionRow,
 )
 from db.workflow_models import PkBudgetLine
-from documents.xlsx.catalogue_cells import number_text, to_decimal
+from documents.xlsx.catalogue_cells import WorkbookProblemsError, number_text, to_decimal
 from documents.xlsx.catalogue_layout import COLUMNS, MEDIA_TYPE, SHEETS
 from engine.errors import ValidationError
 from kinerja.bootstrap import Container
 from kinerja.demo.seed import demo_people
+from kinerja.files import export_workbook, import_workbook, template_workbook
 from tests.conftest import FIXED_NOW
 from tests.integration.conftest import Cli, WebClient
 
@@ -155,8 +151,7 @@ def counts(engine: Engine) -> dict[str, int]:
 
 
 def export(engine: Engine, year: int = YEAR) -> bytes:
-    with Session(engine) as session:
-        return export_workbook(session, None, year)
+    return export_workbook(engine, None, year)
 
 
 @pytest.fixture
@@ -178,8 +173,7 @@ def fresh_engine(cli: Cli) -> Iterator[Engine]:
 
 
 def test_template_has_sheets_headers_frozen_panes_and_validations(demo_engine: Engine) -> None:
-    with Session(demo_engine) as session:
-        book = open_book(template_workbook(session, "diskoperindag", 2022))
+    book = open_book(template_workbook(demo_engine, "diskoperindag", 2022))
     assert book.sheetnames == list(SHEETS)
     guide = book["Petunjuk"]
     assert (guide["B3"].value, guide["B4"].value, guide["B6"].value) == (
@@ -348,8 +342,7 @@ def test_a_workbook_with_twelve_mistakes_reports_them_all_and_imports_nothing(
 
 
 def test_problems_are_listed_in_sheet_row_column_order(fresh_engine: Engine) -> None:
-    with Session(fresh_engine) as session:
-        book = open_book(template_workbook(session, None, YEAR))
+    book = open_book(template_workbook(fresh_engine, None, YEAR))
     del book["Variabel"]
     book["Petunjuk"]["B4"] = "tahun ini"
     ind = book["Indikator"]
@@ -393,8 +386,7 @@ def _one_indicator(book: Workbook) -> None:
 
 
 def test_indonesian_text_numbers_and_excel_numbers_are_both_read(fresh_engine: Engine) -> None:
-    with Session(fresh_engine) as session:
-        book = open_book(template_workbook(session, None, YEAR))
+    book = open_book(template_workbook(fresh_engine, None, YEAR))
     _one_indicator(book)
     tgt, budget = book["Target"], book["Anggaran"]
     for header, value in (
@@ -429,8 +421,7 @@ def test_indonesian_text_numbers_and_excel_numbers_are_both_read(fresh_engine: E
 
 
 def test_target_ranges_stay_as_typed_and_tw4_needs_a_reason(fresh_engine: Engine) -> None:
-    with Session(fresh_engine) as session:
-        book = open_book(template_workbook(session, None, YEAR))
+    book = open_book(template_workbook(fresh_engine, None, YEAR))
     _one_indicator(book)
     tgt = book["Target"]
     for header, value in (
@@ -592,6 +583,6 @@ def test_several_agencies_need_a_choice(fresh_engine: Engine) -> None:
         )
         session.commit()
         with pytest.raises(ValidationError, match="Pilih perangkat daerah: bappeda, diskoperindag"):
-            template_workbook(session, None, YEAR)
-        book = open_book(template_workbook(session, "bappeda", YEAR))
+            template_workbook(fresh_engine, None, YEAR)
+        book = open_book(template_workbook(fresh_engine, "bappeda", YEAR))
     assert book["Jabatan"].max_row == 1

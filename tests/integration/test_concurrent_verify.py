@@ -25,12 +25,10 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from db.catalog_import import import_catalog_text
 from db.database import create_db_engine, transaction
 from db.documents import position_by_code
 from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, QuarterlyReport
-from db.org_import import import_org_text
 from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
@@ -45,6 +43,7 @@ from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, holder_of, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
+from kinerja.files import import_catalog_text, import_org_text
 from tests.conftest import FIXED_NOW
 from tests.integration.views import audit_of
 from workflows.definitions import MACHINES

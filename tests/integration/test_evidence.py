@@ -13,15 +13,14 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
-from db.catalog_import import import_catalog_file
 from db.database import transaction
 from db.models import IndicatorRow, PositionRow, QuarterlyReport
-from db.org_import import import_org_file
 from db.uow import SqlUnitOfWork
 from engine.errors import NotFoundError, ValidationError
 from engine.evidence import MAX_EVIDENCE_BYTES
 from engine.records import EvidenceRecord
 from engine.usecases.evidence import list_evidence, read_evidence, store_evidence
+from kinerja.files import import_catalog_file, import_org_file
 from tests.conftest import FIXED_NOW
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

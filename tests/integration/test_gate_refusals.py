@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from db.catalog_import import import_catalog_text
 from db.database import transaction
 from db.documents import get_pk, get_report, position_by_code
 from db.indicator_repo import load_indicators
@@ -32,7 +31,6 @@ from db.models import (
     QuarterlyReport,
     ReportEntry,
 )
-from db.org_import import import_org_text
 from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
@@ -48,6 +46,7 @@ from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State
 from kinerja.demo.scenario import ADMIN, MACHINES, actor_for, approve_all_the_way, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
+from kinerja.files import import_catalog_text, import_org_text
 
 YEAR = 2021
 POLICY = Policy(machines=MACHINES, zone=JAKARTA)

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from db.org_import import import_org_file, import_org_text
 from db.org_repo import load_org
 from documents.yaml.org import OrgFileError
 from kinerja.demo.seed import demo_org_text
+from kinerja.files import import_org_file, import_org_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 GRESIK = Path(__file__).parents[2] / "kinerja" / "data" / "gresik-diskoperindag.yaml"

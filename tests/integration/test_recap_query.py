@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
-from db.catalog_import import import_catalog_text
 from db.models import QuarterlyReport
 from db.recap_query import load_recap
 from kinerja.demo.seed import seed_demo
+from kinerja.files import import_catalog_text
 from tests.conftest import FIXED_NOW
 
 SMALL_2022 = """format: kinerja-catalog/1

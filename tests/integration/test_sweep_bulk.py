@@ -20,9 +20,9 @@ from sqlmodel import Session, col, select
 from db.database import transaction
 from db.holidays_repo import seed_holidays
 from db.models import QuarterlyReport
-from db.org_import import import_org_text
 from db.workflow_models import LadderRung, OutboxMessage
 from kinerja.demo.seed import demo_org_text
+from kinerja.files import import_org_text
 from tests.integration.sweeps import sweep_at
 
 YEARS = range(2011, 2021)

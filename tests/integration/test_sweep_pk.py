@@ -9,15 +9,14 @@ from importlib import resources
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from db.catalog_import import import_catalog_text
 from db.database import transaction
 from db.documents import position_by_code
 from db.holidays_repo import seed_holidays
-from db.org_import import import_org_text
 from db.pks import create_pk, set_dpa_date
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
+from kinerja.files import import_catalog_text, import_org_text
 from tests.integration.conftest import Cli
 from tests.integration.sweeps import sweep_at
 

@@ -56,14 +56,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db.catalog_import import import_catalog_text
 from db.database import create_db_engine, transaction
 from db.documents import position_by_code
 from db.holidays_repo import load_calendar, seed_holidays
 from db.indicator_repo import load_indicators
 from db.migrate import upgrade
 from db.models import OfficialRow, QuarterlyReport
-from db.org_import import import_org_text
 from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.workflow_models import LadderRung, OutboxMessage
@@ -75,6 +73,7 @@ from engine.usecases.reminders import SweepResult
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
+from kinerja.files import import_catalog_text, import_org_text
 from tests.integration.sweeps import sweep_at
 
 YEAR = 2021

@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from db.database import transaction
 from db.indicator_repo import load_indicators
 from db.models import PositionRow, QuarterlyReport, ReportEntry
-from db.org_import import import_org_text
 from db.org_repo import load_org_tree
 from db.pks import create_pk
 from db.reports import fill_entry
@@ -31,6 +30,7 @@ from engine.org import OrgTree
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.scenario import step
 from kinerja.demo.seed import demo_org_text
+from kinerja.files import import_org_text
 from tests.integration.test_gate_refusals import (  # noqa: F401 (the fixture)
     APPROVE_AT,
     SUBMIT_AT,

@@ -21,12 +21,10 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db.catalog_import import import_catalog_text
 from db.database import transaction
 from db.documents import get_pk, position_by_code
 from db.indicator_repo import load_indicators
 from db.models import OfficialRow, PerjanjianKinerja, PositionRow, QuarterlyReport
-from db.org_import import import_org_text
 from db.pks import create_pk, revise_pk, set_budget_lines, set_dpa_date, set_target
 from db.recap_query import load_recap
 from db.reports import fill_entry, open_reports
@@ -38,6 +36,7 @@ from engine.workflow import Action, DocKind, Role
 from kinerja.demo.numbers import demo_inputs, demo_targets
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 from kinerja.demo.seed import demo_org_text, demo_people
+from kinerja.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of as verify_audit
 from tests.integration.views import pk_view, report_view
 

@@ -1,8 +1,8 @@
 """The admin page for the catalogue workbook: download the template or the export, upload one.
 
-An upload is checked whole before anything is written (db.catalog_xlsx): a
-refused workbook shows every problem with its sheet and cell (HTTP 422); an
-accepted one shows what was created and updated.
+An upload is checked whole before anything is written
+(engine/usecases/catalogue_workbook.py): a refused workbook shows every problem with
+its sheet and cell (HTTP 422); an accepted one shows what was created and updated.
 """
 
 from __future__ import annotations
@@ -12,23 +12,22 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from db.catalog_xlsx import (
-    WorkbookProblemsError,
-    export_workbook,
-    import_workbook,
-    template_workbook,
-    workbook_name,
-)
-from db.models import Agency
+from documents.xlsx.catalogue_cells import WorkbookProblemsError
+from documents.xlsx.catalogue_export import catalogue_workbook
+from documents.xlsx.catalogue_import import open_workbook
 from documents.xlsx.catalogue_layout import MEDIA_TYPE
+from engine.catalogue_workbook import CatalogueContents
 from engine.errors import ValidationError
 from engine.imports import ImportReport
+from engine.ports import UnitOfWork
+from engine.usecases.catalogue import catalogue_template, export_catalogue
+from engine.usecases.catalogue_workbook import import_catalogue_workbook
+from engine.usecases.organisation import list_agencies
 from web.auth import AdminUser, CurrentUser, form_user
-from web.deps import web_of
+from web.deps import UowDep, web_of
 from web.pages.admin.common import log, parse_int, render
 
 router = APIRouter()
@@ -49,6 +48,7 @@ def _agency(raw: str) -> str | None:
 def _page(
     request: Request,
     user: CurrentUser,
+    uow: UnitOfWork,
     *,
     year: int,
     agency: str | None,
@@ -57,8 +57,7 @@ def _page(
     report: ImportReport | None = None,
     filename: str = "",
 ) -> HTMLResponse:
-    with Session(web_of(request).deps.engine) as session:
-        agencies = list(session.exec(select(Agency).order_by(col(Agency.code))))
+    agencies = list_agencies(uow)
     summary: list[dict[str, Any]] = []
     if report is not None:
         for outcome, label in OUTCOMES.items():
@@ -80,17 +79,19 @@ def _page(
 
 @router.get("/admin/katalog", response_class=HTMLResponse)
 def workbooks(
-    request: Request, user: AdminUser, tahun: str = "", perangkat: str = ""
+    request: Request, user: AdminUser, uow: UowDep, tahun: str = "", perangkat: str = ""
 ) -> HTMLResponse:
     """Downloads of the template and the export, and the upload form."""
     year = _year(tahun, web_of(request).today().year)
-    return _page(request, user, year=year, agency=_agency(perangkat))
+    return _page(request, user, uow, year=year, agency=_agency(perangkat))
 
 
-def _download(data: bytes, name: str) -> Response:
+def _download(contents: CatalogueContents, kind: str) -> Response:
+    """The workbook as a download named like ``katalog-diskoperindag-2021.xlsx``."""
+    name = f"{kind}-{contents.agency}-{contents.year}.xlsx"
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", name)
     return Response(
-        data,
+        catalogue_workbook(contents),
         media_type=MEDIA_TYPE,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -101,30 +102,24 @@ def _download(data: bytes, name: str) -> Response:
 
 @router.get("/admin/katalog/templat.xlsx")
 def template_download(
-    request: Request, user: AdminUser, tahun: str = "", perangkat: str = ""
+    request: Request, user: AdminUser, uow: UowDep, tahun: str = "", perangkat: str = ""
 ) -> Response:
     """The empty workbook of the year with the agency's positions listed."""
     year = _year(tahun, web_of(request).today().year)
-    with Session(web_of(request).deps.engine) as session:
-        data = template_workbook(session, _agency(perangkat), year)
-        name = workbook_name(session, "templat-katalog", _agency(perangkat), year)
-    return _download(data, name)
+    return _download(catalogue_template(uow, _agency(perangkat), year), "templat-katalog")
 
 
 @router.get("/admin/katalog/ekspor.xlsx")
 def export_download(
-    request: Request, user: AdminUser, tahun: str = "", perangkat: str = ""
+    request: Request, user: AdminUser, uow: UowDep, tahun: str = "", perangkat: str = ""
 ) -> Response:
     """The catalogue of the year, with the targets and budget of its PKs."""
     year = _year(tahun, web_of(request).today().year)
-    with Session(web_of(request).deps.engine) as session:
-        data = export_workbook(session, _agency(perangkat), year)
-        name = workbook_name(session, "katalog", _agency(perangkat), year)
-    return _download(data, name)
+    return _download(export_catalogue(uow, _agency(perangkat), year), "katalog")
 
 
 @router.post("/admin/katalog", response_class=HTMLResponse)
-async def workbook_upload(request: Request, user: AdminUser) -> HTMLResponse:
+async def workbook_upload(request: Request, user: AdminUser, uow: UowDep) -> HTMLResponse:
     """Import an uploaded workbook: everything or nothing.
 
     The CSRF check (`form_user`) runs here rather than as a dependency so that the
@@ -136,7 +131,7 @@ async def workbook_upload(request: Request, user: AdminUser) -> HTMLResponse:
         data = await _read(form)
         # The import takes a few hundred milliseconds: keep it off the event loop.
         return await run_in_threadpool(
-            _import, request, user, form.get("tahun"), form.get("berkas"), data
+            _import, request, user, uow, form.get("tahun"), form.get("berkas"), data
         )
     finally:
         await form.close()
@@ -150,7 +145,12 @@ async def _read(form: FormData) -> bytes | None:
 
 
 def _import(
-    request: Request, user: CurrentUser, tahun: object, file: object, data: bytes | None
+    request: Request,
+    user: CurrentUser,
+    uow: UnitOfWork,
+    tahun: object,
+    file: object,
+    data: bytes | None,
 ) -> HTMLResponse:
     web = web_of(request)
     year = _year(tahun if isinstance(tahun, str) else "", web.today().year)
@@ -166,13 +166,14 @@ def _import(
             raise ValidationError(
                 "Berkas terlalu besar (paling besar 5 MB)", log_message="workbook too large"
             )
-        report = import_workbook(web.deps.engine, data, filename, web.now())
+        workbook = open_workbook(data, filename)
+        report = import_catalogue_workbook(uow, workbook, now=web.now())
     except WorkbookProblemsError as exc:
         log.info("%s workbook import refused: %s", user.login, exc.log_message)
         problems = [{"sheet": p.sheet, "cell": p.cell, "message": p.message} for p in exc.problems]
-        return _page(request, user, year=year, agency=None, problems=problems)
+        return _page(request, user, uow, year=year, agency=None, problems=problems)
     except ValidationError as exc:
         log.info("%s workbook import refused: %s", user.login, exc.log_message)
-        return _page(request, user, year=year, agency=None, error=exc.message)
+        return _page(request, user, uow, year=year, agency=None, error=exc.message)
     log.info("%s imported workbook %s: %s", user.login, filename, report.summary())
-    return _page(request, user, year=year, agency=None, report=report, filename=filename)
+    return _page(request, user, uow, year=year, agency=None, report=report, filename=filename)

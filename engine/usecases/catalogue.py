@@ -1,0 +1,105 @@
+"""The indicator catalogue: import a catalogue file, show it, the workbook's template and export.
+
+An import is checked whole before anything is written. The file's own problems and
+those only the database can tell (an unknown agency or position, a parent indicator
+stored earlier) are reported together: the parser the adapter hands in
+(`CatalogueParser`, from documents.yaml.catalogue) gets the database's facts, read here
+in the same transaction. Only a clean file is written, with one commit; a second
+import of the same file changes nothing. The workbook's import is in
+engine/usecases/catalogue_workbook.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.catalogue import CatalogueParser
+from engine.catalogue_workbook import CatalogueContents
+from engine.errors import NotFoundError, ValidationError
+from engine.imports import ImportReport
+from engine.indicators import Indicator
+from engine.org import Position
+from engine.ports import AgencyInfo, UnitOfWork
+
+__all__ = [
+    "CatalogueListing",
+    "catalogue_template",
+    "choose_agency",
+    "export_catalogue",
+    "import_catalogue",
+    "show_catalogue",
+]
+
+
+@dataclass(frozen=True)
+class CatalogueListing:
+    """The positions shown and their indicators of one year."""
+
+    year: int
+    positions: list[tuple[Position, list[Indicator]]]
+
+
+def import_catalogue(uow: UnitOfWork, parse: CatalogueParser) -> ImportReport:
+    """Check the catalogue against the database, then write it and commit; CatalogFileError
+    (every problem with its line) otherwise."""
+    repo = uow.catalogue
+    document = parse(repo.facts())
+    report = repo.write(document)
+    uow.commit()
+    return report
+
+
+def show_catalogue(
+    uow: UnitOfWork, *, position: str | None = None, year: int | None = None
+) -> CatalogueListing | None:
+    """The positions with indicators in `year` (default: the newest), or only `position`
+    (shown even without indicators); None when there is no catalogue at all."""
+    year = year or uow.catalogue.latest_year()
+    if year is None:
+        return None
+    tree = uow.organisation.tree()
+    chosen = [p for p in tree.positions if position in (None, p.code)]
+    if position is not None and not chosen:
+        raise ValidationError(
+            f"Jabatan '{position}' tidak dikenal", log_message=f"unknown position {position}"
+        )
+    indicators = uow.catalogue.indicators(year=year, position_ids=[p.id for p in chosen])
+    by_position: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        by_position.setdefault(indicator.position_id, []).append(indicator)
+    listed = [(p, by_position.get(p.id, [])) for p in chosen if position or p.id in by_position]
+    return CatalogueListing(year, listed)
+
+
+def choose_agency(uow: UnitOfWork, code: str | None) -> AgencyInfo:
+    """The agency named by `code`, or the only one when `code` is None."""
+    agencies = uow.organisation.agencies()
+    if code is None:
+        if len(agencies) == 1:
+            return agencies[0]
+        if not agencies:
+            raise ValidationError(
+                "Belum ada perangkat daerah; impor organisasinya dulu",
+                log_message="no agency in the database",
+            )
+        raise ValidationError(
+            "Pilih perangkat daerah: " + ", ".join(a.code for a in agencies),
+            log_message="several agencies, none chosen",
+        )
+    for agency in agencies:
+        if agency.code == code:
+            return agency
+    raise NotFoundError(
+        f"Perangkat daerah '{code}' tidak dikenal", log_message=f"unknown agency {code}"
+    )
+
+
+def catalogue_template(uow: UnitOfWork, agency: str | None, year: int) -> CatalogueContents:
+    """The empty workbook's contents: only the agency's positions, listed for reference."""
+    chosen = choose_agency(uow, agency)
+    return CatalogueContents(chosen.code, year, tuple(uow.catalogue.positions(chosen.id)))
+
+
+def export_catalogue(uow: UnitOfWork, agency: str | None, year: int) -> CatalogueContents:
+    """The catalogue of `year` with its PK targets and budget lines (imports back unchanged)."""
+    return uow.catalogue.contents(choose_agency(uow, agency), year)
