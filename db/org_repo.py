@@ -25,11 +25,11 @@ from sqlalchemy import CompoundSelect, Engine, String, cast, literal_column, nul
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from db.memo import Memo
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
 from db.org_import import write_org
 from db.stamps import Stamp, as_stamp, org_parts
 from engine.imports import ImportReport
+from engine.memo import Memo
 from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
 from engine.orgspec import AssignmentKey, OrgDocument, OrgFacts
 from engine.ports import AgencyInfo, Organisation, RegencyInfo
