@@ -65,6 +65,9 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (sa_exc.DBAPIError, sa_exc.TimeoutError)
+"""The exception classes `database_unavailable` may say yes to (the web maps them to 503)."""
+
 WRITE_OPTION = "kinerja_write"
 
 

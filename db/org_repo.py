@@ -123,7 +123,9 @@ class SqlOrganisation:
         snapshot = load_org(self._session)
         regency = snapshot.regency
         return Organisation(
-            None if regency is None else RegencyInfo(regency.code, regency.name),
+            None
+            if regency is None
+            else RegencyInfo(regency.code, regency.name, regency.head_title),
             tuple(_agency(row) for row in snapshot.agencies),
             snapshot.tree,
         )

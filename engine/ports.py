@@ -798,6 +798,8 @@ class RegencyInfo:
 
     code: str
     name: str
+    head_title: str = "Bupati"
+    """The regency head's title (pihak kedua of a head of agency's PK)."""
 
 
 @dataclass(frozen=True)

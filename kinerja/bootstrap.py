@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from db.database import create_db_engine
+from db.database import OUTAGE_ERRORS, create_db_engine, database_unavailable
 from db.reminders import advisory_lock
 from db.uow import SqlUnitOfWorkFactory
 from engine.accounts import ThrottlePolicy
@@ -105,6 +105,15 @@ class Container:
             "stops and other instances will not accept them"
         )
         return secrets.token_urlsafe(32)
+
+    @property
+    def outage_errors(self) -> tuple[type[Exception], ...]:
+        """Exception classes that may mean the database cannot serve right now."""
+        return OUTAGE_ERRORS
+
+    def is_outage(self, exc: BaseException) -> bool:
+        """True when `exc` says the database cannot be reached or serve right now (503)."""
+        return database_unavailable(exc)
 
     def web_settings(self) -> WebSettings:
         """What the pages and the API need from settings."""

@@ -12,10 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from itsdangerous import TimestampSigner
-from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from db.database import database_unavailable
 from documents.pdf import PdfConversionError, PdfUnavailableError
 from engine.errors import (
     ActionRefusedError,
@@ -144,7 +142,7 @@ def create_app(container: WebDeps) -> FastAPI:
         rolls an interrupted transaction back); the pool's pre-ping replaces dead
         connections, so the next request after the outage simply works.
         """
-        if not database_unavailable(exc):
+        if not container.is_outage(exc):
             raise exc  # a bug, not an outage: the server error it is
         log_unavailable(log, request, exc)
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
@@ -156,8 +154,8 @@ def create_app(container: WebDeps) -> FastAPI:
         response.headers.update(headers)
         return response
 
-    app.add_exception_handler(sa_exc.DBAPIError, unavailable)
-    app.add_exception_handler(sa_exc.TimeoutError, unavailable)
+    for kind in container.outage_errors:
+        app.add_exception_handler(kind, unavailable)
     return app
 
 

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from itsdangerous import TimestampSigner
-from sqlalchemy import Engine
 
 from engine.clock import Clock, local_date
 from engine.gate import ActingRules
@@ -27,9 +26,6 @@ from web.config import WebSettings
 
 class WebDeps(Protocol):
     """What the web application needs; kinerja.bootstrap.Container provides it."""
-
-    @property
-    def engine(self) -> Engine: ...
 
     @property
     def clock(self) -> Clock: ...
@@ -51,6 +47,16 @@ class WebDeps(Protocol):
 
     @property
     def secret_key(self) -> str: ...
+
+    @property
+    def outage_errors(self) -> tuple[type[Exception], ...]:
+        """Exception classes that may mean the database cannot serve (checked by `is_outage`)."""
+        ...
+
+    def is_outage(self, exc: BaseException) -> bool:
+        """True when `exc` says the database cannot be reached or cannot serve right now
+        (the request did not happen: HTTP 503), not a bug."""
+        ...
 
     def web_settings(self) -> WebSettings:
         """The settings the pages and the API use."""

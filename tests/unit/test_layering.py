@@ -39,16 +39,6 @@ FORBIDDEN_THIRD_PARTY: dict[str, set[str]] = {
     "web": {"sqlalchemy", "sqlmodel", "alembic", "psycopg"},
     "notifications": {"sqlalchemy", "sqlmodel", "alembic", "psycopg"},
 }
-KNOWN_VIOLATIONS: set[str] = {
-    "web/api/errors.py imports db",
-    "web/api/errors.py imports sqlalchemy",
-    "web/api/overview.py imports db",
-    "web/api/overview.py imports sqlmodel",
-    "web/app.py imports db",
-    "web/app.py imports sqlalchemy",
-    "web/deps.py imports sqlalchemy",
-}
-"""Imports against the flow still being moved out (the list only shrinks)."""
 
 
 def imports_of(path: Path) -> set[str]:
@@ -82,13 +72,7 @@ def violations_of(package: str) -> set[str]:
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_imports_flow_one_way(package: str) -> None:
-    assert violations_of(package) - KNOWN_VIOLATIONS == set()
-
-
-def test_known_violations_are_still_there() -> None:
-    """A violation fixed is taken off the list, so the list only shrinks."""
-    current = set().union(*(violations_of(package) for package in PACKAGES))
-    assert KNOWN_VIOLATIONS - current == set()
+    assert violations_of(package) == set()
 
 
 def test_the_checker_sees_a_violation(tmp_path: Path) -> None:

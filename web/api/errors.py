@@ -14,10 +14,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from db.database import database_unavailable
 from engine.errors import (
     ActionRefusedError,
     ConflictError,
@@ -27,6 +25,7 @@ from engine.errors import (
 )
 from web.api.schemas import ErrorResponse
 from web.auth import LoginRequiredError
+from web.deps import WebDeps
 
 log = logging.getLogger("kinerja.api")
 
@@ -152,7 +151,7 @@ def validation_fields(errors: Sequence[Any]) -> dict[str, str]:
     return fields
 
 
-def install(api: FastAPI) -> None:
+def install(api: FastAPI, deps: WebDeps) -> None:
     """Register the API's error handlers on its app."""
 
     @api.exception_handler(KinerjaError)
@@ -173,11 +172,11 @@ def install(api: FastAPI) -> None:
         return error_json(exc.status_code, "http_error", message, headers=exc.headers)
 
     async def unavailable(request: Request, exc: Exception) -> Response:
-        if not database_unavailable(exc):
+        if not deps.is_outage(exc):
             raise exc  # a bug, not an outage: the server error it is
         log_unavailable(log, request, exc)
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return error_json(503, "unavailable", UNAVAILABLE_MESSAGE, headers=headers)
 
-    api.add_exception_handler(sa_exc.DBAPIError, unavailable)
-    api.add_exception_handler(sa_exc.TimeoutError, unavailable)
+    for kind in deps.outage_errors:
+        api.add_exception_handler(kind, unavailable)

@@ -6,9 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlmodel import Session
 
-from db.org_repo import load_org
 from engine.memo import Memo
 from engine.org import Holding, OrgTree
 from engine.recap import Recap, recap_json
@@ -84,23 +82,21 @@ def _positions(tree: OrgTree, agency_codes: dict[int, str], today: date) -> list
 
 
 @router.get("/organisation", response_model=OrganisationOut, responses=responses(401))
-def organisation(request: Request, user: ApiUser) -> Any:
+def organisation(request: Request, user: ApiUser, uow: UowDep) -> Any:
     """Perangkat daerah dan jabatannya (pohon, atasan dulu) dengan pemegangnya hari ini."""
     web = web_of(request)
-    today = web.today()
-    with Session(web.deps.engine) as session:
-        org = load_org(session)
+    org = show_organisation(uow, now=web.now(), policy=web.deps.policy)
     agencies = [
         {"id": a.id, "code": a.code, "name": a.name, "short_name": a.short_name}
         for a in org.agencies
     ]
-    codes = {a.id: a.code for a in org.agencies if a.id is not None}
+    codes = {a.id: a.code for a in org.agencies}
     return {
         "regency": None if org.regency is None else org.regency.name,
         "head_title": None if org.regency is None else org.regency.head_title,
-        "date": today,
+        "date": org.day,
         "agencies": agencies,
-        "positions": _positions(org.tree, codes, today),
+        "positions": _positions(org.tree, codes, org.day),
     }
 
 

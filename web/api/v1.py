@@ -40,7 +40,7 @@ def create_api(web: Web) -> FastAPI:
         redoc_url=None,
     )
     api.state.web = web
-    errors.install(api)
+    errors.install(api, web.deps)
     api.include_router(overview.router)
     api.include_router(documents.router)
 
