@@ -12,13 +12,12 @@ the same period and bidang.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from engine.clock import local_date
 from engine.errors import ValidationError
 from engine.org import Level, OrgTree, Position
-from engine.pending import PendingWork
 from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import UnitOfWork
@@ -27,10 +26,10 @@ from engine.progress import (
     MISSING_LABEL,
     ProgressSummary,
     ReportProgress,
-    report_progress,
     summarise,
 )
 from engine.recap import GroupScore, IndicatorInput, Recap, bidang_of, build_recap
+from engine.usecases.progress import period_progress
 from engine.usecases.recap import RecapExport, period_label, recap_export
 from engine.workflow import State
 
@@ -120,7 +119,15 @@ def show_dashboard(
     data = repo.recap(year=period.year, quarter=period.quarter)
     items, recap = data.items, data.recap
     tree = repo.org_tree()
-    rows = _progress(uow, tree, period, positions_with_indicators(tree, items), today, policy)
+    rows = period_progress(
+        uow,
+        period.year,
+        period.quarter,
+        expected=positions_with_indicators(tree, items),
+        now=now,
+        policy=policy,
+        tree=tree,
+    )
     units = bidang_units(tree)
     chosen = choose_bidang(bidang, units)
     if status and status not in (*STATUS_OPTIONS, OVERDUE_FILTER):
@@ -141,35 +148,6 @@ def show_dashboard(
         sections=bidang_sections(tree, recap, chosen),
         summary=summarise(rows),
         rows=report_lines(shown, tree, items, recap),
-    )
-
-
-def _progress(
-    uow: UnitOfWork,
-    tree: OrgTree,
-    period: Period,
-    expected: list[int],
-    today: date,
-    policy: Policy,
-) -> list[ReportProgress]:
-    """`engine.usecases.progress.period_progress` on the dashboard's own tree.
-
-    That use case reads the organisation again (through the committed-tree cache, so the
-    first request after a change would cost one statement more than the next); the
-    dashboard has its tree already and keeps its statement count fixed.
-    """
-    pending = uow.pending
-    quarters = (
-        Quarter.quarters_of(period.year)
-        if period.quarter is None
-        else (Quarter(period.year, period.quarter),)
-    )
-    return report_progress(
-        PendingWork(tree, pending.calendar(), policy.deadlines),
-        pending.reports_of(year=period.year, quarter=period.quarter),
-        expected=expected,
-        quarters=quarters,
-        today=today,
     )
 
 

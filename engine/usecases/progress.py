@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from engine.clock import local_date
+from engine.org import OrgTree
 from engine.pending import PendingWork
 from engine.periods import Quarter
 from engine.policy import Policy
@@ -27,16 +28,19 @@ def period_progress(
     expected: Sequence[int],
     now: datetime,
     policy: Policy,
+    tree: OrgTree | None = None,
 ) -> list[ReportProgress]:
     """The progress rows of a quarter (or of the whole year when `quarter` is None).
 
     `expected`: the positions that must report (those with indicators in the year), in the
     order rows are shown; a position among them without a report is "belum dibuat".
+    `tree`: the organisation when the caller has read it already (the dashboard), so it is
+    not read twice; otherwise the committed tree.
     """
     pending = uow.pending
     quarters = Quarter.quarters_of(year) if quarter is None else (Quarter(year, quarter),)
     return report_progress(
-        PendingWork(pending.committed_org_tree(), pending.calendar(), policy.deadlines),
+        PendingWork(tree or pending.committed_org_tree(), pending.calendar(), policy.deadlines),
         pending.reports_of(year=year, quarter=quarter),
         expected=expected,
         quarters=quarters,
