@@ -38,11 +38,10 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from db.database import create_db_engine
+from db.database import UTCDateTime, create_db_engine
 from db.holidays_repo import seed_holidays
 from db.migrate import upgrade
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, QuarterlyReport, Regency
-from db.types import UTCDateTime
 from db.workflow_models import LadderRung, OutboxMessage
 
 AGENCIES = 50

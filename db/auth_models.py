@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from db.types import UTCDateTime
+from db.database import UTCDateTime
 
 
 class WebSession(SQLModel, table=True):

@@ -1,15 +1,22 @@
-"""Database engines and sessions, built from a URL on request (never at import time)."""
+"""What differs between the database backends, and how to reach them.
+
+Engines and sessions are built from a URL on request (never at import time), with SQLite
+tuned for a small multi-process deployment; `database_unavailable` tells an outage from
+a bug; `UTCDateTime` stores an aware datetime the same way on both backends.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -101,3 +108,29 @@ def transaction(engine: Engine) -> Iterator[Session]:
         connection.execution_options(**{WRITE_OPTION: True})
         with Session(bind=connection, expire_on_commit=False) as session, session.begin():
             yield session
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC on every backend (the column type of every instant).
+
+    SQLite has no time zone type, so values are stored as naive UTC and handed
+    back aware; PostgreSQL stores ``timestamptz``. Naive input is refused so
+    that a local time can never be stored by mistake.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise ValueError(f"UTCDateTime needs an aware datetime, got {value!r}")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -16,7 +16,7 @@ import holidays as holidays_package
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.models import Holiday
+from db.workflow_models import Holiday
 from engine.calendar import WorkingCalendar
 from engine.holiday_table import GOVERNMENT, PUBLIC, SEED, HolidayDay
 from engine.memo import Memo

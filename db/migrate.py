@@ -1,4 +1,9 @@
-"""Schema migrations with Alembic, driven from code (`kinerja db upgrade`)."""
+"""Schema migrations with Alembic, driven from code (`kinerja db upgrade`).
+
+`metadata` is every table's: the migrations (db/migrations/env.py) and the check that
+the tables agree with them (`schema_differences`) compare against all three table
+modules, imported here once.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.schema import metadata
+from db import auth_models, models, workflow_models
 from engine.errors import KinerjaError
+
+TABLE_MODULES = (models, workflow_models, auth_models)
+"""Every module of tables, imported so that `metadata` holds them all."""
+metadata: MetaData = models.metadata
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Field, SQLModel
 
-from db.types import UTCDateTime
+from db.database import UTCDateTime
+from engine.workflow import State
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -133,23 +134,6 @@ class AssignmentRow(SQLModel, table=True):
     valid_to: date | None = None
     decree: str | None = Field(default=None, sa_column=Column(String(200)))
     changes: int = Field(default=0, sa_column=_change_counter())
-
-
-class Holiday(SQLModel, table=True):
-    """A non-working day. Seeded from the `holidays` package, then edited by an admin.
-
-    Removal sets `active` to false rather than deleting, so a later re-seed does
-    not bring back a day the admin took out.
-    """
-
-    __tablename__ = "holiday"
-
-    day: date = Field(primary_key=True)
-    name: str = Field(sa_column=Column(String(200), nullable=False))
-    category: str = Field(sa_column=Column(String(20), nullable=False))
-    source: str = Field(sa_column=Column(String(20), nullable=False))
-    active: bool = True
-    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class Account(SQLModel, table=True):
@@ -257,7 +241,9 @@ class PerjanjianKinerja(SQLModel, table=True):
     year: int
     revision: int = 1
     revision_reason: str | None = Field(default=None, sa_column=Column(Text))
-    state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
+    state: str = Field(
+        default=State.DRAFT.value, sa_column=Column(String(12), nullable=False, index=True)
+    )
     version: int = 1
     changes: int = Field(default=0, sa_column=_change_counter())
     visit: int = 1
@@ -307,7 +293,9 @@ class QuarterlyReport(SQLModel, table=True):
     position_id: int = Field(sa_column=Column(Integer, ForeignKey("position.id"), nullable=False))
     year: int
     quarter: int
-    state: str = Field(default="draft", sa_column=Column(String(12), nullable=False, index=True))
+    state: str = Field(
+        default=State.DRAFT.value, sa_column=Column(String(12), nullable=False, index=True)
+    )
     version: int = 1
     changes: int = Field(default=0, sa_column=_change_counter())
     visit: int = 1

@@ -1,4 +1,5 @@
-"""Tables of the workflow: the transition log, the outbox, budget lines, DPA dates, evidence."""
+"""Tables around the documents: the transition log, the outbox, budget lines, evidence, the
+reminder rungs sent, and the dates deadlines count from (DPA dates, holidays)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlmodel import Field, SQLModel
 
-from db.types import UTCDateTime
+from db.database import UTCDateTime
+from engine.events import OutboxStatus
 
 
 class TransitionLog(SQLModel, table=True):
@@ -58,7 +60,9 @@ class OutboxMessage(SQLModel, table=True):
     recipient_email: str = Field(sa_column=Column(String(254), nullable=False))
     recipient_name: str = Field(sa_column=Column(String(200), nullable=False))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", sa_column=Column(String(12), nullable=False))
+    status: str = Field(
+        default=OutboxStatus.PENDING.value, sa_column=Column(String(12), nullable=False)
+    )
     attempts: int = 0
     available_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -136,3 +140,20 @@ class LadderRung(SQLModel, table=True):
     )
     digest_key: str = Field(sa_column=Column(String(200), nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Holiday(SQLModel, table=True):
+    """A non-working day. Seeded from the `holidays` package, then edited by an admin.
+
+    Removal sets `active` to false rather than deleting, so a later re-seed does
+    not bring back a day the admin took out.
+    """
+
+    __tablename__ = "holiday"
+
+    day: date = Field(primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    category: str = Field(sa_column=Column(String(20), nullable=False))
+    source: str = Field(sa_column=Column(String(20), nullable=False))
+    active: bool = True
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

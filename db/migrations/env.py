@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from db.schema import metadata
+from db.migrate import metadata
 
 config = context.config
 

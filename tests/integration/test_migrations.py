@@ -11,11 +11,11 @@ from db.migrate import (
     alembic_config,
     current_revision,
     head_revision,
+    metadata,
     require_current_schema,
     schema_differences,
     upgrade,
 )
-from db.schema import metadata
 from engine.errors import KinerjaError
 
 

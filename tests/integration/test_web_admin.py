@@ -18,8 +18,8 @@ from markupsafe import escape
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from db.models import Account, AssignmentRow, Holiday, OfficialRow, PositionRow
-from db.workflow_models import OutboxMessage
+from db.models import Account, AssignmentRow, OfficialRow, PositionRow
+from db.workflow_models import Holiday, OutboxMessage
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from kinerja.demo.seed import demo_people
