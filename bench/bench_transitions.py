@@ -44,7 +44,7 @@ from sqlmodel import select as select_rows
 from db.database import WRITE_OPTION, create_db_engine, transaction
 from db.migrate import upgrade
 from db.models import IndicatorRow, QuarterlyReport, ReportEntry
-from db.org_repo import load_org
+from db.organisation import load_org
 from db.reports import open_reports
 from db.uow import SqlUnitOfWork
 from db.workflow_models import OutboxMessage, TransitionLog

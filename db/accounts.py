@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from db.auth_models import ApiToken, LoginThrottle, WebSession
 from db.models import Account, OfficialRow
-from db.org_repo import to_official
+from db.organisation import to_official
 from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle, throttle_key
 from engine.errors import NotFoundError
 from engine.nip import normalise_nip

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.models import Account, AssignmentRow, OfficialRow, PositionRow
-from db.org_repo import to_official, to_position
+from db.organisation import to_official, to_position
 from db.workflow_models import Holiday, OutboxMessage
 from engine.events import OutboxStatus
 from engine.org import AssignmentStatus, Official, Position

@@ -13,8 +13,8 @@ from collections.abc import Collection
 from sqlmodel import Session, col, func, select
 
 from db import catalog_xlsx
-from db.catalog_import import catalogue_facts, write_catalog
 from db.catalog_xlsx_export import catalogue_contents, latest_pks, template_positions
+from db.imports import catalogue_facts, write_catalog
 from db.indicator_repo import load_indicators
 from db.models import IndicatorRow
 from engine.budget import BudgetLine

@@ -2,7 +2,8 @@
 
 Engines and sessions are built from a URL on request (never at import time), with SQLite
 tuned for a small multi-process deployment; `database_unavailable` tells an outage from
-a bug; `UTCDateTime` stores an aware datetime the same way on both backends.
+a bug; `UTCDateTime` stores an aware datetime the same way on both backends. Below them,
+the statements the repositories share: fingerprints of committed rows (`Stamp`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, Select, create_engine, event, func, literal
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
@@ -134,3 +136,31 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# --- fingerprints of committed rows -----------------------------------------------------
+#
+# For caches of what is computed from rows (the organisation tree, the recap). A part is
+# (tag, row count, sum of a change counter, highest id) over some rows. Counters only grow
+# (`db.models.count_changes`) and ids are never taken back, so each commit that inserts or
+# changes such rows moves the fingerprint; reading it is an index or small-table scan
+# instead of reading the rows themselves. Read fingerprints only in sessions that have
+# written nothing: uncommitted (and later rolled-back) counts must never key a cache.
+
+StampPart = Select[int, int, Any, Any]
+Stamp = tuple[tuple[int, ...], ...]
+
+
+def stamp_part(tag: int, counter: Any, ident: Any) -> StampPart:
+    """One part of a fingerprint: its tag, the row count, the counter's sum, the highest id."""
+    return sa_select(
+        literal(tag).label("tag"),
+        func.count().label("rows"),
+        func.coalesce(func.sum(counter), 0).label("changes"),
+        func.coalesce(func.max(ident), 0).label("last_id"),
+    )
+
+
+def as_stamp(rows: Any) -> Stamp:
+    """The fetched parts as a comparable value."""
+    return tuple(sorted(tuple(int(x) for x in row) for row in rows))

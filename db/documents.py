@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from db.indicator_repo import load_indicators
 from db.models import Agency, PerjanjianKinerja, PositionRow, QuarterlyReport
-from db.org_repo import load_org_tree
+from db.organisation import load_org_tree
 from engine.errors import NotFoundError
 from engine.indicators import Indicator
 from engine.org import OrgTree

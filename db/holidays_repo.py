@@ -120,7 +120,7 @@ def load_calendar(session: Session) -> WorkingCalendar:
     """The working-day calendar from the active holidays in the table.
 
     Read on every call (a holiday added by the admin counts at once); the calendar built
-    from the same set of days is reused, like the organisation tree (`db.org_repo`).
+    from the same set of days is reused, like the organisation tree (`db.organisation`).
     """
     column = Holiday.metadata.tables["holiday"].c
     days = frozenset(

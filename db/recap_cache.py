@@ -42,15 +42,14 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Engine, Integer, bindparam, union_all
 from sqlmodel import Session
 
+from db.database import Stamp, as_stamp, stamp_part
 from db.models import (
     IndicatorRow,
     PerjanjianKinerja,
-    PositionRow,
     QuarterlyReport,
 )
-from db.org_repo import load_org_tree
+from db.organisation import load_org_tree, org_stamp_parts
 from db.recap_query import APPROVED_ONLY, recap_inputs
-from db.stamps import Stamp, as_stamp, org_parts, part
 from engine.ports import RecapData
 from engine.recap import build_recap
 
@@ -59,7 +58,6 @@ CACHE_SIZE = 16  # periods x agencies kept per database (each a few MiB)
 _REPORT = QuarterlyReport.metadata.tables["report"]
 _PK = PerjanjianKinerja.metadata.tables["pk"]
 _INDICATOR = IndicatorRow.metadata.tables["indicator"]
-_ORG = tuple(PositionRow.metadata.tables[name] for name in ("position", "official", "assignment"))
 
 
 @dataclass(frozen=True)
@@ -88,10 +86,10 @@ def _stamp_query() -> CompoundSelect[int, int, Any, Any]:
     r, pk, i = _REPORT.c, _PK.c, _INDICATOR.c
     year = bindparam("year", type_=Integer)
     return union_all(
-        part(1, r.version + r.changes, r.id).where(r.year == year),
-        part(2, pk.version + pk.changes, pk.id).where(pk.year == year),
-        part(3, i.changes, i.id),  # every year: read from its own small index
-        *org_parts(4),
+        stamp_part(1, r.version + r.changes, r.id).where(r.year == year),
+        stamp_part(2, pk.version + pk.changes, pk.id).where(pk.year == year),
+        stamp_part(3, i.changes, i.id),  # every year: read from its own small index
+        *org_stamp_parts(4),
     )
 
 

@@ -29,7 +29,7 @@ from db.models import (
     QuarterlyReport,
     ReportEntry,
 )
-from db.org_repo import load_org
+from db.organisation import load_org
 from engine.capaian import Target, parse_target
 from engine.errors import ValidationError
 from engine.indicators import Indicator

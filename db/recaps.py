@@ -4,7 +4,7 @@ The recap itself comes from the process's cache (`db.recap_cache.recaps`), which
 in short sessions of its own on the unit of work's engine instead of on the unit of
 work's connection. Two reasons: the cache is shared by every request, so what it keys
 and stores must be committed data only (a fingerprint read in a transaction that has
-written something could key a recap that is later rolled back, `db.stamps`); and on a
+written something could key a recap that is later rolled back, `db.database.Stamp`); and on a
 miss it gives its connection back before the formulas run, and a writer's unit of work
 (the API's: BEGIN IMMEDIATE on SQLite) never takes the write lock to read a recap, let
 alone holds it through the two seconds of a regency's formulas. Everything else is read
@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from db.dashboard_query import years_with_data
-from db.org_repo import load_org_tree
+from db.organisation import load_org_tree
 from db.recap_cache import recaps
 from db.recap_detail import entry_inputs
 from engine.org import OrgTree

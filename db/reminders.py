@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from db.holidays_repo import load_calendar
 from db.models import PerjanjianKinerja, QuarterlyReport
-from db.org_repo import committed_org_tree, load_org_tree
+from db.organisation import committed_org_tree, load_org_tree
 from db.outbox import insert_ignore
 from db.workflow_models import AgencyYear, LadderRung, TransitionLog
 from engine.calendar import WorkingCalendar

@@ -33,14 +33,14 @@ from db.database import WRITE_OPTION
 from db.documents import SqlDocuments
 from db.evidence import LocalFileStore, SqlEvidence
 from db.holidays_repo import SqlHolidays
-from db.org_repo import SqlOrganisation
+from db.organisation import SqlOrganisation
 from db.outbox import SqlOutbox
 from db.passwords import PASSWORDS, Argon2Passwords
 from db.pks import SqlPks
 from db.recaps import SqlRecaps
 from db.reminders import SqlPending, SqlReminders
 from db.reports import SqlReports
-from db.workflow_store import SqlWorkflowStore
+from db.workflow import SqlWorkflowStore
 from engine.events import DomainEvent
 
 _REPOSITORIES = (

@@ -18,11 +18,17 @@ V = TypeVar("V")
 
 
 class Memo(Generic[K, V]):
-    """The value built from `key`, built once while it stays among the `size` newest keys."""
+    """The value built from `key`, built once while it stays among the `size` newest keys.
 
-    def __init__(self, size: int) -> None:
+    With `weigh`, `size` bounds the keys' total weight instead of their number (the newest
+    entry always stays): a few large values and many small ones can share one memo.
+    """
+
+    def __init__(self, size: int, *, weigh: Callable[[K], int] | None = None) -> None:
         self._size = size
-        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._weigh = weigh
+        self._weight = 0
+        self._entries: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: K, build: Callable[[K], V]) -> V:
@@ -30,15 +36,19 @@ class Memo(Generic[K, V]):
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
-                return self._entries[key]
+                return self._entries[key][0]
         value = build(key)
+        weight = 1 if self._weigh is None else self._weigh(key)
         with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            found = self._entries.get(key)
+            self._weight += weight - (0 if found is None else found[1])
+            self._entries[key] = (value, weight)
+            while self._weight > self._size and len(self._entries) > 1:
+                self._weight -= self._entries.popitem(last=False)[1][1]
         return value
 
     def clear(self) -> None:
         """Forget every value."""
         with self._lock:
             self._entries.clear()
+            self._weight = 0

@@ -25,8 +25,8 @@ from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
+from db.workflow import SqlWorkflowStore
 from db.workflow_models import TransitionLog
-from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA
 from engine.indicators import Indicator
 from engine.targets import Rollup, TargetMode

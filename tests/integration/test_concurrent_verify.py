@@ -32,8 +32,8 @@ from db.models import PerjanjianKinerja, QuarterlyReport
 from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
+from db.workflow import SqlWorkflowStore
 from db.workflow_models import TransitionLog
-from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA
 from engine.errors import ActionRefusedError
 from engine.indicators import Indicator

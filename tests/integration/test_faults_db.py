@@ -37,7 +37,7 @@ from db.accounts import create_token, find_account
 from db.database import create_db_engine, transaction
 from db.documents import position_by_code
 from db.models import QuarterlyReport
-from db.org_repo import load_org
+from db.organisation import load_org
 from db.workflow_models import OutboxMessage, TransitionLog
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container, bootstrap

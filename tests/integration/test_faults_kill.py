@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 from db.database import create_db_engine
 from db.documents import position_by_code
 from db.models import QuarterlyReport
-from db.org_repo import load_org
+from db.organisation import load_org
 from tests.integration.test_faults_db import (  # noqa: F401 (fixtures)
     OCTOBER,
     SUBMITTER,

@@ -34,8 +34,8 @@ from db.models import (
 from db.pks import create_pk, set_target
 from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
+from db.workflow import SqlWorkflowStore
 from db.workflow_models import OutboxMessage, TransitionLog
-from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA, local_date
 from engine.drafts import require_draft
 from engine.errors import ActionRefusedError, ConflictError, ValidationError

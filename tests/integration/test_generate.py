@@ -22,7 +22,7 @@ from db.models import (
     QuarterlyReport,
     ReportEntry,
 )
-from db.org_repo import load_org
+from db.organisation import load_org
 from db.recap_query import load_recap
 from db.uow import SqlUnitOfWork
 from db.workflow_models import TransitionLog

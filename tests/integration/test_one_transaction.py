@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from db.models import Account, QuarterlyReport
-from db.org_repo import load_org_tree
+from db.organisation import load_org_tree
 from engine.clock import FixedClock
 from engine.gate import parties
 from kinerja.bootstrap import Container

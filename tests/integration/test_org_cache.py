@@ -1,4 +1,4 @@
-"""The organisation tree cache (db.org_repo): reused only while the rows are exactly the same.
+"""The organisation tree cache (db.organisation): reused only while the rows are exactly the same.
 
 The gate reads the tree in every transaction; a committed change to a position, an official
 or an assignment must be visible to the very next action, and a session sees its own
@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from db.database import transaction
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
-from db.org_repo import (
+from db.organisation import (
     committed_org_tree,
     load_org,
     load_org_tree,
@@ -24,7 +24,7 @@ from db.org_repo import (
     to_official,
     to_position,
 )
-from db.workflow_store import SqlWorkflowStore
+from db.workflow import SqlWorkflowStore
 from engine.org import AssignmentStatus, OrgTree
 
 DAY = date(2021, 4, 1)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from db.org_repo import load_org
+from db.organisation import load_org
 from documents.yaml.org import OrgFileError
 from kinerja.demo.seed import demo_org_text
 from kinerja.files import import_org_file, import_org_text

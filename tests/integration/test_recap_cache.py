@@ -20,7 +20,7 @@ from db.models import (
     QuarterlyReport,
     ReportEntry,
 )
-from db.org_repo import load_org_tree
+from db.organisation import load_org_tree
 from db.recap_cache import RecapCache, data_stamp
 from db.recap_query import load_recap
 from db.reports import fill_entry

@@ -19,11 +19,11 @@ from sqlmodel import Session, col, select
 from db.database import transaction
 from db.indicator_repo import load_indicators
 from db.models import PositionRow, QuarterlyReport, ReportEntry
-from db.org_repo import load_org_tree
+from db.organisation import load_org_tree
 from db.pks import create_pk
 from db.reports import fill_entry
+from db.workflow import SqlWorkflowStore
 from db.workflow_models import OutboxMessage, TransitionLog
-from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA
 from engine.gate import parties
 from engine.org import OrgTree

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from db.holidays_repo import load_calendar
 from db.models import QuarterlyReport
-from db.org_repo import load_org
+from db.organisation import load_org
 from db.recap_query import load_recap
 from engine.capaian import PERMENDAGRI_86_2017
 from engine.clock import FixedClock

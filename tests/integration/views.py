@@ -18,7 +18,7 @@ from db.documents import SqlDocuments
 from db.evidence import SqlEvidence
 from db.pks import SqlPks
 from db.reports import SqlReports
-from db.workflow_store import SqlWorkflowStore
+from db.workflow import SqlWorkflowStore
 from engine.clock import JAKARTA
 from engine.policy import Policy
 from engine.usecases.audit import AuditReport, verify_audit

@@ -1,34 +1,49 @@
 """The workflow repository: engine.ports.WorkflowRepository on one transaction.
 
-The statements it runs are built once in db.workflow_queries.
+A transition is the hot path: the gate reads the document (with who submitted and verified
+it in this visit, and whether its PK is approved), the part of the organisation it is
+decided on (`db.organisation.chain_statement`, in the same query) and, before a submit,
+what is missing; then a compare-and-swap UPDATE and a log INSERT. Every statement is built
+once and run on the connection with its values as parameters: SQLAlchemy then reuses the
+compiled form, and no ORM unit of work is involved (nothing of a transition is read back
+as an object). What is missing is decided by engine.completeness on the rows read here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    exists,
+    insert,
+    literal,
+    null,
+    true,
+    update,
+)
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from db.indicator_repo import load_indicators, parsed_formula
-from db.models import PerjanjianKinerja, PkTarget, QuarterlyReport, Regency
-from db.org_repo import load_org_tree
+from db.models import (
+    IndicatorRow,
+    IndicatorVariable,
+    PerjanjianKinerja,
+    PkTarget,
+    QuarterlyReport,
+    Regency,
+    ReportEntry,
+)
+from db.organisation import chain_statement, chain_tree, load_org_tree, position_chain
 from db.recap_query import quarter_targets
 from db.workflow_models import TransitionLog
-from db.workflow_queries import (
-    DOC_COLUMNS,
-    LOG_INSERT,
-    PK,
-    cas_update,
-    chain_query,
-    chain_sort_key,
-    chain_tree,
-    document_and_org_query,
-    document_query,
-    report_inputs_query,
-)
 from engine.completeness import missing_inputs, missing_targets
 from engine.errors import NotFoundError
 from engine.formulas import Variable
@@ -36,7 +51,108 @@ from engine.org import OrgTree
 from engine.ports import LoggedChange, Party, StateChange
 from engine.workflow import Action, DocKind, DocumentView, State
 
+LOG = TransitionLog.metadata.tables["transition_log"]
+PK = PerjanjianKinerja.metadata.tables["pk"]
+INDICATOR = IndicatorRow.metadata.tables["indicator"]
+VARIABLE = IndicatorVariable.metadata.tables["indicator_variable"]
+ENTRY = ReportEntry.metadata.tables["report_entry"]
+LOG_INSERT = insert(LOG)
+
 DocumentRow = PerjanjianKinerja | QuarterlyReport
+
+
+# --- the statements, each built once -----------------------------------------------------
+
+
+def doc_table(kind: DocKind) -> Any:
+    return PK if kind is DocKind.PK else QuarterlyReport.metadata.tables["report"]
+
+
+@cache
+def document_query(kind: DocKind) -> Select[Any]:
+    """The document, whether its PK is approved and who submitted and verified it in this
+    visit, in one query (the latest log entry of each action wins); built once per kind."""
+    table = doc_table(kind)
+
+    def actor_of(action: Action) -> Any:
+        return (
+            core_select(LOG.c.actor_official_id)
+            .where(
+                LOG.c.doc_type == kind.value,
+                LOG.c.doc_id == table.c.id,
+                LOG.c.visit == table.c.visit,
+                LOG.c.action == action.value,
+            )
+            .order_by(LOG.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    pk_approved: Any = (
+        literal(True)
+        if kind is DocKind.PK
+        else exists().where(
+            PK.c.position_id == table.c.position_id,
+            PK.c.year == table.c.year,
+            PK.c.state == State.APPROVED.value,
+        )
+    )
+    quarter: Any = table.c.quarter if kind is DocKind.REPORT else null()
+    return core_select(
+        table.c.id, table.c.position_id, table.c.year, quarter.label("quarter"), table.c.state,
+        table.c.version, table.c.visit, table.c.audit_hash,
+        actor_of(Action.SUBMIT).label("submitted_by"),
+        actor_of(Action.VERIFY).label("verified_by"),
+        pk_approved.label("pk_approved"),
+    ).where(table.c.id == bindparam("doc_id"))  # fmt: skip
+
+
+@cache
+def report_inputs_query() -> Select[Any]:
+    """A report's indicators with their variables and the report's entry for each, one query
+    (a row per variable; an indicator without variables still gives one row)."""
+    i, v, e = INDICATOR.c, VARIABLE.c, ENTRY.c
+    joined = INDICATOR.outerjoin(VARIABLE, v.indicator_id == i.id).outerjoin(
+        ENTRY, and_(e.indicator_id == i.id, e.report_id == bindparam("report_id"))
+    )
+    return (
+        core_select(
+            i.id, i.code, i.expression, v.name, v.label, v.unit, e.id, e.inputs, e.no_data_reason
+        )
+        .select_from(joined)
+        .where(i.year == bindparam("year"), i.position_id == bindparam("position_id"))
+        .order_by(i.sort_order, i.id, v.ordinal)
+    )
+
+
+DOC_COLUMNS = 11  # the columns of `document_query`, before those of the chain
+
+
+@cache
+def document_and_org_query(kind: DocKind) -> Select[Any]:
+    """`document_query` and the chain of the document's position in one round trip: the
+    document's columns on every organisation row (or once, with NULLs, when there is none)."""
+    # LIMIT 1 (the id is unique anyway) keeps SQLite from flattening the subquery into the
+    # join, which would run the three correlated subqueries once per organisation row.
+    table = doc_table(kind)
+    position = core_select(table.c.position_id).where(table.c.id == bindparam("doc_id"))
+    doc = document_query(kind).limit(1).subquery("doc")
+    org = chain_statement(position.scalar_subquery()).subquery("org")
+    return core_select(doc, org).select_from(doc.outerjoin(org, true()))
+
+
+@cache
+def cas_update(kind: DocKind) -> Update:
+    """The compare-and-swap: the SET columns come with the parameters of each execution."""
+    table = doc_table(kind)
+    return update(table).where(
+        table.c.id == bindparam("cas_id"),
+        table.c.version == bindparam("cas_version"),
+        table.c.state == bindparam("cas_state"),
+    )
+
+
+# --- the repository --------------------------------------------------------------------
 
 
 class _DocKey(NamedTuple):
@@ -50,9 +166,9 @@ class _DocKey(NamedTuple):
 class SqlWorkflowStore:
     """Reads and writes of one workflow action, inside the caller's transaction.
 
-    Built on a session (`SqlWorkflowStore(session)`), or on a connection in a transaction
-    (`on_connection`): the transition itself runs Core statements on the connection, and a
-    session joining the same transaction is made only if an ORM read is asked for.
+    Built on a session (`SqlWorkflowStore(session)`), or on the unit of work's connection
+    (`on_connection`): the transition itself runs Core statements on the connection, and
+    the session joined to the same transaction is asked for only if an ORM read is.
     """
 
     def __init__(self, session: Session) -> None:
@@ -63,13 +179,10 @@ class SqlWorkflowStore:
 
     @classmethod
     def on_connection(
-        cls, connection: Connection, *, session: Callable[[], Session] | None = None
+        cls, connection: Connection, *, session: Callable[[], Session]
     ) -> SqlWorkflowStore:
-        """A store on `connection`, whose transaction the caller has begun and will end.
-
-        `session` gives the ORM session joined to that transaction when an ORM read is
-        needed (the unit of work's); without it the store makes one on first use.
-        """
+        """A store on `connection`, whose transaction the caller has begun and will end;
+        `session` gives the ORM session joined to it, asked for only when an ORM read is."""
         store = cls.__new__(cls)
         store._session = None
         store._connection = connection
@@ -79,12 +192,10 @@ class SqlWorkflowStore:
 
     @property
     def session(self) -> Session:
-        """The ORM session (made on first use when the store was built on a connection)."""
+        """The ORM session (asked for on first use when the store was built on a connection)."""
         if self._session is None:
-            if self._session_source is not None:
-                self._session = self._session_source()
-            else:
-                self._session = Session(bind=self.connection, expire_on_commit=False)
+            assert self._session_source is not None
+            self._session = self._session_source()
         return self._session
 
     @property
@@ -93,15 +204,6 @@ class SqlWorkflowStore:
         if self._connection is None:
             self._connection = self.session.connection()
         return self._connection
-
-    def close(self) -> None:
-        """Close a session this store made (the transaction stays the caller's)."""
-        if (
-            self._session is not None
-            and self._connection is not None
-            and self._session_source is None
-        ):
-            self._session.close()
 
     def document(
         self, kind: DocKind, doc_id: int, *, completeness: bool = True, with_org: bool = False
@@ -142,8 +244,8 @@ class SqlWorkflowStore:
         """The document's row of a `document_and_org_query`; its tree kept for `org_tree_for`."""
         if not rows:
             return None
-        org = [tuple(row[DOC_COLUMNS:]) for row in rows if row[DOC_COLUMNS] is not None]
-        self._org = (rows[0][1], chain_tree(tuple(sorted(org, key=chain_sort_key))))
+        org = [row[DOC_COLUMNS:] for row in rows if row[DOC_COLUMNS] is not None]
+        self._org = (rows[0][1], chain_tree(org))
         return rows[0]
 
     def missing(self, kind: DocKind, row: DocumentRow | _DocKey) -> list[str]:
@@ -195,8 +297,7 @@ class SqlWorkflowStore:
     def org_tree_for(self, position_id: int) -> OrgTree:
         if self._org is not None and self._org[0] == position_id:
             return self._org[1]  # read with the document, in this transaction
-        rows = self.connection.execute(chain_query(), {"position_id": position_id}).all()
-        return chain_tree(tuple(sorted(map(tuple, rows), key=chain_sort_key)))
+        return position_chain(self.connection, position_id)
 
     def regency_head_title(self) -> str:
         regency = self.session.exec(select(Regency)).first()
