@@ -5,6 +5,10 @@ in January; the reports of TW I and TW II are filled and approved (one is
 returned for revision first), and TW III is caught mid-flight: some approved,
 some waiting for verification or approval, some still in draft. All numbers
 are fictional (kinerja.demo.numbers) and every step goes through the gate.
+
+Each step is the use case a person's action calls (the PK's targets set, a report's
+entry filled, a workflow action taken), in a unit of work of its own, at the moment
+the demo says it happened.
 """
 
 from __future__ import annotations
@@ -14,17 +18,18 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
 
-from db.database import transaction
-from db.indicator_repo import load_indicators
-from db.models import Agency, PerjanjianKinerja, PositionRow, QuarterlyReport
-from db.pks import create_pk, set_budget_lines, set_dpa_date, set_target
-from db.reports import fill_entry, open_reports
+from db.uow import SqlUnitOfWork
 from engine.budget import BudgetLine
 from engine.indicators import Indicator
+from engine.org import Position
 from engine.periods import Quarter
-from engine.workflow import Action, DocKind, Role
+from engine.records import DocumentFilter
+from engine.usecases.demo import DemoYear, demo_year
+from engine.usecases.listing import list_documents
+from engine.usecases.pk import create_pk, set_budget_lines, set_dpa_date, set_target
+from engine.usecases.reports import EntryInput, fill_entry, open_reports
+from engine.workflow import Action, DocKind, Role, parse_ref
 from kinerja.demo.numbers import demo_targets, plan_year
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 
@@ -46,13 +51,13 @@ def seed_performance(engine: Engine, *, year: int = DEMO_YEAR, quarters: int = 3
     signed and TW I opened, every report an empty draft: the start of a year, for
     training and for the end-to-end tests).
     """
-    with Session(engine) as session:
-        if session.exec(select(PerjanjianKinerja).where(PerjanjianKinerja.year == year)).first():
-            return 0
-        indicators = load_indicators(session, year=year)
+    with SqlUnitOfWork(engine) as uow:
+        found = demo_year(uow, year)
+    if found.has_pks:
+        return 0
     rng = random.Random(SEED)  # noqa: S311 (reproducible demo numbers, not secrets)
-    plan = {i.id: plan_year(i, rng) for i in indicators}
-    pks = _draft_pks(engine, year, indicators, plan, rng)
+    plan = {i.id: plan_year(i, rng) for i in found.indicators}
+    pks = _draft_pks(engine, found, plan, rng)
     for pk_id in pks:
         approve_all_the_way(
             engine,
@@ -63,48 +68,55 @@ def seed_performance(engine: Engine, *, year: int = DEMO_YEAR, quarters: int = 3
             wib(date(year, 1, 26)),
         )
     for quarter in range(1, quarters + 1):
-        _walk_quarter(engine, Quarter(year, quarter), indicators, plan)
+        _walk_quarter(engine, Quarter(year, quarter), found, plan)
     if quarters == 0:
-        with transaction(engine) as session:
-            open_reports(session, year, 1, wib(date(year, 4, 1)))
+        with SqlUnitOfWork(engine, write=True) as uow:
+            open_reports(uow, year, 1, now=wib(date(year, 4, 1)))
     return len(pks)
+
+
+def _by_position(indicators: list[Indicator]) -> dict[int, list[Indicator]]:
+    """The indicators of each position (positions in the order their first indicator comes)."""
+    by_position: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        by_position.setdefault(indicator.position_id, []).append(indicator)
+    return by_position
 
 
 def _draft_pks(
     engine: Engine,
-    year: int,
-    indicators: list[Indicator],
+    found: DemoYear,
     plan: dict[int, list[dict[str, Decimal]]],
     rng: random.Random,
 ) -> list[int]:
-    by_position: dict[int, list[Indicator]] = {}
-    for indicator in indicators:
-        by_position.setdefault(indicator.position_id, []).append(indicator)
+    """Each agency's DPA date, then each position's PK with its targets and budget lines."""
+    year = found.year
+    for agency in found.agencies:
+        with SqlUnitOfWork(engine, write=True) as uow:
+            set_dpa_date(uow, agency.code, year, DPA_DATE)
     created = []
-    with transaction(engine) as session:
-        for agency in session.exec(select(Agency)):
-            set_dpa_date(session, agency.code, year, DPA_DATE)
-        for position_id, items in by_position.items():
-            pk = create_pk(session, position_id, year, wib(date(year, 1, 11)))
-            assert pk.id is not None
-            for indicator in items:
-                results = [indicator.formula.evaluate(v) for v in plan[indicator.id]]
-                targets = demo_targets(indicator, results[:3], rng)
+    for position_id, items in _by_position(found.indicators).items():
+        position = found.positions[position_id]
+        with SqlUnitOfWork(engine, write=True) as uow:
+            pk_id = create_pk(uow, position.code, year, now=wib(date(year, 1, 11))).id
+        for indicator in items:
+            results = [indicator.formula.evaluate(v) for v in plan[indicator.id]]
+            targets = demo_targets(indicator, results[:3], rng)
+            with SqlUnitOfWork(engine, write=True) as uow:
                 set_target(
-                    session,
-                    pk.id,
+                    uow,
+                    pk_id,
                     indicator.code,
                     annual=str(targets["annual"]),
                     quarters=[targets["tw1"], targets["tw2"], targets["tw3"], targets["tw4"]],
                 )
-            position = session.get(PositionRow, position_id)
-            assert position is not None
-            set_budget_lines(session, pk.id, _budget(position, rng))
-            created.append(pk.id)
+        with SqlUnitOfWork(engine, write=True) as uow:
+            set_budget_lines(uow, pk_id, _budget(position, rng))
+        created.append(pk_id)
     return created
 
 
-def _budget(position: PositionRow, rng: random.Random) -> list[BudgetLine]:
+def _budget(position: Position, rng: random.Random) -> list[BudgetLine]:
     program = (
         "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota"
         if position.unit_name.startswith(("Sekretariat", "Sub Bagian", "Dinas"))
@@ -123,40 +135,28 @@ def _budget(position: PositionRow, rng: random.Random) -> list[BudgetLine]:
 def _walk_quarter(
     engine: Engine,
     quarter: Quarter,
-    indicators: list[Indicator],
+    found: DemoYear,
     plan: dict[int, list[dict[str, Decimal]]],
 ) -> None:
+    """Open the quarter's reports, then fill and move each, in the organisation's order."""
     opened = wib(quarter.last_day + timedelta(days=1), 8)
-    with transaction(engine) as session:
-        open_reports(session, quarter.year, quarter.number, opened)
-    with Session(engine) as session:
-        reports = list(
-            session.exec(
-                select(QuarterlyReport)
-                .join(PositionRow)
-                .where(
-                    QuarterlyReport.year == quarter.year,
-                    QuarterlyReport.quarter == quarter.number,
-                )
-                .order_by(col(PositionRow.sort_order))
-            )
+    with SqlUnitOfWork(engine, write=True) as uow:
+        open_reports(uow, quarter.year, quarter.number, now=opened)
+    with SqlUnitOfWork(engine) as uow:
+        reports = list_documents(
+            uow, DocKind.REPORT, DocumentFilter(year=quarter.year, quarter=quarter.number)
         )
-    by_position: dict[int, list[Indicator]] = {}
-    for indicator in indicators:
-        by_position.setdefault(indicator.position_id, []).append(indicator)
+    by_code = {position.code: position.id for position in found.positions.values()}
+    by_position = _by_position(found.indicators)
     end = quarter.last_day
     for index, report in enumerate(reports):
-        assert report.id is not None
-        with transaction(engine) as session:
-            for indicator in by_position.get(report.position_id, []):
-                values = plan[indicator.id][quarter.number - 1]
-                fill_entry(
-                    session,
-                    report.id,
-                    indicator.code,
-                    values={name: str(value) for name, value in values.items()},
-                )
-        _move(engine, report.id, quarter, index, end)
+        _kind, report_id = parse_ref(report["ref"])
+        for indicator in by_position.get(by_code[report["position"]], []):
+            values = plan[indicator.id][quarter.number - 1]
+            typed = EntryInput(values={name: str(value) for name, value in values.items()})
+            with SqlUnitOfWork(engine, write=True) as uow:
+                fill_entry(uow, report_id, indicator.code, typed)
+        _move(engine, report_id, quarter, index, end)
 
 
 def _move(engine: Engine, report_id: int, quarter: Quarter, index: int, end: date) -> None:

@@ -10,28 +10,29 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
-from db.org_repo import load_org
 from db.uow import SqlUnitOfWork
-from db.workflow_store import SqlWorkflowStore
 from engine.clock import JAKARTA, local_date
 from engine.errors import NotFoundError
-from engine.gate import DEFAULT_ACTING_RULES, ActingRules, Parties, parties
+from engine.gate import DEFAULT_ACTING_RULES, ActingRules, Parties
 from engine.org import OrgTree
 from engine.policy import Policy
+from engine.usecases.demo import document_parties
+from engine.usecases.organisation import show_organisation
 from engine.usecases.workflow import ActionResult, take_action
 from engine.workflow import Action, Actor, DocKind, Role
 from workflows.definitions import MACHINES
 
 ADMIN = Actor(None, "Administrator", None, is_admin=True)
+POLICY = Policy(machines=MACHINES, zone=JAKARTA)
+"""The demo regency's rules (Jakarta time, the default acting rules)."""
 
 
 def _snapshot(engine: Engine, kind: DocKind, doc_id: int) -> tuple[OrgTree, Parties]:
-    with Session(engine) as session:
-        view = SqlWorkflowStore(session).document(kind, doc_id, completeness=False)
-        tree = load_org(session).tree
-    return tree, parties(tree, view.position_id)
+    """Who acts on the document, and the part of the organisation the gate decides it on."""
+    with SqlUnitOfWork(engine) as uow:
+        found = document_parties(uow, kind, doc_id)
+    return found.tree, found.parties
 
 
 def _holder(tree: OrgTree, position_id: int, when: datetime) -> Actor:
@@ -52,8 +53,8 @@ def _acting(tree: OrgTree, who: Parties, role: Role, when: datetime) -> Actor:
 
 def holder_of(engine: Engine, position_id: int, when: datetime) -> Actor:
     """The official who acts for a position at `when` (acting officials first)."""
-    with Session(engine) as session:
-        tree = load_org(session).tree
+    with SqlUnitOfWork(engine) as uow:
+        tree = show_organisation(uow, now=when, policy=POLICY).tree
     return _holder(tree, position_id, when)
 
 

@@ -11,16 +11,18 @@ from datetime import date, datetime
 from importlib import resources
 
 import yaml
-from argon2 import PasswordHasher
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
 
-from db.database import transaction
-from db.holidays_repo import seed_holidays
-from db.models import Account, Agency, OfficialRow
+from db.uow import SqlUnitOfWork
+from documents.yaml.catalogue import catalogue_parser
+from documents.yaml.org import org_parser
 from engine.imports import ImportReport
+from engine.usecases.admin_accounts import list_accounts
+from engine.usecases.catalogue import import_catalogue
+from engine.usecases.demo import create_demo_accounts
+from engine.usecases.holidays import seed_holidays
+from engine.usecases.organisation import import_organisation, list_agencies
 from kinerja.demo.performance import seed_performance
-from kinerja.files import import_catalog_text, import_org_text
 
 GRESIK_FILE = "gresik-diskoperindag.yaml"
 GRESIK_CATALOG_FILE = "gresik-diskoperindag-2021-catalog.yaml"
@@ -127,64 +129,52 @@ def demo_org_text() -> str:
 
 def has_data(engine: Engine) -> bool:
     """True when any agency is loaded (the demo seed then leaves the database alone)."""
-    with Session(engine) as session:
-        return session.exec(select(Agency)).first() is not None
+    with SqlUnitOfWork(engine) as uow:
+        return bool(list_agencies(uow))
 
 
 def seed_demo(engine: Engine, now: datetime, *, quarters: int = 3) -> ImportReport:
-    """Load the demo organisation, holidays and logins; safe to run twice."""
-    report = import_org_text(engine, demo_org_text(), f"demo:{GRESIK_FILE}")
+    """Load the demo organisation, holidays and logins; safe to run twice.
+
+    Each step is a use case in its own unit of work, as an administrator's would be.
+    """
+    org_source = f"demo:{GRESIK_FILE}"
+    with SqlUnitOfWork(engine, write=True) as uow:
+        report = import_organisation(
+            uow, org_parser(demo_org_text(), org_source), source=org_source
+        )
     catalog = resources.files("kinerja.data").joinpath(GRESIK_CATALOG_FILE).read_text("utf-8")
-    catalog_report = import_catalog_text(engine, catalog, f"demo:{GRESIK_CATALOG_FILE}")
+    with SqlUnitOfWork(engine, write=True) as uow:
+        catalog_report = import_catalogue(
+            uow, catalogue_parser(catalog, f"demo:{GRESIK_CATALOG_FILE}")
+        )
     for outcome in ("created", "updated"):
         getattr(report, outcome).update(getattr(catalog_report, outcome))
-    with transaction(engine) as session:
-        seed_holidays(session, DEMO_HOLIDAY_YEARS, now)
-        _seed_accounts(session, now)
+    with SqlUnitOfWork(engine, write=True) as uow:
+        seed_holidays(uow, DEMO_HOLIDAY_YEARS, now=now)
+    with SqlUnitOfWork(engine, write=True) as uow:
+        create_demo_accounts(
+            uow,
+            password=DEMO_PASSWORD,
+            admin_login=ADMIN_LOGIN,
+            admin_password=ADMIN_PASSWORD,
+            now=now,
+        )
     if pks := seed_performance(engine, quarters=quarters):
         report.created["perjanjian kinerja demo"] = pks
     return report
 
 
-def _seed_accounts(session: Session, now: datetime) -> None:
-    hasher = PasswordHasher()
-    existing = set(session.exec(select(Account.login)))
-    # One hash for the shared demo password: argon2 is slow by design and the demo
-    # accounts are public anyway.
-    official_hash = hasher.hash(DEMO_PASSWORD)
-    for official in session.exec(select(OfficialRow)):
-        if official.email not in existing:
-            session.add(
-                Account(
-                    login=official.email,
-                    official_id=official.id,
-                    password_hash=official_hash,
-                    created_at=now,
-                )
-            )
-    if ADMIN_LOGIN not in existing:
-        session.add(
-            Account(
-                login=ADMIN_LOGIN,
-                password_hash=hasher.hash(ADMIN_PASSWORD),
-                is_admin=True,
-                created_at=now,
-            )
-        )
-    session.flush()
-
-
 def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
-    """(login, password, who) of the demo accounts, for the demo login page."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Account, OfficialRow).join(
-                OfficialRow, col(Account.official_id) == col(OfficialRow.id), isouter=True
-            )
+    """(login, password, who) of the demo accounts, for the demo login page (in the order
+    they were made)."""
+    with SqlUnitOfWork(engine) as uow:
+        accounts = list_accounts(uow)
+    return [
+        (
+            account.login,
+            ADMIN_PASSWORD if account.is_admin else DEMO_PASSWORD,
+            "Administrator" if official is None else official.name,
         )
-        result = []
-        for account, official in rows:
-            password = ADMIN_PASSWORD if account.is_admin else DEMO_PASSWORD
-            who = official.name if official is not None else "Administrator"
-            result.append((account.login, password, who))
-        return result
+        for account, official in sorted(accounts, key=lambda pair: pair[0].id)
+    ]
