@@ -42,10 +42,10 @@ from sqlmodel import col
 from sqlmodel import select as select_rows
 
 from db.database import WRITE_OPTION, create_db_engine, transaction
+from db.documents import open_reports
 from db.migrate import upgrade
 from db.models import IndicatorRow, QuarterlyReport, ReportEntry
 from db.organisation import load_org
-from db.reports import open_reports
 from db.uow import SqlUnitOfWork
 from db.workflow_models import OutboxMessage, TransitionLog
 from engine.audit import entry_hash

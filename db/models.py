@@ -335,7 +335,7 @@ CHANGE_COUNTED: tuple[type[SQLModel], ...] = (
     QuarterlyReport,
 )
 """Tables whose rows carry a `changes` counter, so that a cache of what is computed from them
-(`db.recap_cache`) can tell in one cheap query whether anything changed. The rows under them
+(`db.recap`) can tell in one cheap query whether anything changed. The rows under them
 count on their parent: an entry on its report, a target on its PK, a variable on its
 indicator (`count_child_changes`)."""
 

@@ -13,10 +13,9 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, delete, func, select
 
-from db.documents import SqlDocuments, document_record, get_pk, not_found
-from db.indicator_repo import load_indicators
+from db.catalogue import load_indicators
+from db.documents import SqlDocuments, SqlReports, document_record, get_pk, not_found
 from db.models import Agency, PerjanjianKinerja, PkTarget, PositionRow
-from db.reports import SqlReports
 from db.workflow_models import AgencyYear, PkBudgetLine, TransitionLog
 from engine.budget import BudgetLine
 from engine.deadlines import pk_due

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from db.indicator_repo import load_indicators, parsed_formula
+from db.catalogue import load_indicators, parsed_formula
 from db.models import (
     IndicatorRow,
     IndicatorVariable,
@@ -42,13 +42,13 @@ from db.models import (
     ReportEntry,
 )
 from db.organisation import chain_statement, chain_tree, load_org_tree, position_chain
-from db.recap_query import quarter_targets
 from db.workflow_models import TransitionLog
 from engine.completeness import missing_inputs, missing_targets
 from engine.errors import NotFoundError
 from engine.formulas import Variable
 from engine.org import OrgTree
 from engine.ports import LoggedChange, Party, StateChange
+from engine.realisation import quarter_targets
 from engine.workflow import Action, DocKind, DocumentView, State
 
 LOG = TransitionLog.metadata.tables["transition_log"]

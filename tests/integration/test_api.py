@@ -12,7 +12,7 @@ from sqlmodel import Session
 from db.accounts import create_token, find_account
 from db.database import transaction
 from db.organisation import load_org
-from db.recap_query import load_recap
+from db.recap import load_recap
 from engine.clock import FixedClock
 from engine.usecases.accounts import revoke_token, show_account
 from kinerja.bootstrap import Container

@@ -19,12 +19,11 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
+from db.catalogue import load_indicators
 from db.database import transaction
-from db.documents import position_by_code
-from db.indicator_repo import load_indicators
+from db.documents import fill_entry, open_reports, position_by_code
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.pks import create_pk, set_target
-from db.reports import fill_entry, open_reports
 from db.workflow import SqlWorkflowStore
 from db.workflow_models import TransitionLog
 from engine.clock import JAKARTA

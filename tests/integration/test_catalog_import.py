@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from db.indicator_repo import load_indicators
+from db.catalogue import load_indicators
 from documents.yaml.catalogue import CatalogFileError
 from kinerja.files import import_catalog_file, import_org_file
 

@@ -25,12 +25,11 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from db.catalogue import load_indicators
 from db.database import create_db_engine, transaction
-from db.documents import position_by_code
-from db.indicator_repo import load_indicators
+from db.documents import fill_entry, open_reports, position_by_code
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.pks import create_pk, set_target
-from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
 from db.workflow import SqlWorkflowStore
 from db.workflow_models import TransitionLog

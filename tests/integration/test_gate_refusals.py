@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from db.catalogue import load_indicators
 from db.database import transaction
-from db.documents import get_pk, get_report, position_by_code
-from db.indicator_repo import load_indicators
+from db.documents import fill_entry, get_pk, get_report, open_reports, position_by_code
 from db.models import (
     AssignmentRow,
     OfficialRow,
@@ -32,7 +32,6 @@ from db.models import (
     ReportEntry,
 )
 from db.pks import create_pk, set_target
-from db.reports import fill_entry, open_reports
 from db.uow import SqlUnitOfWork
 from db.workflow import SqlWorkflowStore
 from db.workflow_models import OutboxMessage, TransitionLog

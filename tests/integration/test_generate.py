@@ -23,7 +23,7 @@ from db.models import (
     ReportEntry,
 )
 from db.organisation import load_org
-from db.recap_query import load_recap
+from db.recap import load_recap
 from db.uow import SqlUnitOfWork
 from db.workflow_models import TransitionLog
 from engine.clock import JAKARTA, FixedClock

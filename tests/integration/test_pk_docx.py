@@ -18,8 +18,8 @@ import pytest
 from docx.document import Document as DocxDocument
 from sqlmodel import Session, col, select
 
+from db.catalogue import load_indicators
 from db.database import create_db_engine, transaction
-from db.indicator_repo import load_indicators
 from db.models import PerjanjianKinerja, PositionRow
 from db.pks import revise_pk
 from documents.docx.pk import DOCX_MEDIA_TYPE, OPENING, PROMISE, SUPERVISION

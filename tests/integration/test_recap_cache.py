@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
 from db.database import transaction
+from db.documents import fill_entry
 from db.models import (
     IndicatorRow,
     IndicatorVariable,
@@ -21,9 +22,7 @@ from db.models import (
     ReportEntry,
 )
 from db.organisation import load_org_tree
-from db.recap_cache import RecapCache, data_stamp
-from db.recap_query import load_recap
-from db.reports import fill_entry
+from db.recap import RecapCache, data_stamp, load_recap
 from engine.recap import recap_json
 from engine.workflow import Action, Actor, DocKind
 from kinerja.demo.scenario import step

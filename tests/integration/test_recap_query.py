@@ -11,7 +11,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from db.models import QuarterlyReport
-from db.recap_query import load_recap
+from db.recap import load_recap
 from kinerja.demo.seed import seed_demo
 from kinerja.files import import_catalog_text
 from tests.conftest import FIXED_NOW

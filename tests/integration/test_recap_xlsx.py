@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, create_engine
 
-from db.indicator_repo import load_indicators
-from db.recap_query import load_recap
+from db.catalogue import load_indicators
+from db.recap import load_recap
 from documents.colours import CATEGORY_COLOURS
 from documents.xlsx.common import CONTENT_TYPE, HEADER_ROW
 from documents.xlsx.recap import PERCENT_FORMAT

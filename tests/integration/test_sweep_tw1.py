@@ -56,14 +56,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from db.catalogue import load_indicators
 from db.database import create_db_engine, transaction
-from db.documents import position_by_code
+from db.documents import fill_entry, open_reports, position_by_code
 from db.holidays_repo import load_calendar, seed_holidays
-from db.indicator_repo import load_indicators
 from db.migrate import upgrade
 from db.models import OfficialRow, QuarterlyReport
 from db.pks import create_pk, set_target
-from db.reports import fill_entry, open_reports
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA, local_date
 from engine.indicators import Indicator

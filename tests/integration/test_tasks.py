@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import Session, select
 
 from db.database import transaction
+from db.documents import fill_entry
 from db.models import Account, OfficialRow
-from db.reports import fill_entry
 from db.uow import SqlUnitOfWork
 from engine.clock import JAKARTA
 from engine.pending import Step

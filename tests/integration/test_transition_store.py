@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, col, select
 
+from db.catalogue import load_indicators
 from db.database import transaction
-from db.indicator_repo import load_indicators
+from db.documents import fill_entry
 from db.models import PositionRow, QuarterlyReport, ReportEntry
 from db.organisation import load_org_tree
 from db.pks import create_pk
-from db.reports import fill_entry
 from db.workflow import SqlWorkflowStore
 from db.workflow_models import OutboxMessage, TransitionLog
 from engine.clock import JAKARTA

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from db.holidays_repo import load_calendar
 from db.models import QuarterlyReport
 from db.organisation import load_org
-from db.recap_query import load_recap
+from db.recap import load_recap
 from engine.capaian import PERMENDAGRI_86_2017
 from engine.clock import FixedClock
 from engine.deadlines import DeadlineRules, Step, report_deadlines

@@ -21,13 +21,12 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from db.catalogue import load_indicators
 from db.database import transaction
-from db.documents import get_pk, position_by_code
-from db.indicator_repo import load_indicators
+from db.documents import fill_entry, get_pk, open_reports, position_by_code
 from db.models import OfficialRow, PerjanjianKinerja, PositionRow, QuarterlyReport
 from db.pks import create_pk, revise_pk, set_budget_lines, set_dpa_date, set_target
-from db.recap_query import load_recap
-from db.reports import fill_entry, open_reports
+from db.recap import load_recap
 from db.workflow_models import OutboxMessage, TransitionLog
 from engine.budget import BudgetLine
 from engine.errors import ValidationError

@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from db.audit_repo import SqlAudit
-from db.documents import SqlDocuments
+from db.documents import SqlDocuments, SqlReports
 from db.evidence import SqlEvidence
 from db.pks import SqlPks
-from db.reports import SqlReports
 from db.workflow import SqlWorkflowStore
 from engine.clock import JAKARTA
 from engine.policy import Policy

@@ -1,4 +1,12 @@
-"""Reading indicators out of the database as engine values, formulas parsed."""
+"""The indicator catalogue: reading indicators as engine values, and its repository.
+
+Every part of the application reads indicators (the workflow's completeness check, the
+report and PK pages, the recap), always through `load_indicators`, with their formulas
+parsed. `SqlCatalogue` (`engine.ports.CatalogueRepository`, on the unit of work's
+session) gathers what the catalogue's use cases read and write: the facts a catalogue
+file is checked against and its writer (db/imports.py), the indicators, and what the
+catalogue workbook's export and import read (db/catalogue_workbook.py).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +16,21 @@ from typing import Any
 
 from sqlalchemy import Row, Select
 from sqlalchemy import select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
+from db import catalogue_workbook as workbook
+from db.imports import catalogue_facts, write_catalog
 from db.models import Agency, IndicatorRow, IndicatorVariable
+from engine.budget import BudgetLine
 from engine.capaian import Polarity
+from engine.catalogue import CatalogDocument, CatalogueFacts
+from engine.catalogue_workbook import CatalogueContents, Known, PositionEntry, TargetEntry
 from engine.formulas import Formula, Preset, Variable, parse
+from engine.imports import ImportReport
 from engine.indicators import Indicator, IndicatorKind
+from engine.ports import AgencyInfo, PkStatus
 from engine.targets import Rollup, TargetMode
+from engine.workflow import State
 
 _INDICATOR = IndicatorRow.metadata.tables["indicator"]
 _VARIABLE = IndicatorVariable.metadata.tables["indicator_variable"]
@@ -114,3 +130,62 @@ def parsed_formula(expression: str, variables: tuple[Variable, ...]) -> Formula:
     time (exceptions are not cached).
     """
     return parse(expression, variables)
+
+
+# --- the repository --------------------------------------------------------------------
+
+
+class SqlCatalogue:
+    """The indicator catalogue and the PK rows its workbook carries."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def facts(self) -> CatalogueFacts:
+        """The agencies, positions and indicators a catalogue file is checked against."""
+        return catalogue_facts(self._session)
+
+    def write(self, document: CatalogDocument) -> ImportReport:
+        """Upsert the catalogue's duties, indicators and variables in this transaction."""
+        return write_catalog(self._session, document)
+
+    def latest_year(self) -> int | None:
+        """The newest year with indicators."""
+        year: int | None = self._session.exec(select(func.max(col(IndicatorRow.year)))).one()
+        return year
+
+    def indicators(self, *, year: int, position_ids: Collection[int]) -> list[Indicator]:
+        """The indicators of these positions for a year, in catalogue order."""
+        return load_indicators(self._session, year=year, position_ids=position_ids)
+
+    def positions(self, agency_id: int) -> list[PositionEntry]:
+        """The agency's positions (codes and titles) in the organisation's order."""
+        return workbook.template_positions(self._session, agency_id)
+
+    def contents(self, agency: AgencyInfo, year: int) -> CatalogueContents:
+        """The agency's catalogue of a year with its PKs' targets and budget."""
+        return workbook.catalogue_contents(self._session, agency, year)
+
+    def known(self, agency: str | None, year: int | None) -> Known:
+        """What a workbook naming this agency and year is checked against."""
+        return workbook.known(self._session, agency, year)
+
+    def position_ids(self, agency: str | None) -> dict[str, int]:
+        """The agency's positions: code -> id."""
+        return workbook.position_ids(self._session, agency)
+
+    def latest_pks(self, year: int) -> dict[int, PkStatus]:
+        """The latest revision of each position's PK of `year`, by position id."""
+        return {
+            position_id: PkStatus(pk.id, State(pk.state))
+            for position_id, pk in workbook.latest_pks(self._session, year).items()
+            if pk.id is not None
+        }
+
+    def stored_target(self, pk_id: int, indicator: str) -> TargetEntry | None:
+        """The targets a PK holds for an indicator (by code)."""
+        return workbook.stored_target(self._session, pk_id, indicator)
+
+    def budget_lines(self, pk_id: int) -> tuple[BudgetLine, ...]:
+        """A PK's budget lines in order."""
+        return workbook.budget_lines(self._session, pk_id)
