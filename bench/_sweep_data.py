@@ -38,8 +38,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from db.admin import seed_holidays
 from db.database import UTCDateTime, create_db_engine
-from db.holidays_repo import seed_holidays
 from db.migrate import upgrade
 from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, QuarterlyReport, Regency
 from db.workflow_models import LadderRung, OutboxMessage

@@ -1,18 +1,24 @@
-"""Accounts, sessions, API tokens and the login throttle (`engine.ports.AccountRepository`).
+"""Accounts, sessions, API tokens, the login throttle (`engine.ports.AccountRepository`) and
+password hashing (`engine.ports.PasswordHasher`).
 
 Sessions and tokens are random values whose SHA-256 is stored, never the value itself,
-so a copy of the database cannot be replayed. The rules (the throttle, what a password
-must be, whose token may be revoked) are engine.usecases.accounts'; this is storage.
+so a copy of the database cannot be replayed. Passwords are hashed with argon2id;
+hashing is slow by design, and an unknown login is checked against a dummy hash all the
+same, so that a refusal takes as long whether or not the account exists. The rules (the
+throttle, what a password must be, when a session or token signs in, whose token may be
+revoked) are engine.accounts' and engine.usecases.accounts'; this is storage.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, bindparam, delete, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -20,7 +26,16 @@ from sqlmodel import Session, col, select
 from db.auth_models import ApiToken, LoginThrottle, WebSession
 from db.models import Account, OfficialRow
 from db.organisation import to_official
-from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle, throttle_key
+from engine.accounts import (
+    AccountInfo,
+    ApiTokenInfo,
+    Credentials,
+    Throttle,
+    account_actor,
+    session_live,
+    throttle_key,
+    token_use_due,
+)
 from engine.errors import NotFoundError
 from engine.nip import normalise_nip
 from engine.org import Official
@@ -28,7 +43,6 @@ from engine.ports import SignedIn
 from engine.workflow import Actor
 
 TOKEN_PREFIX = "knj_"  # noqa: S105 (a label, not a secret)
-TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_secret(value: str) -> str:
@@ -71,19 +85,6 @@ def create_token(
     return raw, row
 
 
-def load_session(session: Session, token: str, now: datetime) -> SignedIn | None:
-    """The live session of an active account, or None: one query (every page asks)."""
-    query, params = _session_query(), {"session_id": hash_secret(token)}
-    row = session.connection().execute(query, params).first()
-    if row is None or row.expires_at <= now or not row.active:
-        return None
-    if row.official_id is None:
-        actor = Actor(None, "Administrator" if row.is_admin else row.login, None, row.is_admin)
-    else:
-        actor = Actor(row.official_id, row.name, row.nip, row.is_admin)
-    return SignedIn(row.account_id, row.login, actor, row.csrf_token)
-
-
 _WEB_SESSION = WebSession.metadata.tables["web_session"]
 _ACCOUNT = Account.metadata.tables["account"]
 _OFFICIAL = OfficialRow.metadata.tables["official"]
@@ -91,40 +92,15 @@ _OFFICIAL = OfficialRow.metadata.tables["official"]
 
 @cache
 def _session_query() -> Select[Any]:
+    """A session with its account and official, by the session's hash (built once)."""
     w, a, o = _WEB_SESSION.c, _ACCOUNT.c, _OFFICIAL.c
-    return (
-        sa_select(
-            w.csrf_token,
-            w.expires_at,
-            a.id.label("account_id"),
-            a.login,
-            a.is_admin,
-            a.active,
-            a.official_id,
-            o.name,
-            o.nip,
-        )
-        .select_from(
-            _WEB_SESSION.join(_ACCOUNT, a.id == w.account_id).outerjoin(
-                _OFFICIAL, o.id == a.official_id
-            )
-        )
-        .where(w.id == bindparam("session_id"))
-    )
-
-
-def token_account(session: Session, raw: str, now: datetime) -> Account | None:
-    """The active account of a live token (and note its use), or None."""
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_secret(raw))).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    account = session.get(Account, row.account_id)
-    if account is None or not account.active:
-        return None
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
-        row.last_used_at = now  # at most one write a minute per token, not one per request
-        session.add(row)
-    return account
+    columns = (
+        w.csrf_token, w.expires_at, a.id.label("account_id"), a.login, a.is_admin, a.active,
+        a.official_id, o.name, o.nip,
+    )  # fmt: skip
+    joined = _WEB_SESSION.join(_ACCOUNT, a.id == w.account_id)
+    joined = joined.outerjoin(_OFFICIAL, o.id == a.official_id)
+    return sa_select(*columns).select_from(joined).where(w.id == bindparam("session_id"))
 
 
 def actor_of(session: Session, account: Account) -> Actor:
@@ -132,11 +108,12 @@ def actor_of(session: Session, account: Account) -> Actor:
     official = (
         None if account.official_id is None else session.get(OfficialRow, account.official_id)
     )
-    if official is None:
-        return Actor(
-            None, "Administrator" if account.is_admin else account.login, None, account.is_admin
-        )
-    return Actor(official.id, official.name, official.nip, account.is_admin)
+    return account_actor(account.login, account.is_admin, _identity(official))
+
+
+def _identity(row: OfficialRow | None) -> tuple[int, str, str | None] | None:
+    """An official row as `engine.accounts.account_actor` takes it."""
+    return None if row is None or row.id is None else (row.id, row.name, row.nip)
 
 
 def to_account(row: Account) -> AccountInfo:
@@ -150,14 +127,9 @@ def to_account(row: Account) -> AccountInfo:
 def _token(row: ApiToken) -> ApiTokenInfo:
     assert row.id is not None
     return ApiTokenInfo(
-        row.id,
-        row.account_id,
-        row.name,
-        row.prefix,
-        row.created_at,
-        row.last_used_at,
+        row.id, row.account_id, row.name, row.prefix, row.created_at, row.last_used_at,
         row.revoked_at,
-    )
+    )  # fmt: skip
 
 
 def _credentials(row: Account | None) -> Credentials | None:
@@ -171,16 +143,30 @@ class SqlAccounts:
         self.session = session
 
     def signed_in(self, token: str, now: datetime) -> SignedIn | None:
-        """The live session of an active account with this raw session token, or None."""
-        return load_session(self.session, token, now)
+        """The live session of an active account with this raw session token, or None: one
+        query (every page asks)."""
+        params = {"session_id": hash_secret(token)}
+        row = self.session.connection().execute(_session_query(), params).first()
+        if row is None or not session_live(row.expires_at, row.active, now):
+            return None
+        official = None if row.official_id is None else (row.official_id, row.name, row.nip)
+        actor = account_actor(row.login, row.is_admin, official)
+        return SignedIn(row.account_id, row.login, actor, row.csrf_token)
 
     def token_user(self, raw: str, now: datetime) -> SignedIn | None:
-        """The account of a live API token (its use noted at most once a minute), or None."""
-        account = token_account(self.session, raw, now)
-        if account is None:
+        """The active account of a live (unrevoked) API token, or None; its use noted."""
+        session = self.session
+        row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_secret(raw))).first()
+        if row is None or row.revoked_at is not None:
             return None
+        account = session.get(Account, row.account_id)
+        if account is None or not account.active:
+            return None
+        if token_use_due(row.last_used_at, now):
+            row.last_used_at = now
+            session.add(row)
         assert account.id is not None
-        return SignedIn(account.id, account.login, actor_of(self.session, account), "")
+        return SignedIn(account.id, account.login, actor_of(session, account), "")
 
     def resolve_actor(self, who: str) -> Actor:
         """An actor from a NIP (grouped or not) or an account login; admin rights from the
@@ -206,10 +192,7 @@ class SqlAccounts:
                     f"Pegawai atau akun '{who}' tidak ditemukan",
                     log_message=f"unknown actor {who!r}",
                 )
-        is_admin = bool(account and account.is_admin)
-        if official is None:
-            return Actor(None, "Administrator" if is_admin else text, None, is_admin)
-        return Actor(official.id, official.name, official.nip, is_admin)
+        return account_actor(text, bool(account and account.is_admin), _identity(official))
 
     # --- signing in and out -------------------------------------------------------------
 
@@ -371,3 +354,38 @@ class SqlAccounts:
         row.active = active
         self.session.add(row)
         self.session.flush()
+
+
+# --- passwords -------------------------------------------------------------------------
+
+_HASHER = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the login is unknown, so both paths cost one argon2 check (made
+    on first use, not at import: hashing is slow by design and every CLI run imports this)."""
+    return _HASHER.hash("kinerja-dummy-password")
+
+
+class Argon2Passwords:
+    """argon2id hashes of passwords, with the library's default (current) parameters."""
+
+    def hash(self, password: str) -> str:
+        """A new hash of `password`."""
+        return _HASHER.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether `password` matches; None (no account) costs a check against a dummy hash."""
+        try:
+            return _HASHER.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether the hash was made with weaker parameters than today's."""
+        return _HASHER.check_needs_rehash(password_hash)
+
+
+PASSWORDS = Argon2Passwords()
+"""The one hasher (stateless: shared by every unit of work)."""

@@ -2,22 +2,40 @@
 
 Engines and sessions are built from a URL on request (never at import time), with SQLite
 tuned for a small multi-process deployment; `database_unavailable` tells an outage from
-a bug; `UTCDateTime` stores an aware datetime the same way on both backends. Below them,
-the statements the repositories share: fingerprints of committed rows (`Stamp`).
+a bug; `UTCDateTime` stores an aware datetime the same way on both backends;
+`advisory_lock` is the scheduler's cluster lock (engine.ports.ClusterLock). Below them,
+the statements the repositories share: a bulk insert-or-ignore (`insert_ignore`) and
+fingerprints of committed rows (`Stamp`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Select, create_engine, event, func, literal
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    Select,
+    Table,
+    create_engine,
+    event,
+    func,
+    literal,
+    text,
+)
+from sqlalchemy import column as sa_column
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy import table as sa_table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -164,3 +182,85 @@ def stamp_part(tag: int, counter: Any, ident: Any) -> StampPart:
 def as_stamp(rows: Any) -> Stamp:
     """The fetched parts as a comparable value."""
     return tuple(sorted(tuple(int(x) for x in row) for row in rows))
+
+
+# --- the cluster lock -------------------------------------------------------------------
+
+
+def lock_key(name: str) -> int:
+    """A stable 32-bit key for a job name (PostgreSQL advisory locks take a bigint)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+@contextmanager
+def advisory_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Try to take a session-level advisory lock; yields whether we hold it.
+
+    On PostgreSQL several instances may run the scheduler side by side: the one
+    that gets the lock sweeps, the others skip. SQLite deployments run one
+    instance, and its write transactions serialise anyway, so the lock is always
+    granted there.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = lock_key(name)
+    with engine.connect() as connection:
+        acquired = bool(
+            connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        )
+        connection.commit()
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                connection.commit()
+
+
+# --- bulk insert-or-ignore -------------------------------------------------------------
+
+
+def insert_ignore(
+    connection: Connection,
+    table: Table,
+    key: str,
+    rows: list[dict[str, Any]],
+    *,
+    same: dict[str, Any],
+) -> set[Any]:
+    """Insert the rows (each with the values `same`), skipping existing keys; the keys inserted.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING key for all rows (SQLAlchemy batches it
+    into multi-row statements within the parameter limits): a key another transaction holds
+    returns nothing, so the caller knows which rows are its own (the sweep's rungs and
+    digests). The rows are completed and
+    converted for the database here, in place (the `same` values converted once in all), and
+    the statement names bare columns, so SQLAlchemy has no per-row type processing left to
+    do: that was half of a sweep's writing time with thousands of rungs.
+    """
+    if not rows:
+        return set()
+    dialect = connection.dialect
+    varying = [name for name in rows[0] if name not in same]
+    convert = [(name, fn) for name in varying if (fn := _processor(table, name, dialect))]
+    fixed = {name: _bind(table, name, dialect, value) for name, value in same.items()}
+    for row in rows:  # in place: thousands of rows, no copies
+        row.update(fixed)
+        for name, fn in convert:
+            row[name] = fn(row[name])
+    bare = sa_table(table.name, *(sa_column(name) for name in [*varying, *fixed]))
+    module: Any = postgresql if dialect.name == "postgresql" else sqlite
+    statement = module.insert(bare).on_conflict_do_nothing(index_elements=[key])
+    return set(connection.execute(statement.returning(bare.c[key]), rows).scalars())
+
+
+def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The conversion SQLAlchemy would apply to a value of the column (None: none needed)."""
+    column_type = table.c[name].type
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _bind(table: Table, name: str, dialect: Dialect, value: Any) -> Any:
+    convert = _processor(table, name, dialect)
+    return value if convert is None else convert(value)

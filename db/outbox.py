@@ -1,43 +1,49 @@
-"""The outbox repository (engine.ports.OutboxRepository): the outbox's only reader and writer.
+"""The outbox and the reminders: what waits for whom, the rungs sent, the messages to send.
 
+`SqlPending` (engine.ports.PendingRepository) reads the pending documents and what their
+steps and deadlines are worked out from (the organisation, the working calendar, the DPA
+dates); `SqlReminders` (engine.ports.RemindersRepository) keeps the reminder rungs sent,
+each claimed once ever with an insert that ignores a key already there. The sweep reads
+every pending document of the regency (tens of thousands), so these reads select bare
+columns with Core statements: building ORM objects for every pending row was a tenth of a
+sweep's time.
+
+`SqlOutbox` (engine.ports.OutboxRepository) is the outbox's only reader and writer.
 Messages go in once per dedupe key (insert-or-ignore): one row as a plain statement (a
 workflow action's email), many in bulk (a sweep's digests, values converted once). A
 dispatcher claims due rows with a lease in one short write transaction (PostgreSQL
 `FOR UPDATE SKIP LOCKED`, SQLite `BEGIN IMMEDIATE` from the writer's unit of work) and
 records each outcome in its own commit on the connection it holds for the batch, so the
-statements here are built once per shape and run as Core statements. The admin lists the
-newest rows and revives dead letters.
-
-`insert_ignore` is the bulk insert-or-ignore the sweep's digests and rungs share.
+statements are built once per shape and run as Core statements. The admin lists the
+newest rows and revives dead letters. All three work on the unit of work's transaction.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Dialect,
-    Insert,
-    Select,
-    Table,
-    Update,
-    bindparam,
-    func,
-    or_,
-    update,
-)
-from sqlalchemy import column as sa_column
+from sqlalchemy import Connection, Insert, Select, Update, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import table as sa_table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
-from db.workflow_models import OutboxMessage
+from db.admin import load_calendar
+from db.database import insert_ignore
+from db.models import PerjanjianKinerja, QuarterlyReport
+from db.organisation import committed_org_tree, load_org_tree
+from db.workflow_models import AgencyYear, LadderRung, OutboxMessage, TransitionLog
+from engine.calendar import WorkingCalendar
 from engine.events import OutboxDraft, OutboxStatus
+from engine.ladder import Planned
+from engine.org import OrgTree
 from engine.outbox import OutboxChange, OutboxEntry
+from engine.pending import PENDING_STATES, PendingDoc
+from engine.progress import ReportRow
+from engine.workflow import DocKind, State
 
 OUTBOX = OutboxMessage.metadata.tables["outbox"]
 _COLUMNS = (
@@ -48,6 +54,154 @@ _COLUMNS = (
 )  # fmt: skip
 _STATUSES = {status.value: status for status in OutboxStatus}
 _PENDING = OutboxStatus.PENDING.value
+
+REFS_PER_QUERY = 10_000
+"""Documents per `IN (...)` when reading sent rungs (SQLite allows 32,766 parameters)."""
+RUNGS = LadderRung.metadata.tables["ladder_rung"]
+REPORT = QuarterlyReport.metadata.tables["report"]
+PK = PerjanjianKinerja.metadata.tables["pk"]
+AGENCY_YEAR = AgencyYear.metadata.tables["agency_year"]
+LOG = TransitionLog.metadata.tables["transition_log"]
+_PENDING_STATES = [state.value for state in PENDING_STATES]
+_STATES = {state.value: state for state in State}
+
+
+# --- reminders -------------------------------------------------------------------------
+
+
+class SqlPending:
+    """engine.ports.PendingRepository on the unit of work's session."""
+
+    def __init__(self, session: Callable[[], Session]) -> None:
+        self._session = session
+
+    @property
+    def _connection(self) -> Connection:
+        return self._session().connection()
+
+    def org_tree(self) -> OrgTree:
+        """The organisation tree as this transaction sees it."""
+        return load_org_tree(self._session())
+
+    def committed_org_tree(self) -> OrgTree:
+        """The organisation tree as committed (one small query while it is unchanged)."""
+        return committed_org_tree(self._session())
+
+    def calendar(self) -> WorkingCalendar:
+        """The working-day calendar of the active holidays."""
+        return load_calendar(self._session())
+
+    def pending_documents(self, positions: Collection[int] | None = None) -> list[PendingDoc]:
+        """Reports and first-revision PKs that are not approved, of every position or of
+        `positions` (a revised PK's deadlines are not reminded of: it was approved once)."""
+        reports = sa_select(
+            REPORT.c.id, REPORT.c.position_id, REPORT.c.year, REPORT.c.quarter,
+            REPORT.c.state, REPORT.c.visit,
+        ).where(REPORT.c.state.in_(_PENDING_STATES))  # fmt: skip
+        pks = sa_select(PK.c.id, PK.c.position_id, PK.c.year, PK.c.state, PK.c.visit).where(
+            PK.c.state.in_(_PENDING_STATES), PK.c.revision == 1
+        )
+        if positions is not None:
+            ids = sorted(positions)
+            reports = reports.where(REPORT.c.position_id.in_(ids))
+            pks = pks.where(PK.c.position_id.in_(ids))
+        connection = self._connection
+        report, pk, states = DocKind.REPORT, DocKind.PK, _STATES
+        docs = [
+            PendingDoc(report, id_, position_id, year, quarter, states[state], visit)
+            for id_, position_id, year, quarter, state, visit in connection.execute(reports).all()
+        ]
+        docs += [
+            PendingDoc(pk, id_, position_id, year, None, states[state], visit)
+            for id_, position_id, year, state, visit in connection.execute(pks).all()
+        ]
+        return docs
+
+    def dpa_dates(self, years: Collection[int] | None = None) -> dict[tuple[int, int], date]:
+        """(agency id, year) -> when its DPA was ratified, of every year or of `years`."""
+        query: Select[Any] = sa_select(
+            AGENCY_YEAR.c.agency_id, AGENCY_YEAR.c.year, AGENCY_YEAR.c.dpa_date
+        )
+        if years is not None:
+            if not years:
+                return {}
+            query = query.where(AGENCY_YEAR.c.year.in_(sorted(years)))
+        return {(agency, year): day for agency, year, day in self._connection.execute(query)}
+
+    def return_reasons(
+        self, docs: Collection[tuple[DocKind, int]]
+    ) -> dict[tuple[DocKind, int], str]:
+        """The comment of the last step that sent each document back to draft."""
+        reasons: dict[tuple[DocKind, int], str] = {}
+        for kind in DocKind:
+            ids = sorted(doc_id for k, doc_id in docs if k is kind)
+            if not ids:
+                continue
+            rows = self._connection.execute(
+                sa_select(LOG.c.doc_id, LOG.c.comment)
+                .where(
+                    LOG.c.doc_type == kind.value,
+                    LOG.c.doc_id.in_(ids),
+                    LOG.c.to_state == State.DRAFT.value,
+                )
+                .order_by(LOG.c.id)
+            )
+            for doc_id, comment in rows:
+                if comment:
+                    reasons[(kind, doc_id)] = comment
+        return reasons
+
+    def reports_of(self, *, year: int, quarter: int | None) -> list[ReportRow]:
+        """The reports of a quarter (or of every quarter of the year), in one query."""
+        query = sa_select(
+            REPORT.c.id, REPORT.c.position_id, REPORT.c.year, REPORT.c.quarter, REPORT.c.state
+        ).where(REPORT.c.year == year)
+        if quarter is not None:
+            query = query.where(REPORT.c.quarter == quarter)
+        query = query.order_by(REPORT.c.quarter, REPORT.c.id)
+        return [
+            ReportRow(id_, position_id, year_, quarter_, _STATES[state])
+            for id_, position_id, year_, quarter_, state in self._connection.execute(query)
+        ]
+
+
+class SqlReminders:
+    """engine.ports.RemindersRepository on the unit of work's transaction."""
+
+    def __init__(self, session: Callable[[], Session]) -> None:
+        self._session = session
+
+    def sent_rungs(self, docs: Sequence[str]) -> set[str]:
+        """The rung keys already sent for these documents (history of others unread)."""
+        connection = self._session().connection()
+        sent: set[str] = set()
+        for begin in range(0, len(docs), REFS_PER_QUERY):
+            chunk = list(docs[begin : begin + REFS_PER_QUERY])
+            sent.update(
+                connection.execute(sa_select(RUNGS.c.key).where(RUNGS.c.doc.in_(chunk))).scalars()
+            )
+        return sent
+
+    def claim_rungs(
+        self, planned: Sequence[Planned], digest_keys: Mapping[int, str], at: datetime
+    ) -> set[str]:
+        """Record the rungs as sent (each in the digest of its recipient); the keys that were
+        new. A key another transaction holds is not ours: that sweep sends it."""
+        claims = [
+            {
+                "key": p.rung.key, "doc": p.rung.pending.doc, "visit": p.rung.pending.visit,
+                "step": p.rung.pending.step.value, "rung": p.rung.name,
+                "recipient_official_id": p.recipient.official.id,
+                "digest_key": digest_keys[p.recipient.official.id],
+            }
+            for p in planned
+        ]  # fmt: skip
+        claims.sort(key=lambda claim: claim["key"])  # in index order: fewer pages to touch
+        connection = self._session().connection()
+        return insert_ignore(connection, RUNGS, "key", claims, same={"created_at": at})
+
+
+# --- the outbox ------------------------------------------------------------------------
 
 
 class SqlOutbox:
@@ -110,7 +264,7 @@ class SqlOutbox:
                 .where(OUTBOX.c.id.in_([entry.id for entry in entries]))
                 .values(lease_until=lease_until)
             )
-        return [_leased(entry, lease_until) for entry in entries]
+        return [replace(entry, lease_until=lease_until) for entry in entries]
 
     def record(self, entry: OutboxEntry, change: OutboxChange) -> bool:
         """Write `change` to a pending message and give its lease back; False when the
@@ -196,15 +350,6 @@ def _entry(row: Any) -> OutboxEntry:
     )
 
 
-def _leased(entry: OutboxEntry, lease_until: datetime) -> OutboxEntry:
-    return OutboxEntry(
-        entry.id, entry.dedupe_key, entry.kind, entry.recipient_official_id,
-        entry.recipient_email, entry.recipient_name, entry.payload, entry.status,
-        entry.attempts, entry.available_at, entry.created_at, lease_until, entry.sent_at,
-        entry.last_error,
-    )  # fmt: skip
-
-
 @functools.cache
 def _insert(dialect_name: str) -> Insert:
     """Insert-or-ignore of one row on the dedupe key."""
@@ -239,51 +384,3 @@ def _update(columns: tuple[str, ...], *, own: bool) -> Update:
     if own:
         conditions.append(OUTBOX.c.lease_until == bindparam("our_lease"))
     return update(OUTBOX).where(*conditions).values({name: bindparam(name) for name in columns})
-
-
-# --- bulk insert-or-ignore -------------------------------------------------------------
-
-
-def insert_ignore(
-    connection: Connection,
-    table: Table,
-    key: str,
-    rows: list[dict[str, Any]],
-    *,
-    same: dict[str, Any],
-) -> set[Any]:
-    """Insert the rows (each with the values `same`), skipping existing keys; the keys inserted.
-
-    One INSERT ... ON CONFLICT DO NOTHING RETURNING key for all rows (SQLAlchemy batches it
-    into multi-row statements within the parameter limits): a key another transaction holds
-    returns nothing, so the caller knows which rows are its own (the sweep's rungs and
-    digests). The rows are completed and
-    converted for the database here, in place (the `same` values converted once in all), and
-    the statement names bare columns, so SQLAlchemy has no per-row type processing left to
-    do: that was half of a sweep's writing time with thousands of rungs.
-    """
-    if not rows:
-        return set()
-    dialect = connection.dialect
-    varying = [name for name in rows[0] if name not in same]
-    convert = [(name, fn) for name in varying if (fn := _processor(table, name, dialect))]
-    fixed = {name: _bind(table, name, dialect, value) for name, value in same.items()}
-    for row in rows:  # in place: thousands of rows, no copies
-        row.update(fixed)
-        for name, fn in convert:
-            row[name] = fn(row[name])
-    bare = sa_table(table.name, *(sa_column(name) for name in [*varying, *fixed]))
-    module: Any = postgresql if dialect.name == "postgresql" else sqlite
-    statement = module.insert(bare).on_conflict_do_nothing(index_elements=[key])
-    return set(connection.execute(statement.returning(bare.c[key]), rows).scalars())
-
-
-def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The conversion SQLAlchemy would apply to a value of the column (None: none needed)."""
-    column_type = table.c[name].type
-    return column_type.dialect_impl(dialect).bind_processor(dialect)
-
-
-def _bind(table: Table, name: str, dialect: Dialect, value: Any) -> Any:
-    convert = _processor(table, name, dialect)
-    return value if convert is None else convert(value)

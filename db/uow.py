@@ -25,20 +25,17 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
-from db.accounts import SqlAccounts
-from db.admin_repo import SqlAdmin
-from db.audit_repo import SqlAudit
+from db.accounts import PASSWORDS, Argon2Passwords, SqlAccounts
+from db.admin import SqlAdmin, SqlHolidays
+from db.audit import SqlAudit
 from db.catalogue import SqlCatalogue
 from db.database import WRITE_OPTION
 from db.documents import SqlDocuments, SqlReports
 from db.evidence import LocalFileStore, SqlEvidence
-from db.holidays_repo import SqlHolidays
 from db.organisation import SqlOrganisation
-from db.outbox import SqlOutbox
-from db.passwords import PASSWORDS, Argon2Passwords
+from db.outbox import SqlOutbox, SqlPending, SqlReminders
 from db.pks import SqlPks
 from db.recap import SqlRecaps
-from db.reminders import SqlPending, SqlReminders
 from db.workflow import SqlWorkflowStore
 from engine.events import DomainEvent
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.errors import KinerjaError, ValidationError
+from engine.workflow import Actor
 
 __all__ = [
     "MAX_LOGIN",
     "MAX_TOKEN_NAME",
     "MIN_PASSWORD_LENGTH",
+    "TOKEN_USE_RESOLUTION",
     "WRONG_LOGIN",
     "AccountInfo",
     "ApiTokenInfo",
@@ -25,16 +27,21 @@ __all__ = [
     "LoginRefusedError",
     "Throttle",
     "ThrottlePolicy",
+    "account_actor",
     "after_failure",
     "check_new_password",
     "locked_minutes",
+    "session_live",
     "throttle_key",
+    "token_use_due",
 ]
 
 MIN_PASSWORD_LENGTH = 8
 MAX_LOGIN = 254
 MAX_TOKEN_NAME = 100
 WRONG_LOGIN = "NIP/email atau kata sandi salah"
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+"""A token's last use is noted at most this often: one write a minute, not one per request."""
 
 
 class LoginRefusedError(KinerjaError):
@@ -124,3 +131,24 @@ def check_new_password(password: str, *, login: str = "") -> None:
         raise ValidationError(
             "Kata sandi tidak boleh sama dengan nama login", log_message="password equals login"
         )
+
+
+def session_live(expires_at: datetime, active: bool, now: datetime) -> bool:
+    """Whether a browser session still signs its account in: until it expires, and only
+    while the account is active."""
+    return active and now < expires_at
+
+
+def token_use_due(last_used_at: datetime | None, now: datetime) -> bool:
+    """Whether a token's use is to be noted now (`TOKEN_USE_RESOLUTION`)."""
+    return last_used_at is None or now - last_used_at >= TOKEN_USE_RESOLUTION
+
+
+def account_actor(
+    login: str, is_admin: bool, official: tuple[int, str, str | None] | None
+) -> Actor:
+    """Who an account acts as: its official (id, name, NIP); without one, "Administrator"
+    for an administrator and the login otherwise."""
+    if official is None:
+        return Actor(None, "Administrator" if is_admin else login, None, is_admin)
+    return Actor(official[0], official[1], official[2], is_admin)

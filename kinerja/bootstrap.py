@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from db.database import OUTAGE_ERRORS, create_db_engine, database_unavailable
-from db.reminders import advisory_lock
+from db.database import OUTAGE_ERRORS, advisory_lock, create_db_engine, database_unavailable
 from db.uow import SqlUnitOfWorkFactory
 from engine.accounts import ThrottlePolicy
 from engine.clock import Clock, FixedClock, SystemClock

@@ -22,8 +22,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session
 
+from db.admin import seed_holidays
 from db.database import transaction
-from db.holidays_repo import seed_holidays
 from db.models import Account, Agency, OfficialRow, Regency, metadata
 from engine.errors import ValidationError
 from engine.periods import Quarter

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from db.reminders import advisory_lock
+from db.database import advisory_lock
 from db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from engine.clock import Clock
 from engine.policy import Policy

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
+from db.admin import load_calendar, package_holidays, seed_holidays
 from db.database import transaction
-from db.holidays_repo import load_calendar, package_holidays, seed_holidays
 from db.uow import SqlUnitOfWork
 from engine.periods import Quarter
 from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday

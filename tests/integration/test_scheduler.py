@@ -12,10 +12,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from db.database import create_db_engine
+from db.database import advisory_lock, create_db_engine
 from db.migrate import upgrade
 from db.models import QuarterlyReport
-from db.reminders import advisory_lock
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA, FixedClock
 from notifications.scheduler import (

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from db.admin import seed_holidays
 from db.database import transaction
-from db.holidays_repo import seed_holidays
 from db.models import QuarterlyReport
 from db.workflow_models import LadderRung, OutboxMessage
 from kinerja.demo.seed import demo_org_text

@@ -9,9 +9,9 @@ from importlib import resources
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from db.admin import seed_holidays
 from db.database import transaction
 from db.documents import position_by_code
-from db.holidays_repo import seed_holidays
 from db.pks import create_pk, set_dpa_date
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA

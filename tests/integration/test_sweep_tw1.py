@@ -56,10 +56,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from db.admin import load_calendar, seed_holidays
 from db.catalogue import load_indicators
 from db.database import create_db_engine, transaction
 from db.documents import fill_entry, open_reports, position_by_code
-from db.holidays_repo import load_calendar, seed_holidays
 from db.migrate import upgrade
 from db.models import OfficialRow, QuarterlyReport
 from db.pks import create_pk, set_target

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, event, func
 from sqlmodel import Session, col, select
 
-from db.holidays_repo import load_calendar
+from db.admin import load_calendar
 from db.models import QuarterlyReport
 from db.organisation import load_org
 from db.recap import load_recap

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from db.audit_repo import SqlAudit
+from db.audit import SqlAudit
 from db.documents import SqlDocuments, SqlReports
 from db.evidence import SqlEvidence
 from db.pks import SqlPks
