@@ -1,7 +1,7 @@
 """A sweep over a thousand overdue reports writes every rung and digest as the ORM would.
 
 The sweep claims rungs and enqueues digests with bulk inserts that convert values for the
-database itself (db/outbox.py, `insert_ignore`) and run in batches of many rows.
+database itself (db/database.py, `insert_ignore`) and run in batches of many rows.
 Here ten years of unsubmitted, unverified and unapproved reports of the demo agency owe
 some 1,800 rungs at once: every one is stored once with its digest, timestamps read
 back (and compare in SQL) exactly like rows the ORM wrote, and a second sweep at the same
