@@ -41,7 +41,7 @@ from engine.events import OutboxDraft, OutboxStatus
 from engine.ladder import Planned
 from engine.org import OrgTree
 from engine.outbox import OutboxChange, OutboxEntry
-from engine.pending import PENDING_STATES, PendingDoc
+from engine.pending import PENDING_STATES, WAITING_PK_REVISION, PendingDoc
 from engine.progress import ReportRow
 from engine.workflow import DocKind, State
 
@@ -93,13 +93,13 @@ class SqlPending:
 
     def pending_documents(self, positions: Collection[int] | None = None) -> list[PendingDoc]:
         """Reports and first-revision PKs that are not approved, of every position or of
-        `positions` (a revised PK's deadlines are not reminded of: it was approved once)."""
+        `positions` (engine.pending: `PENDING_STATES`, `WAITING_PK_REVISION`)."""
         reports = sa_select(
             REPORT.c.id, REPORT.c.position_id, REPORT.c.year, REPORT.c.quarter,
             REPORT.c.state, REPORT.c.visit,
         ).where(REPORT.c.state.in_(_PENDING_STATES))  # fmt: skip
         pks = sa_select(PK.c.id, PK.c.position_id, PK.c.year, PK.c.state, PK.c.visit).where(
-            PK.c.state.in_(_PENDING_STATES), PK.c.revision == 1
+            PK.c.state.in_(_PENDING_STATES), PK.c.revision == WAITING_PK_REVISION
         )
         if positions is not None:
             ids = sorted(positions)

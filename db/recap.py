@@ -74,6 +74,7 @@ from engine.org import OrgTree
 from engine.ports import EntryInputs, RecapData
 from engine.realisation import quarter_targets, realisation
 from engine.recap import IndicatorInput, Recap, build_recap
+from engine.workflow import State
 
 _INDICATOR = IndicatorRow.metadata.tables["indicator"]
 _AGENCY = Agency.metadata.tables["agency"]
@@ -82,7 +83,7 @@ _PK = PerjanjianKinerja.metadata.tables["pk"]
 _ENTRY = ReportEntry.metadata.tables["report_entry"]
 _REPORT = QuarterlyReport.metadata.tables["report"]
 
-APPROVED_ONLY = ("approved",)
+APPROVED_ONLY = (State.APPROVED.value,)
 """Targets come from the PK in force: the latest approved revision."""
 CACHE_SIZE = 16  # periods x agencies kept per database (each a few MiB)
 

@@ -27,6 +27,7 @@ from engine.workflow import DocKind, State
 
 __all__ = [
     "PENDING_STATES",
+    "WAITING_PK_REVISION",
     "PendingDoc",
     "PendingStep",
     "PendingWork",
@@ -37,6 +38,8 @@ __all__ = [
 
 PENDING_STATES = (State.DRAFT, State.SUBMITTED, State.VERIFIED)
 """The states of a document still waiting for someone (every state but approved)."""
+WAITING_PK_REVISION = 1
+"""The only PK revision with deadlines: a PK Perubahan revises a PK approved once."""
 
 
 def waiting_step(state: State, one_step: bool) -> Step | None:
