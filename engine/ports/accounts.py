@@ -1,0 +1,259 @@
+"""Accounts, sign-in and passwords; the administrator's officials, assignments, position
+titles and holidays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle
+from engine.holiday_table import HolidayDay
+from engine.org import Official, Position
+from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
+from engine.workflow import Actor
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live browser session: its account, the actor it is and its CSRF token."""
+
+    account_id: int
+    login: str
+    actor: Actor
+    csrf_token: str
+
+
+class AccountRepository(Protocol):
+    """Accounts and the officials they are."""
+
+    def signed_in(self, token: str, now: datetime) -> SignedIn | None:
+        """The live session of an active account with this raw session token, or None."""
+        ...
+
+    def token_user(self, raw: str, now: datetime) -> SignedIn | None:
+        """The account of a live personal API token (its use noted), or None."""
+        ...
+
+    def resolve_actor(self, who: str) -> Actor:
+        """The actor a NIP (grouped or not) or an account login names (NotFoundError if none)."""
+        ...
+
+    # signing in and out
+
+    def credentials(self, login: str) -> Credentials | None:
+        """The account a login name, an official's email or an 18-digit NIP names."""
+        ...
+
+    def credentials_of(self, account_id: int) -> Credentials | None:
+        """The account with this id, with its password hash."""
+        ...
+
+    def throttle(self, key: str) -> Throttle | None:
+        """The failures counted for a typed login (`engine.accounts.throttle_key`)."""
+        ...
+
+    def save_throttle(self, key: str, throttle: Throttle | None, now: datetime) -> None:
+        """Keep the throttle of a typed login; None forgets it (a successful login)."""
+        ...
+
+    def set_password_hash(
+        self, account_id: int, password_hash: str, *, changed_at: datetime | None
+    ) -> None:
+        """Store a new password hash (`changed_at` None: the same password, hashed anew)."""
+        ...
+
+    def start_session(self, account_id: int, now: datetime, expires_at: datetime) -> str:
+        """A new browser session: the raw token for the cookie (only its SHA-256 is kept)."""
+        ...
+
+    def end_session(self, token: str) -> None:
+        """Forget the session with this raw token."""
+        ...
+
+    def end_sessions(self, account_id: int, *, keep: str | None) -> int:
+        """Forget every session of the account but the one with the raw token `keep`."""
+        ...
+
+    # personal API tokens
+
+    def add_token(self, account_id: int, name: str, now: datetime) -> str:
+        """A new token of the account: its raw value, shown once (only its SHA-256 is kept)."""
+        ...
+
+    def tokens(self, account_id: int) -> list[ApiTokenInfo]:
+        """The account's tokens, newest first, revoked ones included."""
+        ...
+
+    def token(self, token_id: int) -> ApiTokenInfo | None:
+        """A token by id, whoever owns it."""
+        ...
+
+    def revoke_token(self, token_id: int, now: datetime) -> None:
+        """Mark a token revoked as of `now`."""
+        ...
+
+    # the administrator's
+
+    def accounts(self) -> list[tuple[AccountInfo, Official | None]]:
+        """Every account with its official (None for an administrator without one), by login."""
+        ...
+
+    def account_named(self, login: str) -> AccountInfo | None:
+        """The account whose login is `login` (compared in lower case)."""
+        ...
+
+    def account_of(self, official_id: int) -> AccountInfo | None:
+        """The account of an official, if any."""
+        ...
+
+    def officials_without_account(self) -> list[Official]:
+        """The officials who have no account yet, by name."""
+        ...
+
+    def add_account(
+        self,
+        *,
+        login: str,
+        password_hash: str,
+        official_id: int | None,
+        is_admin: bool,
+        now: datetime,
+    ) -> AccountInfo:
+        """Store a new account."""
+        ...
+
+    def set_active(self, account_id: int, active: bool) -> None:
+        """Let the account sign in, or stop it."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    """Password hashing (argon2 in db/): slow by design, never reversible."""
+
+    def hash(self, password: str) -> str:
+        """A new hash of `password`."""
+        ...
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether `password` matches the hash (False for a malformed one).
+
+        None (no such account) is checked against a dummy hash all the same and is False:
+        an unknown login costs as much time as a known one.
+        """
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether the hash was made with weaker parameters than today's."""
+        ...
+
+
+# --- the administrator's: officials, assignments, position titles, holidays ----------------
+
+
+class AdminRepository(Protocol):
+    """Officials, their assignments and the positions' titles as the administrator keeps
+    them, and the overview's counts."""
+
+    def counts(self, today: date) -> AdminCounts:
+        """The overview's counts as of `today` (the outbox's by `OutboxStatus`)."""
+        ...
+
+    def officials(self) -> list[Official]:
+        """Every official, by name."""
+        ...
+
+    def official(self, official_id: int) -> Official | None:
+        """The official with this id."""
+        ...
+
+    def official_with_nip(self, nip: str) -> Official | None:
+        """The official with this NIP (18 bare digits)."""
+        ...
+
+    def official_with_email(self, email: str) -> Official | None:
+        """An official with this email (compared in lower case)."""
+        ...
+
+    def add_official(self, *, nip: str, name: str, email: str) -> Official:
+        """Store a new official."""
+        ...
+
+    def update_official(self, official: Official) -> None:
+        """Store an official's name and email."""
+        ...
+
+    def position(self, position_id: int) -> Position | None:
+        """The position with this id."""
+        ...
+
+    def rename_position(self, position_id: int, title: str) -> None:
+        """Store a position's new title."""
+        ...
+
+    def assignment(self, assignment_id: int) -> AssignmentRecord | None:
+        """The assignment with this id."""
+        ...
+
+    def assignments(
+        self, *, official_id: int | None = None, position_id: int | None = None
+    ) -> list[AssignmentLine]:
+        """Assignments (of an official, of a position) with their official and position, in
+        tree order then by start."""
+        ...
+
+    def same_assignment(
+        self, official_id: int, position_id: int, status: str, valid_from: date
+    ) -> AssignmentRecord | None:
+        """The assignment with exactly these official, position, status and start."""
+        ...
+
+    def definitif_assignments(
+        self, position_id: int, *, excluding: int | None
+    ) -> list[AssignmentRecord]:
+        """The position's definitif assignments (but `excluding`), after locking the position
+        so that two administrators cannot both pass the one-definitif-holder check."""
+        ...
+
+    def add_assignment(
+        self,
+        *,
+        official_id: int,
+        position_id: int,
+        status: str,
+        valid_from: date,
+        valid_to: date | None,
+        decree: str | None,
+    ) -> AssignmentRecord | None:
+        """Store a new assignment; None when the database's one-open-definitif-holder index
+        refused it (the transaction must then be rolled back)."""
+        ...
+
+    def set_assignment_end(self, assignment_id: int, valid_to: date) -> bool:
+        """Store an assignment's last day; False when the one-open-definitif-holder index
+        refused it (the transaction must then be rolled back)."""
+        ...
+
+
+class HolidayRepository(Protocol):
+    """The holiday table, and the published Indonesian calendar it is seeded from."""
+
+    def days(self, *, year: int | None, include_removed: bool) -> list[HolidayDay]:
+        """Holidays in date order (of one year), removed ones too if asked."""
+        ...
+
+    def day(self, day: date) -> HolidayDay | None:
+        """The row of a day, active or removed."""
+        ...
+
+    def put(self, holiday: HolidayDay, now: datetime) -> None:
+        """Store a day (insert, or replace what the row says)."""
+        ...
+
+    def seed(self, years: Iterable[int], now: datetime) -> int:
+        """Insert the published holidays and cuti bersama of `years` that the table has no
+        row for (a day the admin removed or renamed stays as it is); how many were new."""
+        ...
