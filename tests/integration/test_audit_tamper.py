@@ -34,7 +34,7 @@ from kinerja.cli import main
 from kinerja.cli.state import CliState
 from kinerja.demo.scenario import approve_all_the_way
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
-from kinerja.files import import_catalog_text, import_org_text
+from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of
 
 YEAR = 2021

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from db.catalogue import load_indicators
 from documents.yaml.catalogue import CatalogFileError
-from kinerja.files import import_catalog_file, import_org_file
+from tests.integration.files import import_catalog_file, import_org_file
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 DATA = Path(__file__).parents[2] / "kinerja" / "data"

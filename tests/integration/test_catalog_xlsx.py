@@ -35,9 +35,9 @@ from documents.xlsx.catalogue_layout import COLUMNS, MEDIA_TYPE, SHEETS
 from engine.errors import ValidationError
 from kinerja.bootstrap import Container
 from kinerja.demo.seed import demo_people
-from kinerja.files import export_workbook, import_workbook, template_workbook
 from tests.conftest import FIXED_NOW
 from tests.integration.conftest import Cli, WebClient
+from tests.integration.files import export_workbook, import_workbook, template_workbook
 
 ORG_FILE = Path(__file__).parents[2] / "kinerja" / "data" / "gresik-diskoperindag.yaml"
 SEKRETARIS_EMAIL = next(p[3] for p in demo_people() if p[0] == "sekretaris")

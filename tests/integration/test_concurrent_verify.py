@@ -42,8 +42,8 @@ from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, holder_of, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
-from kinerja.files import import_catalog_text, import_org_text
 from tests.conftest import FIXED_NOW
+from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of
 from workflows.definitions import MACHINES
 

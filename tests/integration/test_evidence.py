@@ -20,8 +20,8 @@ from engine.errors import NotFoundError, ValidationError
 from engine.evidence import MAX_EVIDENCE_BYTES
 from engine.records import EvidenceRecord
 from engine.usecases.evidence import list_evidence, read_evidence, store_evidence
-from kinerja.files import import_catalog_file, import_org_file
 from tests.conftest import FIXED_NOW
+from tests.integration.files import import_catalog_file, import_org_file
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

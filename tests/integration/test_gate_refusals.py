@@ -45,7 +45,7 @@ from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State
 from kinerja.demo.scenario import ADMIN, MACHINES, actor_for, approve_all_the_way, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
-from kinerja.files import import_catalog_text, import_org_text
+from tests.integration.files import import_catalog_text, import_org_text
 
 YEAR = 2021
 POLICY = Policy(machines=MACHINES, zone=JAKARTA)

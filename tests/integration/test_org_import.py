@@ -13,7 +13,7 @@ from sqlmodel import Session
 from db.organisation import load_org
 from documents.yaml.org import OrgFileError
 from kinerja.demo.seed import demo_org_text
-from kinerja.files import import_org_file, import_org_text
+from tests.integration.files import import_org_file, import_org_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 GRESIK = Path(__file__).parents[2] / "kinerja" / "data" / "gresik-diskoperindag.yaml"

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from db.models import QuarterlyReport
 from db.recap import load_recap
 from kinerja.demo.seed import seed_demo
-from kinerja.files import import_catalog_text
 from tests.conftest import FIXED_NOW
+from tests.integration.files import import_catalog_text
 
 SMALL_2022 = """format: kinerja-catalog/1
 agency: diskoperindag

@@ -22,7 +22,7 @@ from db.database import transaction
 from db.models import QuarterlyReport
 from db.workflow_models import LadderRung, OutboxMessage
 from kinerja.demo.seed import demo_org_text
-from kinerja.files import import_org_text
+from tests.integration.files import import_org_text
 from tests.integration.sweeps import sweep_at
 
 YEARS = range(2011, 2021)

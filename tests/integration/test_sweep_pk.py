@@ -16,8 +16,8 @@ from db.pks import create_pk, set_dpa_date
 from db.workflow_models import LadderRung, OutboxMessage
 from engine.clock import JAKARTA
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
-from kinerja.files import import_catalog_text, import_org_text
 from tests.integration.conftest import Cli
+from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.sweeps import sweep_at
 
 

@@ -72,7 +72,7 @@ from engine.usecases.reminders import SweepResult
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
-from kinerja.files import import_catalog_text, import_org_text
+from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.sweeps import sweep_at
 
 YEAR = 2021

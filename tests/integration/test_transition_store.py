@@ -30,7 +30,7 @@ from engine.org import OrgTree
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.scenario import step
 from kinerja.demo.seed import demo_org_text
-from kinerja.files import import_org_text
+from tests.integration.files import import_org_text
 from tests.integration.test_gate_refusals import (  # noqa: F401 (the fixture)
     APPROVE_AT,
     SUBMIT_AT,

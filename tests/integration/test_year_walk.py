@@ -35,7 +35,7 @@ from engine.workflow import Action, DocKind, Role
 from kinerja.demo.numbers import demo_inputs, demo_targets
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 from kinerja.demo.seed import demo_org_text, demo_people
-from kinerja.files import import_catalog_text, import_org_text
+from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of as verify_audit
 from tests.integration.views import pk_view, report_view
 

@@ -113,3 +113,73 @@ def test_importing_everything_opens_nothing() -> None:
         timeout=60,
     )
     assert (result.returncode, result.stdout.strip()) == (0, "ok"), result.stderr
+
+
+SESSION_CALLS = {"Session", "sessionmaker", "transaction"}
+TRANSACTION_METHODS = {"begin", "begin_nested"}
+ADAPTERS = ("web", "notifications", "kinerja")
+MAY_HANDLE_SESSIONS = {"kinerja/bootstrap.py", "kinerja/demo/generate.py"}
+"""The bootstrap builds the engine; the regency generator writes rows in bulk for speed (its
+output passes `kinerja audit verify`: tests/integration/test_generate.py)."""
+
+
+def session_handling(path: Path) -> list[str]:
+    """Where a module opens a session or a transaction, or imports SQLModel."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in SESSION_CALLS:
+                found.append(f"{func.id}() at line {node.lineno}")
+            elif isinstance(func, ast.Attribute) and (
+                func.attr in TRANSACTION_METHODS
+                or (func.attr == "connect" and ast.unparse(func.value).endswith("engine"))
+            ):
+                found.append(f".{func.attr}() at line {node.lineno}")
+        elif isinstance(node, ast.ImportFrom | ast.Import) and "sqlmodel" in imports_of_node(node):
+            found.append(f"imports sqlmodel at line {node.lineno}")
+    return found
+
+
+def imports_of_node(node: ast.Import | ast.ImportFrom) -> set[str]:
+    """Top-level names one import statement brings in."""
+    if isinstance(node, ast.Import):
+        return {alias.name.split(".")[0] for alias in node.names}
+    return {node.module.split(".")[0]} if node.module and node.level == 0 else set()
+
+
+def test_routes_commands_and_jobs_handle_no_sessions() -> None:
+    """web/, notifications/ and kinerja/ call use cases with a unit of work; none opens a
+    session or a transaction itself."""
+    offenders = []
+    for package in ADAPTERS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            where = str(path.relative_to(ROOT))
+            if where in MAY_HANDLE_SESSIONS:
+                continue
+            offenders += [f"{where}: {found}" for found in session_handling(path)]
+    assert offenders == []
+
+
+def test_the_session_check_sees_them(tmp_path: Path) -> None:
+    module = tmp_path / "route.py"
+    module.write_text(
+        "from sqlmodel import Session\n"
+        "with Session(engine) as s, transaction(engine) as t:\n"
+        "    container.engine.connect().begin()\n"
+    )
+    assert session_handling(module) == [
+        "imports sqlmodel at line 1",
+        "Session() at line 2",
+        "transaction() at line 2",
+        ".begin() at line 3",
+        ".connect() at line 3",
+    ]
+
+
+def test_db_is_small_modules_by_capability() -> None:
+    """db/ holds at most 20 modules (migrations aside), none over 400 lines."""
+    modules = [p for p in (ROOT / "db").rglob("*.py") if "migrations" not in p.parts]
+    assert len(modules) <= 20, sorted(str(p.relative_to(ROOT)) for p in modules)
+    long = [str(p.relative_to(ROOT)) for p in modules if len(p.read_text().splitlines()) > 400]
+    assert long == []

@@ -1,6 +1,6 @@
 """Organisation and catalogue files into and out of a database, given only its engine.
 
-The demo seed and the tests load data this way: each function reads the file (an
+The integration tests load data this way: each function reads the file (an
 admin's file, with errors they can act on), hands its parser or reader to the use
 case and runs the use case in a unit of work of its own, which commits once. The CLI
 and the web do the same with their container's or request's unit of work.
