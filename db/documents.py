@@ -30,7 +30,9 @@ from engine.records import (
     DocumentHead,
     DocumentRecord,
     ReportRecord,
+    ReportSources,
     StoredEntry,
+    StoredTargets,
 )
 from engine.usecases.reports import EntryInput, add_missing_reports, write_entry
 from engine.workflow import DocKind, State
@@ -211,23 +213,31 @@ class SqlReports:
         self.session = session
 
     def report(self, report_id: int) -> ReportRecord:
-        session = self.session
-        report = get_report(session, report_id)
-        document = document_record(session, report)
+        report = get_report(self.session, report_id)
+        document = document_record(self.session, report)
         pk = self._approved_pk(report.position_id, report.year)
+        found = self._sources(report, pk)
+        rows = report_rows(
+            found.indicators, found.quarter, found.entries, found.earlier, found.targets
+        )
+        return ReportRecord(document, report.quarter, None if pk is None else pk.id, rows)
+
+    def report_sources(self, report_id: int) -> ReportSources:
+        report = get_report(self.session, report_id)
+        return self._sources(report, self._approved_pk(report.position_id, report.year))
+
+    def _sources(self, report: QuarterlyReport, pk: PerjanjianKinerja | None) -> ReportSources:
+        session = self.session
         targets = {}
         if pk is not None:
             targets = {
-                t.indicator_id: t
+                t.indicator_id: StoredTargets(t.annual, t.tw1, t.tw2, t.tw3, t.tw4, t.tw4_reason)
                 for t in session.exec(select(PkTarget).where(PkTarget.pk_id == pk.id))
             }
-        entries = {
-            e.indicator_id: e
-            for e in session.exec(select(ReportEntry).where(ReportEntry.report_id == report.id))
-        }
-        # Earlier quarters' entries, for cumulative targets measured to date.
+        # The entries of the position's reports this year up to this quarter: the report's
+        # own, and the earlier ones for cumulative targets measured to date.
         earlier = {
-            (e.indicator_id, q): e
+            (e.indicator_id, q): StoredEntry(dict(e.inputs), e.no_data_reason, e.kendala, e.upaya)
             for e, q in session.exec(
                 select(ReportEntry, QuarterlyReport.quarter)
                 .join(QuarterlyReport)
@@ -238,9 +248,9 @@ class SqlReports:
                 )
             )
         }
+        own = {i: entry for (i, q), entry in earlier.items() if q == report.quarter}
         indicators = load_indicators(session, year=report.year, position_ids=[report.position_id])
-        rows = report_rows(indicators, report.quarter, entries, earlier, targets)
-        return ReportRecord(document, report.quarter, None if pk is None else pk.id, rows)
+        return ReportSources(report.quarter, list(indicators), own, earlier, targets)
 
     def _approved_pk(self, position_id: int, year: int) -> PerjanjianKinerja | None:
         """The latest approved PK revision of a position and year."""

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from engine.indicators import Indicator
 from engine.workflow import DocKind, State
 
 
@@ -71,6 +72,23 @@ class ReportRecord:
     """The approved PK the targets come from."""
     entries: list[dict[str, Any]]
     """One JSON-ready row per indicator, in catalogue order."""
+
+
+@dataclass(frozen=True)
+class ReportSources:
+    """What a report's realisation and capaian are computed from, as stored
+    (`engine.realisation.report_rows` turns them into the rows a report shows)."""
+
+    quarter: int
+    indicators: list[Indicator]
+    """The indicators of the report's position and year, in catalogue order."""
+    entries: dict[int, StoredEntry]
+    """The report's own entries, by indicator id."""
+    earlier: dict[tuple[int, int], StoredEntry]
+    """The entries of the same position and year up to this quarter (this one included),
+    by (indicator id, quarter): cumulative targets are measured to date."""
+    targets: dict[int, StoredTargets]
+    """The targets of the approved PK, by indicator id (empty when none is approved)."""
 
 
 @dataclass(frozen=True)

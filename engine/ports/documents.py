@@ -18,6 +18,7 @@ from engine.records import (
     LogEntry,
     PkRecord,
     ReportRecord,
+    ReportSources,
     Revision,
     StoredEntry,
     StoredTargets,
@@ -78,6 +79,11 @@ class ReportRepository(Protocol):
 
     def report(self, report_id: int) -> ReportRecord:
         """The report with each indicator's realisation and capaian (NotFoundError if absent)."""
+        ...
+
+    def report_sources(self, report_id: int) -> ReportSources:
+        """What the report's realisation and capaian are computed from: its indicators, its
+        and its earlier quarters' entries, the approved PK's targets (NotFoundError if absent)."""
         ...
 
     def positions_with_approved_pk(self, year: int) -> set[int]:

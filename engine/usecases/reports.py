@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.clock import local_date
 from engine.drafts import require_draft
-from engine.errors import NotFoundError, ValidationError
+from engine.errors import ForbiddenError, NotFoundError, ValidationError
+from engine.gate import may_view
 from engine.indicators import Indicator
 from engine.inputs import check_input
 from engine.policy import Policy
 from engine.ports import DocumentRepository, ReportRepository, UnitOfWork
+from engine.realisation import report_rows
 from engine.records import DocumentHead, StoredEntry
-from engine.usecases.documents import check_editable, document_access
+from engine.usecases.documents import check_editable
 from engine.usecases.workflow import NARRATIVE_LIMIT
 from engine.workflow import Actor, DocKind, DocumentView, State
 
@@ -76,10 +79,9 @@ def open_reports(uow: UnitOfWork, year: int, quarter: int, *, now: datetime) -> 
     return opened
 
 
-def _store(
-    reports: ReportRepository, head: DocumentHead, indicator: Indicator, typed: EntryInput
-) -> StoredEntry:
-    """Merge what was typed into the stored entry and store it."""
+def _merged(indicator: Indicator, stored: StoredEntry, typed: EntryInput) -> StoredEntry:
+    """The entry as it is once what was typed is merged into what is stored (an empty value
+    clears an input; ValidationError for an unknown variable or an unreadable number)."""
     unknown = sorted(set(typed.values) - set(indicator.formula.variables))
     if unknown:
         known = ", ".join(indicator.formula.variables)
@@ -87,7 +89,6 @@ def _store(
             f"{indicator.code}: variabel tidak dikenal: {', '.join(unknown)} (yang ada: {known})",
             log_message=f"unknown variables {unknown} for {indicator.code}",
         )
-    stored = reports.entry(head.id, indicator.id) or StoredEntry()
     inputs = dict(stored.inputs)
     for name, raw in typed.values.items():
         if raw is None or not str(raw).strip():
@@ -99,12 +100,19 @@ def _store(
     def kept(text: str | None, before: str | None) -> str | None:
         return before if text is None else text.strip() or None
 
-    entry = StoredEntry(
+    return StoredEntry(
         inputs,
         kept(typed.no_data_reason, stored.no_data_reason),
         kept(typed.kendala, stored.kendala),
         kept(typed.upaya, stored.upaya),
     )
+
+
+def _store(
+    reports: ReportRepository, head: DocumentHead, indicator: Indicator, typed: EntryInput
+) -> StoredEntry:
+    """Merge what was typed into the stored entry and store it."""
+    entry = _merged(indicator, reports.entry(head.id, indicator.id) or StoredEntry(), typed)
     reports.save_entry(head.id, indicator.id, entry)
     return entry
 
@@ -187,24 +195,34 @@ def preview_entries(
     policy: Policy,
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """Realisation, capaian and category as they would be with the typed inputs, for a
-    report `actor` may see; nothing is kept.
+    report `actor` may see; the field errors of what was typed, and the report's rows.
 
-    The same code computes them as everywhere: the valid entries are written in the unit
-    of work, the report read back, and everything rolled back.
+    A pure read: the stored entries, targets and indicators are read, the valid typed
+    values merged in memory as a save would merge them (a draft only), and the rows
+    computed by `engine.realisation.report_rows`, the code the report page shows. Nothing
+    is written and no action is asked of the gate.
     """
-    view = document_access(uow, DocKind.REPORT, report_id, actor, now=now, policy=policy).view
-    indicators = uow.documents.indicators(view.position_id, view.year)
-    errors = check_entries(indicators, entries)
-    by_code = {indicator.code: indicator for indicator in indicators}
-    head = _head(view)
-    try:
-        if head.state is State.DRAFT:
-            for code, typed in entries.items():
-                if code in errors:
-                    continue
-                values = {k: v for k, v in typed.values.items() if f"{code}.{k}" not in errors}
-                _store(uow.reports, head, by_code[code], EntryInput(values, typed.no_data_reason))
-        rows = uow.reports.report(report_id).entries
-    finally:
-        uow.rollback()
+    view = uow.workflow.document(DocKind.REPORT, report_id, with_org=True)
+    tree = uow.workflow.org_tree_for(view.position_id)
+    if not may_view(view.position_id, actor, local_date(now, policy.zone), tree=tree):
+        raise ForbiddenError(
+            f"Anda tidak berhak melihat {view.ref}",
+            log_message=f"{actor.name} may not view {view.ref}",
+        )
+    found = uow.reports.report_sources(report_id)
+    errors = check_entries(found.indicators, entries)
+    own, earlier = dict(found.entries), dict(found.earlier)
+    if view.state is State.DRAFT:
+        by_code = {indicator.code: indicator for indicator in found.indicators}
+        for code, typed in entries.items():
+            if code in errors:
+                continue
+            indicator = by_code[code]
+            values = {k: v for k, v in typed.values.items() if f"{code}.{k}" not in errors}
+            entry = _merged(
+                indicator, own.get(indicator.id) or StoredEntry(),
+                EntryInput(values, typed.no_data_reason, typed.kendala, typed.upaya),
+            )  # fmt: skip
+            own[indicator.id] = earlier[(indicator.id, found.quarter)] = entry
+    rows = report_rows(found.indicators, found.quarter, own, earlier, found.targets)
     return errors, rows

@@ -32,6 +32,7 @@ from engine.records import (
     LogEntry,
     PkRecord,
     ReportRecord,
+    ReportSources,
     Revision,
     SignedParty,
     StoredEntry,
@@ -232,6 +233,40 @@ class FakeReports:
             )
         assert record.quarter is not None
         return ReportRecord(record, record.quarter, None, rows)
+
+    def report_sources(self, report_id: int) -> ReportSources:
+        record = self.db.record(DocKind.REPORT, report_id)
+        assert record.quarter is not None
+        indicators = [
+            i
+            for i in self.db.indicators
+            if (i.position_id, i.year) == (record.position_id, record.year)
+        ]
+        quarters = {
+            doc_id: v.quarter
+            for (kind, doc_id), v in self.db.workflow.documents.items()
+            if kind is DocKind.REPORT
+            and (v.position_id, v.year) == (record.position_id, record.year)
+            and v.quarter is not None
+            and v.quarter <= record.quarter
+        }
+        earlier = {
+            (indicator_id, quarters[rid]): entry
+            for (rid, indicator_id), entry in self.db.entries.items()
+            if rid in quarters
+        }
+        own = {i: e for (rid, i), e in self.db.entries.items() if rid == report_id}
+        approved = [
+            doc_id
+            for (kind, doc_id), v in self.db.workflow.documents.items()
+            if kind is DocKind.PK
+            and (v.position_id, v.year) == (record.position_id, record.year)
+            and v.state is State.APPROVED
+        ]
+        targets = {} if not approved else {
+            i: t for (pk_id, i), t in self.db.targets.items() if pk_id == max(approved)
+        }  # fmt: skip
+        return ReportSources(record.quarter, indicators, own, earlier, targets)
 
     def positions_with_approved_pk(self, year: int) -> set[int]:
         return {

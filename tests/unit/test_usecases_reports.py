@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
 from engine.errors import ForbiddenError, NotFoundError, ValidationError
 from engine.policy import Policy
-from engine.records import StoredEntry
+from engine.realisation import report_rows
+from engine.records import StoredEntry, StoredTargets
 from engine.usecases.reports import (
     EntryInput,
     add_missing_reports,
@@ -20,7 +23,14 @@ from engine.usecases.reports import (
 )
 from engine.workflow import Actor, DocKind, State
 from tests.unit.fakes import KABID, KASI, O_KABID, O_KASI
-from tests.unit.fakes_documents import DocumentsUnitOfWork, FakeDocuments, FakeReports, pk, report
+from tests.unit.fakes_documents import (
+    DocumentsUnitOfWork,
+    FakeDocuments,
+    FakeReports,
+    Tables,
+    pk,
+    report,
+)
 from tests.unit.fakes_documents import tables as make_tables
 from workflows.definitions import MACHINES
 
@@ -89,20 +99,68 @@ def test_only_the_holder_saves_entries() -> None:
                      policy=POLICY)  # fmt: skip
 
 
-def test_a_preview_computes_with_the_valid_inputs_and_keeps_nothing() -> None:
-    db = make_tables(report(7))
+def _preview_tables() -> Tables:
+    """KASI's draft report of quarter 2 (LAP-7) on an approved PK with targets, a stored
+    entry in it, and the first quarter's report (LAP-6) with its entry."""
+    db = make_tables(pk(1, KASI, State.APPROVED), report(6), report(7, quarter=2))
+    db.targets[(1, 11)] = StoredTargets("80", "20", "40", "60", "80")
+    db.entries[(6, 11)] = StoredEntry({"a": "1", "b": "10"})
+    db.entries[(7, 11)] = StoredEntry({"a": "5", "b": "10"}, None, "lama", None)
+    return db
+
+
+def test_a_preview_computes_with_the_valid_inputs_and_writes_nothing() -> None:
+    db = _preview_tables()
+    stored = dict(db.entries)
     uow = DocumentsUnitOfWork(db)
-    typed = {"ind-11": EntryInput({"a": "3", "b": "abc"}), "nope": EntryInput({"a": "1"})}
+    typed = {
+        "ind-11": EntryInput({"a": "3,5", "b": "abc"}),  # b unreadable: the stored 10 stays
+        "ind-12": EntryInput({"a": "9", "b": "12"}),
+        "nope": EntryInput({"a": "1"}),
+    }
     errors, rows = preview_entries(uow, 7, typed, KABID_ACTOR, now=NOW, policy=POLICY)
     assert set(errors) == {"ind-11.b", "nope"}
-    assert rows[0]["indicator"] == "ind-11" and rows[0]["inputs"] == {"a": "3"}
-    assert db.entries == {} and uow.commits == 0 and uow.rollbacks == 1
+    by_code = {row["indicator"]: row for row in rows}
+    # ind-11: 3.5 / 10 * 100 = 35 against the quarter-2 target 40: capaian 35 / 40 = 87.5
+    # (cumulative, measured by the last quarter's value).
+    first = by_code["ind-11"]
+    assert [i["value"] for i in first["inputs"]] == ["3.5", "10"]
+    assert Decimal(first["realisation"]) == Decimal("35")
+    assert first["target"] == "40" and Decimal(first["capaian"]) == Decimal("87.5")
+    assert first["kendala"] == "lama"
+    # ind-12: 9 / 12 * 100 = 75, no target in the PK: no capaian.
+    second = by_code["ind-12"]
+    assert Decimal(second["realisation"]) == Decimal("75") and second["capaian"] is None
+    assert db.entries == stored and uow.commits == 0 and uow.rollbacks == 0
 
 
-def test_a_preview_of_a_submitted_report_writes_nothing_at_all() -> None:
-    db = make_tables(report(7, state=State.SUBMITTED))
+def test_a_preview_gives_the_numbers_the_saved_report_shows() -> None:
+    db = _preview_tables()
+    uow = DocumentsUnitOfWork(db)
+    typed = {"ind-11": EntryInput({"a": "2"}), "ind-12": EntryInput({"a": "1", "b": "4"})}
+    _, preview = preview_entries(uow, 7, typed, KASI_ACTOR, now=NOW, policy=POLICY)
+    assert save_entries(uow, 7, typed, KASI_ACTOR, now=NOW, policy=POLICY) == {}
+    found = FakeReports(db).report_sources(7)
+    saved = report_rows(found.indicators, found.quarter, found.entries, found.earlier,
+                        found.targets)  # fmt: skip
+    assert preview == saved
+
+
+def test_a_preview_of_a_submitted_report_shows_what_is_stored() -> None:
+    db = _preview_tables()
+    db.workflow.documents[(DocKind.REPORT, 7)] = replace(
+        db.workflow.documents[(DocKind.REPORT, 7)], state=State.SUBMITTED
+    )
     uow = DocumentsUnitOfWork(db)
     _, rows = preview_entries(
         uow, 7, {"ind-11": EntryInput({"a": "3"})}, KABID_ACTOR, now=NOW, policy=POLICY
     )
-    assert rows[0]["inputs"] == {}
+    assert [i["value"] for i in rows[0]["inputs"]] == ["5", "10"]
+    assert Decimal(rows[0]["realisation"]) == Decimal("50")
+
+
+def test_only_who_may_view_the_report_gets_a_preview() -> None:
+    uow = DocumentsUnitOfWork(_preview_tables())
+    stranger = Actor(None, "Tamu")
+    with pytest.raises(ForbiddenError, match="tidak berhak melihat LAP-7"):
+        preview_entries(uow, 7, {}, stranger, now=NOW, policy=POLICY)
