@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-import holidays as holidays_package
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
@@ -248,6 +247,8 @@ def package_holidays(years: Iterable[int]) -> dict[date, tuple[str, str]]:
 
     Returns day -> (name in Bahasa Indonesia, category).
     """
+    import holidays as holidays_package  # about 20 ms: imported for the seed only
+
     year_list = sorted(set(years))
     every = holidays_package.country_holidays(
         "ID", years=year_list, categories=(PUBLIC, GOVERNMENT), language="id"

@@ -7,19 +7,21 @@ modules, imported here once.
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import auth_models, models, workflow_models
 from engine.errors import KinerjaError
+
+if TYPE_CHECKING:
+    # Alembic is imported where it is used (with the scripts, about 70 ms): every command
+    # checks the schema, and that check reads the version row and the migration files.
+    from alembic.config import Config
 
 TABLE_MODULES = (models, workflow_models, auth_models)
 """Every module of tables, imported so that `metadata` holds them all."""
@@ -30,6 +32,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config pointing at db/migrations, without an alembic.ini."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -38,6 +42,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision` in one transaction per migration."""
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -46,12 +52,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, None for an empty database."""
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision(engine: Engine) -> str | None:
     """The newest revision shipped with the code."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
@@ -59,7 +69,11 @@ def require_current_schema(engine: Engine) -> None:
     """Refuse to work on a database whose schema is missing or out of date.
 
     Raises `KinerjaError` telling the admin to run `kinerja db upgrade`.
+    The usual case, a database at the shipped head, is answered without Alembic
+    (`_at_shipped_head`); anything else goes through Alembic and its messages.
     """
+    if _at_shipped_head(engine):
+        return
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:
@@ -79,6 +93,43 @@ def require_current_schema(engine: Engine) -> None:
 
 def schema_differences(engine: Engine, target: MetaData = metadata) -> list[Any]:
     """Differences between the models and the migrated database; empty when they agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, target))
+
+
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The head of db/migrations/versions read from the files' text, without importing
+    Alembic or the migrations; None unless they form one chain with one head."""
+    parents: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        try:
+            revision = ast.literal_eval(found["revision"])
+            parent = ast.literal_eval(found["down_revision"])
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str) or not (parent is None or isinstance(parent, str)):
+            return None
+        parents[revision] = parent
+    heads = set(parents) - set(parents.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_shipped_head(engine: Engine) -> bool:
+    """True when the database's one version row is the shipped head (plain SELECT)."""
+    head = shipped_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return False
+    return [row[0] for row in rows] == [head]

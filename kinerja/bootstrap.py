@@ -12,24 +12,26 @@ import secrets
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
-
-from db.database import OUTAGE_ERRORS, advisory_lock, create_db_engine, database_unavailable
-from db.uow import SqlUnitOfWorkFactory
 from engine.accounts import ThrottlePolicy
 from engine.clock import Clock, FixedClock, SystemClock
 from engine.deadlines import DeadlineRules
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
 from engine.ladder import LadderPolicy
 from engine.policy import Policy
-from engine.ports import CaughtMail
-from kinerja.demo.seed import demo_accounts
 from kinerja.settings import Settings, load_settings
-from notifications.catcher import MailCatcher
-from web.config import WebSettings
-from workflows.definitions import MACHINES
+
+if TYPE_CHECKING:
+    # The database, web and mail modules are imported where they are first used, so a
+    # command that needs none of them (`kinerja --help`) starts without SQLAlchemy.
+    from sqlalchemy import Engine
+
+    from db.uow import SqlUnitOfWorkFactory
+    from engine.ports import CaughtMail
+    from notifications.catcher import MailCatcher
+    from web.config import WebSettings
 
 log = logging.getLogger("kinerja")
 
@@ -66,16 +68,22 @@ class Container:
     @cached_property
     def engine(self) -> Engine:
         """The SQLAlchemy engine (no connection is opened until a query runs)."""
+        from db.database import create_db_engine
+
         return create_db_engine(self.settings.database_url)
 
     @cached_property
     def uow(self) -> SqlUnitOfWorkFactory:
         """Units of work on the database: `with container.uow(write=True) as uow: ...`."""
+        from db.uow import SqlUnitOfWorkFactory
+
         return SqlUnitOfWorkFactory(self.engine, evidence_dir=self.settings.evidence_dir)
 
     @cached_property
     def policy(self) -> Policy:
         """The configured rules every use case applies."""
+        from workflows.definitions import MACHINES
+
         return Policy(
             machines=MACHINES,
             zone=self.zone,
@@ -87,6 +95,8 @@ class Container:
     def cluster_lock(self, name: str) -> AbstractContextManager[bool]:
         """A lock across every instance on the database (engine.ports.ClusterLock): an
         advisory lock on PostgreSQL, always granted on SQLite (one instance writes)."""
+        from db.database import advisory_lock
+
         return advisory_lock(self.engine, name)
 
     @property
@@ -108,14 +118,20 @@ class Container:
     @property
     def outage_errors(self) -> tuple[type[Exception], ...]:
         """Exception classes that may mean the database cannot serve right now."""
+        from db.database import OUTAGE_ERRORS
+
         return OUTAGE_ERRORS
 
     def is_outage(self, exc: BaseException) -> bool:
         """True when `exc` says the database cannot be reached or serve right now (503)."""
+        from db.database import database_unavailable
+
         return database_unavailable(exc)
 
     def web_settings(self) -> WebSettings:
         """What the pages and the API need from settings."""
+        from web.config import WebSettings
+
         settings = self.settings
         overview = tuple(
             (f"KINERJA_{name.upper()}", "" if value is None else str(value))
@@ -132,6 +148,8 @@ class Container:
 
     def demo_logins(self) -> list[tuple[str, str, str]]:
         """The demo accounts with their passwords, only in demo mode."""
+        from kinerja.demo.seed import demo_accounts
+
         if not self.demo:
             return []
         return demo_accounts(self.engine)

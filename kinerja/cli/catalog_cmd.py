@@ -5,24 +5,17 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from documents.files import read_bytes, read_text
-from documents.yaml.catalogue import catalogue_parser
 from engine.errors import ValidationError
 from engine.formatting import format_number_id, parse_number_id
 from engine.formulas import parse
-from engine.indicators import Indicator
-from engine.usecases.catalogue import (
-    catalogue_template,
-    export_catalogue,
-    import_catalogue,
-    show_catalogue,
-)
-from engine.usecases.catalogue_workbook import import_catalogue_workbook
 from kinerja.cli.state import state_of
+
+if TYPE_CHECKING:
+    from engine.indicators import Indicator
 
 app = typer.Typer(help="Katalog indikator kinerja (IKU/IKI) dan rumusnya.", no_args_is_help=True)
 formula_app = typer.Typer(help="Rumus indikator.", no_args_is_help=True)
@@ -39,8 +32,12 @@ def import_cmd(
 
     Buku kerja Excel (.xlsx) juga membawa target dan anggaran Perjanjian Kinerja.
     """
+    from documents.files import read_bytes, read_text
     from documents.xlsx.catalogue_cells import WorkbookProblemsError
     from documents.xlsx.catalogue_import import open_workbook
+    from documents.yaml.catalogue import catalogue_parser
+    from engine.usecases.catalogue import import_catalogue
+    from engine.usecases.catalogue_workbook import import_catalogue_workbook
 
     container = state_of(ctx).container()
     if file.suffix.lower() == ".xlsx":
@@ -79,6 +76,7 @@ def template_cmd(
 ) -> None:
     """Tulis templat Excel katalog (jabatan perangkat daerah sudah terdaftar)."""
     from documents.xlsx.catalogue_export import catalogue_workbook
+    from engine.usecases.catalogue import catalogue_template
 
     container = state_of(ctx).container()
     year = year or container.clock.now().astimezone(container.zone).year
@@ -99,6 +97,7 @@ def export_cmd(
 ) -> None:
     """Ekspor katalog (dengan target dan anggaran PK) ke Excel dalam tata letak templat."""
     from documents.xlsx.catalogue_export import catalogue_workbook
+    from engine.usecases.catalogue import export_catalogue
 
     container = state_of(ctx).container()
     with container.uow() as uow:
@@ -128,6 +127,8 @@ def show_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Daftar jabatan dengan indikator dan rumusnya."""
+    from engine.usecases.catalogue import show_catalogue
+
     container = state_of(ctx).container()
     with container.uow() as uow:
         listing = show_catalogue(uow, position=position, year=year)

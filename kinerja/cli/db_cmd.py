@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from db.migrate import current_revision, head_revision, schema_differences, upgrade
 from kinerja.cli.state import state_of
 
 app = typer.Typer(help="Basis data: migrasi skema.", no_args_is_help=True)
@@ -13,6 +12,8 @@ app = typer.Typer(help="Basis data: migrasi skema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_cmd(ctx: typer.Context) -> None:
     """Naikkan skema basis data ke versi terbaru (Alembic)."""
+    from db.migrate import current_revision, upgrade
+
     container = state_of(ctx).container(check_schema=False)
     before = current_revision(container.engine)
     upgrade(container.engine)
@@ -26,6 +27,8 @@ def upgrade_cmd(ctx: typer.Context) -> None:
 @app.command("status")
 def status_cmd(ctx: typer.Context) -> None:
     """Tampilkan versi skema dan apakah sesuai dengan model."""
+    from db.migrate import current_revision, head_revision, schema_differences
+
     container = state_of(ctx).container(check_schema=False)
     current, head = current_revision(container.engine), head_revision(container.engine)
     typer.echo(f"Versi basis data: {current or 'kosong'}; versi terbaru: {head}")

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from kinerja.cli.state import state_of
-from kinerja.demo.generate import DEFAULT_YEAR, GenerateOptions, generate
-from kinerja.demo.seed import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD, has_data, seed_demo
-from kinerja.notify_app import advance, drain
 
+# kinerja.demo.generate.DEFAULT_YEAR, spelled here so `--help` needs no database modules
+# (tests/unit/test_cli_imports.py holds them equal).
+DEFAULT_YEAR = 2021
 app = typer.Typer(help="Data demo (fiktif).", no_args_is_help=True)
 
 
@@ -28,6 +28,8 @@ def advance_cmd(
     ] = True,
 ) -> None:
     """Majukan demo: jalankan sapuan harian tiap hari kerja sampai tanggal itu, lalu kirim email."""
+    from kinerja.notify_app import advance, drain
+
     last = _day(to, "--to")
     first = _day(start, "--from") if start else last - timedelta(days=7)
     container = state_of(ctx).container()
@@ -73,6 +75,8 @@ def seed_cmd(
     ] = 3,
 ) -> None:
     """Muat organisasi Diskoperindag Gresik dengan pegawai fiktif, hari libur dan akun demo."""
+    from kinerja.demo.seed import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD, has_data, seed_demo
+
     container = state_of(ctx).container()
     if if_empty and has_data(container.engine):
         typer.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
@@ -117,6 +121,8 @@ def generate_cmd(
     ] = False,
 ) -> None:
     """Buat kabupaten fiktif (organisasi, indikator, PK, laporan), untuk uji beban."""
+    from kinerja.demo.generate import GenerateOptions, generate
+
     options = GenerateOptions(
         agencies=agencies,
         positions_per_agency=positions,

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from documents.files import read_bytes
-from engine.usecases.evidence import add_evidence, list_evidence, read_evidence
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
 
@@ -28,7 +26,11 @@ def add_cmd(
     reason: Annotated[str | None, typer.Option(help="Alasan penggantian")] = None,
 ) -> None:
     """Unggah bukti dukung ke laporan draf."""
+    from engine.usecases.evidence import add_evidence
+
     container = state_of(ctx).container()
+    from documents.files import read_bytes
+
     data = read_bytes(file)
     with container.uow(write=True) as uow:
         row = add_evidence(
@@ -53,6 +55,8 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Daftar bukti dukung sebuah laporan."""
+    from engine.usecases.evidence import list_evidence
+
     container = state_of(ctx).container()
     with container.uow() as uow:
         rows = list_evidence(uow, report_id, include_replaced=show_all)
@@ -80,6 +84,8 @@ def get_cmd(
     out: Annotated[Path, typer.Option("--out", help="Simpan ke berkas ini")],
 ) -> None:
     """Unduh bukti dukung (checksum diperiksa)."""
+    from engine.usecases.evidence import read_evidence
+
     container = state_of(ctx).container()
     with container.uow() as uow:
         found = read_evidence(uow, evidence_id)

@@ -9,7 +9,6 @@ import typer
 
 from engine.clock import local_date
 from engine.holiday_table import LOCAL
-from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday, seed_holidays
 from kinerja.cli.state import state_of
 
 app = typer.Typer(help="Hari libur nasional dan cuti bersama.", no_args_is_help=True)
@@ -31,6 +30,8 @@ def list_cmd(
     ] = False,
 ) -> None:
     """Daftar hari libur satu tahun."""
+    from engine.usecases.holidays import list_holidays
+
     container = state_of(ctx).container()
     year = year or local_date(container.clock.now(), container.settings.zone).year
     with container.uow() as uow:
@@ -55,6 +56,8 @@ def add_cmd(
     ] = LOCAL,
 ) -> None:
     """Tambahkan hari libur (misalnya cuti bersama baru menurut SKB)."""
+    from engine.usecases.holidays import add_holiday
+
     container = state_of(ctx).container()
     when = _day(day)
     with container.uow(write=True) as uow:
@@ -67,6 +70,8 @@ def remove_cmd(
     ctx: typer.Context, day: Annotated[str, typer.Argument(help="Tanggal TTTT-BB-HH")]
 ) -> None:
     """Jadikan tanggal itu hari kerja kembali."""
+    from engine.usecases.holidays import remove_holiday
+
     container = state_of(ctx).container()
     when = _day(day)
     with container.uow(write=True) as uow:
@@ -81,6 +86,8 @@ def seed_cmd(
     last: Annotated[int, typer.Option("--to", help="Tahun terakhir")] = 2030,
 ) -> None:
     """Isi tabel dari kalender Indonesia paket `holidays` (yang sudah ada tidak diubah)."""
+    from engine.usecases.holidays import seed_holidays
+
     if last < first or last - first > 50:
         raise typer.BadParameter("rentang tahun tidak masuk akal", param_hint="--from/--to")
     container = state_of(ctx).container()

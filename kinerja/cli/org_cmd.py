@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from documents.files import read_text
-from documents.yaml.org import org_parser
-from engine.org import OrgTree, Position
-from engine.usecases.organisation import OrgOverview, import_organisation, show_organisation
 from kinerja.cli.state import state_of
+
+if TYPE_CHECKING:
+    from engine.org import OrgTree, Position
+    from engine.usecases.organisation import OrgOverview
 
 app = typer.Typer(help="Organisasi: jabatan, pegawai dan penugasan.", no_args_is_help=True)
 
@@ -24,7 +24,12 @@ def import_cmd(
     file: Annotated[Path, typer.Argument(help="Berkas organisasi (YAML, kinerja-org/1)")],
 ) -> None:
     """Impor berkas organisasi: diperiksa seluruhnya dulu, tidak ada yang disimpan bila salah."""
+    from engine.usecases.organisation import import_organisation
+
     container = state_of(ctx).container()
+    from documents.files import read_text
+    from documents.yaml.org import org_parser
+
     text = read_text(file)
     with container.uow(write=True) as uow:
         report = import_organisation(uow, org_parser(text, str(file)), source=str(file))
@@ -45,6 +50,8 @@ def show_cmd(
     ] = None,
 ) -> None:
     """Tampilkan pohon jabatan beserta pemegangnya pada suatu tanggal."""
+    from engine.usecases.organisation import show_organisation
+
     container = state_of(ctx).container()
     day = _parse_day(on) if on else None
     with container.uow() as uow:

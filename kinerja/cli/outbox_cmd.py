@@ -7,21 +7,21 @@ address corrected, the mail server back), or to send right now without waiting f
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
 from engine.errors import KinerjaError
-from engine.events import OutboxStatus
-from engine.outbox import OutboxEntry
-from engine.usecases.outbox import list_messages, retry_dead
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
-from notifications.dispatcher import Dispatcher, RenderedEmail, Renderer
-from notifications.mailer import SmtpMailer
+
+if TYPE_CHECKING:
+    from engine.outbox import OutboxEntry
+
+if TYPE_CHECKING:
+    from notifications.dispatcher import RenderedEmail, Renderer
 
 app = typer.Typer(
     help="Kotak keluar email: lihat, kirim ulang, kirim sekarang.", no_args_is_help=True
@@ -36,6 +36,9 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Daftar pesan di kotak keluar, yang terbaru dulu."""
+    from engine.events import OutboxStatus
+    from engine.usecases.outbox import list_messages
+
     if status is not None and status not in set(OutboxStatus):
         raise typer.BadParameter(
             f"'{status}' bukan status yang dikenal (pilih: {', '.join(OutboxStatus)})",
@@ -59,6 +62,8 @@ def retry_cmd(
     ] = False,
 ) -> None:
     """Jadwalkan ulang pesan yang gagal (dead): dikirim lagi pada giliran berikutnya."""
+    from engine.usecases.outbox import retry_dead
+
     if bool(ids) == all_dead:
         raise KinerjaError("Sebutkan ID pesan yang gagal, atau --all-dead (tidak keduanya).")
     container = state_of(ctx).container()
@@ -75,6 +80,11 @@ def retry_cmd(
 @app.command("send")
 def send_cmd(ctx: typer.Context) -> None:
     """Kirim sekarang semua pesan yang sudah waktunya."""
+    import asyncio
+
+    from notifications.dispatcher import Dispatcher
+    from notifications.mailer import SmtpMailer
+
     container = state_of(ctx).container()
     settings = container.settings
     dispatcher = Dispatcher(
@@ -98,6 +108,7 @@ def _real_renderer(base_url: str) -> Renderer:
 
     Imported when the command runs, so the other commands work without the templates.
     """
+
     from notifications.render import render
 
     def render_row(row: OutboxEntry) -> RenderedEmail:
@@ -133,6 +144,8 @@ def outbox_json(row: OutboxEntry) -> dict[str, Any]:
 
 def outbox_line(row: OutboxEntry, zone: ZoneInfo) -> str:
     """One outbox row as a line for people: what, to whom, when, and why it failed."""
+    from engine.events import OutboxStatus
+
     status = row.status.label
     when = {
         OutboxStatus.SENT: f"  terkirim {_local(row.sent_at, zone)}",

@@ -10,14 +10,8 @@ from typing import Annotated
 
 import typer
 
-from engine.budget import BudgetLine
 from engine.errors import KinerjaError
 from engine.formatting import format_number_id, parse_number_id
-from engine.records import DocumentFilter
-from engine.usecases.documents import pk_detail, pk_document
-from engine.usecases.listing import list_documents
-from engine.usecases.pk import create_pk, revise_pk, set_budget_lines, set_dpa_date, set_target
-from engine.workflow import DocKind
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
 
@@ -32,6 +26,10 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Daftar PK."""
+    from engine.records import DocumentFilter
+    from engine.usecases.listing import list_documents
+    from engine.workflow import DocKind
+
     container = state_of(ctx).container()
     with container.uow() as uow:
         data = list_documents(uow, DocKind.PK, DocumentFilter(year=year, state=state))
@@ -53,6 +51,8 @@ def show_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi PK: target, anggaran, para pihak, tenggat dan riwayat."""
+    from engine.usecases.documents import pk_detail
+
     container = state_of(ctx).container()
     with container.uow() as uow:
         data = pk_detail(uow, pk_id, now=container.clock.now(), policy=container.policy)
@@ -83,6 +83,8 @@ def create_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Buat PK (draf) sebuah jabatan untuk satu tahun."""
+    from engine.usecases.pk import create_pk
+
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
         row = create_pk(uow, position, year, now=container.clock.now())
@@ -102,6 +104,8 @@ def target_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi target satu indikator dalam PK draf."""
+    from engine.usecases.pk import set_target
+
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
         warnings = set_target(uow, pk_id, indicator, annual=annual, quarters=tw, tw4_reason=reason)
@@ -117,6 +121,9 @@ def budget_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ganti baris anggaran PK draf."""
+    from engine.budget import BudgetLine
+    from engine.usecases.pk import set_budget_lines
+
     parsed = []
     for item in line:
         parts = [p.strip() for p in item.split("|")]
@@ -142,6 +149,8 @@ def revise_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Buat PK Perubahan (revisi baru, draf) dari PK yang sudah disetujui."""
+    from engine.usecases.pk import revise_pk
+
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
         row = revise_pk(uow, pk_id, reason, now=container.clock.now())
@@ -160,6 +169,8 @@ def dpa_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Catat tanggal pengesahan DPA; tenggat PK satu bulan sesudahnya."""
+    from engine.usecases.pk import set_dpa_date
+
     try:
         day = date.fromisoformat(dpa_date)
     except ValueError:
@@ -237,6 +248,7 @@ def export_cmd(
 ) -> None:
     """Ekspor PK dalam tata letak resmi: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
     from documents.docx.pk import build_pk_docx
+    from engine.usecases.documents import pk_document
 
     need_output(docx, pdf)
     state = state_of(ctx)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from engine.formatting import format_number_id, format_percent_id
 from engine.periods import Quarter
-from engine.recap import GroupScore, IndicatorScore, recap_json
-from engine.result import Result
-from engine.usecases.recap import period_recap, recap_export
 from kinerja.cli.state import state_of
+
+if TYPE_CHECKING:
+    from engine.recap import GroupScore, IndicatorScore
+    from engine.result import Result
 
 
 def recap(
@@ -38,6 +39,8 @@ def recap(
 ) -> None:
     """Rekap capaian kinerja per jabatan, bidang dan perangkat daerah."""
     from documents.xlsx.recap import shown_indicators, write_recap_workbook
+    from engine.recap import recap_json
+    from engine.usecases.recap import period_recap, recap_export
 
     if as_json and xlsx is not None:
         raise typer.BadParameter("pilih salah satu: --json atau --xlsx")

@@ -6,11 +6,6 @@ from typing import Annotated
 
 import typer
 
-from engine.records import DocumentFilter
-from engine.usecases.documents import report_detail, report_document
-from engine.usecases.listing import list_documents
-from engine.usecases.reports import EntryInput, fill_entry, open_reports
-from engine.workflow import DocKind
 from kinerja.cli.output import emit
 from kinerja.cli.pk_cmd import DocxOption, PdfOption, export_lines, need_output, write_exports
 from kinerja.cli.state import state_of
@@ -26,6 +21,8 @@ def open_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Buat laporan triwulan untuk setiap jabatan yang PK-nya disetujui (aman diulang)."""
+    from engine.usecases.reports import open_reports
+
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
         created = open_reports(uow, year, quarter, now=container.clock.now())
@@ -42,6 +39,10 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Daftar laporan satu triwulan."""
+    from engine.records import DocumentFilter
+    from engine.usecases.listing import list_documents
+    from engine.workflow import DocKind
+
     container = state_of(ctx).container()
     where = DocumentFilter(year=year, quarter=quarter, state=state)
     with container.uow() as uow:
@@ -60,6 +61,8 @@ def show_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi laporan: masukan, realisasi, capaian dan riwayat."""
+    from engine.usecases.documents import report_detail
+
     container = state_of(ctx).container()
     with container.uow() as uow:
         data = report_detail(uow, report_id)
@@ -94,6 +97,8 @@ def fill_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi masukan rumus satu indikator (atau alasan tidak ada data) dalam laporan draf."""
+    from engine.usecases.reports import EntryInput, fill_entry
+
     values: dict[str, str] = {}
     for item in var or []:
         name, sep, raw = item.partition("=")
@@ -123,6 +128,7 @@ def export_cmd(
 ) -> None:
     """Ekspor laporan triwulan: Word (.docx) dan/atau PDF (lewat LibreOffice)."""
     from documents.docx.report import build_report_docx
+    from engine.usecases.documents import report_document
 
     need_output(docx, pdf)
     state = state_of(ctx)

@@ -18,7 +18,6 @@ from types import FrameType
 import typer
 
 from kinerja.cli.state import state_of
-from kinerja.notify_app import scheduler
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -44,6 +43,8 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 def scheduler_cmd(ctx: typer.Context) -> None:
     """Jalankan penjadwal: sapuan pengingat tiap hari kerja dan pengiriman email tiap 30 detik."""
+    from kinerja.notify_app import scheduler
+
     container = state_of(ctx).container()
     typer.echo(
         f"Penjadwal berjalan (sapuan pukul {container.settings.sweep_hour:02d}.00 "

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import uvicorn
 
 from kinerja.cli.scheduler_cmd import sigterm_as_interrupt
 from kinerja.cli.state import state_of
-from kinerja.notify_app import scheduler
-from kinerja.settings import Settings
-from notifications.catcher import MailCatcher
+
+if TYPE_CHECKING:
+    from kinerja.settings import Settings
 
 
 def serve(
@@ -33,6 +32,10 @@ def serve(
     ] = 1,
 ) -> None:
     """Jalankan server web Kinerja (dan penjadwal pengingat)."""
+    import uvicorn
+
+    from kinerja.notify_app import scheduler
+    from notifications.catcher import MailCatcher
     from web.app import create_app
 
     if workers > 1 and demo:

@@ -6,13 +6,14 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 
-from db.migrate import require_current_schema
 from engine.clock import Clock
-from kinerja.bootstrap import Container, bootstrap
-from kinerja.settings import load_settings
+
+if TYPE_CHECKING:
+    from kinerja.bootstrap import Container
 
 
 @dataclass
@@ -30,6 +31,10 @@ class CliState:
         stops the command with a message telling the admin to upgrade.
         """
         if self._container is None:
+            # Imported here: `--help` and usage errors need neither the database nor settings.
+            from kinerja.bootstrap import bootstrap
+            from kinerja.settings import load_settings
+
             settings = load_settings(self.environ if self.environ is not None else os.environ)
             logging.basicConfig(
                 level=settings.log_level.upper(),
@@ -41,6 +46,8 @@ class CliState:
                     logging.getLogger(noisy).setLevel(logging.WARNING)
             self._container = bootstrap(settings, clock=self.clock, demo=demo)
             if check_schema:
+                from db.migrate import require_current_schema
+
                 require_current_schema(self._container.engine)
         return self._container
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from engine.usecases.reminders import sweep
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
 
@@ -26,6 +25,8 @@ def sweep_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Hitung pengingat dan eskalasi yang jatuh tempo, lalu antrekan satu ringkasan per penerima."""
+    from engine.usecases.reminders import sweep
+
     container = state_of(ctx).container()
     now = container.clock.now()
     if at is not None:

@@ -7,12 +7,8 @@ from typing import Annotated
 
 import typer
 
-from engine.usecases.audit import audit_trail, verify_audit
-from engine.workflow import parse_ref
 from kinerja.cli.output import emit
 from kinerja.cli.state import state_of
-from kinerja.workflow_app import act
-from workflows.definitions import WORKFLOWS
 
 workflow_app = typer.Typer(help="Definisi alur kerja.", no_args_is_help=True)
 audit_app = typer.Typer(help="Jejak audit.", no_args_is_help=True)
@@ -30,6 +26,8 @@ def act_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Jalankan satu langkah alur kerja pada PK atau laporan (lewat gerbang yang sama)."""
+    from kinerja.workflow_app import act
+
     container = state_of(ctx).container()
     result = act(container, doc, action, who, comment=comment, expected_version=expected_version)
     data = {
@@ -59,6 +57,8 @@ def audit_verify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Periksa rantai hash log transisi; sebutkan baris pertama yang diubah atau dihapus."""
+    from engine.usecases.audit import verify_audit
+
     container = state_of(ctx).container()
     with container.uow() as uow:
         report = verify_audit(uow)
@@ -86,6 +86,8 @@ def audit_export_cmd(
 ) -> None:
     """Simpan riwayat satu dokumen (dengan hash dan hasil pemeriksaan rantai) sebagai Excel."""
     from documents.xlsx.audit import write_audit_workbook
+    from engine.usecases.audit import audit_trail
+    from engine.workflow import parse_ref
 
     kind, doc_id = parse_ref(doc)
     container = state_of(ctx).container()
@@ -103,6 +105,8 @@ def diagram_cmd(
     name: Annotated[str, typer.Argument(help="pk atau report")],
 ) -> None:
     """Cetak diagram Mermaid alur kerja yang dibangkitkan dari definisinya."""
+    from workflows.definitions import WORKFLOWS
+
     workflow = WORKFLOWS.get(name)
     if workflow is None:
         raise typer.BadParameter(f"'{name}' bukan alur kerja (pilihan: {', '.join(WORKFLOWS)})")
