@@ -12,10 +12,8 @@ digests (`RemindersDue` events, written by the outbox repository) go in bulk.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -98,43 +96,22 @@ class DailyOutcome:
     sweep: SweepResult | None = None
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a sweep (then restore it as it was).
-
-    A sweep over thousands of pending documents builds tens of thousands of small objects
-    that live until it returns (steps, rungs, digest items); as they piled up the collector
-    walked the whole heap two or three times per sweep, a fifth of its CPU time, to find
-    nothing: they hold no reference cycles, and reference counting frees them when the
-    result is dropped. Cycles made meanwhile elsewhere in the process wait for the next
-    collection, which runs as soon as the collector is back on.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def plan(uow: UnitOfWork, *, now: datetime, policy: Policy) -> SweepResult:
     """The due rungs and their recipients, without writing anything."""
-    with collector_paused():
-        today = local_date(now, policy.zone)
-        pending = uow.pending
-        calendar = pending.calendar()
-        tree = pending.org_tree()
-        docs = pending.pending_documents()
-        result = SweepResult(at=now, today=today, pending=len(docs))
-        work = PendingWork(tree, calendar, policy.deadlines, pending.dpa_dates())
-        steps = [step for step in map(work.step_of, docs) if step.remindable]
-        sent = uow.reminders.sent_rungs(sorted({s.doc for s in steps}))
-        dates = LadderDates(calendar, policy.ladder)
-        done = sent | superseded_reminders(steps, sent, calendar, policy.ladder, dates=dates)
-        rungs = due_rungs(steps, done, today, calendar, policy.ladder, dates=dates)
-        result.planned = _resolve(rungs, tree, calendar, today)
-        return result
+    today = local_date(now, policy.zone)
+    pending = uow.pending
+    calendar = pending.calendar()
+    tree = pending.org_tree()
+    docs = pending.pending_documents()
+    result = SweepResult(at=now, today=today, pending=len(docs))
+    work = PendingWork(tree, calendar, policy.deadlines, pending.dpa_dates())
+    steps = [step for step in map(work.step_of, docs) if step.remindable]
+    sent = uow.reminders.sent_rungs(sorted({s.doc for s in steps}))
+    dates = LadderDates(calendar, policy.ladder)
+    done = sent | superseded_reminders(steps, sent, calendar, policy.ladder, dates=dates)
+    rungs = due_rungs(steps, done, today, calendar, policy.ladder, dates=dates)
+    result.planned = _resolve(rungs, tree, calendar, today)
+    return result
 
 
 def sweep(uow: UnitOfWork, *, now: datetime, policy: Policy, dry_run: bool = False) -> SweepResult:
@@ -142,12 +119,11 @@ def sweep(uow: UnitOfWork, *, now: datetime, policy: Policy, dry_run: bool = Fal
 
     With `dry_run`, only plan: nothing is written.
     """
-    with collector_paused():
-        result = plan(uow, now=now, policy=policy)
-        if dry_run:
-            return result
-        _enqueue(uow, result, now)
-        uow.commit()
+    result = plan(uow, now=now, policy=policy)
+    if dry_run:
+        return result
+    _enqueue(uow, result, now)
+    uow.commit()
     return result
 
 
@@ -166,11 +142,10 @@ def daily_tick(
         if not held:
             return DailyOutcome(False, LOCK_HELD)
         quarter = Quarter.of(today)
-        with collector_paused():
-            opened = len(add_missing_reports(uow.reports, quarter.year, quarter.number, now))
-            result = plan(uow, now=now, policy=policy)
-            _enqueue(uow, result, now)
-            uow.commit()
+        opened = len(add_missing_reports(uow.reports, quarter.year, quarter.number, now))
+        result = plan(uow, now=now, policy=policy)
+        _enqueue(uow, result, now)
+        uow.commit()
     return DailyOutcome(True, opened=opened, sweep=result)
 
 

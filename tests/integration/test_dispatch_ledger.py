@@ -115,7 +115,7 @@ def test_a_batch_that_dies_keeps_what_it_recorded_and_returns_its_connection(
 
 
 def test_the_mailer_finds_the_one_recipient_in_either_form_of_to() -> None:
-    """build_email stores a plain To in wire form and any other as a header object."""
+    """A plain To, one with specials, one outside ASCII; a To of two is refused."""
 
     def build(name: str, address: str) -> EmailMessage:
         return build_email(
