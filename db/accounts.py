@@ -19,7 +19,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, bindparam, delete, func, or_
+from sqlalchemy import Select, bindparam, delete, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -154,7 +154,7 @@ class SqlAccounts:
         return SignedIn(row.account_id, row.login, actor, row.csrf_token)
 
     def token_user(self, raw: str, now: datetime) -> SignedIn | None:
-        """The active account of a live (unrevoked) API token, or None; its use noted."""
+        """The active account of a live (unrevoked) API token, or None; only reads."""
         session = self.session
         row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_secret(raw))).first()
         if row is None or row.revoked_at is not None:
@@ -162,11 +162,17 @@ class SqlAccounts:
         account = session.get(Account, row.account_id)
         if account is None or not account.active:
             return None
-        if token_use_due(row.last_used_at, now):
-            row.last_used_at = now
-            session.add(row)
         assert account.id is not None
-        return SignedIn(account.id, account.login, actor_of(session, account), "")
+        due = token_use_due(row.last_used_at, now)
+        return SignedIn(account.id, account.login, actor_of(session, account), "", due)
+
+    def note_token_use(self, raw: str, now: datetime) -> None:
+        """Note the token's use now."""
+        self.session.execute(
+            update(ApiToken)
+            .where(col(ApiToken.token_hash) == hash_secret(raw))
+            .values(last_used_at=now)
+        )
 
     def resolve_actor(self, who: str) -> Actor:
         """An actor from a NIP (grouped or not) or an account login; admin rights from the

@@ -1,11 +1,15 @@
 """The unit of work on SQLAlchemy: one connection, one transaction, the repositories on it.
 
-`SqlUnitOfWork` implements `engine.ports.UnitOfWork`. It opens its connection when
-entered and begins the transaction on its first statement: a writer's
-(`write=True`) with BEGIN IMMEDIATE on SQLite, so that it queues on the busy timeout
-instead of failing between its read and its write, a reader's with a plain BEGIN.
-Every repository works on that one connection (Core statements) or on the one ORM
-session bound to it, so a request's reads and its write are one transaction.
+`SqlUnitOfWork` implements `engine.ports.UnitOfWork`. It opens its connection on first
+use and begins a transaction on the first statement after the last one ended. A reader's
+unit of work begins plain (deferred) transactions: on SQLite in WAL mode they neither take
+nor wait for the write lock. A use case writes inside `writing()`: the read transaction
+before it is ended, and the next one begins with BEGIN IMMEDIATE on SQLite, so that it
+queues on the busy timeout instead of failing between its read and its write; its commit
+ends it (later reads are plain again). A writer's unit of work for good (`write=True`)
+takes BEGIN IMMEDIATE for every transaction. Every repository works on the one
+connection (Core statements) or on the one ORM session bound to it, so a use case's
+reads and its write are one transaction.
 
 `commit` writes the collected events through the outbox repository, flushes the
 session and commits; leaving the context without committing rolls back. After a
@@ -16,7 +20,8 @@ after an action).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -71,6 +76,7 @@ class SqlUnitOfWork:
         self._connection: Connection | None = None
         self._session: Session | None = None
         self._events: list[DomainEvent] = []
+        self._writing = False
 
     # --- the transaction ----------------------------------------------------------------
 
@@ -90,7 +96,7 @@ class SqlUnitOfWork:
         """The connection of this unit of work (opened on first use)."""
         if self._connection is None:
             connection = self._engine.connect()
-            if self.write:
+            if self.write or self._writing:
                 connection.execution_options(**{WRITE_OPTION: True})
             self._connection = connection
         return self._connection
@@ -122,14 +128,56 @@ class SqlUnitOfWork:
         events, self._events = self._events, []
         return self.outbox.add([event.message() for event in events])
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The write transaction of a use case: the read transaction before it ends, the
+        next begins with the write lock (SQLite: BEGIN IMMEDIATE); leaving it without a
+        commit rolls back. Nested uses join the outer one."""
+        if self._writing:
+            yield
+            return
+        if not self.write:
+            self._end_reads()
+        self._writing = True
+        self._lock_next(True)
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self._writing = False
+            if not self.write:
+                self.rollback()  # nothing left uncommitted holds the lock
+                self._lock_next(False)
+
     def commit(self) -> None:
-        """Publish the collected events, flush the session and commit."""
+        """Publish the collected events, flush the session and commit (inside `writing()`
+        unless this is a writer's unit of work for good)."""
+        if not (self.write or self._writing):
+            raise RuntimeError("a reader's unit of work commits only inside writing()")
         self.publish()
         if self._session is not None:
             self._session.flush()
         if self._connection is not None and self._connection.in_transaction():
             self._connection.commit()
         self._end_transaction()
+        if not self.write:
+            self._lock_next(False)  # what is read after the commit is read unlocked
+
+    def _end_reads(self) -> None:
+        """End the read transaction before a write one; nothing may be waiting to be written."""
+        pending = self._session is not None and bool(
+            self._session.new or self._session.dirty or self._session.deleted
+        )
+        if self._events or pending:
+            raise RuntimeError("changes made outside writing() would be lost")
+        self.rollback()
+
+    def _lock_next(self, write: bool) -> None:
+        """Whether the next transaction on the connection begins with the write lock."""
+        if self._connection is not None:
+            self._connection.execution_options(**{WRITE_OPTION: write})
 
     def rollback(self) -> None:
         """Forget everything done and collected."""

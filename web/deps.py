@@ -7,10 +7,10 @@ reached from a request through `request.app.state.web`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Protocol
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
@@ -95,31 +95,16 @@ def web_of(request: Request) -> Web:
     return web
 
 
-READS_ONLY = "kinerja_reads_only"
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reads_only(endpoint: F) -> F:
-    """Mark a route that is posted but only reads (the report's live preview): its request
-    gets a reader's unit of work, so on SQLite it never waits for or takes the write lock."""
-    setattr(endpoint, READS_ONLY, True)
-    return endpoint
-
-
 def request_uow(request: Request) -> Iterator[UnitOfWork]:
     """The request's one unit of work: the sign-in, the rights and the use case share it.
 
-    A form post or an API call gets a writer's (on SQLite: the write lock from its first
-    statement, so its reads and its write are one transaction); a page read, or a post to
-    a route marked `reads_only`, a reader's. The choice is the matched route's, so every
-    dependency of the request (the sign-in included) gets the same unit of work.
-    Whatever the use case did not commit is rolled back when the request ends.
+    Always a reader's: the sign-in, the CSRF check and the reads of a page run in plain
+    transactions, which on SQLite neither take nor wait for the write lock. A use case
+    that writes does so inside `uow.writing()` (engine.ports.writes), so the lock is held
+    only for its own transaction: never while a form is parsed, a password hashed or a
+    page rendered. Whatever was not committed is rolled back when the request ends.
     """
-    web = web_of(request)
-    write = request.method not in ("GET", "HEAD") or request.url.path.startswith("/api/")
-    if getattr(request.scope.get("endpoint"), READS_ONLY, False):
-        write = False
-    with web.deps.uow(write=write) as uow:
+    with web_of(request).deps.uow() as uow:
         yield uow
 
 

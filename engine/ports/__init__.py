@@ -53,7 +53,7 @@ from engine.ports.outbox import (
     PendingRepository,
     RemindersRepository,
 )
-from engine.ports.uow import UnitOfWork, UnitOfWorkFactory
+from engine.ports.uow import UnitOfWork, UnitOfWorkFactory, writes
 from engine.ports.workflow import LoggedChange, Party, StateChange, WorkflowRepository
 
 __all__ = [
@@ -90,4 +90,5 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkFactory",
     "WorkflowRepository",
+    "writes",
 ]

@@ -25,6 +25,8 @@ class SignedIn:
     login: str
     actor: Actor
     csrf_token: str
+    use_due: bool = False
+    """For an API token: its last use is older than a minute and should be noted."""
 
 
 class AccountRepository(Protocol):
@@ -35,7 +37,12 @@ class AccountRepository(Protocol):
         ...
 
     def token_user(self, raw: str, now: datetime) -> SignedIn | None:
-        """The account of a live personal API token (its use noted), or None."""
+        """The account of a live personal API token, or None (only reads; `use_due` says
+        whether its last use should be noted)."""
+        ...
+
+    def note_token_use(self, raw: str, now: datetime) -> None:
+        """Note the token's use now."""
         ...
 
     def resolve_actor(self, who: str) -> Actor:

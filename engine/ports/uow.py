@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from functools import wraps
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Concatenate, ParamSpec, Protocol, Self, TypeVar
 
 from engine.events import DomainEvent
 from engine.ports.accounts import (
@@ -33,9 +35,18 @@ from engine.ports.workflow import WorkflowRepository
 
 
 class UnitOfWork(Protocol):
-    """One transaction with its repositories, collecting the events of a use case.
+    """One transaction at a time with its repositories, collecting the events of a use case.
 
     Used as a context manager: leaving it without `commit` rolls everything back.
+
+    A reader's unit of work (the default) reads in plain transactions, which on SQLite
+    neither take nor wait for the write lock. A use case writes inside `writing()`: the
+    read transaction before it ends, and its own transaction is a writer's (on SQLite,
+    BEGIN IMMEDIATE: it queues for the lock up front instead of failing between its read
+    and its write), ended by its commit, or rolled back when it leaves. Whatever is slow
+    and needs no lock (a password hash, a file written, a page rendered) is done before
+    or after it. `commit` is refused outside `writing()` unless the unit of work was made
+    a writer's for good (`write=True`: the command line, the dispatcher, the demo).
     """
 
     @property
@@ -136,8 +147,12 @@ class UnitOfWork(Protocol):
         """Write the collected events to the outbox now (same transaction); how many were new."""
         ...
 
+    def writing(self) -> AbstractContextManager[None]:
+        """The write transaction of a use case (see the class); nested uses join the outer."""
+        ...
+
     def commit(self) -> None:
-        """Publish the collected events and commit the transaction."""
+        """Publish the collected events and commit the transaction (inside `writing()`)."""
         ...
 
     def rollback(self) -> None:
@@ -155,7 +170,24 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    """Makes a unit of work: a reader's, or a writer's (`write=True`: on SQLite it holds the
-    write lock from its first statement)."""
+    """Makes a unit of work: a reader's, whose use cases write inside `writing()`, or a
+    writer's for good (`write=True`: every transaction takes the write lock from its first
+    statement, for a command or a job that only writes)."""
 
     def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+
+
+U = TypeVar("U", bound=UnitOfWork)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def writes(use_case: Callable[Concatenate[U, P], R]) -> Callable[Concatenate[U, P], R]:
+    """Run a use case, whose reads and write are one transaction, inside `uow.writing()`."""
+
+    @wraps(use_case)
+    def run(uow: U, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with uow.writing():
+            return use_case(uow, *args, **kwargs)
+
+    return run

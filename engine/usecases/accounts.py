@@ -19,6 +19,7 @@ from engine.accounts import (
     ApiTokenInfo,
     Credentials,
     LoginRefusedError,
+    Throttle,
     ThrottlePolicy,
     after_failure,
     check_new_password,
@@ -26,7 +27,7 @@ from engine.accounts import (
     throttle_key,
 )
 from engine.errors import FieldError, NotFoundError, ValidationError
-from engine.ports import SignedIn, UnitOfWork
+from engine.ports import SignedIn, UnitOfWork, writes
 
 __all__ = [
     "AccountPage",
@@ -62,29 +63,42 @@ def sign_in(
 
     LoginRefusedError (after committing the failure) for a wrong login or password, an
     inactive account, or a login locked after too many failures.
+
+    The password is checked outside the write transaction (a hash takes a third of a
+    second); the throttle is read again inside it, so every failure is counted and a
+    guess that finishes after the lock came down is refused even when it was right.
     """
     repo = uow.accounts
     key = throttle_key(login)[:MAX_LOGIN]
-    counted = repo.throttle(key)
+    _refuse_if_locked(repo.throttle(key), key, now)
+    found = repo.credentials(login)
+    good = uow.passwords.verify(found.password_hash if found else None, password)
+    rehash = None
+    if found is not None and good and uow.passwords.needs_rehash(found.password_hash):
+        rehash = uow.passwords.hash(password)
+    with uow.writing():
+        counted = repo.throttle(key)
+        if found is None or not good or not found.account.active:
+            repo.save_throttle(key, after_failure(counted, now, throttle), now)
+            uow.commit()
+            raise LoginRefusedError(WRONG_LOGIN, log_message=f"failed login for {key!r}")
+        _refuse_if_locked(counted, key, now)
+        if counted is not None:
+            repo.save_throttle(key, None, now)
+        if rehash is not None:
+            repo.set_password_hash(found.account.id, rehash, changed_at=None)
+        token = repo.start_session(found.account.id, now, now + lifetime)
+        uow.commit()
+    return token
+
+
+def _refuse_if_locked(counted: Throttle | None, key: str, now: datetime) -> None:
     minutes = locked_minutes(counted, now)
     if minutes is not None:
         raise LoginRefusedError(
             f"Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {minutes} menit",
             log_message=f"login locked for {key!r}",
         )
-    found = repo.credentials(login)
-    good = uow.passwords.verify(found.password_hash if found else None, password)
-    if found is None or not good or not found.account.active:
-        repo.save_throttle(key, after_failure(counted, now, throttle), now)
-        uow.commit()
-        raise LoginRefusedError(WRONG_LOGIN, log_message=f"failed login for {key!r}")
-    if counted is not None:
-        repo.save_throttle(key, None, now)
-    if uow.passwords.needs_rehash(found.password_hash):
-        repo.set_password_hash(found.account.id, uow.passwords.hash(password), changed_at=None)
-    token = repo.start_session(found.account.id, now, now + lifetime)
-    uow.commit()
-    return token
 
 
 def session_user(uow: UnitOfWork, session_token: str, *, now: datetime) -> SignedIn | None:
@@ -95,15 +109,18 @@ def session_user(uow: UnitOfWork, session_token: str, *, now: datetime) -> Signe
 def token_user(uow: UnitOfWork, raw: str, *, now: datetime) -> SignedIn | None:
     """Who an API call is: the account of a live personal token, or None.
 
-    The token's last use is noted (at most once a minute) and committed at once, whatever
-    the request does next.
+    The token's last use is noted at most once a minute, in a short write transaction of
+    its own; any other call only reads.
     """
     found = uow.accounts.token_user(raw, now)
-    if found is not None:
-        uow.commit()
+    if found is not None and found.use_due:
+        with uow.writing():
+            uow.accounts.note_token_use(raw, now)
+            uow.commit()
     return found
 
 
+@writes
 def sign_out(uow: UnitOfWork, session_token: str) -> None:
     """End the browser session with this raw token."""
     uow.accounts.end_session(session_token)
@@ -150,11 +167,21 @@ def change_password(
         raise FieldError(
             "new", "Kata sandi baru harus berbeda dari yang lama", log_message="password unchanged"
         )
-    uow.accounts.set_password_hash(account_id, hasher.hash(new), changed_at=now)
-    uow.accounts.end_sessions(account_id, keep=keep_session)
-    uow.commit()
+    new_hash = hasher.hash(new)  # before the write transaction: a hash is slow
+    with uow.writing():
+        current_now = uow.accounts.credentials_of(account_id)
+        if current_now is None or current_now.password_hash != found.password_hash:
+            raise FieldError(
+                "current",
+                "Kata sandi baru saja diubah di tempat lain; muat ulang halaman lalu coba lagi",
+                log_message=f"password of account {account_id} changed concurrently",
+            )
+        uow.accounts.set_password_hash(account_id, new_hash, changed_at=now)
+        uow.accounts.end_sessions(account_id, keep=keep_session)
+        uow.commit()
 
 
+@writes
 def create_token(uow: UnitOfWork, account_id: int, name: str, *, now: datetime) -> str:
     """A new personal API token of the account: its raw value, to show once."""
     name = name.strip()
@@ -168,6 +195,7 @@ def create_token(uow: UnitOfWork, account_id: int, name: str, *, now: datetime) 
     return raw
 
 
+@writes
 def revoke_token(uow: UnitOfWork, account_id: int, token_id: int, *, now: datetime) -> ApiTokenInfo:
     """Revoke one of the account's own tokens (NotFoundError for anyone else's)."""
     token = uow.accounts.token(token_id)

@@ -13,7 +13,7 @@ from datetime import datetime
 from engine.accounts import MAX_LOGIN, AccountInfo, check_new_password
 from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.org import Official
-from engine.ports import UnitOfWork
+from engine.ports import UnitOfWork, writes
 
 __all__ = [
     "AccountForm",
@@ -64,7 +64,23 @@ def _password(password: str, login: str) -> None:
 def create_official_account(
     uow: UnitOfWork, *, official_id: int, login: str, password: str, now: datetime
 ) -> AccountInfo:
-    """An account for an official, with a first password typed by the administrator."""
+    """An account for an official, with a first password typed by the administrator.
+
+    The checks run before the password is hashed and again inside the write transaction,
+    which holds no hash."""
+    key = _new_account(uow, official_id, login, password)
+    password_hash = uow.passwords.hash(password)
+    with uow.writing():
+        _new_account(uow, official_id, login, password)
+        account = uow.accounts.add_account(
+            login=key, password_hash=password_hash, official_id=official_id, is_admin=False, now=now
+        )
+        uow.commit()
+    return account
+
+
+def _new_account(uow: UnitOfWork, official_id: int, login: str, password: str) -> str:
+    """The login key of a new account for the official; FieldError when it cannot be made."""
     accounts = uow.accounts
     official = uow.admin.official(official_id)
     if official is None:
@@ -89,17 +105,10 @@ def create_official_account(
     if accounts.account_named(key) is not None:
         raise FieldError("login", f"Login '{key}' sudah dipakai", log_message="duplicate login")
     _password(password, key)
-    account = accounts.add_account(
-        login=key,
-        password_hash=uow.passwords.hash(password),
-        official_id=official_id,
-        is_admin=False,
-        now=now,
-    )
-    uow.commit()
-    return account
+    return key
 
 
+@writes
 def set_account_active(
     uow: UnitOfWork, account_id: int, *, active: bool, by_account_id: int
 ) -> AccountInfo:
@@ -129,7 +138,9 @@ def reset_password(
     out (`keep_session`: the raw token of the administrator's own, when it is their account)."""
     account = get_account(uow, account_id)
     _password(password, account.login)
-    uow.accounts.set_password_hash(account_id, uow.passwords.hash(password), changed_at=now)
-    uow.accounts.end_sessions(account_id, keep=keep_session)
-    uow.commit()
+    password_hash = uow.passwords.hash(password)  # before the write transaction: a hash is slow
+    with uow.writing():
+        uow.accounts.set_password_hash(account_id, password_hash, changed_at=now)
+        uow.accounts.end_sessions(account_id, keep=keep_session)
+        uow.commit()
     return account

@@ -18,7 +18,7 @@ from engine.errors import FieldError, NotFoundError
 from engine.formatting import format_date_id
 from engine.org import AssignmentStatus, Official, Position, find_overlapping_definitif
 from engine.policy import Policy
-from engine.ports import UnitOfWork
+from engine.ports import UnitOfWork, writes
 from engine.staff import AssignmentLine, AssignmentRecord, PositionHolders, tree_rows
 
 __all__ = [
@@ -140,6 +140,7 @@ def _refused_by_index(uow: UnitOfWork) -> FieldError:
     )
 
 
+@writes
 def create_assignment(
     uow: UnitOfWork,
     *,
@@ -201,6 +202,7 @@ def create_assignment(
     return added
 
 
+@writes
 def end_assignment(uow: UnitOfWork, assignment_id: int, *, valid_to: date) -> AssignmentRecord:
     """Set the last day of an assignment (inclusive); history stays, nothing is deleted."""
     found = _assignment(uow, assignment_id)

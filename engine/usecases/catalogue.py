@@ -19,7 +19,7 @@ from engine.errors import NotFoundError, ValidationError
 from engine.imports import ImportReport
 from engine.indicators import Indicator
 from engine.org import Position
-from engine.ports import AgencyInfo, UnitOfWork
+from engine.ports import AgencyInfo, UnitOfWork, writes
 
 __all__ = [
     "CatalogueListing",
@@ -39,6 +39,7 @@ class CatalogueListing:
     positions: list[tuple[Position, list[Indicator]]]
 
 
+@writes
 def import_catalogue(uow: UnitOfWork, parse: CatalogueParser) -> ImportReport:
     """Check the catalogue against the database, then write it and commit; CatalogFileError
     (every problem with its line) otherwise."""

@@ -24,13 +24,14 @@ from engine.catalogue_workbook import (
 from engine.drafts import require_draft
 from engine.errors import ValidationError
 from engine.imports import ImportReport
-from engine.ports import CatalogueRepository, PkStatus, UnitOfWork
+from engine.ports import CatalogueRepository, PkStatus, UnitOfWork, writes
 from engine.usecases.pk import add_pk, write_budget, write_target
 from engine.workflow import DocKind, State
 
 __all__ = ["import_catalogue_workbook"]
 
 
+@writes
 def import_catalogue_workbook(
     uow: UnitOfWork, workbook: CatalogueWorkbook, *, now: datetime
 ) -> ImportReport:

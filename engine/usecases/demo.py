@@ -15,7 +15,7 @@ from datetime import datetime
 
 from engine.gate import Parties, parties
 from engine.indicators import Indicator
-from engine.org import OrgTree, Position
+from engine.org import Official, OrgTree, Position
 from engine.ports import AgencyInfo, UnitOfWork
 from engine.workflow import DocKind, DocumentView
 
@@ -63,34 +63,46 @@ def create_demo_accounts(
     official: argon2 is slow by design. Accounts are added in the officials' id order.
     """
     accounts = uow.accounts
-    taken = {info.login.lower() for info, _official in accounts.accounts()}
-    free = sorted(accounts.officials_without_account(), key=lambda official: official.id)
-    shared: str | None = None
+    free, admin_missing = _missing_accounts(uow, admin_login)
+    # The hashes before the write transaction, and only those needed.
+    shared = uow.passwords.hash(password) if free else ""
+    admin_hash = uow.passwords.hash(admin_password) if admin_missing else ""
     added = 0
-    for official in free:
-        if official.email.lower() in taken:
-            continue
-        shared = shared or uow.passwords.hash(password)
-        accounts.add_account(
-            login=official.email,
-            password_hash=shared,
-            official_id=official.id,
-            is_admin=False,
-            now=now,
-        )
-        taken.add(official.email.lower())
-        added += 1
-    if admin_login.lower() not in taken:
-        accounts.add_account(
-            login=admin_login,
-            password_hash=uow.passwords.hash(admin_password),
-            official_id=None,
-            is_admin=True,
-            now=now,
-        )
-        added += 1
-    uow.commit()
+    with uow.writing():
+        free, admin_missing = _missing_accounts(uow, admin_login)
+        for official in free:
+            accounts.add_account(
+                login=official.email,
+                password_hash=shared or uow.passwords.hash(password),
+                official_id=official.id,
+                is_admin=False,
+                now=now,
+            )
+            added += 1
+        if admin_missing:
+            accounts.add_account(
+                login=admin_login,
+                password_hash=admin_hash or uow.passwords.hash(admin_password),
+                official_id=None,
+                is_admin=True,
+                now=now,
+            )
+            added += 1
+        uow.commit()
     return added
+
+
+def _missing_accounts(uow: UnitOfWork, admin_login: str) -> tuple[list[Official], bool]:
+    """The officials without an account whose email is a free login (in id order), and
+    whether the administrator's login is free."""
+    accounts = uow.accounts
+    taken = {info.login.lower() for info, _official in accounts.accounts()}
+    free: list[Official] = []
+    for official in sorted(accounts.officials_without_account(), key=lambda o: o.id):
+        if official.email.lower() not in taken:
+            taken.add(official.email.lower())
+            free.append(official)
+    return free, admin_login.lower() not in taken
 
 
 def demo_year(uow: UnitOfWork, year: int) -> DemoYear:

@@ -140,41 +140,49 @@ def store_evidence(
     """Check an upload against the report, store it and commit (the caller has checked who
     may upload: `upload_evidence` and `add_evidence` do).
 
-    Raises ValidationError or NotFoundError (Bahasa Indonesia); nothing reaches the store
-    when it does.
+    Raises ValidationError or NotFoundError (Bahasa Indonesia). The file is written after
+    the checks and before the write transaction (no file I/O holds the lock), which checks
+    the report again: an upload refused only because someone submitted the report or
+    replaced the same evidence meanwhile leaves its file unrecorded, and the next upload
+    of the same bytes to the report reuses it.
     """
     if now.tzinfo is None:
         raise ValueError("storing evidence needs an aware `now`")
-    # Locked for this transaction, so a concurrent submit cannot slip in between.
-    report = uow.documents.head(DocKind.REPORT, report_id, lock=True)
+    report = uow.documents.head(DocKind.REPORT, report_id)
     require_draft(report.kind, report.id, report.state)
     _check_indicator(uow, report, indicator_id)
     name, file_type = check_upload(filename, data)
-    replaced = _replaced(uow, report_id, replaces_id, reason)
-    if replaced is not None and not uow.evidence.retire(replaced.id):
-        raise ValidationError(
-            f"Bukti dukung #{replaced.id} baru saja diganti oleh orang lain; muat ulang halaman",
-            log_message=f"evidence {replaced.id} was replaced concurrently",
-        )
+    _replaced(uow, report_id, replaces_id, reason)
     sha256 = hashlib.sha256(data).hexdigest()
     path = _stored_copy(uow, report_id, sha256) or _write(uow, report, sha256, name, data)
-    record = uow.evidence.add(
-        EvidenceRecord(
-            id=0,
-            report_id=report_id,
-            indicator_id=indicator_id,
-            filename=name,
-            content_type=file_type.content_type,
-            size=len(data),
-            sha256=sha256,
-            storage_path=path,
-            uploaded_by=uploaded_by,
-            uploaded_at=now,
-            replaces_id=replaces_id,
-            replace_reason=reason.strip() if replaced is not None and reason else None,
+    with uow.writing():
+        # Locked for this transaction, so a concurrent submit cannot slip in between.
+        report = uow.documents.head(DocKind.REPORT, report_id, lock=True)
+        require_draft(report.kind, report.id, report.state)
+        replaced = _replaced(uow, report_id, replaces_id, reason)
+        if replaced is not None and not uow.evidence.retire(replaced.id):
+            raise ValidationError(
+                f"Bukti dukung #{replaced.id} baru saja diganti oleh orang lain; "
+                "muat ulang halaman",
+                log_message=f"evidence {replaced.id} was replaced concurrently",
+            )
+        record = uow.evidence.add(
+            EvidenceRecord(
+                id=0,
+                report_id=report_id,
+                indicator_id=indicator_id,
+                filename=name,
+                content_type=file_type.content_type,
+                size=len(data),
+                sha256=sha256,
+                storage_path=path,
+                uploaded_by=uploaded_by,
+                uploaded_at=now,
+                replaces_id=replaces_id,
+                replace_reason=reason.strip() if replaced is not None and reason else None,
+            )
         )
-    )
-    uow.commit()
+        uow.commit()
     return record
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from engine.errors import NotFoundError, ValidationError
 from engine.holiday_table import ADMIN, CATEGORIES, LOCAL, HolidayDay
-from engine.ports import UnitOfWork
+from engine.ports import UnitOfWork, writes
 
 __all__ = ["add_holiday", "list_holidays", "remove_holiday", "seed_holidays"]
 
@@ -25,6 +25,7 @@ def list_holidays(
     return uow.holidays.days(year=year, include_removed=include_removed)
 
 
+@writes
 def add_holiday(
     uow: UnitOfWork, day: date, name: str, *, category: str = LOCAL, now: datetime
 ) -> HolidayDay:
@@ -43,6 +44,7 @@ def add_holiday(
     return holiday
 
 
+@writes
 def remove_holiday(uow: UnitOfWork, day: date, *, now: datetime) -> HolidayDay:
     """Make a holiday a working day again; NotFoundError if it is not a holiday."""
     found = uow.holidays.day(day)
@@ -57,6 +59,7 @@ def remove_holiday(uow: UnitOfWork, day: date, *, now: datetime) -> HolidayDay:
     return removed
 
 
+@writes
 def seed_holidays(uow: UnitOfWork, years: Iterable[int], *, now: datetime) -> int:
     """Add the published holidays of `years` the table has no row for; how many were new."""
     added = uow.holidays.seed(years, now)

@@ -19,7 +19,7 @@ from engine.imports import ImportReport
 from engine.org import OrgTree
 from engine.orgspec import OrgFileError, OrgParser
 from engine.policy import Policy
-from engine.ports import AgencyInfo, RegencyInfo, UnitOfWork
+from engine.ports import AgencyInfo, RegencyInfo, UnitOfWork, writes
 
 __all__ = ["OrgOverview", "import_organisation", "list_agencies", "show_organisation"]
 
@@ -34,6 +34,7 @@ class OrgOverview:
     tree: OrgTree
 
 
+@writes
 def import_organisation(uow: UnitOfWork, parse: OrgParser, *, source: str) -> ImportReport:
     """Check the file against the database, then write it and commit; OrgFileError otherwise.
 

@@ -19,7 +19,7 @@ from engine.outbox import (
     delivery_change,
     unrenderable_change,
 )
-from engine.ports import UnitOfWork
+from engine.ports import UnitOfWork, writes
 
 __all__ = [
     "bury_unrenderable",
@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 
+@writes
 def claim_batch(
     uow: UnitOfWork, *, now: datetime, size: int, lease: timedelta
 ) -> list[OutboxEntry]:
@@ -42,6 +43,7 @@ def claim_batch(
     return entries
 
 
+@writes
 def record_delivery(
     uow: UnitOfWork,
     entry: OutboxEntry,
@@ -65,6 +67,7 @@ def record_delivery(
     return recorded, kept
 
 
+@writes
 def bury_unrenderable(uow: UnitOfWork, entry: OutboxEntry, error: str) -> bool:
     """Dead-letter a claimed message that could not be rendered; whether it was ours."""
     kept = uow.outbox.record(entry, unrenderable_change(error))
@@ -72,6 +75,7 @@ def bury_unrenderable(uow: UnitOfWork, entry: OutboxEntry, error: str) -> bool:
     return kept
 
 
+@writes
 def release_batch(uow: UnitOfWork, entries: Sequence[OutboxEntry]) -> None:
     """Give back the leases of claimed messages that will not be sent now (they are due
     again at once instead of after the lease)."""
@@ -91,6 +95,7 @@ def outbox_counts(uow: UnitOfWork) -> dict[OutboxStatus, int]:
     return uow.outbox.counts()
 
 
+@writes
 def retry_dead(uow: UnitOfWork, ids: Sequence[int] | None, *, now: datetime) -> list[int]:
     """Give dead messages a fresh start (pending, no attempts, due `now`); their ids.
 

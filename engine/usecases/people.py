@@ -16,7 +16,7 @@ from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.nip import format_nip, normalise_nip
 from engine.org import Holding, Official, Position
 from engine.policy import Policy
-from engine.ports import UnitOfWork
+from engine.ports import UnitOfWork, writes
 from engine.staff import AdminCounts, AssignmentLine, PositionHolders, tree_rows
 
 __all__ = [
@@ -113,6 +113,7 @@ def official_details(uow: UnitOfWork, official_id: int) -> OfficialDetails:
     )
 
 
+@writes
 def create_official(uow: UnitOfWork, *, nip: str, name: str, email: str) -> Official:
     """Register an official (pegawai); the NIP is stored as its 18 bare digits."""
     try:
@@ -133,6 +134,7 @@ def create_official(uow: UnitOfWork, *, nip: str, name: str, email: str) -> Offi
     return official
 
 
+@writes
 def update_official(uow: UnitOfWork, official_id: int, *, name: str, email: str) -> Official:
     """Change an official's name and email (the NIP never changes)."""
     official = _official(uow, official_id)
@@ -161,6 +163,7 @@ def get_position(uow: UnitOfWork, position_id: int) -> Position:
     return found
 
 
+@writes
 def rename_position(uow: UnitOfWork, position_id: int, *, title: str) -> Position:
     """Change a position's title (nomenclature changes by regional regulation)."""
     position = get_position(uow, position_id)

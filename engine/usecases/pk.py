@@ -21,7 +21,7 @@ from engine.errors import ValidationError
 from engine.inputs import check_input
 from engine.pk import LOCKED_REPORT_STATES, checked_targets
 from engine.policy import Policy
-from engine.ports import DocumentRepository, PkRepository, ReportRepository, UnitOfWork
+from engine.ports import DocumentRepository, PkRepository, ReportRepository, UnitOfWork, writes
 from engine.records import Revision, StoredTargets
 from engine.usecases.documents import check_editable
 from engine.usecases.reports import find_indicator
@@ -123,6 +123,7 @@ def write_budget(
 # --- the console's use cases ----------------------------------------------------------------
 
 
+@writes
 def create_pk(uow: UnitOfWork, position_code: str, year: int, *, now: datetime) -> Revision:
     """Start the PK (draft) of the position with this code for a year."""
     pk_id = add_pk(uow.pks, uow.documents.position_id(position_code), year, now)
@@ -155,6 +156,7 @@ def add_revision(
     return Revision(new_id, revision, reason.strip(), State.DRAFT)
 
 
+@writes
 def revise_pk(uow: UnitOfWork, pk_id: int, reason: str, *, now: datetime) -> Revision:
     """Make the PK Perubahan of an approved PK (`add_revision`) and commit."""
     revision = add_revision(uow.documents, uow.pks, pk_id, reason, now)
@@ -162,6 +164,7 @@ def revise_pk(uow: UnitOfWork, pk_id: int, reason: str, *, now: datetime) -> Rev
     return revision
 
 
+@writes
 def set_target(
     uow: UnitOfWork,
     pk_id: int,
@@ -180,6 +183,7 @@ def set_target(
     return warnings
 
 
+@writes
 def set_budget_lines(uow: UnitOfWork, pk_id: int, lines: Sequence[BudgetLine]) -> Decimal:
     """Replace the budget lines of a draft PK and commit; the total."""
     total = write_budget(uow.documents, uow.pks, pk_id, lines)
@@ -187,6 +191,7 @@ def set_budget_lines(uow: UnitOfWork, pk_id: int, lines: Sequence[BudgetLine]) -
     return total
 
 
+@writes
 def set_dpa_date(uow: UnitOfWork, agency_code: str, year: int, dpa_date: date) -> date:
     """Record when the agency's DPA was ratified; the PK deadline (one month later)."""
     uow.pks.set_dpa_date(uow.pks.agency_id(agency_code), year, dpa_date)
@@ -197,6 +202,7 @@ def set_dpa_date(uow: UnitOfWork, agency_code: str, year: int, dpa_date: date) -
 # --- the pages' and the API's use cases -----------------------------------------------------
 
 
+@writes
 def save_targets(
     uow: UnitOfWork,
     pk_id: int,
@@ -231,6 +237,7 @@ def save_targets(
     return {}, warnings
 
 
+@writes
 def save_budget(
     uow: UnitOfWork,
     pk_id: int,

@@ -33,7 +33,7 @@ from engine.org import Holding, OrgTree
 from engine.pending import PendingWork
 from engine.periods import Quarter
 from engine.policy import Policy
-from engine.ports import ClusterLock, UnitOfWork
+from engine.ports import ClusterLock, UnitOfWork, writes
 from engine.usecases.reports import add_missing_reports
 
 __all__ = [
@@ -114,6 +114,7 @@ def plan(uow: UnitOfWork, *, now: datetime, policy: Policy) -> SweepResult:
     return result
 
 
+@writes
 def sweep(uow: UnitOfWork, *, now: datetime, policy: Policy, dry_run: bool = False) -> SweepResult:
     """Plan, then claim each rung (insert-or-ignore) and enqueue one digest per recipient.
 
@@ -127,6 +128,7 @@ def sweep(uow: UnitOfWork, *, now: datetime, policy: Policy, dry_run: bool = Fal
     return result
 
 
+@writes
 def daily_tick(
     uow: UnitOfWork, lock: ClusterLock, *, now: datetime, policy: Policy
 ) -> DailyOutcome:

@@ -20,7 +20,7 @@ from engine.gate import may_view
 from engine.indicators import Indicator
 from engine.inputs import check_input
 from engine.policy import Policy
-from engine.ports import DocumentRepository, ReportRepository, UnitOfWork
+from engine.ports import DocumentRepository, ReportRepository, UnitOfWork, writes
 from engine.realisation import report_rows
 from engine.records import DocumentHead, StoredEntry
 from engine.usecases.documents import check_editable
@@ -71,6 +71,7 @@ def add_missing_reports(
     return reports.add_reports(year, quarter, sorted(approved - existing), now)
 
 
+@writes
 def open_reports(uow: UnitOfWork, year: int, quarter: int, *, now: datetime) -> list[int]:
     """Open the quarter's report for every position with an approved PK (safe to repeat)
     and commit; the ids of the reports opened now."""
@@ -128,6 +129,7 @@ def write_entry(
     return _store(reports, head, find_indicator(documents, head, code), typed)
 
 
+@writes
 def fill_entry(uow: UnitOfWork, report_id: int, code: str, typed: EntryInput) -> StoredEntry:
     """Store one indicator's inputs (or a no-data reason) in a draft report and commit
     (`kinerja report fill`: the operator's console, no rights asked)."""
@@ -160,6 +162,7 @@ def check_entries(indicators: list[Indicator], entries: Mapping[str, EntryInput]
     return errors
 
 
+@writes
 def save_entries(
     uow: UnitOfWork,
     report_id: int,

@@ -24,7 +24,7 @@ from engine.gate import Parties, decide, may_view
 from engine.org import Holding, OrgTree
 from engine.periods import Quarter
 from engine.policy import Policy
-from engine.ports import Party, StateChange, UnitOfWork, WorkflowRepository
+from engine.ports import Party, StateChange, UnitOfWork, WorkflowRepository, writes
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State, parse_ref
 
 __all__ = ["ActionResult", "act_as", "parse_action", "signatories", "take_action"]
@@ -60,6 +60,7 @@ def parse_action(text: str) -> Action:
         ) from None
 
 
+@writes
 def take_action(
     uow: UnitOfWork,
     kind: DocKind,

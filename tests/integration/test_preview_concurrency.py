@@ -2,9 +2,10 @@
 
 Two holders save their own TW III reports continuously through the web app while the
 holder of a third report asks for 200 previews with changing inputs. On SQLite the
-preview runs in a reader's unit of work (`web/deps.py reads_only`): it neither takes nor
-waits for the write lock, so every preview answers 200, with the realisation and capaian
-a hand computation gives, and nothing of what it was given is stored.
+preview writes nothing, so it runs in plain read transactions (`web/deps.py request_uow`):
+it neither takes nor waits for the write lock, so every preview answers 200, with the
+realisation and capaian a hand computation gives, and nothing of what it was given is
+stored.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ tests that need an organisation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from types import TracebackType
@@ -122,6 +123,29 @@ class FakeUnitOfWork:
         self._events: list[DomainEvent] = []
         self.commits = 0
         self.rollbacks = 0
+        self.writes = 0
+        self._writing = False
+
+    @property
+    def in_write(self) -> bool:
+        """Whether a use case is inside `writing()` now (the write lock held, on SQLite)."""
+        return self._writing
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """As SqlUnitOfWork.writing: nested uses join; leaving without a commit rolls back."""
+        if self._writing:
+            yield
+            return
+        self._writing = True
+        self.writes += 1
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self._writing = False
 
     def __getattr__(self, name: str) -> Any:
         repositories = self.__dict__.get("_repositories", {})
@@ -141,6 +165,8 @@ class FakeUnitOfWork:
         return self.outbox.add([event.message() for event in events])
 
     def commit(self) -> None:
+        if not self._writing:
+            raise AssertionError("a use case commits only inside uow.writing()")
         self.publish()
         self.commits += 1
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle, throttle_key
 from engine.holiday_table import SEED, HolidayDay
@@ -69,8 +69,13 @@ class FakeAccounts:
         token = self.api_tokens.get(int(raw.removeprefix("knj_rahasia") or 0))
         if token is None or token.revoked_at is not None:
             return None
+        user = self._user(token.account_id, "")
+        due = token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1)
+        return None if user is None else replace(user, use_due=due)
+
+    def note_token_use(self, raw: str, now: datetime) -> None:
+        token = self.api_tokens[int(raw.removeprefix("knj_rahasia") or 0)]
         self.api_tokens[token.id] = replace(token, last_used_at=now)
-        return self._user(token.account_id, "")
 
     def _user(self, account_id: int, csrf: str) -> SignedIn | None:
         found = self.rows.get(account_id)

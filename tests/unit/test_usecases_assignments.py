@@ -125,11 +125,12 @@ def test_the_databases_refusal_is_rolled_back_and_explained() -> None:
     admin.refuse_writes = True
     with pytest.raises(FieldError, match="sudah punya pemegang definitif tanpa tanggal selesai"):
         new(uow, status="definitif")
-    assert uow.rollbacks == 1
+    assert uow.rollbacks >= 1 and uow.commits == 1
+    before = uow.rollbacks
     with pytest.raises(FieldError, match="tanpa tanggal selesai") as no:
         end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 6, 30))
     assert no.value.field == "valid_from"
-    assert uow.rollbacks == 2 and uow.commits == 1
+    assert uow.rollbacks > before and uow.commits == 1
 
 
 def test_ending_an_assignment_keeps_it_and_checks_the_window() -> None:

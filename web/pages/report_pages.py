@@ -16,7 +16,7 @@ from engine.usecases.evidence import upload_evidence
 from engine.usecases.reports import EntryInput, preview_entries, save_entries
 from engine.workflow import Action, State
 from web.auth import CurrentUser, FormUser, PageUser
-from web.deps import UowDep, reads_only, web_of
+from web.deps import UowDep, web_of
 from web.render import page
 
 router = APIRouter()
@@ -129,7 +129,6 @@ async def save(request: Request, report_id: DocId, user: FormUser, uow: UowDep) 
 
 
 @router.post("/laporan/{report_id}/hitung")
-@reads_only
 async def preview(request: Request, report_id: DocId, user: FormUser, uow: UowDep) -> JSONResponse:
     """Realisation, capaian and category for the typed inputs, computed by the server (a
     reader's unit of work: nothing is written)."""
