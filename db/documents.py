@@ -10,11 +10,11 @@ by engine.realisation from the rows read here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from db.catalogue import load_indicators
@@ -34,7 +34,7 @@ from engine.records import (
     StoredEntry,
     StoredTargets,
 )
-from engine.usecases.reports import EntryInput, add_missing_reports, write_entry
+from engine.usecases.reports import add_missing_reports
 from engine.workflow import DocKind, State
 
 DocumentRow = PerjanjianKinerja | QuarterlyReport
@@ -133,13 +133,34 @@ class SqlDocuments:
     def indicators(self, position_id: int, year: int) -> list[Indicator]:
         return load_indicators(self.session, year=year, position_ids=[position_id])
 
-    def touch(self, kind: DocKind, doc_id: int, now: datetime) -> None:
-        row = (
-            get_pk(self.session, doc_id) if kind is DocKind.PK else get_report(self.session, doc_id)
-        )
-        row.updated_at = now
-        self.session.add(row)
+    def mark_saved(
+        self, kind: DocKind, doc_id: int, *, version: int | None, by: str, now: datetime
+    ) -> bool:
+        model = _model(kind)
         self.session.flush()
+        match = [col(model.id) == doc_id]
+        if version is not None:
+            match.append(col(model.version) == version)
+        changed = self.session.execute(
+            update(model)
+            .where(*match)
+            .values(
+                version=col(model.version) + 1, saved_by=by[:200], saved_at=now,
+                updated_at=now, changes=col(model.changes) + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        self.session.expire_all()  # rows loaded before the UPDATE are stale now
+        return bool(getattr(changed, "rowcount", 0) == 1)
+
+    def last_save(self, kind: DocKind, doc_id: int) -> tuple[str, datetime] | None:
+        model = _model(kind)
+        row = self.session.execute(
+            select(model.saved_by, model.saved_at).where(col(model.id) == doc_id)
+        ).first()
+        if row is None or row[0] is None or row[1] is None:
+            return None
+        return row[0], row[1]
 
     def org_tree(self) -> OrgTree:
         return load_org_tree(self.session)
@@ -377,18 +398,3 @@ def open_reports(session: Session, year: int, quarter: int, now: datetime) -> li
     """Open the quarter's missing reports (`engine.usecases.reports.add_missing_reports`)."""
     opened = add_missing_reports(SqlReports(session), year, quarter, now)
     return [get_report(session, report_id) for report_id in opened]
-
-
-def fill_entry(
-    session: Session,
-    report_id: int,
-    indicator_code: str,
-    *,
-    values: Mapping[str, str] | None = None,
-    no_data_reason: str | None = None,
-    kendala: str | None = None,
-    upaya: str | None = None,
-) -> StoredEntry:
-    """Store an indicator's entry in a draft (`engine.usecases.reports.write_entry`)."""
-    typed = EntryInput(values or {}, no_data_reason, kendala, upaya)
-    return write_entry(SqlDocuments(session), SqlReports(session), report_id, indicator_code, typed)

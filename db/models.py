@@ -254,6 +254,9 @@ class PerjanjianKinerja(SQLModel, table=True):
     audit_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    saved_by: str | None = Field(default=None, sa_column=Column(String(200)))
+    """Who last saved the draft's content (the name shown when a stale save is refused)."""
+    saved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     approved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     # Pihak pertama (the holder) and pihak kedua (the superior), as they stood at approval.
@@ -306,6 +309,9 @@ class QuarterlyReport(SQLModel, table=True):
     audit_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    saved_by: str | None = Field(default=None, sa_column=Column(String(200)))
+    """Who last saved the draft's content (the name shown when a stale save is refused)."""
+    saved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     approved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 

@@ -8,6 +8,7 @@ staff); the English `log_message` is what operators read in logs. Callers catch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 class KinerjaError(Exception):
@@ -45,7 +46,22 @@ class ActionRefusedError(KinerjaError):
 
 
 class ConflictError(KinerjaError):
-    """Somebody changed the document since it was read (HTTP 409)."""
+    """Somebody changed the document since it was read (HTTP 409): its current `version`,
+    and who changed it last and when, where known."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        log_message: str | None = None,
+        version: int | None = None,
+        changed_by: str | None = None,
+        changed_at: datetime | None = None,
+    ) -> None:
+        super().__init__(message, log_message=log_message)
+        self.version = version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
 
 
 @dataclass(frozen=True, slots=True)

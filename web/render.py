@@ -27,6 +27,15 @@ def _number(value: Any, decimals: int = 2) -> str:
     return format_number_id(Decimal(str(value)), decimals)
 
 
+def _typed_number(value: Any) -> str:
+    """A stored input as its holder typed it: the places it has, up to four ("111", "12,5")."""
+    if value is None or value == "":
+        return "-"
+    number = Decimal(str(value)).normalize()
+    places = max(0, min(4, -int(number.as_tuple().exponent)))
+    return format_number_id(number, places)
+
+
 def _target(text: str | None) -> str:
     """A stored target as people read it ("62,80", "80-90"); as stored if it does not parse."""
     if not text:
@@ -44,6 +53,7 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["tanggal"] = format_date_id
     templates.env.filters["angka"] = _number
     templates.env.filters["target"] = _target
+    templates.env.filters["isian"] = _typed_number
     templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
     templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
     return templates

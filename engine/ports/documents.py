@@ -48,8 +48,16 @@ class DocumentRepository(Protocol):
         """The indicators of a position for a year, in catalogue order."""
         ...
 
-    def touch(self, kind: DocKind, doc_id: int, now: datetime) -> None:
-        """Note that the document's content changed at `now`."""
+    def mark_saved(
+        self, kind: DocKind, doc_id: int, *, version: int | None, by: str, now: datetime
+    ) -> bool:
+        """Note that the draft's content was saved by `by` at `now`, moving its version on,
+        if it still has `version` (compare-and-swap; None: whichever it has); False when it
+        no longer has."""
+        ...
+
+    def last_save(self, kind: DocKind, doc_id: int) -> tuple[str, datetime] | None:
+        """Who last saved the document's content and when, or None."""
         ...
 
     def org_tree(self) -> OrgTree:

@@ -30,6 +30,9 @@ from engine.workflow import DocKind, State
 
 __all__ = ["import_catalogue_workbook"]
 
+WORKBOOK = "impor buku kerja katalog"
+"""Who a PK changed by the catalogue workbook is remembered as having been saved by."""
+
 
 @writes
 def import_catalogue_workbook(
@@ -158,3 +161,5 @@ def _write_plans(
                 workbook.problem(plan.budget.rows[0], "position", exc.message)
                 continue
             report.count("anggaran PK", "updated" if plan.budget_stored else "created")
+        # An open page of this draft PK was built on the version before the import.
+        uow.documents.mark_saved(DocKind.PK, pk.id, version=None, by=WORKBOOK, now=now)

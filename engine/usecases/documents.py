@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.clock import local_date
 from engine.errors import ForbiddenError, ValidationError
@@ -24,7 +25,7 @@ from engine.pk import is_pk_late, needs_lateness_check, pk_deadline
 from engine.policy import Policy
 from engine.ports import UnitOfWork
 from engine.records import DocumentRecord, LogEntry, SignedParty
-from engine.usecases.workflow import signatories
+from engine.usecases.workflow import signatories, stale_version
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 
 __all__ = [
@@ -41,6 +42,9 @@ __all__ = [
     "view_pk",
     "view_report",
 ]
+
+CONSOLE = "operator (baris perintah)"
+"""Who a save from the command line is remembered as (it asks no one's rights)."""
 
 USER_ACTIONS = (Action.SUBMIT, Action.VERIFY, Action.APPROVE, Action.RETURN, Action.REOPEN)
 
@@ -131,6 +135,27 @@ def check_editable(
             log_message=f"{actor.name} may not edit {ref}",
         )
     return found
+
+
+def record_save(
+    uow: UnitOfWork,
+    kind: DocKind,
+    doc_id: int,
+    version: int,
+    by: str,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    expected_version: int | None,
+) -> None:
+    """Note a save of a draft's content (inside the use case's write transaction): refused
+    with ConflictError when it was built on an older version than `version` (the one read
+    in this transaction), or when another save moved it on meanwhile (compare-and-swap);
+    otherwise the version moves on and the saver is remembered. Never a silent overwrite."""
+    if expected_version is not None and expected_version != version:
+        raise stale_version(uow, kind, doc_id, zone)
+    if not uow.documents.mark_saved(kind, doc_id, version=version, by=by, now=now):
+        raise stale_version(uow, kind, doc_id, zone)
 
 
 # --- what a document says -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from engine.budget import BudgetLine
 from engine.deadlines import pk_due
@@ -20,10 +21,10 @@ from engine.drafts import require_draft
 from engine.errors import ValidationError
 from engine.inputs import check_input
 from engine.pk import LOCKED_REPORT_STATES, checked_targets
-from engine.policy import Policy
+from engine.policy import JAKARTA, Policy
 from engine.ports import DocumentRepository, PkRepository, ReportRepository, UnitOfWork, writes
 from engine.records import Revision, StoredTargets
-from engine.usecases.documents import check_editable
+from engine.usecases.documents import CONSOLE, check_editable, record_save
 from engine.usecases.reports import find_indicator
 from engine.workflow import Actor, DocKind, State
 
@@ -173,22 +174,55 @@ def set_target(
     annual: str,
     quarters: Sequence[str | None],
     tw4_reason: str | None = None,
+    now: datetime,
+    zone: ZoneInfo = JAKARTA,
+    expected_version: int | None = None,
+    by: str = CONSOLE,
 ) -> list[str]:
-    """Set one indicator's targets in a draft PK and commit; the warnings to show."""
+    """Set one indicator's targets in a draft PK and commit; the warnings to show. The PK's
+    version moves on; `expected_version` refuses a stale one (ConflictError)."""
     _, warnings = write_target(
         uow.documents, uow.pks, uow.reports, pk_id, code,
         annual=annual, quarters=quarters, tw4_reason=tw4_reason,
     )  # fmt: skip
+    _console_save(uow, pk_id, now=now, zone=zone, expected_version=expected_version, by=by)
     uow.commit()
     return warnings
 
 
 @writes
-def set_budget_lines(uow: UnitOfWork, pk_id: int, lines: Sequence[BudgetLine]) -> Decimal:
-    """Replace the budget lines of a draft PK and commit; the total."""
+def set_budget_lines(
+    uow: UnitOfWork,
+    pk_id: int,
+    lines: Sequence[BudgetLine],
+    *,
+    now: datetime,
+    zone: ZoneInfo = JAKARTA,
+    expected_version: int | None = None,
+    by: str = CONSOLE,
+) -> Decimal:
+    """Replace the budget lines of a draft PK and commit; the total. The PK's version moves
+    on; `expected_version` refuses a stale one (ConflictError)."""
     total = write_budget(uow.documents, uow.pks, pk_id, lines)
+    _console_save(uow, pk_id, now=now, zone=zone, expected_version=expected_version, by=by)
     uow.commit()
     return total
+
+
+def _console_save(
+    uow: UnitOfWork,
+    pk_id: int,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    expected_version: int | None,
+    by: str,
+) -> None:
+    version = uow.documents.record(DocKind.PK, pk_id).version
+    record_save(
+        uow, DocKind.PK, pk_id, version, by, now=now, zone=zone,
+        expected_version=expected_version,
+    )  # fmt: skip
 
 
 @writes
@@ -211,10 +245,16 @@ def save_targets(
     *,
     now: datetime,
     policy: Policy,
+    expected_version: int | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """Store typed targets in a draft PK `actor` may fill, all or nothing; (field errors by
-    code, warnings). On errors nothing is kept (the unit of work is rolled back)."""
-    check_editable(uow, DocKind.PK, pk_id, actor, now=now, policy=policy)
+    code, warnings). On errors nothing is kept (the unit of work is rolled back);
+    ConflictError when `expected_version` is not the PK's any more."""
+    view = check_editable(uow, DocKind.PK, pk_id, actor, now=now, policy=policy).view
+    record_save(
+        uow, DocKind.PK, pk_id, view.version, actor.name, now=now, zone=policy.zone,
+        expected_version=expected_version,
+    )  # fmt: skip
     errors: dict[str, str] = {}
     warnings: list[str] = []
     for code, typed in targets.items():
@@ -232,7 +272,6 @@ def save_targets(
     if errors:
         uow.rollback()
         return errors, []
-    uow.documents.touch(DocKind.PK, pk_id, now)
     uow.commit()
     return {}, warnings
 
@@ -246,9 +285,11 @@ def save_budget(
     *,
     now: datetime,
     policy: Policy,
+    expected_version: int | None = None,
 ) -> dict[str, str]:
     """Replace the budget lines of a draft PK `actor` may fill from typed rows (program,
     kegiatan, sub kegiatan, anggaran) and commit; field errors keyed "row.N" (1-based).
+    ConflictError when `expected_version` is not the PK's any more.
 
     Rows left wholly empty are dropped.
     """
@@ -273,7 +314,11 @@ def save_budget(
         )
     if errors:
         return errors
-    check_editable(uow, DocKind.PK, pk_id, actor, now=now, policy=policy)
+    view = check_editable(uow, DocKind.PK, pk_id, actor, now=now, policy=policy).view
+    record_save(
+        uow, DocKind.PK, pk_id, view.version, actor.name, now=now, zone=policy.zone,
+        expected_version=expected_version,
+    )  # fmt: skip
     write_budget(uow.documents, uow.pks, pk_id, lines)
     uow.commit()
     return {}

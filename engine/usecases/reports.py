@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.clock import local_date
 from engine.drafts import require_draft
@@ -19,11 +20,11 @@ from engine.errors import ForbiddenError, NotFoundError, ValidationError
 from engine.gate import may_view
 from engine.indicators import Indicator
 from engine.inputs import check_input
-from engine.policy import Policy
+from engine.policy import JAKARTA, Policy
 from engine.ports import DocumentRepository, ReportRepository, UnitOfWork, writes
 from engine.realisation import report_rows
 from engine.records import DocumentHead, StoredEntry
-from engine.usecases.documents import check_editable
+from engine.usecases.documents import CONSOLE, check_editable, record_save
 from engine.usecases.workflow import NARRATIVE_LIMIT
 from engine.workflow import Actor, DocKind, DocumentView, State
 
@@ -130,10 +131,26 @@ def write_entry(
 
 
 @writes
-def fill_entry(uow: UnitOfWork, report_id: int, code: str, typed: EntryInput) -> StoredEntry:
+def fill_entry(
+    uow: UnitOfWork,
+    report_id: int,
+    code: str,
+    typed: EntryInput,
+    *,
+    now: datetime,
+    zone: ZoneInfo = JAKARTA,
+    expected_version: int | None = None,
+    by: str = CONSOLE,
+) -> StoredEntry:
     """Store one indicator's inputs (or a no-data reason) in a draft report and commit
-    (`kinerja report fill`: the operator's console, no rights asked)."""
+    (`kinerja report fill`: the operator's console, no rights asked). The report's version
+    moves on like a save from the page; `expected_version` refuses a stale one."""
     entry = write_entry(uow.documents, uow.reports, report_id, code, typed)
+    version = uow.documents.record(DocKind.REPORT, report_id).version
+    record_save(
+        uow, DocKind.REPORT, report_id, version, by, now=now,
+        zone=zone, expected_version=expected_version,
+    )  # fmt: skip
     uow.commit()
     return entry
 
@@ -171,19 +188,24 @@ def save_entries(
     *,
     now: datetime,
     policy: Policy,
+    expected_version: int | None = None,
 ) -> dict[str, str]:
     """Store typed entries in a draft `actor` may fill, all or nothing, and commit; the
-    field errors (nothing stored), empty on success."""
+    field errors (nothing stored), empty on success. ConflictError (nothing stored) when
+    `expected_version`, the version the form was built on, is not the report's any more."""
     view = check_editable(uow, DocKind.REPORT, report_id, actor, now=now, policy=policy).view
     head = _head(view)  # a draft: `check_editable` saw it in this transaction
+    record_save(
+        uow, DocKind.REPORT, report_id, view.version, actor.name, now=now, zone=policy.zone,
+        expected_version=expected_version,
+    )  # fmt: skip
     indicators = uow.documents.indicators(view.position_id, view.year)
     errors = check_entries(indicators, entries)
     if errors:
-        return errors
+        return errors  # nothing stored: leaving writing() rolls the version back too
     by_code = {indicator.code: indicator for indicator in indicators}
     for code, typed in entries.items():
         _store(uow.reports, head, by_code[code], typed)
-    uow.documents.touch(DocKind.REPORT, report_id, now)
     uow.commit()
     return {}
 

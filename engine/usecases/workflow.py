@@ -24,10 +24,16 @@ from engine.gate import Parties, decide, may_view
 from engine.org import Holding, OrgTree
 from engine.periods import Quarter
 from engine.policy import Policy
-from engine.ports import Party, StateChange, UnitOfWork, WorkflowRepository, writes
+from engine.ports import LoggedChange, Party, StateChange, UnitOfWork, WorkflowRepository, writes
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State, parse_ref
 
-__all__ = ["ActionResult", "act_as", "parse_action", "signatories", "take_action"]
+__all__ = [
+    "ActionResult",
+    "act_as",
+    "parse_action",
+    "signatories",
+    "take_action",
+]
 
 NARRATIVE_LIMIT = 4000
 """Longest reason (or kendala / upaya) text accepted, in characters."""
@@ -95,7 +101,7 @@ def take_action(
             log_message=f"{actor.name} may not view {document.ref}",
         )
     if expected_version is not None and expected_version != document.version:
-        raise _conflict(repo, document, policy.zone)
+        raise stale_version(uow, document.kind, document.id, policy.zone)
     decision = decide(
         document,
         action,
@@ -134,7 +140,7 @@ def take_action(
         document, action, decision.target, visit, now, log, entry_hash(log, document.audit_hash)
     )
     if not repo.apply(change):
-        raise _conflict(repo, document, policy.zone)
+        raise stale_version(uow, document.kind, document.id, policy.zone)
     assert decision.parties is not None
     if kind is DocKind.PK and decision.target is State.APPROVED:
         repo.record_parties(doc_id, *signatories(repo, tree, decision.parties, on))
@@ -175,20 +181,44 @@ def act_as(
     )  # fmt: skip
 
 
-def _conflict(repo: WorkflowRepository, document: DocumentView, zone: ZoneInfo) -> ConflictError:
-    last = repo.last_change(document.kind, document.id)
-    if last is None:
-        detail = "dokumen sudah berubah"
+def stale_version(uow: UnitOfWork, kind: DocKind, doc_id: int, zone: ZoneInfo) -> ConflictError:
+    """The refusal of a change built on an older version of the document: names the last
+    change (a save of the draft or a workflow action, whichever came later), who made it
+    and when, and carries the current version (the API's 409 shows it)."""
+    save = uow.documents.last_save(kind, doc_id)
+    last = uow.workflow.last_change(kind, doc_id)
+    ref = f"{kind.prefix}-{doc_id}"
+    latest = _latest(save, last)
+    if latest is None:
+        detail, by, at = "dokumen sudah berubah", None, None
     else:
-        local = last.at.astimezone(zone)
-        detail = (
-            f"dokumen sudah diubah oleh {last.actor_name} ({last.action.label}) pada "
-            f"{format_date_id(local.date())} pukul {local:%H.%M}"
-        )
+        by, at, what = latest
+        local = at.astimezone(zone)
+        detail = f"dokumen sudah {what} pada {format_date_id(local.date())} pukul {local:%H.%M}"
+    current = uow.documents.record(kind, doc_id).version
     return ConflictError(
-        f"{document.kind.label} {document.ref}: {detail}; muat ulang lalu coba lagi",
-        log_message=f"version conflict on {document.ref}",
+        f"{kind.label} {ref}: {detail}, setelah versi yang Anda buka; "
+        "perubahan Anda belum disimpan. Periksa isi terbarunya (muat ulang), lalu coba lagi",
+        log_message=f"version conflict on {ref}",
+        version=current,
+        changed_by=by,
+        changed_at=at,
     )
+
+
+def _latest(
+    save: tuple[str, datetime] | None, last: LoggedChange | None
+) -> tuple[str, datetime, str] | None:
+    """(who, when, what they did) of the later of the last save and the last action."""
+    action = (
+        None
+        if last is None
+        else (last.actor_name, last.at, f"diubah oleh {last.actor_name} ({last.action.label})")
+    )
+    saved = None if save is None else (save[0], save[1], f"disimpan oleh {save[0]}")
+    if action is None or (saved is not None and saved[1] > action[1]):
+        return saved
+    return action
 
 
 def signatories(

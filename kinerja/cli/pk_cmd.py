@@ -101,6 +101,12 @@ def target_cmd(
     reason: Annotated[
         str | None, typer.Option(help="Alasan bila TW IV berbeda dari tahunan")
     ] = None,
+    expected_version: Annotated[
+        int | None,
+        typer.Option(
+            "--expected-version", min=1, help="Versi PK yang Anda baca; ditolak bila sudah berubah"
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi target satu indikator dalam PK draf."""
@@ -108,7 +114,11 @@ def target_cmd(
 
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
-        warnings = set_target(uow, pk_id, indicator, annual=annual, quarters=tw, tw4_reason=reason)
+        warnings = set_target(
+            uow, pk_id, indicator, annual=annual, quarters=tw, tw4_reason=reason,
+            now=container.clock.now(), zone=container.policy.zone,
+            expected_version=expected_version,
+        )  # fmt: skip
     lines = [f"Target {indicator} disimpan."] + [f"Peringatan: {w}" for w in warnings]
     emit({"pk": f"PK-{pk_id}", "indicator": indicator, "warnings": warnings}, as_json, lines)
 
@@ -118,6 +128,12 @@ def budget_cmd(
     ctx: typer.Context,
     pk_id: Annotated[int, typer.Argument(help="Nomor PK")],
     line: Annotated[list[str], typer.Option(help="program|kegiatan|sub kegiatan|anggaran")],
+    expected_version: Annotated[
+        int | None,
+        typer.Option(
+            "--expected-version", min=1, help="Versi PK yang Anda baca; ditolak bila sudah berubah"
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Ganti baris anggaran PK draf."""
@@ -136,7 +152,10 @@ def budget_cmd(
         )
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
-        total = set_budget_lines(uow, pk_id, parsed)
+        total = set_budget_lines(
+            uow, pk_id, parsed, now=container.clock.now(), zone=container.policy.zone,
+            expected_version=expected_version,
+        )  # fmt: skip
     summary = f"{len(parsed)} baris anggaran, total Rp {format_number_id(total)}."
     emit({"pk": f"PK-{pk_id}", "lines": len(parsed), "total": str(total)}, as_json, [summary])
 

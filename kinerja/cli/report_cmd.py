@@ -94,6 +94,14 @@ def fill_cmd(
     no_data: Annotated[str | None, typer.Option("--no-data", help="Alasan tidak ada data")] = None,
     kendala: Annotated[str | None, typer.Option(help="Kendala/hambatan")] = None,
     upaya: Annotated[str | None, typer.Option(help="Upaya/solusi")] = None,
+    expected_version: Annotated[
+        int | None,
+        typer.Option(
+            "--expected-version",
+            min=1,
+            help="Versi laporan yang Anda baca; ditolak bila sudah berubah",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
     """Isi masukan rumus satu indikator (atau alasan tidak ada data) dalam laporan draf."""
@@ -108,7 +116,10 @@ def fill_cmd(
     container = state_of(ctx).container()
     typed = EntryInput(values, no_data, kendala, upaya)
     with container.uow(write=True) as uow:
-        entry = fill_entry(uow, report_id, indicator, typed)
+        entry = fill_entry(
+            uow, report_id, indicator, typed, now=container.clock.now(),
+            zone=container.policy.zone, expected_version=expected_version,
+        )  # fmt: skip
     data = {
         "report": f"LAP-{report_id}",
         "indicator": indicator,

@@ -36,6 +36,8 @@ from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 DEMO_YEAR = 2021
 DPA_DATE = date(2021, 1, 4)
 SEED = 20210111
+DEMO = "pengisi data demo"
+"""Who the demo's saved targets and entries are remembered as saved by."""
 RETURN_REASON = "Data pembanding tahun lalu belum dilampirkan; lengkapi bukti dukung."
 
 
@@ -109,9 +111,13 @@ def _draft_pks(
                     indicator.code,
                     annual=str(targets["annual"]),
                     quarters=[targets["tw1"], targets["tw2"], targets["tw3"], targets["tw4"]],
+                    now=wib(date(year, 1, 11)),
+                    by=DEMO,
                 )
         with SqlUnitOfWork(engine, write=True) as uow:
-            set_budget_lines(uow, pk_id, _budget(position, rng))
+            set_budget_lines(
+                uow, pk_id, _budget(position, rng), now=wib(date(year, 1, 11)), by=DEMO
+            )
         created.append(pk_id)
     return created
 
@@ -155,7 +161,7 @@ def _walk_quarter(
             values = plan[indicator.id][quarter.number - 1]
             typed = EntryInput(values={name: str(value) for name, value in values.items()})
             with SqlUnitOfWork(engine, write=True) as uow:
-                fill_entry(uow, report_id, indicator.code, typed)
+                fill_entry(uow, report_id, indicator.code, typed, now=wib(end), by=DEMO)
         _move(engine, report_id, quarter, index, end)
 
 

@@ -276,8 +276,16 @@ def test_a_full_report_cycle_over_the_api(
     assert detail["state"] == "draft" and detail["editable"] is True
     assert [a["action"] for a in detail["actions"]] == ["submit"]
 
-    detail = ok(web.client.put(url + "/entries", json=filled(detail), headers=kasi))
-    assert detail["missing"] == []
+    version = detail["version"]
+    missing = web.client.put(url + "/entries", json=filled(detail), headers=kasi)
+    assert error(missing, 428, "precondition_required")["message"].startswith("expected_version")
+    stale = {"expected_version": version + 1}
+    body = error(web.client.put(url + "/entries", params=stale, json=filled(detail), headers=kasi),
+                 409, "conflict")  # fmt: skip
+    assert body["version"] == version and "muat ulang" in body["message"]
+    saved = {"expected_version": version}
+    detail = ok(web.client.put(url + "/entries", params=saved, json=filled(detail), headers=kasi))
+    assert detail["version"] == version + 1 and detail["missing"] == []
     assert all(row["realisation_status"] != "missing" for row in detail["entries"])
     assert detail["entries"][0]["kendala"] == "Data dari bidang terlambat"
 
@@ -302,10 +310,13 @@ def test_a_full_report_cycle_over_the_api(
     )
     assert "sudah diubah" in stale["message"] and "muat ulang" in stale["message"]
     error(
-        web.client.put(url + "/entries", json=filled(detail, "11"), headers=kasi),
+        web.client.put(
+            url + "/entries", params={"expected_version": submitted["version"]},
+            json=filled(detail, "11"), headers=kasi,
+        ),
         422,
         "invalid",
-    )  # submitted: no longer a draft
+    )  # submitted: no longer a draft  # fmt: skip
 
     verified = ok(
         web.client.post(
@@ -385,22 +396,29 @@ def test_bad_entries_are_422_naming_the_field(
     detail = ok(web.client.get(url, headers=kasi))
     row = detail["entries"][0]
     code, name = row["indicator"], row["inputs"][0]["name"]
+    at = {"expected_version": detail["version"]}
     for value, words in (("sepuluh", ""), ("-5", "negatif"), ("1" * 16, "terlalu besar")):
         body = error(
-            web.client.put(url + "/entries", json={code: {"values": {name: value}}}, headers=kasi),
+            web.client.put(
+                url + "/entries", params=at, json={code: {"values": {name: value}}}, headers=kasi
+            ),
             422,
             "invalid",
         )
         assert f"{code}.{name}" in body["fields"]
         assert words in body["fields"][f"{code}.{name}"]
     body = error(
-        web.client.put(url + "/entries", json={"TIDAK-ADA": {"values": {}}}, headers=kasi),
+        web.client.put(
+            url + "/entries", params=at, json={"TIDAK-ADA": {"values": {}}}, headers=kasi
+        ),
         422,
         "invalid",
     )
     assert "TIDAK-ADA" in body["fields"]
     body = error(
-        web.client.put(url + "/entries", json={code: {"kendala": "x" * 5000}}, headers=kasi),
+        web.client.put(
+            url + "/entries", params=at, json={code: {"kendala": "x" * 5000}}, headers=kasi
+        ),
         422,
         "invalid",
     )
@@ -431,7 +449,12 @@ def test_only_the_holder_edits_the_draft(
     report = tw3_report(web, headers_of(web_container, KASI))
     kabid = headers_of(web_container, KABID)
     body = error(
-        web.client.put(f"/api/v1/reports/{report['id']}/entries", json={}, headers=kabid),
+        web.client.put(
+            f"/api/v1/reports/{report['id']}/entries",
+            params={"expected_version": report["version"]},
+            json={},
+            headers=kabid,
+        ),
         403,
         "forbidden",
     )

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from db.catalogue import load_indicators
 from db.database import transaction
-from db.documents import fill_entry, open_reports, position_by_code
+from db.documents import open_reports, position_by_code
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.pks import create_pk, set_target
 from db.workflow import SqlWorkflowStore
@@ -34,6 +34,7 @@ from kinerja.cli import main
 from kinerja.cli.state import CliState
 from kinerja.demo.scenario import approve_all_the_way
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
+from tests.integration.entries import fill_entry
 from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of
 

@@ -173,3 +173,20 @@ def test_evidence_upload_list_and_download(demo: Cli, tmp_path: Any) -> None:
     fake.write_bytes(b"MZ\x90\x00")
     code, _, err = demo("evidence", "add", report_id, str(fake), "--as", "admin")
     assert code == 1 and "bukan PDF yang sah" in err
+
+
+def test_fill_with_a_stale_expected_version_is_refused(demo: Cli) -> None:
+    report = report_of(demo, "kasi-produksi-usaha-mikro")
+    report_id = report["ref"].split("-")[1]
+    shown = json.loads(demo.ok("report", "show", report_id, "--json"))
+    version = shown["version"]
+    code_, name = shown["entries"][0]["indicator"], shown["entries"][0]["inputs"][0]["name"]
+    fill = ("report", "fill", report_id, "--indicator", code_)
+    demo.ok(*fill, "--var", f"{name}=12", "--expected-version", str(version))
+    assert json.loads(demo.ok("report", "show", report_id, "--json"))["version"] == version + 1
+    code, _, err = demo(*fill, "--var", f"{name}=13", "--expected-version", str(version))
+    assert code == 1
+    assert "sudah disimpan oleh operator (baris perintah)" in err
+    after = json.loads(demo.ok("report", "show", report_id, "--json"))
+    assert after["entries"][0]["inputs"][0]["value"] in ("12", "12.0000", 12)
+    demo.ok(*fill, "--var", f"{name}=14")  # without the option: no check, as before

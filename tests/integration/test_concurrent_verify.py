@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from db.catalogue import load_indicators
 from db.database import create_db_engine, transaction
-from db.documents import fill_entry, open_reports, position_by_code
+from db.documents import open_reports, position_by_code
 from db.models import PerjanjianKinerja, QuarterlyReport
 from db.pks import create_pk, set_target
 from db.uow import SqlUnitOfWork
@@ -43,6 +43,7 @@ from engine.workflow import Action, Actor, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, holder_of, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text
 from tests.conftest import FIXED_NOW
+from tests.integration.entries import fill_entry
 from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of
 from workflows.definitions import MACHINES

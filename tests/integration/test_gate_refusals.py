@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from db.catalogue import load_indicators
 from db.database import transaction
-from db.documents import fill_entry, get_pk, get_report, open_reports, position_by_code
+from db.documents import get_pk, get_report, open_reports, position_by_code
 from db.models import (
     AssignmentRow,
     OfficialRow,
@@ -45,6 +45,7 @@ from engine.usecases.workflow import take_action
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State
 from kinerja.demo.scenario import ADMIN, MACHINES, actor_for, approve_all_the_way, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
+from tests.integration.entries import fill_entry
 from tests.integration.files import import_catalog_text, import_org_text
 
 YEAR = 2021

@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
 from db.database import transaction
-from db.documents import fill_entry
 from db.models import (
     IndicatorRow,
     IndicatorVariable,
@@ -28,6 +27,7 @@ from engine.workflow import Action, Actor, DocKind
 from kinerja.demo.scenario import step
 from kinerja.demo.seed import seed_demo
 from tests.conftest import FIXED_NOW
+from tests.integration.entries import fill_entry
 
 ON = date(2021, 10, 20)
 AT = datetime(2021, 10, 20, 2, 0, tzinfo=UTC)

@@ -59,7 +59,7 @@ from sqlmodel import Session, col, select
 from db.admin import load_calendar, seed_holidays
 from db.catalogue import load_indicators
 from db.database import create_db_engine, transaction
-from db.documents import fill_entry, open_reports, position_by_code
+from db.documents import open_reports, position_by_code
 from db.migrate import upgrade
 from db.models import OfficialRow, QuarterlyReport
 from db.pks import create_pk, set_target
@@ -72,6 +72,7 @@ from engine.usecases.reminders import SweepResult
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.scenario import actor_for, approve_all_the_way, step
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, demo_org_text, demo_people
+from tests.integration.entries import fill_entry
 from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.sweeps import sweep_at
 

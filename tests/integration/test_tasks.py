@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import Session, select
 
 from db.database import transaction
-from db.documents import fill_entry
 from db.models import Account, OfficialRow
 from db.uow import SqlUnitOfWork
 from engine.clock import JAKARTA
@@ -16,6 +15,7 @@ from engine.usecases.tasks import Task, my_tasks
 from engine.workflow import Action, Actor, DocKind
 from kinerja.bootstrap import Container
 from kinerja.demo.scenario import step
+from tests.integration.entries import fill_entry
 from tests.integration.sweeps import POLICY
 from tests.integration.test_web_pages import report_id
 from tests.integration.views import report_view

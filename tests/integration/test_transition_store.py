@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from db.catalogue import load_indicators
 from db.database import transaction
-from db.documents import fill_entry
 from db.models import PositionRow, QuarterlyReport, ReportEntry
 from db.organisation import load_org_tree
 from db.pks import create_pk
@@ -30,6 +29,7 @@ from engine.org import OrgTree
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.scenario import step
 from kinerja.demo.seed import demo_org_text
+from tests.integration.entries import fill_entry
 from tests.integration.files import import_org_text
 from tests.integration.test_gate_refusals import (  # noqa: F401 (the fixture)
     APPROVE_AT,

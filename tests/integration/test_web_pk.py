@@ -152,3 +152,30 @@ def test_the_approved_pk_prints_who_signed_it(
     # Signed in January, before the Plt: the definitif Kepala Bidang, as recorded at approval.
     assert "Slamet Riyadi" in page
     assert "Plt. Kepala Bidang" not in page
+
+
+def test_a_target_save_from_a_page_opened_before_another_save_is_refused(
+    web: WebClient, web_container: Container, revision: int
+) -> None:
+    web.login(KASI_IKM)
+    page = web.get(f"/pk/{revision}").text
+    opened = re.search(r'id="target-form".*?name="expected_version" value="(\d+)"', page, re.S)
+    assert opened is not None
+    code = re.findall(r'name="annual\.([^"]+)"', page)[0]
+    current = dict(
+        re.findall(rf'name="((?:annual|tw\d)\.{re.escape(code)})" [^>]*value="([^"]*)"', page)
+    )
+    raised = str(int(float(current[f"tw4.{code}"].replace(".", "").replace(",", "."))) + 1)
+    mine = {**current, f"annual.{code}": raised, f"tw4.{code}": raised}
+    first = web.submit(f"/pk/{revision}/target", mine, page=f"/pk/{revision}")
+    assert first.status_code in (200, 303)
+    # The same page, still showing the version it was opened with, saves again: refused.
+    stale = {**mine, "expected_version": opened.group(1), f"annual.{code}": raised + "0"}
+    refused = web.submit(f"/pk/{revision}/target", stale, page=f"/pk/{revision}")
+    assert refused.status_code == 409
+    assert re.search(r'id="conflict"[^>]*>[^<]*disimpan oleh Ratna Dewi', refused.text)
+    assert f'value="{raised}0"' in refused.text  # what was typed stays on the page
+    with Session(web_container.engine) as session:
+        row = session.get(PerjanjianKinerja, revision)
+        assert row is not None and row.version == int(opened.group(1)) + 1
+        assert row.saved_by is not None and row.saved_by.startswith("Ratna Dewi")

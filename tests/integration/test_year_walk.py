@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from db.catalogue import load_indicators
 from db.database import transaction
-from db.documents import fill_entry, get_pk, open_reports, position_by_code
+from db.documents import get_pk, open_reports, position_by_code
 from db.models import OfficialRow, PerjanjianKinerja, PositionRow, QuarterlyReport
 from db.pks import create_pk, revise_pk, set_budget_lines, set_dpa_date, set_target
 from db.recap import load_recap
@@ -35,6 +35,7 @@ from engine.workflow import Action, DocKind, Role
 from kinerja.demo.numbers import demo_inputs, demo_targets
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 from kinerja.demo.seed import demo_org_text, demo_people
+from tests.integration.entries import fill_entry
 from tests.integration.files import import_catalog_text, import_org_text
 from tests.integration.views import audit_of as verify_audit
 from tests.integration.views import pk_view, report_view

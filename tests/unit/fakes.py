@@ -139,6 +139,7 @@ class FakeUnitOfWork:
             return
         self._writing = True
         self.writes += 1
+        commits = self.commits
         try:
             yield
         except BaseException:
@@ -146,6 +147,8 @@ class FakeUnitOfWork:
             raise
         finally:
             self._writing = False
+        if self.commits == commits:
+            self.rollback()  # left without committing: nothing it wrote stays
 
     def __getattr__(self, name: str) -> Any:
         repositories = self.__dict__.get("_repositories", {})

@@ -180,6 +180,13 @@ class FakePkRows:
     def __init__(self, pks: dict[int, FakePk], indicators: Sequence[Indicator]) -> None:
         self.pks = pks
         self.stored_indicators = list(indicators)
+        self.saves: list[tuple[int, str]] = []
+
+    def mark_saved(
+        self, kind: DocKind, doc_id: int, *, version: int | None, by: str, now: datetime
+    ) -> bool:
+        self.saves.append((doc_id, by))
+        return True
 
     def head(self, kind: DocKind, doc_id: int, *, lock: bool = False) -> DocumentHead:
         pk = self.pks[doc_id]

@@ -100,7 +100,7 @@ class Tables:
     submitted: dict[int, datetime] = field(default_factory=dict)
     evidence: dict[int, EvidenceRecord] = field(default_factory=dict)
     log: list[LogEntry] = field(default_factory=list)
-    touched: dict[tuple[DocKind, int], datetime] = field(default_factory=dict)
+    saved: dict[tuple[DocKind, int], tuple[str, datetime]] = field(default_factory=dict)
     files: FakeFiles = field(default_factory=FakeFiles)
 
     def state(self) -> dict[str, Any]:
@@ -173,8 +173,18 @@ class FakeDocuments:
     def indicators(self, position_id: int, year: int) -> list[Indicator]:
         return [i for i in self.db.indicators if (i.position_id, i.year) == (position_id, year)]
 
-    def touch(self, kind: DocKind, doc_id: int, now: datetime) -> None:
-        self.db.touched[(kind, doc_id)] = now
+    def mark_saved(
+        self, kind: DocKind, doc_id: int, *, version: int | None, by: str, now: datetime
+    ) -> bool:
+        view = self.db.view(kind, doc_id)
+        if version is not None and view.version != version:
+            return False
+        self.db.workflow.documents[(kind, doc_id)] = replace(view, version=view.version + 1)
+        self.db.saved[(kind, doc_id)] = (by, now)
+        return True
+
+    def last_save(self, kind: DocKind, doc_id: int) -> tuple[str, datetime] | None:
+        return self.db.saved.get((kind, doc_id))
 
     def org_tree(self) -> OrgTree:
         return TREE

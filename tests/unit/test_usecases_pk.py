@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from engine.budget import BudgetLine
-from engine.errors import ForbiddenError, NotFoundError, ValidationError
+from engine.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from engine.policy import Policy
 from engine.records import StoredTargets
 from engine.usecases.pk import (
@@ -97,9 +97,10 @@ def test_a_verified_quarter_keeps_its_target_in_a_pk_perubahan() -> None:
     uow = DocumentsUnitOfWork(db)
     revision = revise_pk(uow, 4, "APBD Perubahan", now=NOW)
     with pytest.raises(ValidationError, match="Target TW I tidak dapat diubah: laporannya sudah"):
-        set_target(uow, revision.id, "ind-11", annual="90", quarters=["25", "45", "65", "90"])
+        set_target(uow, revision.id, "ind-11", annual="90", quarters=["25", "45", "65", "90"],
+                   now=NOW)  # fmt: skip
     assert set_target(uow, revision.id, "ind-11", annual="90",
-                      quarters=["20,0", "45", "65", "90"]) == []  # fmt: skip
+                      quarters=["20,0", "45", "65", "90"], now=NOW) == []  # fmt: skip
     assert db.targets[(revision.id, 11)].tw2 == "45"
 
 
@@ -115,7 +116,7 @@ def test_targets_from_the_page_are_all_or_nothing() -> None:
     assert db.targets == {} and uow.commits == 0  # the good row was rolled back too
     untouched = {"ind-11": typed["ind-11"], "ind-12": TargetInput("", ("", "", "", ""))}
     assert save_targets(uow, 4, untouched, KASI_ACTOR, now=NOW, policy=POLICY) == ({}, [])
-    assert set(db.targets) == {(4, 11)} and db.touched[(DocKind.PK, 4)] == NOW
+    assert set(db.targets) == {(4, 11)} and db.saved[(DocKind.PK, 4)] == ("Dewi Kasi", NOW)
     with pytest.raises(ForbiddenError):
         save_targets(uow, 4, untouched, KABID_ACTOR, now=NOW, policy=POLICY)
 
@@ -124,7 +125,7 @@ def test_budget_lines_replace_the_old_ones_in_a_draft() -> None:
     db = tables(pk(4), pk(5, state=State.SUBMITTED))
     uow = DocumentsUnitOfWork(db)
     lines = [BudgetLine(" Program A ", Decimal("1000.50")), BudgetLine("B", Decimal(2), "K")]
-    assert set_budget_lines(uow, 4, lines) == Decimal("1002.50")
+    assert set_budget_lines(uow, 4, lines, now=NOW) == Decimal("1002.50")
     assert [b.program for b in db.budget[4]] == ["Program A", "B"]
     with pytest.raises(ValidationError, match="anggaran tidak negatif"):
         write_budget(FakeDocuments(db), FakePks(db), 4, [BudgetLine("C", Decimal(-1))])
@@ -159,3 +160,21 @@ def test_the_dpa_date_sets_the_deadline_a_month_later() -> None:
     assert db.dpa[(1, 2021)] == date(2021, 1, 31) and uow.commits == 1
     with pytest.raises(NotFoundError, match="Perangkat daerah 'lain'"):
         set_dpa_date(uow, "lain", 2021, date(2021, 1, 31))
+
+
+def test_target_and_budget_saves_from_an_older_page_are_refused() -> None:
+    db = tables(pk(4))
+    uow = DocumentsUnitOfWork(db)
+    typed = {"ind-11": TargetInput("80", ("20", "40", "60", "80"))}
+    assert save_targets(uow, 4, typed, KASI_ACTOR, now=NOW, policy=POLICY,
+                        expected_version=1) == ({}, [])  # fmt: skip
+    other = {"ind-11": TargetInput("90", ("20", "40", "60", "90"))}
+    with pytest.raises(ConflictError, match="PK-4: dokumen sudah disimpan oleh Dewi Kasi"):
+        save_targets(uow, 4, other, KASI_ACTOR, now=NOW, policy=POLICY, expected_version=1)
+    assert db.targets[(4, 11)].annual == "80"
+    rows = [("Program A", "", "", "1.000")]
+    with pytest.raises(ConflictError):
+        save_budget(uow, 4, rows, KASI_ACTOR, now=NOW, policy=POLICY, expected_version=1)
+    assert save_budget(uow, 4, rows, KASI_ACTOR, now=NOW, policy=POLICY,
+                       expected_version=2) == {}  # fmt: skip
+    assert db.view(DocKind.PK, 4).version == 3 and uow.commits == 2

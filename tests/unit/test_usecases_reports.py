@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.errors import ForbiddenError, NotFoundError, ValidationError
+from engine.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from engine.policy import Policy
 from engine.realisation import report_rows
 from engine.records import StoredEntry, StoredTargets
@@ -54,7 +54,8 @@ def test_an_entry_merges_inputs_and_an_empty_value_clears_one() -> None:
     db = make_tables(report(7))
     db.entries[(7, 11)] = StoredEntry({"a": "5", "b": "10"}, None, "lama", None)
     uow = DocumentsUnitOfWork(db)
-    entry = fill_entry(uow, 7, "ind-11", EntryInput({"a": "12,5", "b": " "}, upaya=" Rapat "))
+    typed = EntryInput({"a": "12,5", "b": " "}, upaya=" Rapat ")
+    entry = fill_entry(uow, 7, "ind-11", typed, now=NOW)
     assert dict(entry.inputs) == {"a": "12.5"}
     assert (entry.kendala, entry.upaya) == ("lama", "Rapat")
     assert db.entries[(7, 11)] == entry and uow.commits == 1
@@ -89,7 +90,48 @@ def test_typed_entries_are_stored_all_or_nothing() -> None:
     assert save_entries(uow, 7, {"ind-11": EntryInput({"a": "1"})}, KASI_ACTOR, now=NOW,
                         policy=POLICY) == {}  # fmt: skip
     assert db.entries[(7, 11)].inputs == {"a": "1"}
-    assert db.touched[(DocKind.REPORT, 7)] == NOW and uow.commits == 1
+    assert db.saved[(DocKind.REPORT, 7)] == ("Dewi Kasi", NOW) and uow.commits == 1
+
+
+def test_a_save_built_on_an_older_version_is_refused_and_names_the_last_save() -> None:
+    db = make_tables(report(7))
+    uow = DocumentsUnitOfWork(db)
+    first = {"ind-11": EntryInput({"a": "1"})}
+    assert save_entries(uow, 7, first, KASI_ACTOR, now=NOW, policy=POLICY,
+                        expected_version=1) == {}  # fmt: skip
+    assert db.view(DocKind.REPORT, 7).version == 2  # a save moves the version on
+    later = NOW.replace(hour=3, minute=15)  # 10.15 WIB
+    second = {"ind-11": EntryInput({"a": "2"})}
+    with pytest.raises(ConflictError) as stale:
+        save_entries(uow, 7, second, KASI_ACTOR, now=later, policy=POLICY, expected_version=1)
+    assert "LAP-7: dokumen sudah disimpan oleh Dewi Kasi pada 5 April 2021 pukul 09.00" in (
+        stale.value.message
+    )
+    assert (stale.value.version, stale.value.changed_by, stale.value.changed_at) == (
+        2, "Dewi Kasi", NOW,
+    )  # fmt: skip
+    assert db.entries[(7, 11)].inputs == {"a": "1"} and uow.commits == 1  # the first stays
+    assert save_entries(uow, 7, second, KASI_ACTOR, now=later, policy=POLICY,
+                        expected_version=2) == {}  # fmt: skip
+    assert db.entries[(7, 11)].inputs == {"a": "2"} and db.view(DocKind.REPORT, 7).version == 3
+
+
+def test_a_refused_save_leaves_the_version_where_it_was() -> None:
+    db = make_tables(report(7))
+    uow = DocumentsUnitOfWork(db)
+    bad = {"ind-11": EntryInput({"a": "x"})}
+    assert save_entries(uow, 7, bad, KASI_ACTOR, now=NOW, policy=POLICY, expected_version=1)
+    assert db.view(DocKind.REPORT, 7).version == 1 and (DocKind.REPORT, 7) not in db.saved
+
+
+def test_the_console_fill_moves_the_version_and_checks_it_when_asked() -> None:
+    db = make_tables(report(7))
+    uow = DocumentsUnitOfWork(db)
+    fill_entry(uow, 7, "ind-11", EntryInput({"a": "3"}), now=NOW)
+    assert db.saved[(DocKind.REPORT, 7)] == ("operator (baris perintah)", NOW)
+    with pytest.raises(ConflictError, match="disimpan oleh operator"):
+        fill_entry(uow, 7, "ind-11", EntryInput({"a": "4"}), now=NOW, expected_version=1)
+    assert db.entries[(7, 11)].inputs == {"a": "3"}
 
 
 def test_only_the_holder_saves_entries() -> None:

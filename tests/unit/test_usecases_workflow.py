@@ -10,7 +10,13 @@ from engine.errors import ActionRefusedError, ConflictError, ForbiddenError, Val
 from engine.events import ReportSubmitted, ReportVerified
 from engine.gate import parties
 from engine.policy import Policy
-from engine.usecases.workflow import act_as, parse_action, signatories, take_action
+from engine.usecases.workflow import (
+    act_as,
+    parse_action,
+    signatories,
+    stale_version,
+    take_action,
+)
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 from tests.unit.fakes import (
     KASI,
@@ -21,6 +27,7 @@ from tests.unit.fakes import (
     FakeUnitOfWork,
     FakeWorkflow,
 )
+from tests.unit.fakes_documents import DocumentsUnitOfWork, tables
 from workflows.definitions import MACHINES
 
 POLICY = Policy(machines=MACHINES)
@@ -71,15 +78,30 @@ def test_a_refusal_commits_nothing() -> None:
 
 
 def test_a_stale_version_is_a_conflict_naming_the_last_change() -> None:
-    workflow = FakeWorkflow(TREE, report())
-    uow = FakeUnitOfWork(workflow=workflow)
+    db = tables(report())
+    uow = DocumentsUnitOfWork(db)
     take_action(uow, DocKind.REPORT, 7, Action.SUBMIT, KASI_ACTOR, now=NOW, policy=POLICY)
-    with pytest.raises(ConflictError, match="diubah oleh Dewi Kasi \\(ajukan\\) pada 5 April 2021"):
+    with pytest.raises(
+        ConflictError, match="diubah oleh Dewi Kasi \\(ajukan\\) pada 5 April 2021"
+    ) as stale:
         take_action(
             uow, DocKind.REPORT, 7, Action.VERIFY, KABID_ACTOR, now=NOW, policy=POLICY,
             expected_version=1,
         )  # fmt: skip
     assert uow.commits == 1
+    assert (stale.value.version, stale.value.changed_by) == (2, "Dewi Kasi")
+
+
+def test_a_later_save_is_named_rather_than_the_earlier_action() -> None:
+    db = tables(report())
+    uow = DocumentsUnitOfWork(db)
+    take_action(uow, DocKind.REPORT, 7, Action.SUBMIT, KASI_ACTOR, now=NOW, policy=POLICY)
+    db.saved[(DocKind.REPORT, 7)] = ("Citra Kabid", NOW.replace(hour=5, minute=30))
+    found = stale_version(uow, DocKind.REPORT, 7, POLICY.zone)
+    assert "LAP-7: dokumen sudah disimpan oleh Citra Kabid pada 5 April 2021 pukul 12.30" in (
+        found.message
+    )
+    assert (found.version, found.changed_by) == (2, "Citra Kabid")
 
 
 def test_must_view_refuses_strangers_before_the_gate() -> None:

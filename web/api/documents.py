@@ -21,7 +21,7 @@ from engine.usecases.listing import list_visible_documents
 from engine.usecases.reports import EntryInput, save_entries
 from engine.usecases.workflow import NARRATIVE_LIMIT, take_action
 from engine.workflow import Action, DocKind, State
-from web.api.errors import invalid, responses
+from web.api.errors import invalid, responses, version_required
 from web.api.listing import DocumentFilter, Pagination, pagination
 from web.api.schemas import (
     CODE_LIMIT,
@@ -153,7 +153,11 @@ def get_report(request: Request, user: ApiUser, uow: UowDep, report_id: ReportId
     return _report(web_of(request), uow, user, report_id)
 
 
-@router.put("/reports/{report_id}/entries", response_model=ReportDetail, responses=WRITE)
+@router.put(
+    "/reports/{report_id}/entries",
+    response_model=ReportDetail,
+    responses=responses(400, 401, 403, 404, 409, 422, 428),
+)
 def put_entries(
     request: Request,
     user: ApiUser,
@@ -166,8 +170,22 @@ def put_entries(
             description="Isian per kode indikator; indikator yang tidak disebut tidak berubah",
         ),
     ],
+    expected_version: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_ID,
+            description="Versi laporan yang Anda baca (wajib): tanpa ini 428, bila sudah "
+            "berubah 409 dengan versi sekarang dan siapa yang terakhir mengubah",
+        ),
+    ] = None,
 ) -> Any:
-    """Simpan isian laporan draf (semua atau tidak sama sekali); hanya pemegang jabatannya."""
+    """Simpan isian laporan draf (semua atau tidak sama sekali); hanya pemegang jabatannya.
+
+    Kirim `expected_version` (versi dari GET laporan): isian yang dibuat dari versi lama
+    ditolak (409), tidak pernah menimpa isian orang lain diam-diam."""
+    if expected_version is None:
+        return version_required()
     web = web_of(request)
     typed = {
         code: EntryInput(
@@ -178,7 +196,10 @@ def put_entries(
         )
         for code, entry in entries.items()
     }
-    errors = save_entries(uow, report_id, typed, user.actor, now=web.now(), policy=web.deps.policy)
+    errors = save_entries(
+        uow, report_id, typed, user.actor, now=web.now(), policy=web.deps.policy,
+        expected_version=expected_version,
+    )  # fmt: skip
     if errors:
         return invalid(errors, "Isian laporan tidak valid; tidak ada yang disimpan")
     return _report(web, uow, user, report_id)

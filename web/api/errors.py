@@ -62,7 +62,11 @@ _DESCRIPTIONS = {
     401: "Token tidak dikirim, tidak sah atau sudah dicabut (code: unauthenticated)",
     403: "Tidak berhak; untuk aksi, alasan dari gerbang alur kerja (code: forbidden)",
     404: "Data tidak ditemukan (code: not_found)",
-    409: "Versi dokumen sudah berubah; muat ulang lalu coba lagi (code: conflict)",
+    409: (
+        "Versi dokumen sudah berubah; `version` adalah versi sekarang, `changed_by` dan "
+        "`changed_at` perubahan terakhir. Baca lagi lalu coba lagi (code: conflict)"
+    ),
+    428: "expected_version wajib dikirim (code: precondition_required)",
     422: "Isian tidak valid; `fields` menyebut yang salah (code: invalid)",
     503: "Basis data sedang tidak dapat dihubungi; coba lagi nanti (code: unavailable)",
 }
@@ -80,12 +84,34 @@ def error_json(
     *,
     fields: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     """The API's error body."""
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = dict(fields)
+    body |= extra or {}
     return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def conflict_details(exc: ConflictError) -> dict[str, Any]:
+    """What a 409 says beside its message: the document's version now and its last change."""
+    return {
+        "version": exc.version,
+        "changed_by": exc.changed_by,
+        "changed_at": None if exc.changed_at is None else exc.changed_at.isoformat(),
+    }
+
+
+VERSION_REQUIRED = (
+    "expected_version wajib dikirim: versi dokumen yang Anda baca (field `version` dari GET "
+    "dokumen yang sama), agar isian orang lain tidak tertimpa tanpa sengaja"
+)
+
+
+def version_required() -> JSONResponse:
+    """428: a change sent without the version it was built on."""
+    return error_json(428, "precondition_required", VERSION_REQUIRED)
 
 
 def invalid(fields: Mapping[str, str], message: str = INVALID_MESSAGE) -> JSONResponse:
@@ -159,7 +185,8 @@ def install(api: FastAPI, deps: WebDeps) -> None:
         status, code = status_of(exc)
         log.info("api refused (%s %s): %s", request.method, request.url.path, exc.log_message)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return error_json(status, code, exc.message, headers=headers)
+        extra = conflict_details(exc) if isinstance(exc, ConflictError) else None
+        return error_json(status, code, exc.message, headers=headers, extra=extra)
 
     @api.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:

@@ -39,11 +39,21 @@ class ErrorBody(_Out):
     """What went wrong: a machine code and a message in Bahasa Indonesia."""
 
     code: str = Field(
-        description="not_found, forbidden, conflict, unauthenticated, invalid, http_error"
+        description="not_found, forbidden, conflict, precondition_required, unauthenticated, "
+        "invalid, http_error, unavailable"
     )
     message: str
     fields: dict[str, str] | None = Field(
         default=None, description="Per field (location or CODE.variable), what is wrong with it"
+    )
+    version: int | None = Field(
+        default=None, description="conflict: the document's version now (send it to retry)"
+    )
+    changed_by: str | None = Field(
+        default=None, description="conflict: who made the last change (a save or an action)"
+    )
+    changed_at: datetime | None = Field(
+        default=None, description="conflict: when the last change was made (UTC)"
     )
 
 
@@ -202,7 +212,9 @@ class _DocumentDetail(_Out):
     position_title: str
     year: int
     state: State
-    version: int = Field(description="Send it back as expected_version with a transition")
+    version: int = Field(
+        description="Send it back as expected_version with a transition or an entries save"
+    )
     visit: int
     missing: list[str] = Field(description="What still has to be filled in before submitting")
     history: list[HistoryItem]

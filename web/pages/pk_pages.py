@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from engine.errors import ConflictError
 from engine.ports import UnitOfWork
 from engine.usecases.documents import view_pk
 from engine.usecases.pk import TargetInput, save_budget, save_targets
 from engine.workflow import State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import UowDep, web_of
-from web.pages.report_pages import FIELD_LIMIT, done_message
+from web.pages.report_pages import FIELD_LIMIT, done_message, form_version
 from web.render import page
 
 router = APIRouter()
@@ -34,9 +35,11 @@ def render_pk(
     typed_comment: str = "",
     flash: str | None = None,
     warnings: list[str] | None = None,
+    conflict: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The PK page with what the user typed and the errors next to the fields."""
+    """The PK page with what the user typed and the errors next to the fields (and, for a
+    stale save refused, the `conflict` message)."""
     web = web_of(request)
     doc = view_pk(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
     done = request.query_params.get("selesai", "")
@@ -57,6 +60,7 @@ def render_pk(
         "typed_comment": typed_comment,
         "flash": flash,
         "warnings": warnings or [],
+        "conflict": conflict,
     }
     return page(request, "pk.html", context, user, status_code=status_code)
 
@@ -87,9 +91,14 @@ async def targets(request: Request, pk_id: DocId, user: FormUser, uow: UowDep) -
         for code in codes
     }
     web = web_of(request)
-    errors, warnings = save_targets(
-        uow, pk_id, typed, user.actor, now=web.now(), policy=web.deps.policy
-    )
+    try:
+        errors, warnings = save_targets(
+            uow, pk_id, typed, user.actor, now=web.now(), policy=web.deps.policy,
+            expected_version=form_version(form),
+        )  # fmt: skip
+    except ConflictError as exc:
+        return render_pk(request, user, uow, pk_id, typed=fields, conflict=exc.message,
+                         status_code=409)  # fmt: skip
     if errors:
         return render_pk(request, user, uow, pk_id, typed=fields, errors=errors, status_code=422)
     if warnings:
@@ -115,12 +124,19 @@ async def budget(request: Request, pk_id: DocId, user: FormUser, uow: UowDep) ->
 
     rows = [(at(programs, i), at(kegiatan, i), at(subs, i), at(amounts, i)) for i in range(count)]
     web = web_of(request)
-    errors = save_budget(uow, pk_id, rows, user.actor, now=web.now(), policy=web.deps.policy)
+    names = ("program", "kegiatan", "sub_kegiatan", "anggaran")
+    typed = {
+        f"{name}.{i + 1}": row[n] for i, row in enumerate(rows) for n, name in enumerate(names)
+    }
+    try:
+        errors = save_budget(
+            uow, pk_id, rows, user.actor, now=web.now(), policy=web.deps.policy,
+            expected_version=form_version(form),
+        )  # fmt: skip
+    except ConflictError as exc:
+        return render_pk(request, user, uow, pk_id, typed=typed, conflict=exc.message,
+                         status_code=409)  # fmt: skip
     if errors:
-        names = ("program", "kegiatan", "sub_kegiatan", "anggaran")
-        typed = {
-            f"{name}.{i + 1}": row[n] for i, row in enumerate(rows) for n, name in enumerate(names)
-        }
         return render_pk(request, user, uow, pk_id, typed=typed, errors=errors, status_code=422)
     return RedirectResponse(f"/pk/{pk_id}?selesai=simpan", status_code=303)
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from engine.errors import ValidationError
+from engine.errors import ConflictError, ValidationError
 from engine.evidence import MAX_EVIDENCE_BYTES
+from engine.inputs import check_input
 from engine.ports import UnitOfWork
 from engine.usecases.documents import view_report
 from engine.usecases.evidence import upload_evidence
@@ -51,6 +53,15 @@ def entries_from_form(form: FormData) -> dict[str, EntryInput]:
     }
 
 
+def form_version(form: FormData) -> int | None:
+    """The document version the form was built on (its hidden `expected_version` field);
+    None when the post carries none."""
+    raw = form.get("expected_version")
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 10:
+        return int(raw)
+    return None
+
+
 def _typed_fields(entries: dict[str, EntryInput]) -> dict[str, str]:
     typed: dict[str, str] = {}
     for code, entry in entries.items():
@@ -75,9 +86,12 @@ def render_report(
     typed_comment: str = "",
     upload_error: str | None = None,
     flash: str | None = None,
+    conflict: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The report page, with what the user typed and the errors next to the fields."""
+    """The report page, with what the user typed and the errors next to the fields; with
+    `conflict` (a stale save refused), the message and, next to each typed value, what is
+    stored now."""
     web = web_of(request)
     doc = view_report(uow, report_id, user.actor, now=web.now(), policy=web.deps.policy)
     done = request.query_params.get("selesai", "")
@@ -91,8 +105,28 @@ def render_report(
         "typed_comment": typed_comment,
         "upload_error": upload_error,
         "flash": flash,
+        "conflict": conflict,
+        "stored_now": _stored_now(doc, typed or {}) if conflict else {},
     }
     return page(request, "report.html", context, user, status_code=status_code)
+
+
+def _stored_now(doc: dict[str, Any], typed: dict[str, str]) -> dict[str, Decimal | None]:
+    """For each typed input whose number differs from the stored one, the stored value."""
+    found: dict[str, Decimal | None] = {}
+    for entry in doc["entries"]:
+        for item in entry["inputs"]:
+            field = f"v.{entry['indicator']}.{item['name']}"
+            if field not in typed:
+                continue
+            stored = None if item["value"] is None else Decimal(str(item["value"]))
+            try:
+                mine = check_input(typed[field]) if typed[field].strip() else None
+            except ValidationError:
+                mine = None
+            if mine != stored:
+                found[field] = stored
+    return found
 
 
 def done_message(done: str, state: State) -> str | None:
@@ -113,13 +147,24 @@ def report(request: Request, report_id: DocId, user: PageUser, uow: UowDep) -> H
 
 @router.post("/laporan/{report_id}", response_class=HTMLResponse)
 async def save(request: Request, report_id: DocId, user: FormUser, uow: UowDep) -> Response:
-    """Store the typed inputs; on any error nothing is stored and the typed values stay."""
+    """Store the typed inputs; on any error nothing is stored and the typed values stay.
+
+    A form built on an older version of the report (someone saved or acted since it was
+    opened) is refused with 409: the page names who and when, keeps the typed values and
+    shows what is stored now; saving again from it is a deliberate choice."""
     form = await request.form()
     entries = entries_from_form(form)
     web = web_of(request)
-    errors = save_entries(
-        uow, report_id, entries, user.actor, now=web.now(), policy=web.deps.policy
-    )
+    try:
+        errors = save_entries(
+            uow, report_id, entries, user.actor, now=web.now(), policy=web.deps.policy,
+            expected_version=form_version(form),
+        )  # fmt: skip
+    except ConflictError as exc:
+        return render_report(
+            request, user, uow, report_id, typed=_typed_fields(entries), conflict=exc.message,
+            status_code=409,
+        )  # fmt: skip
     if errors:
         return render_report(
             request, user, uow, report_id, typed=_typed_fields(entries), errors=errors,
