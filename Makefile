@@ -28,8 +28,10 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest
 
+# Every benchmark, the binding figures repeated at the end, bench/results.md written.
+# BENCH_ARGS passes options: make bench BENCH_ARGS="--pg-url URL --backends sqlite" (python -m bench --help)
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --write $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

@@ -1,18 +1,18 @@
 """A generated regency served by a real `kinerja serve`, for the page and memory benchmarks.
 
-`regency(backend)` makes a scratch database (a SQLite file in a temporary folder, or a
-PostgreSQL database created here and dropped afterwards), runs `kinerja db upgrade` and
-`kinerja demo generate` with the documented defaults (40 agencies x 40 positions, one year,
-as of 15 October 2021), and picks the officials who will sign in. `serve(...)` starts
-`kinerja serve --no-scheduler` on a free port as a child process (stderr to a file) and
-polls /healthz, as tests/e2e/conftest.py does. `RssSampler` samples the server's resident
-set size (psutil) in a thread while the load runs.
+`regency(backend, options)` makes a scratch database (a SQLite file in a temporary folder, or
+a PostgreSQL database on the --pg-url server, named by --pg-db or uniquely, created here and
+dropped afterwards), runs `kinerja db upgrade` and `kinerja demo generate` with the documented
+defaults (40 agencies x 40 positions, one year, as of 15 October 2021), and picks the
+officials who will sign in. `serve(...)` starts `kinerja serve --no-scheduler` on --port (0: a
+free port) as a child process (stderr to a file, working folder and evidence folder in the
+temporary folder, never the checkout) and polls /healthz, as tests/e2e/conftest.py does.
+`RssSampler` samples the server's resident set size (psutil) in a thread while the load runs.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,12 +29,9 @@ import psutil
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
+from bench._options import Options, free_port, scratch_database, scratch_name
 from db.accounts import create_token
 
-ROOT = Path(__file__).parents[1]
-PG_ADMIN_URL = os.environ.get(
-    "KINERJA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 FIXED_NOW = "2021-10-15T09:00:00+07:00"  # the generator's default as-of, 09:00 WIB
 SECRET = "bench-pages-secret-key-0123456789abcdef"
 STARTUP_TIMEOUT_S = 60.0
@@ -60,31 +57,27 @@ class Regency:
     url: str
     officials: list[Official]
     generate_s: float
+    folder: Path
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(url: str) -> dict[str, str]:
+def _env(url: str, folder: Path) -> dict[str, str]:
     return {
         **os.environ,
         "KINERJA_DATABASE_URL": url,
         "KINERJA_SECRET_KEY": SECRET,
         "KINERJA_FIXED_NOW": FIXED_NOW,
+        "KINERJA_EVIDENCE_DIR": str(folder / "evidence"),
+        # No scheduler runs (`--no-scheduler`), so nothing is mailed; a port nobody answers.
         "KINERJA_SMTP_PORT": str(free_port()),
     }
 
 
-def kinerja(*argv: str, url: str) -> None:
-    """Run the real CLI in a child process."""
+def kinerja(*argv: str, url: str, folder: Path) -> None:
+    """Run the real CLI in a child process, in `folder`."""
     subprocess.run(
         [sys.executable, "-m", "kinerja", *argv],
-        env=_env(url),
-        cwd=ROOT,
+        env=_env(url, folder),
+        cwd=folder,
         capture_output=True,
         text=True,
         check=True,
@@ -93,33 +86,26 @@ def kinerja(*argv: str, url: str) -> None:
 
 
 @contextmanager
-def regency(backend: str) -> Iterator[Regency]:
-    """A freshly generated regency on `backend` ("sqlite" or "postgresql"), removed on exit."""
-    with _database(backend) as url:
-        began = time.perf_counter()
-        kinerja("db", "upgrade", url=url)
-        kinerja("demo", "generate", url=url)
-        generated = time.perf_counter() - began
-        yield Regency(backend, url, _officials(url), generated)
+def regency(backend: str, options: Options, what: str) -> Iterator[Regency]:
+    """A freshly generated regency on `backend` ("sqlite" or "postgresql"), removed on exit;
+    `what` names the benchmark in the scratch database's name."""
+    with tempfile.TemporaryDirectory(prefix="kinerja-bench-") as name:
+        folder = Path(name)
+        with _database(backend, options, what, folder) as url:
+            began = time.perf_counter()
+            kinerja("db", "upgrade", url=url, folder=folder)
+            kinerja("demo", "generate", url=url, folder=folder)
+            generated = time.perf_counter() - began
+            yield Regency(backend, url, _officials(url), generated, folder)
 
 
 @contextmanager
-def _database(backend: str) -> Iterator[str]:
+def _database(backend: str, options: Options, what: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="kinerja-bench-") as folder:
-            yield f"sqlite:///{folder}/kinerja.db"
+        yield f"sqlite:///{folder}/kinerja.db"
         return
-    name = f"kinerja_bench_pages_{os.getpid()}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(options, scratch_name(options, what)) as url:
+        yield url
 
 
 _PICK = text(
@@ -178,15 +164,16 @@ class Server:
 
 
 @contextmanager
-def serve(url: str, folder: Path) -> Iterator[Server]:
-    """`kinerja serve --no-scheduler` on a free port against `url`, stopped on exit."""
-    port = free_port()
+def serve(url: str, folder: Path, port: int = 0) -> Iterator[Server]:
+    """`kinerja serve --no-scheduler` on `port` (0: a free one) against `url`, in `folder`,
+    stopped on exit."""
+    port = free_port(port)
     log_path = folder / "serve.log"
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "kinerja", "serve", "--no-scheduler", "--port", str(port)],
-            env=_env(url),
-            cwd=ROOT,
+            env=_env(url, folder),
+            cwd=folder,
             stdout=subprocess.DEVNULL,
             stderr=log,  # a file, never an unread pipe
             text=True,

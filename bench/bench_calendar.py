@@ -5,7 +5,7 @@ calendar's week arithmetic + bisect must stay well ahead of walking the calendar
 time. The baseline is measured in the same run, on the same calendar and inputs, so the ratio is
 meaningful on any machine. No assertions: this reports, it does not gate.
 
-Run: `python bench/bench_calendar.py`
+Run: `python -m bench bench_calendar`
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 import holidays
 
+from bench._options import Options, Outcome, parse
 from engine.calendar import WorkingCalendar
 
 PAIRS = 20_000
@@ -96,7 +97,7 @@ def format_table(rows: Sequence[tuple[str, float, float]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> str:
+def run(_options: Options) -> Outcome:
     """Run the benchmark, print the table and return it for a runner to collect."""
     cal = build_calendar()
     pairs = make_pairs(random.Random(SEED))
@@ -124,7 +125,12 @@ def main() -> str:
     ]
     table = format_table(rows)
     print(table)
-    return table
+    return Outcome(table)
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """`python -m bench.bench_calendar`: print the table and return it."""
+    return run(parse(argv, __doc__)).table
 
 
 if __name__ == "__main__":

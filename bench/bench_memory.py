@@ -10,17 +10,17 @@ and the peak while 20 signed-in clients request the recap of TW III at once
 a 503 from an overloaded server is counted, not fatal). No target is set by the issue;
 the figures are for comparison between runs.
 
-Run: `python -m bench bench_memory` (about 1-2 minutes).
+Run: `python -m bench bench_memory [--port PORT]` (about 1-2 minutes).
 """
 
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from pathlib import Path
+from collections.abc import Sequence
 
 import httpx2 as httpx
 
+from bench._options import Options, Outcome, parse
 from bench._regency import Official, RssSampler, regency, serve
 from bench.bench_pages import CLIENTS, sign_in
 
@@ -75,11 +75,11 @@ async def _run(base: str, officials: list[Official], rss: RssSampler) -> tuple[i
             await client.aclose()
 
 
-def main() -> str:
+def run(options: Options) -> Outcome:
     """Measure, print the table and return it for the runner."""
-    with regency("sqlite") as data, tempfile.TemporaryDirectory() as folder:
+    with regency("sqlite", options, "memory") as data:
         officials = data.officials[:CLIENTS]
-        with serve(data.url, Path(folder)) as server, RssSampler(server.pid) as rss:
+        with serve(data.url, data.folder, options.port) as server, RssSampler(server.pid) as rss:
             start = rss.now()
             after_pages, peak = asyncio.run(_run(server.url, officials, rss))
         peak = max(peak, rss.peak)
@@ -98,7 +98,12 @@ def main() -> str:
     lines.append(f"requests not answered 200 (503: pool exhausted; timeouts): {len(FAILED)}")
     table = "\n".join(lines)
     print(table)
-    return table
+    return Outcome(table)
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """`python -m bench.bench_memory [options]`: print the table and return it."""
+    return run(parse(argv, __doc__)).table
 
 
 if __name__ == "__main__":

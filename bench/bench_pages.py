@@ -18,24 +18,22 @@ measured the same way in the same run: the floor for a request under that load o
 machine (the clients share its two cores); the ratio is each endpoint's p50 over
 /healthz's p50. The server's peak RSS is sampled (psutil) during the load.
 
-Run: `python -m bench bench_pages` (about 5 minutes). Set KINERJA_BENCH_BACKENDS=sqlite to
-skip PostgreSQL.
+Run: `python -m bench bench_pages [--backends sqlite] [--port PORT] [--pg-url URL]
+[--pg-db NAME]` (about 5 minutes).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import statistics
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx2 as httpx
 
+from bench._options import Options, Outcome, parse
 from bench._regency import Official, Regency, RssSampler, regency, serve
 
 CLIENTS = 20
@@ -113,7 +111,11 @@ async def _get(client: httpx.AsyncClient, official: Official, endpoint: Endpoint
     """Milliseconds of one request; None when it was not answered with 200 (counted apart)."""
     headers = {"Authorization": f"Bearer {official.token}"} if endpoint.api else {}
     began = time.perf_counter()
-    answer = await client.get(endpoint.path(official), headers=headers)
+    try:
+        answer = await client.get(endpoint.path(official), headers=headers)
+    except httpx.TransportError as exc:  # counted like a refusal: a server stuck past the timeout
+        print(f"    {endpoint.name} for {official.login}: {type(exc).__name__}", flush=True)
+        return None
     elapsed = time.perf_counter() - began
     if answer.status_code != 200:
         print(f"    {endpoint.name} for {official.login}: HTTP {answer.status_code}", flush=True)
@@ -193,20 +195,20 @@ async def run_load(base: str, officials: list[Official]) -> list[Latency]:
             await client.aclose()
 
 
-def measure(backend: str) -> BackendResult:
+def measure(backend: str, options: Options) -> BackendResult:
     """Generate, serve and load one backend."""
-    with regency(backend) as data, tempfile.TemporaryDirectory() as folder:
+    with regency(backend, options, "pages") as data:
         print(
             f" {backend}: regency generated in {data.generate_s:.0f} s, "
             f"{len(data.officials)} officials",
             flush=True,
         )
-        return _served(data, Path(folder))
+        return _served(data, options.port)
 
 
-def _served(data: Regency, folder: Path) -> BackendResult:
+def _served(data: Regency, port: int) -> BackendResult:
     officials = data.officials[:CLIENTS]
-    with serve(data.url, folder) as server, RssSampler(server.pid) as rss:
+    with serve(data.url, data.folder, port) as server, RssSampler(server.pid) as rss:
         start = rss.now()
         latencies = asyncio.run(run_load(server.url, officials))
     return BackendResult(data.backend, data.generate_s, latencies, start / 2**20, rss.peak / 2**20)
@@ -249,13 +251,34 @@ def format_table(results: list[BackendResult]) -> str:
     return "\n".join(lines)
 
 
-def main() -> str:
-    """Run both backends, print the table and return it for the runner."""
-    backends = os.environ.get("KINERJA_BENCH_BACKENDS", "sqlite,postgresql").split(",")
-    results = [measure(backend.strip()) for backend in backends if backend.strip()]
+def summary(results: Sequence[BackendResult]) -> list[str]:
+    """The binding figure: the worst paced p95 of the three endpoints, per backend."""
+    lines = []
+    for result in results:
+        paced = [i for i in result.latencies if i.mode == "paced" and i.name != BASELINE]
+        worst = max(paced, key=lambda item: item.p95)
+        met = "met" if worst.p95 < TARGET_P95_MS else "NOT met"
+        every = ", ".join(f"{i.name} {i.p95:.1f}" for i in paced)
+        refused = sum(item.errors for item in result.latencies)
+        lines.append(
+            f"pages {result.backend} paced p95: worst {worst.p95:.1f} ms ({worst.name}; "
+            f"target < {TARGET_P95_MS:.0f} ms: {met}); {every} ms; requests not answered 200 "
+            f"(both modes): {refused}"
+        )
+    return lines
+
+
+def run(options: Options) -> Outcome:
+    """Run the chosen backends, print the table and return it for the runner."""
+    results = [measure(backend, options) for backend in options.backends]
     table = format_table(results)
     print(table)
-    return table
+    return Outcome(table, tuple(summary(results)))
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """`python -m bench.bench_pages [options]`: print the table and return it."""
+    return run(parse(argv, __doc__)).table
 
 
 if __name__ == "__main__":

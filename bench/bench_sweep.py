@@ -29,13 +29,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from bench import _sweep_data as data
+from bench._options import Options, Outcome, parse
 from db.database import create_db_engine
 from db.uow import SqlUnitOfWork
 from engine.policy import Policy
@@ -181,7 +182,16 @@ def format_table(rows: list[Row], rss: tuple[float, float], setup: float) -> str
     return "\n".join(lines)
 
 
-def main() -> str:
+def summary(rows: list[Row]) -> str:
+    """The binding figure: the 1M sweep over the 100k one, with 1,000 pending."""
+    fixed = {r.size: r for r in rows if r.pending == FIXED_PENDING}
+    ratio = fixed[SIZES[-1]].sweep.wall / fixed[SIZES[-2]].sweep.wall
+    cpu = fixed[SIZES[-1]].sweep.cpu / fixed[SIZES[-2]].sweep.cpu
+    met = "met" if ratio < 1.5 else "NOT met"
+    return f"sweep 1M / 100k: {ratio:.2f}x wall, {cpu:.2f}x CPU (target < 1.5x: {met})"
+
+
+def run(_options: Options) -> Outcome:
     """Build the data, time plan and sweep per size, print the table and return it."""
     with tempfile.TemporaryDirectory(prefix="kinerja-sweep-") as tmp:
         url = f"sqlite:///{tmp}/sweep.db"
@@ -204,7 +214,12 @@ def main() -> str:
             engine.dispose()
     table = format_table(rows, rss, setup)
     print(table)
-    return table
+    return Outcome(table, (summary(rows),))
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """`python -m bench.bench_sweep`: print the table and return it."""
+    return run(parse(argv, __doc__)).table
 
 
 if __name__ == "__main__":

@@ -1,46 +1,70 @@
-"""Benchmark full workflow cycles (submit -> verify -> approve) against a floor and a peer.
+"""Benchmark full workflow cycles (submit -> verify -> approve) against a same-work peer.
 
 Kinerja: each step is `engine.usecases.workflow.take_action` in its own unit of work (db.uow),
-one transaction through the real services: the
-document view with the part of the organisation tree it is decided on (one query; the
-completeness check on submit is one more), the gate, the compare-and-swap update, the
-hash-chained transition_log row and the outbox row.
-Floor: the same rows written with bare SQLAlchemy Core on the same tables and engine (select the
-document, compare-and-swap update, log row with its hash, outbox insert-or-ignore), with
-statements built once as Kinerja's are; no gate, no organisation: what the writes cost by
-themselves.
-Peer: the same cycle as most Python teams would write it: a django-fsm-2 model with @transition
-methods, saved with a log row in `transaction.atomic()` by the Django ORM (bench/django_peer).
+one transaction through the real services: the document view with the part of the
+organisation tree it is decided on (one query; the completeness check on submit is one more),
+the gate, the compare-and-swap update, the hash-chained transition_log row and the outbox row.
 
-Each database (SQLite file in WAL mode, PostgreSQL scratch database) gets the demo organisation
-(25 positions, approved PKs) and the four quarterly reports of every position whose report is
-verified before approval, their entries filled. A round takes every such report through one cycle;
-between rounds (untimed) the reports are put back to draft with the next visit and version, so
-each cycle starts from a fresh draft and writes fresh outbox keys. The three systems run in turn
-in every round; the table gives the median cycles per second over the rounds.
+Peer (the fair one, bench/django_peer/models.py): django-fsm-2 and the Django ORM doing the
+same writes in the same transaction: the report read with who acts on it (one query), the
+entries checked on submit (one more), a compare-and-swap save, the hash-chained log row
+(engine.audit.entry_hash) and the outbox row for the next one to act, on tables with Kinerja's
+columns and indexes. The benchmark counts the statements each side sends (SQLAlchemy's
+before_cursor_execute, Django's execute_wrapper) and prints both; it checks that the peer
+wrote the very rows Kinerja wrote (log rows with the same hashes, outbox rows with the same
+dedupe keys and payloads, reports in the same end state) and stops if not.
 
-Run: `python -m bench bench_transitions`; `python -m bench.bench_transitions --profile` prints a
-pyinstrument profile of the Kinerja rounds on SQLite instead.
+Also measured, for reference: the floor (the same writes with bare SQLAlchemy Core on Kinerja's
+tables: no gate, no organisation, no completeness read) and the old peer the benchmark
+shipped with before issue 14 (no outbox row, no hash chain: 12 statements per cycle against
+Kinerja's 16, on a database holding only the benchmark's reports), whose ratio is printed as
+the old one beside the fair one.
+
+Each database (a SQLite file in WAL mode per side; one PostgreSQL scratch database) gets the
+demo organisation (25 positions, approved PKs) and the four quarterly reports of every
+position, their entries filled; the jobs are the reports verified before approval. The peer's
+tables receive a copy of the same rows, ids included. Before every run (untimed) each side is
+put back to that data: the log and outbox rows the last run wrote are deleted and the reports
+restored, so every run of every side starts from the same rows. A warm-up round (untimed)
+counts the statements and compares the rows written; then --rounds timed rounds, the order
+alternating: odd rounds Kinerja, peer, floor, old peer; even rounds peer, Kinerja, old peer,
+floor. The table gives the median cycles per second over the timed rounds.
+
+Run: `python -m bench bench_transitions [--rounds N] [--pg-url URL] [--pg-db NAME]`;
+`python -m bench.bench_transitions --profile` prints a pyinstrument profile of the Kinerja
+rounds on SQLite instead.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, func, select, text, update
+from sqlalchemy import Engine, bindparam, delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlmodel import col
 from sqlmodel import select as select_rows
 
+from bench._options import Options, Outcome, parse, pg_available, scratch_database, scratch_name
+from bench._peer_side import (
+    LOG_COMPARED,
+    OUTBOX_COMPARED,
+    REPORT_RESTORED,
+    FairPeer,
+    OldPeer,
+    statement_kind,
+)
 from db.database import WRITE_OPTION, create_db_engine, transaction
 from db.documents import open_reports
 from db.migrate import upgrade
@@ -59,16 +83,17 @@ from kinerja.demo.performance import DEMO_YEAR
 from kinerja.demo.seed import seed_demo
 from workflows.definitions import MACHINES
 
-REPEATS = 5  # timed rounds per system and database (plus one warm-up round)
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 WHEN = datetime(DEMO_YEAR, 4, 6, 10, 0, tzinfo=JAKARTA)  # TW I reporting window
 STEPS = (Action.SUBMIT, Action.VERIFY, Action.APPROVE)
-TARGET_PEER = 2.0
-TARGET_FLOOR = 0.5
+TARGETS = {"sqlite": 1.5, "postgresql": 1.4}  # issue 14: kinerja / same-work peer, binding
 
 REPORT = QuarterlyReport.metadata.tables["report"]
 LOG = TransitionLog.metadata.tables["transition_log"]
 OUTBOX = OutboxMessage.metadata.tables["outbox"]
+
+SIDES = ("kinerja", "peer", "floor", "old peer")
+ORDERS = (SIDES, ("peer", "kinerja", "old peer", "floor"))
+"""The order of the sides in odd and in even rounds."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +108,21 @@ class Job:
 
 @dataclass(frozen=True)
 class Row:
-    """The medians measured on one database."""
+    """What was measured on one database."""
 
     database: str
+    backend: str
     cycles: int
-    kinerja: float
-    floor: float
-    peer: float
+    rates: dict[str, list[float]]
+    statements: dict[str, Counter[str]]
+    start_rows: dict[str, tuple[int, int, int]]
+    written: tuple[int, int]
+
+    def median(self, side: str) -> float:
+        return statistics.median(self.rates[side])
+
+    def ratio(self, side: str, other: str) -> float:
+        return self.median(side) / self.median(other)
 
 
 # --- setup -------------------------------------------------------------------------------------
@@ -138,16 +171,6 @@ def prepare(engine: Engine) -> list[Job]:
             )
             jobs.append(Job(report.id, report.position_id, report.quarter, actors))
     return jobs
-
-
-def reset_reports(engine: Engine, jobs: Sequence[Job]) -> None:
-    """Put the reports back to draft with the next visit and version (untimed)."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(REPORT)
-            .where(REPORT.c.id.in_([job.report_id for job in jobs]))
-            .values(state="draft", version=REPORT.c.version + 1, visit=REPORT.c.visit + 1)
-        )
 
 
 def count_approved(engine: Engine, jobs: Sequence[Job]) -> int:
@@ -281,194 +304,299 @@ def floor_round(engine: Engine, jobs: Sequence[Job]) -> float:
     return time.perf_counter() - began
 
 
-class Peer:
-    """The django-fsm-2 peer on one Django database alias."""
+# --- Kinerja's database: Kinerja and the floor ------------------------------------------------
 
-    def __init__(self, alias: str, jobs: Sequence[Job]) -> None:
-        from bench.django_peer import create_tables
-        from bench.django_peer.models import Report
 
-        self.alias = alias
-        create_tables(alias)
-        created = Report.objects.using(alias).bulk_create(
-            [Report(position_id=j.position_id, year=DEMO_YEAR, quarter=j.quarter) for j in jobs]
-        )
-        self.ids = [report.pk for report in created]
-        if any(pk is None for pk in self.ids):  # SQLite before 3.35 returns no ids
-            self.ids = list(Report.objects.using(alias).order_by("id").values_list("id", flat=True))
-        self.actors = [tuple(a.official_id or 0 for a in j.actors) for j in jobs]
+class KinerjaSide:
+    """Kinerja (or the floor) on Kinerja's database, put back to the prepared data per run."""
+
+    def __init__(self, engine: Engine, jobs: Sequence[Job], run: Callable[[], float]) -> None:
+        self.engine = engine
+        self.jobs = jobs
+        self.round = run
+        with engine.connect() as connection:
+            self.log_mark = int(connection.execute(select(func.max(LOG.c.id))).scalar() or 0)
+            self.outbox_mark = int(connection.execute(select(func.max(OUTBOX.c.id))).scalar() or 0)
+            ids = [job.report_id for job in jobs]
+            columns = [REPORT.c[name] for name in REPORT_RESTORED]
+            found = connection.execute(select(REPORT.c.id, *columns).where(REPORT.c.id.in_(ids)))
+            self.restored = [
+                {
+                    "rid": row[0],
+                    **{f"r_{n}": v for n, v in zip(REPORT_RESTORED, row[1:], strict=True)},
+                }
+                for row in found
+            ]
 
     def reset(self) -> None:
-        from bench.django_peer.models import Report
-
-        Report.objects.using(self.alias).update(state="draft")
-
-    def round(self) -> float:
-        """Every report through submit, verify and approve; seconds taken."""
-        from bench.django_peer.models import take_step
-
-        now = WHEN.astimezone(UTC)
-        began = time.perf_counter()
-        for report_id, actors in zip(self.ids, self.actors, strict=True):
-            for action, actor_id in zip(("submit", "verify", "approve"), actors, strict=True):
-                take_step(self.alias, report_id, action, actor_id, now)
-        return time.perf_counter() - began
+        """Back to the prepared data (untimed): what a run wrote deleted, reports restored."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(LOG).where(LOG.c.id > self.log_mark))
+            connection.execute(delete(OUTBOX).where(OUTBOX.c.id > self.outbox_mark))
+            connection.execute(_RESTORE, self.restored)
 
     def approved(self) -> int:
-        from bench.django_peer.models import Report
+        return count_approved(self.engine, self.jobs)
 
-        return int(Report.objects.using(self.alias).filter(state="approved").count())
+    def counts(self) -> tuple[int, int, int]:
+        """(reports, log rows, outbox rows) in Kinerja's tables now."""
+        with self.engine.connect() as connection:
+            return tuple(  # type: ignore[return-value]
+                int(connection.execute(select(func.count()).select_from(t)).scalar_one())
+                for t in (REPORT, LOG, OUTBOX)
+            )
+
+    def counting(self, counter: Counter[str]) -> AbstractContextManager[None]:
+        return sqlalchemy_counting(self.engine, counter)
+
+    def written(self) -> dict[str, list[tuple[Any, ...]]]:
+        """What the last run wrote: the log and outbox rows and the reports' end state."""
+        with self.engine.connect() as connection:
+            log = connection.execute(
+                select(*(LOG.c[n] for n in LOG_COMPARED))
+                .where(LOG.c.id > self.log_mark)
+                .order_by(LOG.c.id)
+            )
+            outbox = connection.execute(
+                select(*(OUTBOX.c[n] for n in OUTBOX_COMPARED))
+                .where(OUTBOX.c.id > self.outbox_mark)
+                .order_by(OUTBOX.c.id)
+            )
+            reports = connection.execute(
+                select(REPORT.c.id, REPORT.c.state, REPORT.c.version, REPORT.c.visit,
+                       REPORT.c.audit_hash)
+                .where(REPORT.c.id.in_([job.report_id for job in self.jobs]))
+                .order_by(REPORT.c.id)
+            )  # fmt: skip
+            return {
+                "log": [tuple(r) for r in log],
+                "outbox": [tuple(r) for r in outbox],
+                "reports": [tuple(r) for r in reports],
+            }
+
+
+_RESTORE = (
+    update(REPORT)
+    .where(REPORT.c.id == bindparam("rid"))
+    .values({name: bindparam(f"r_{name}") for name in REPORT_RESTORED})
+)
+
+
+@contextmanager
+def sqlalchemy_counting(engine: Engine, counter: Counter[str]) -> Iterator[None]:
+    """Count the statements SQLAlchemy sends on `engine` by their first word."""
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        counter[statement_kind(statement)] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def measure(database: str, engine: Engine, jobs: Sequence[Job], peer: Peer) -> Row:
-    """Interleave the three systems round by round; medians of the timed rounds."""
-    runs: dict[str, list[float]] = {"kinerja": [], "floor": [], "peer": []}
-    systems: dict[str, tuple[Callable[[], None], Callable[[], float], Callable[[], int]]] = {
-        "kinerja": (
-            lambda: reset_reports(engine, jobs),
-            lambda: kinerja_round(engine, jobs),
-            lambda: count_approved(engine, jobs),
-        ),
-        "floor": (
-            lambda: reset_reports(engine, jobs),
-            lambda: floor_round(engine, jobs),
-            lambda: count_approved(engine, jobs),
-        ),
-        "peer": (peer.reset, peer.round, peer.approved),
-    }
-    for repeat in range(REPEATS + 1):
-        for name, (reset, run, check) in systems.items():
-            reset()
-            seconds = run()
-            if check() != len(jobs):
+def _compare(
+    kinerja: dict[str, list[tuple[Any, ...]]], peer: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    """Stop unless the peer wrote the rows Kinerja wrote (the benchmark compares the same work)."""
+    for name, ours in kinerja.items():
+        theirs = peer[name]
+        if len(ours) != len(theirs):
+            raise RuntimeError(f"peer wrote {len(theirs)} {name} rows, Kinerja {len(ours)}")
+        for mine, other in zip(ours, theirs, strict=True):
+            if tuple(mine) != tuple(other):
+                raise RuntimeError(f"peer wrote another {name} row:\n {other}\n Kinerja:\n {mine}")
+
+
+def measure(
+    database: str, backend: str, sides: dict[str, Any], jobs: Sequence[Job], rounds: int
+) -> Row:
+    """A warm-up round counting statements and comparing rows, then `rounds` timed rounds."""
+    statements: dict[str, Counter[str]] = {}
+    written: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+    start_rows: dict[str, tuple[int, int, int]] = {}
+    for name in SIDES:
+        side = sides[name]
+        side.reset()
+        if name in ("kinerja", "peer"):
+            start_rows[name] = side.counts()
+        statements[name] = Counter()
+        with side.counting(statements[name]):
+            side.round()
+        if side.approved() != len(jobs):
+            raise RuntimeError(f"{name} on {database}: not every report was approved")
+        if name in ("kinerja", "peer"):
+            written[name] = side.written()
+    _compare(written["kinerja"], written["peer"])
+    rates: dict[str, list[float]] = {name: [] for name in SIDES}
+    for number in range(1, rounds + 1):
+        for name in ORDERS[(number - 1) % 2]:
+            side = sides[name]
+            side.reset()
+            seconds = side.round()
+            if side.approved() != len(jobs):
                 raise RuntimeError(f"{name} on {database}: not every report was approved")
-            if repeat:  # the first round warms caches and connection pools
-                runs[name].append(len(jobs) / seconds)
-    row = Row(
-        database,
-        len(jobs),
-        statistics.median(runs["kinerja"]),
-        statistics.median(runs["floor"]),
-        statistics.median(runs["peer"]),
-    )
+            rates[name].append(len(jobs) / seconds)
     print(
-        f"{database}: kinerja {_spread(runs['kinerja'])}, floor {_spread(runs['floor'])}, "
-        f"peer {_spread(runs['peer'])} cycles/s",
+        f"{database}: "
+        + ", ".join(f"{name} {_spread(rates[name])}" for name in SIDES)
+        + " cycles/s",
         flush=True,
     )
-    return row
+    log, outbox = (len(written["kinerja"][k]) for k in ("log", "outbox"))
+    return Row(database, backend, len(jobs), rates, statements, start_rows, (log, outbox))
 
 
 def _spread(values: Sequence[float]) -> str:
     return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
 
 
-def run_sqlite(workdir: Path) -> Row:
-    """Kinerja and floor on one SQLite file, the peer on another, all in WAL mode."""
-    from bench.django_peer import SQLITE
-
-    engine = create_db_engine(f"sqlite:///{workdir / 'kinerja.db'}")
+def run_backend(
+    database: str, backend: str, url: str, aliases: tuple[str, str], rounds: int
+) -> Row:
+    """Kinerja and the floor on `url`; the fair and old peers on the two Django aliases."""
+    engine = create_db_engine(url)
     try:
-        with engine.connect() as connection:
-            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
-        if mode != "wal":
-            raise RuntimeError(f"SQLite journal mode is {mode}, expected wal")
+        if backend == "sqlite":
+            with engine.connect() as connection:
+                mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            if mode != "wal":
+                raise RuntimeError(f"SQLite journal mode is {mode}, expected wal")
         jobs = prepare(engine)
-        return measure("sqlite (file, WAL)", engine, jobs, Peer(SQLITE, jobs))
+        with transaction(engine) as session:
+            tree = load_org(session).tree
+        sides = {
+            "kinerja": KinerjaSide(engine, jobs, lambda: kinerja_round(engine, jobs)),
+            "floor": KinerjaSide(engine, jobs, lambda: floor_round(engine, jobs)),
+            "peer": FairPeer(aliases[0], engine, tree, jobs, WHEN),
+            "old peer": OldPeer(aliases[1], jobs, WHEN),
+        }
+        return measure(database, backend, sides, jobs, rounds)
     finally:
         engine.dispose()
 
 
-def pg_available() -> bool:
-    """True when the PostgreSQL server answers."""
-    try:
-        server = create_engine(f"{PG_SERVER}/postgres", connect_args={"connect_timeout": 3})
-        with server.connect():
-            pass
-        server.dispose()
-        return True
-    except Exception:  # any failure means: skip PostgreSQL
-        return False
+def per_cycle(counter: Counter[str], cycles: int) -> str:
+    total = sum(counter.values()) / cycles
+    parts = ", ".join(f"{kind} {n / cycles:g}" for kind, n in sorted(counter.items()))
+    return f"{total:g} ({parts})"
 
 
-def run_postgres(name: str) -> Row:
-    """Kinerja, floor and peer on one scratch database, created and dropped here."""
-    from bench.django_peer import POSTGRES, close
-
-    server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_db_engine(f"{PG_SERVER}/{name}")
-    try:
-        jobs = prepare(engine)
-        return measure("postgresql", engine, jobs, Peer(POSTGRES, jobs))
-    finally:
-        engine.dispose()
-        close(POSTGRES)
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
-
-
-def format_table(rows: Sequence[Row], skipped: Sequence[str]) -> str:
+def format_table(rows: Sequence[Row], skipped: Sequence[str], rounds: int) -> str:
     cycles = rows[0].cycles if rows else 0
-    title = (
-        f"Transitions benchmark: {cycles} submit->verify->approve cycles per round, "
-        f"median of {REPEATS} rounds, cycles/s (higher is better)"
-    )
     header = (
-        f"{'database':<20} {'kinerja':>8} {'floor':>8} {'peer':>8} "
-        f"{'kinerja/peer':>13} {'kinerja/floor':>14}"
+        f"{'database':<19} {'kinerja':>8} {'peer':>8} {'floor':>8} {'old peer':>9} "
+        f"{'fair: kinerja/peer':>19} {'old: kinerja/old peer':>22} {'kinerja/floor':>14}"
     )
     lines = [
-        title,
-        "floor: bare SQLAlchemy Core writes; peer: django-fsm-2 + Django ORM with a log row",
+        f"Transitions benchmark: {cycles} submit->verify->approve cycles per round, median of "
+        f"{rounds} timed rounds (order alternating), cycles/s (higher is better)",
+        "peer: django-fsm-2 + Django ORM doing Kinerja's writes (log row with hash chain, outbox "
+        "row); floor: the same writes in bare SQLAlchemy Core;",
+        "old peer: the peer shipped before issue 14 (no outbox row, no hash chain, a database of "
+        "the benchmark's reports only)",
         header,
         "-" * len(header),
     ]
     for row in rows:
         lines.append(
-            f"{row.database:<20} {row.kinerja:>8.1f} {row.floor:>8.1f} {row.peer:>8.1f} "
-            f"{row.kinerja / row.peer:>12.2f}x {row.kinerja / row.floor:>13.2f}x"
+            f"{row.database:<19} {row.median('kinerja'):>8.1f} {row.median('peer'):>8.1f} "
+            f"{row.median('floor'):>8.1f} {row.median('old peer'):>9.1f} "
+            f"{row.ratio('kinerja', 'peer'):>18.2f}x {row.ratio('kinerja', 'old peer'):>21.2f}x "
+            f"{row.ratio('kinerja', 'floor'):>13.2f}x"
         )
-    lines.extend(f"{name:<20} skipped: server not reachable" for name in skipped)
+    lines.extend(f"{name:<19} skipped: server not reachable" for name in skipped)
     lines.append(
-        f"targets: kinerja/peer >= {TARGET_PEER:.1f}x and kinerja/floor >= {TARGET_FLOOR:.2f}x"
+        "statements per cycle (SQLAlchemy before_cursor_execute, Django execute_wrapper; "
+        "COMMIT is a driver call on both sides, not counted):"
     )
     for row in rows:
-        peer_ok = row.kinerja / row.peer >= TARGET_PEER
-        floor_ok = row.kinerja / row.floor >= TARGET_FLOOR
+        kinerja, peer = row.statements["kinerja"], row.statements["peer"]
+        same = "same" if kinerja == peer else "DIFFERENT"
+        lines.append(f"  {row.database}: kinerja {per_cycle(kinerja, row.cycles)}")
         lines.append(
-            f"  {row.database}: peer target {'met' if peer_ok else 'NOT met'}, "
-            f"floor target {'met' if floor_ok else 'NOT met'}"
+            f"  {'':<{len(row.database)}}  peer    {per_cycle(peer, row.cycles)}  [{same}]"
         )
+        lines.append(
+            f"  {'':<{len(row.database)}}  floor {per_cycle(row.statements['floor'], row.cycles)}; "
+            f"old peer {per_cycle(row.statements['old peer'], row.cycles)}"
+        )
+    for row in rows:
+        (kr, kl, ko), (pr, pl, po) = row.start_rows["kinerja"], row.start_rows["peer"]
+        log, outbox = row.written
+        lines.append(
+            f"  {row.database}: every run starts from {kr} reports, {kl} log and {ko} outbox rows "
+            f"(peer: {pr}, {pl}, {po}); per round both write {log} log rows (same hashes) and "
+            f"{outbox} outbox rows (same keys and payloads)"
+        )
+    lines.append(
+        "target (issue 14, binding): fair kinerja/peer >= "
+        + ", ".join(f"{TARGETS[b]:.1f}x on {b}" for b in TARGETS)
+    )
+    lines.extend(f"  {line}" for line in summary(rows))
     return "\n".join(lines)
 
 
-def main() -> str:
-    """Run the benchmark on SQLite and PostgreSQL, print the table and return it."""
-    from bench.django_peer import configure
+def summary(rows: Sequence[Row]) -> list[str]:
+    """The binding ratio of each database, with the old ratio beside it."""
+    found = []
+    for row in rows:
+        fair, target = row.ratio("kinerja", "peer"), TARGETS[row.backend]
+        met = "met" if fair >= target else "NOT met"
+        found.append(
+            f"transitions {row.backend}: kinerja/peer {fair:.2f}x (target >= {target:.1f}x: "
+            f"{met}); old ratio kinerja/old peer {row.ratio('kinerja', 'old peer'):.2f}x"
+        )
+    return found
+
+
+def run(options: Options) -> Outcome:
+    """Run the benchmark on the chosen backends, print the table and return it."""
+    from bench.django_peer import POSTGRES, POSTGRES_OLD, SQLITE, SQLITE_OLD, close, configure
 
     workdir = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
-    pg_name = f"kinerja_bench_{os.getpid()}"
-    has_pg = pg_available()
-    configure(workdir / "peer.db", pg_name if has_pg else None)
-    rows, skipped = [], []
+    rows: list[Row] = []
+    skipped: list[str] = []
+    has_pg = options.wants("postgresql") and pg_available(options)
+    if options.wants("postgresql") and not has_pg:
+        skipped.append("postgresql")
+    pg_name = scratch_name(options, "transitions")
+    pg_url = make_url(options.pg_url).set(database=pg_name).render_as_string(hide_password=False)
+    configure(workdir, pg_url if has_pg else None)
     try:
-        rows.append(run_sqlite(workdir))
+        if options.wants("sqlite"):
+            url = f"sqlite:///{workdir / 'kinerja.db'}"
+            rows.append(
+                run_backend(
+                    "sqlite (file, WAL)", "sqlite", url, (SQLITE, SQLITE_OLD), options.rounds
+                )
+            )
         if has_pg:
-            rows.append(run_postgres(pg_name))
-        else:
-            skipped.append("postgresql")
+            with scratch_database(options, pg_name) as url:
+                try:
+                    rows.append(
+                        run_backend("postgresql", "postgresql", url, (POSTGRES, POSTGRES_OLD),
+                                    options.rounds)
+                    )  # fmt: skip
+                finally:
+                    close(POSTGRES)
+                    close(POSTGRES_OLD)
     finally:
+        for alias in (SQLITE, SQLITE_OLD):
+            close(alias)
         shutil.rmtree(workdir, ignore_errors=True)
-    table = format_table(rows, skipped)
+    table = format_table(rows, skipped, options.rounds)
     print(table)
-    return table
+    return Outcome(table, tuple(summary(rows)))
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """`python -m bench.bench_transitions [options]`: print the table and return it."""
+    return run(parse(argv, __doc__)).table
 
 
 def profile() -> None:
@@ -479,13 +607,14 @@ def profile() -> None:
     engine = create_db_engine(f"sqlite:///{workdir / 'kinerja.db'}")
     try:
         jobs = prepare(engine)
-        reset_reports(engine, jobs)
-        kinerja_round(engine, jobs)  # warm-up
+        side = KinerjaSide(engine, jobs, lambda: kinerja_round(engine, jobs))
+        side.reset()
+        side.round()  # warm-up
         profiler = Profiler()
         with profiler:
             for _ in range(3):
-                reset_reports(engine, jobs)
-                kinerja_round(engine, jobs)
+                side.reset()
+                side.round()
         print(profiler.output_text(unicode=True, color=False, show_all=False))
     finally:
         engine.dispose()
@@ -493,4 +622,7 @@ def profile() -> None:
 
 
 if __name__ == "__main__":
-    profile() if "--profile" in sys.argv[1:] else main()
+    if "--profile" in sys.argv[1:]:
+        profile()
+    else:
+        main()
