@@ -26,23 +26,17 @@ connection the whole time. Here it is paid once per change of the data:
   deleted row's counter would not; the application never deletes those rows.)
 - `RecapCache.get` compares the fingerprint with the cached one. On a miss one caller per
   period computes (single flight; the others wait for its result instead of computing
-  the same thing), and the database connection is released before the formulas run, so
-  waiting and computing never hold the pool.
+  the same thing).
 
 The fingerprint is read before the rows, so a change committed in between can only make
 the cached entry look older than it is (it is computed again on the next request), never
 newer. Several application instances each keep their own cache; each compares with the
 database on every request, so none serves a recap older than the last commit.
 
-The repository serves the recap from the process's cache, `recaps`, which reads in short
-sessions of its own on the unit of work's engine instead of on the unit of work's
-connection. Two reasons: the cache is shared by every request, so what it keys and stores
-must be committed data only (a fingerprint read in a transaction that has written
-something could key a recap that is later rolled back); and on a miss it gives its
-connection back before the formulas run, and a writer's unit of work (the API's: BEGIN
-IMMEDIATE on SQLite) never takes the write lock to read a recap, let alone holds it
-through the two seconds of a regency's formulas. Everything else is read in the unit of
-work's session.
+The repository serves the recap from the process's cache, `recaps`, reading on the unit of
+work's session: requests only read (their writes are in `writing()` transactions that end
+before), so the fingerprint and rows are committed data, and a request never holds a pooled
+connection while it waits for a second (20 concurrent API recaps emptied the pool so).
 """
 
 from __future__ import annotations
@@ -52,6 +46,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,8 +248,10 @@ class RecapCache:
         agency_code: str | None = None,
         pk_states: Collection[str] | None = APPROVED_ONLY,
         report_states: Collection[str] | None = None,
+        session: Session | None = None,
     ) -> RecapData:
-        """The recap as the database holds it now: from the cache when nothing changed."""
+        """The recap as the database holds it now: from the cache when nothing changed. With
+        `session` (a request's, unwritten), no second pooled connection is taken meanwhile."""
         key = _Key(
             year,
             quarter,
@@ -262,8 +259,8 @@ class RecapCache:
             None if pk_states is None else tuple(sorted(pk_states)),
             None if report_states is None else tuple(sorted(report_states)),
         )
-        with Session(engine) as session:
-            stamp = data_stamp(session, year=year)
+        with _reader(engine, session) as reader:
+            stamp = data_stamp(reader, year=year)
         hit = self._fresh(engine, key, stamp)
         if hit is not None:
             return hit
@@ -273,10 +270,10 @@ class RecapCache:
                 return hit
             # The stamp read above is older than the rows read now: at worst a change
             # committed in between makes the next request compute again.
-            with Session(engine) as session:
-                tree = load_org_tree(session)
+            with _reader(engine, session) as reader:
+                tree = load_org_tree(reader)
                 items = recap_inputs(
-                    session,
+                    reader,
                     year=year,
                     agency_code=agency_code,
                     pk_states=pk_states,
@@ -317,6 +314,12 @@ class RecapCache:
 
 
 recaps = RecapCache()
+
+
+def _reader(engine: Engine, session: Session | None) -> AbstractContextManager[Session]:
+    return nullcontext(session) if session is not None else Session(engine)
+
+
 """The process's recap cache (the web application and the CLI share it)."""
 
 
@@ -377,7 +380,10 @@ class SqlRecaps:
 
     def recap(self, *, year: int, quarter: int | None, agency_code: str | None = None) -> RecapData:
         """The recap as the database holds it now: from the cache when nothing changed."""
-        return recaps.get(self._engine, year=year, quarter=quarter, agency_code=agency_code)
+        return recaps.get(
+            self._engine, year=year, quarter=quarter, agency_code=agency_code,
+            session=self._session(),
+        )  # fmt: skip
 
     def org_tree(self) -> OrgTree:
         """The organisation tree (one query; the tree is rebuilt only when its rows changed)."""

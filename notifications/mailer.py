@@ -16,6 +16,7 @@ dispatcher killed mid-batch has already recorded every message but the one in fl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from collections import deque
@@ -245,7 +246,7 @@ class SmtpMailer:
                 await self._quit(smtp)
         finally:
             if smtp is not None:
-                smtp.close()
+                await _closed(smtp)
         return batch.outcomes
 
     async def _open(self) -> tuple[aiosmtplib.SMTP | None, SendOutcome | None]:
@@ -300,6 +301,20 @@ class SmtpMailer:
             await smtp.quit(timeout=QUIT_TIMEOUT)
         except (aiosmtplib.SMTPException, OSError) as exc:
             log.debug("SMTP QUIT failed: %s", exc)
+
+
+async def _closed(smtp: aiosmtplib.SMTP) -> None:
+    """Close the connection and wait (briefly) until it is gone: over TLS the socket closes
+    only after the TLS goodbye, a round trip later; an event loop ended before that (one
+    dispatch run by `asyncio.run`) left the socket open until the garbage collector found
+    it."""
+    protocol = smtp.protocol
+    smtp.close()
+    deadline = asyncio.get_running_loop().time() + QUIT_TIMEOUT
+    while protocol is not None and protocol.transport is not None:
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.005)
 
 
 def _connect_failure(exc: Exception) -> SendOutcome:

@@ -498,6 +498,33 @@ class EphemeralController(Controller):
 
     def __init__(self, handler: Inbox, **kwargs: Any) -> None:
         super().__init__(handler, hostname="127.0.0.1", port=0, ready_timeout=WAIT, **kwargs)
+        self.sessions: list[Any] = []
+
+    def factory(self) -> Any:
+        session = super().factory()  # type: ignore[no-untyped-call]
+        self.sessions.append(session)
+        return session
+
+    def stop(self, no_assert: bool = False) -> None:
+        """Close the server and every connection it holds before aiosmtpd stops its loop.
+
+        aiosmtpd stops the loop at once: a connection whose close was still queued (the client
+        had just quit; after STARTTLS, the plain transport under the TLS one) was left open
+        and reported as an unclosed transport whenever the garbage collector met it, which
+        failed whichever later test was running then."""
+        if self._thread is not None and self.server is not None:
+            asyncio.run_coroutine_threadsafe(self._close_all(), self.loop).result(WAIT)
+        super().stop(no_assert)  # type: ignore[no-untyped-call]
+
+    async def _close_all(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for session in self.sessions:
+            for transport in (session.transport, getattr(session, "_original_transport", None)):
+                if transport is not None and not transport.is_closing():
+                    transport.close()
+        for _ in range(5):  # let the queued connection_lost callbacks run
+            await asyncio.sleep(0)
 
     def _trigger_server(self) -> None:
         assert isinstance(self.server, asyncio.Server)
