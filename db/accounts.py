@@ -1,18 +1,15 @@
 """Accounts, sessions, API tokens, the login throttle (`engine.ports.AccountRepository`) and
-password hashing (`engine.ports.PasswordHasher`).
+password hashing (`engine.ports.PasswordHasher`): storage only, the rules are engine's.
 
-Sessions and tokens are random values whose SHA-256 is stored, never the value itself,
-so a copy of the database cannot be replayed. Passwords are hashed with argon2id;
-hashing is slow by design, and an unknown login is checked against a dummy hash all the
-same, so that a refusal takes as long whether or not the account exists. The rules (the
-throttle, what a password must be, when a session or token signs in, whose token may be
-revoked) are engine.accounts' and engine.usecases.accounts'; this is storage.
+Sessions and tokens are random values of which only the SHA-256 is stored. Passwords are
+hashed with argon2id, and an unknown login is checked against a dummy hash all the same.
 """
-
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+import threading
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -365,6 +362,8 @@ class SqlAccounts:
 # --- passwords -------------------------------------------------------------------------
 
 _HASHER = PasswordHasher()
+_HASHING = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+"""At most half the cores hash at once: a login flood queues behind itself, not the pages."""
 
 
 @cache
@@ -375,16 +374,20 @@ def _dummy_hash() -> str:
 
 
 class Argon2Passwords:
-    """argon2id hashes of passwords, with the library's default (current) parameters."""
+    """argon2id hashes of passwords, with the library's current parameters (`_HASHING`)."""
 
     def hash(self, password: str) -> str:
         """A new hash of `password`."""
-        return _HASHER.hash(password)
+        with _HASHING:
+            return _HASHER.hash(password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """Whether `password` matches; None (no account) costs a check against a dummy hash."""
         try:
-            return _HASHER.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
+            with _HASHING:
+                return _HASHER.verify(password_hash or _dummy_hash(), password) and bool(
+                    password_hash
+                )
         except (VerificationError, InvalidHashError):
             return False
 
