@@ -15,6 +15,7 @@ from email.policy import default as default_policy
 from email.utils import format_datetime, parseaddr
 
 from engine.clock import JAKARTA
+from engine.text import flatten
 
 __all__ = ["BOUNDARY", "build_email", "message_id_for"]
 
@@ -48,7 +49,9 @@ def build_email(
     """
     message = EmailMessage(policy=default_policy)
     message["From"] = sender
-    message["To"] = Address(display_name=recipient_name, addr_spec=recipient_email)
+    # flatten: a name stored with a line break (before names were checked) must not make the
+    # header unusable and dead-letter every email to that official.
+    message["To"] = Address(display_name=flatten(recipient_name), addr_spec=recipient_email)
     message["Subject"] = subject
     message["Date"] = format_datetime(date.astimezone(JAKARTA))
     message["Message-ID"] = message_id_for(dedupe_key, sender)

@@ -25,6 +25,7 @@ from documents.xlsx.catalogue_layout import COLUMNS, MAX_ROWS, REQUIRED_SHEETS, 
 from engine.capaian import parse_target
 from engine.errors import ValidationError
 from engine.formatting import MAX_DECIMALS, format_number_id, parse_number_id
+from engine.text import SINGLE_LINE_PROBLEM, bad_character
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,15 @@ class Cells:
             return str(value)
         self.at(row, key, "harus berupa teks")
         return None
+
+    def line(self, row: SheetRow, key: str, *, required: bool = True) -> str | None:
+        """`text`, and a problem (None) when it holds a line break or control character: codes,
+        names, labels and units are one line."""
+        text = self.text(row, key, required=required)
+        if text is not None and bad_character(text) is not None:
+            self.at(row, key, SINGLE_LINE_PROBLEM)
+            return None
+        return text
 
     def lines(self, row: SheetRow, key: str) -> tuple[str, ...]:
         """The non-empty lines of a text cell (one item per line)."""

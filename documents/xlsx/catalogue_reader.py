@@ -136,7 +136,7 @@ def _positions(
     result: dict[str, Duties] = {}
     first: dict[str, int] = {}
     for row in rows:
-        code = cells.text(row, "position")
+        code = cells.line(row, "position")
         tugas, fungsi = cells.lines(row, "tugas"), cells.lines(row, "fungsi")
         if code is None:
             continue
@@ -156,10 +156,10 @@ def _variables(
     """Variables by indicator code, in their order; None marks a row with a problem."""
     grouped: dict[str, list[tuple[SheetRow, Variable | None, int | None]]] = {}
     for row in rows:
-        indicator = cells.text(row, "indicator")
-        name = cells.text(row, "name")
-        label = cells.text(row, "label")
-        unit = cells.text(row, "unit", required=False) or ""
+        indicator = cells.line(row, "indicator")
+        name = cells.line(row, "name")
+        label = cells.line(row, "label")
+        unit = cells.line(row, "unit", required=False) or ""
         order = cells.integer(row, "order", low=1, high=999, default=None)
         if name is not None:
             try:
@@ -198,16 +198,16 @@ def _indicator(
     variables: dict[str, list[tuple[SheetRow, Variable | None]]],
 ) -> _Draft:
     before = len(cells.problems)
-    position = cells.text(row, "position")
+    position = cells.line(row, "position")
     if position is not None and known is not None and position not in known:
         cells.at(row, "position", f"jabatan '{position}' tidak dikenal")
-    code = cells.text(row, "code")
+    code = cells.line(row, "code")
     if code is not None and not CODE_PATTERN.fullmatch(code):
         cells.at(row, "code", "huruf kecil, angka dan '-' saja, paling panjang 80")
     kind = cells.choice(row, "kind", _values(IndicatorKind))
     kinerja = cells.text(row, "kinerja")
-    name = cells.text(row, "name")
-    unit = cells.text(row, "unit")
+    name = cells.line(row, "name")
+    unit = cells.line(row, "unit")
     data_source = cells.text(row, "data_source")
     polarity = cells.choice(row, "polarity", _values(Polarity))
     rollup = cells.choice(row, "rollup", _values(Rollup))

@@ -33,6 +33,7 @@ from engine.orgspec import (
     PositionSpec,
     RegencySpec,
 )
+from engine.text import SINGLE_LINE_PROBLEM, bad_character
 
 FORMAT = "kinerja-org/1"
 
@@ -86,13 +87,25 @@ def org_parser(text: str, source: str) -> OrgParser:
     return parse
 
 
+def _line(
+    check: Checker, item: LineDict, key: str, where: str, *, required: bool = True
+) -> str | None:
+    """`check.text`, and a problem (None) when the text holds a line break or control character:
+    every text of this file is one line (a name with a newline would break email headers)."""
+    value = check.text(item, key, where, required=required)
+    if value is not None and bad_character(value) is not None:
+        check.add(item.key_lines.get(key, item.line), f"{where}.{key}", SINGLE_LINE_PROBLEM)
+        return None
+    return value
+
+
 def _section(
     check: Checker, doc: LineDict, key: str, fields: tuple[str, ...]
 ) -> dict[str, str] | None:
     item = check.mapping(doc.get(key), doc.key_lines.get(key, doc.line), key)
     if item is None:
         return None
-    values = {name: check.text(item, name, key) for name in fields}
+    values = {name: _line(check, item, name, key) for name in fields}
     if any(v is None for v in values.values()):
         return None
     return {k: v for k, v in values.items() if v is not None}
@@ -104,11 +117,11 @@ def _positions(check: Checker, doc: LineDict) -> list[PositionSpec]:
     superior_lines: dict[str, int | None] = {}
     for index, item in check.items(doc, "positions", required=True):
         where = f"positions[{index + 1}]"
-        code = check.text(item, "code", where)
-        title = check.text(item, "title", where)
-        unit = check.text(item, "unit", where)
+        code = _line(check, item, "code", where)
+        title = _line(check, item, "title", where)
+        unit = _line(check, item, "unit", where)
         level = check.choice(item, "level", where, Level, ", ".join(Level))
-        superior = check.text(item, "superior", where, required=False)
+        superior = _line(check, item, "superior", where, required=False)
         if code is None or title is None or unit is None or level is None:
             continue
         if code in lines:
@@ -149,7 +162,7 @@ def _positions(check: Checker, doc: LineDict) -> list[PositionSpec]:
 
 def _nip(check: Checker, item: LineDict, where: str) -> str | None:
     """The item's NIP as 18 bare digits, or None with the problem recorded."""
-    raw = check.text(item, "nip", where)
+    raw = _line(check, item, "nip", where)
     if raw is None:
         return None
     try:
@@ -165,8 +178,8 @@ def _officials(check: Checker, doc: LineDict) -> list[OfficialSpec]:
     for index, item in check.items(doc, "officials", required=False):
         where = f"officials[{index + 1}]"
         nip = _nip(check, item, where)
-        name = check.text(item, "name", where)
-        email = check.text(item, "email", where)
+        name = _line(check, item, "name", where)
+        email = _line(check, item, "email", where)
         if email is not None and ("@" not in email or email.startswith("@") or " " in email):
             check.add(
                 item.key_lines.get("email"),
@@ -195,11 +208,11 @@ def _assignments(
     for index, item in check.items(doc, "assignments", required=False):
         where = f"assignments[{index + 1}]"
         nip = _nip(check, item, where)
-        position = check.text(item, "position", where)
+        position = _line(check, item, "position", where)
         status = check.choice(item, "status", where, AssignmentStatus, ", ".join(AssignmentStatus))
         valid_from = check.day(item, "from", where, required=True)
         valid_to = check.day(item, "to", where, required=False)
-        decree = check.text(item, "decree", where, required=False)
+        decree = _line(check, item, "decree", where, required=False)
         if nip is not None and nip not in nips:
             line = item.key_lines.get("nip")
             check.add(line, f"{where}.nip", f"pegawai dengan NIP {nip} tidak dikenal")

@@ -28,6 +28,7 @@ from engine.accounts import (
 )
 from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.ports import SignedIn, UnitOfWork, writes
+from engine.text import single_line
 
 __all__ = [
     "AccountPage",
@@ -184,7 +185,7 @@ def change_password(
 @writes
 def create_token(uow: UnitOfWork, account_id: int, name: str, *, now: datetime) -> str:
     """A new personal API token of the account: its raw value, to show once."""
-    name = name.strip()
+    name = single_line(name, "Nama token", field="name").strip()
     if not name or len(name) > MAX_TOKEN_NAME:
         raise ValidationError(
             f"Nama token wajib diisi (paling banyak {MAX_TOKEN_NAME} karakter)",

@@ -14,6 +14,7 @@ from engine.accounts import MAX_LOGIN, AccountInfo, check_new_password
 from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.org import Official
 from engine.ports import UnitOfWork, writes
+from engine.text import single_line
 
 __all__ = [
     "AccountForm",
@@ -93,7 +94,7 @@ def _new_account(uow: UnitOfWork, official_id: int, login: str, password: str) -
             f"{official.name} sudah memiliki akun",
             log_message="official already has an account",
         )
-    key = login.strip().lower()
+    key = single_line(login, "Login", field="login").strip().lower()
     if not key:
         raise FieldError("login", "Login wajib diisi", log_message="empty login")
     if len(key) > MAX_LOGIN or any(c.isspace() for c in key):

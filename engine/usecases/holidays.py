@@ -14,6 +14,7 @@ from datetime import date, datetime
 from engine.errors import NotFoundError, ValidationError
 from engine.holiday_table import ADMIN, CATEGORIES, LOCAL, HolidayDay
 from engine.ports import UnitOfWork, writes
+from engine.text import single_line
 
 __all__ = ["add_holiday", "list_holidays", "remove_holiday", "seed_holidays"]
 
@@ -30,7 +31,7 @@ def add_holiday(
     uow: UnitOfWork, day: date, name: str, *, category: str = LOCAL, now: datetime
 ) -> HolidayDay:
     """Add a day (or bring back a removed one, with the new name)."""
-    name = name.strip()
+    name = single_line(name, "Nama hari libur", field="name").strip()
     if not name:
         raise ValidationError("Nama hari libur wajib diisi", log_message="holiday name missing")
     if category not in CATEGORIES:

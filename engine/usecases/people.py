@@ -18,6 +18,7 @@ from engine.org import Holding, Official, Position
 from engine.policy import Policy
 from engine.ports import UnitOfWork, writes
 from engine.staff import AdminCounts, AssignmentLine, PositionHolders, tree_rows
+from engine.text import single_line
 
 __all__ = [
     "MAX_EMAIL",
@@ -49,8 +50,8 @@ class OfficialDetails:
 
 
 def _text(field: str, value: str, what: str, limit: int) -> str:
-    """`value` stripped; FieldError when it is empty or longer than `limit`."""
-    value = value.strip()
+    """`value` stripped; FieldError when it is empty, longer than `limit` or not one line."""
+    value = single_line(value, what, field=field).strip()
     if not value:
         raise FieldError(field, f"{what} wajib diisi", log_message=f"{field} missing")
     if len(value) > limit:
@@ -117,7 +118,7 @@ def official_details(uow: UnitOfWork, official_id: int) -> OfficialDetails:
 def create_official(uow: UnitOfWork, *, nip: str, name: str, email: str) -> Official:
     """Register an official (pegawai); the NIP is stored as its 18 bare digits."""
     try:
-        digits = normalise_nip(nip)
+        digits = normalise_nip(single_line(nip, "NIP", field="nip"))
     except ValidationError as exc:
         raise FieldError("nip", exc.message, log_message=exc.log_message) from None
     existing = uow.admin.official_with_nip(digits)

@@ -7,13 +7,13 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from engine.errors import NotFoundError
+from engine.errors import FieldError, NotFoundError
 from engine.holiday_table import GOVERNMENT, LOCAL, PUBLIC
 from engine.ports import UnitOfWork
 from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import UowDep, web_of
-from web.pages.admin.common import Text, done, log, parse_day, parse_int, render
+from web.pages.admin.common import Text, done, log, parse_day, parse_int, refused, render
 
 router = APIRouter()
 
@@ -76,7 +76,10 @@ def holiday_add(
     year = when.year if when is not None else _year(tahun, web.today())
     if errors or when is None:
         return _holidays_page(request, user, uow, year, form, errors)
-    add_holiday(uow, when, name, category=category, now=web.now())
+    try:
+        add_holiday(uow, when, name, category=category, now=web.now())
+    except FieldError as exc:
+        return _holidays_page(request, user, uow, year, form, refused(request, user, exc))
     log.info("%s added holiday %s", user.login, when)
     return done(f"/admin/hari-libur?tahun={when.year}", "libur-ditambah")
 
