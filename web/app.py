@@ -7,10 +7,12 @@ go through the same db/engine use cases and the one gate as the CLI.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from itsdangerous import TimestampSigner
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -27,6 +29,9 @@ from web.auth import CsrfError, CurrentUser, LoginRequiredError, optional_user
 from web.deps import Web, WebDeps, web_of
 from web.pages import account, admin, dashboard, demo, documents, home, tasks
 from web.render import build_templates, page
+from web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 log = logging.getLogger("kinerja.web")
 
@@ -45,6 +50,14 @@ HTTP_MESSAGES = {
     405: "Metode tidak diizinkan untuk alamat ini",
     413: "Berkas terlalu besar",
 }
+
+
+def too_large(request: Request, message: str) -> Response:
+    """The body limit's 413: the API's error JSON or the normal error page (no user in the
+    header: the refusal comes before anything is read, the database included)."""
+    if _is_api(request):
+        return error_json(413, "too_large", message)
+    return page(request, "error.html", {"message": message}, None, status_code=413)
 
 
 def _status(exc: KinerjaError) -> tuple[int, str]:
@@ -88,6 +101,10 @@ def create_app(container: WebDeps) -> FastAPI:
     from web.api import v1
 
     app.mount("/api/v1", v1.create_api(app.state.web))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Outermost first: the headers wrap everything, the 413 included.
+    app.add_middleware(BodyLimitMiddleware, refuse=too_large)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=app.state.web.settings.secure_cookies)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
