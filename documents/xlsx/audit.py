@@ -158,7 +158,8 @@ def _chain_sheet(sheet: Worksheet, export: AuditTrail) -> None:
         ]
         for r in export.log
     ]
-    table(sheet, heads, rows, freeze_columns=1, max_width=66)
+    # exact values (string cells, no prefix): the hashes are recomputed from them
+    table(sheet, heads, rows, freeze_columns=1, max_width=66, neutralise=False)
     nip_column = heads.index("actor_nip") + 1
     at_column = heads.index("at") + 1
     for index in range(1, len(rows) + 1):

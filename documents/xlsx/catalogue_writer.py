@@ -3,7 +3,9 @@
 Pure: it takes rows (dicts keyed by `Column.key`) and returns the .xlsx bytes.
 The header row is bold, filled and frozen; long text wraps; target cells are
 formatted as text (so Excel keeps "80-90" and "1.500" as typed, not a date or a
-number) and budget cells as numbers with thousands separators.
+number) and budget cells as numbers with thousands separators. Every text value
+is a string cell, never a formula, and is written exactly as stored (the import
+reads it back): text starting with "=" stays text (docs/security-workbooks.md).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from documents.xlsx.catalogue_layout import (
     YEAR_CELL,
     Column,
 )
+from documents.xlsx.common import put, put_value
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -66,7 +69,7 @@ def write_workbook(content: WorkbookContent) -> bytes:
 
 def _write_guide(sheet: Worksheet, content: WorkbookContent) -> None:
     sheet.title = SHEETS[0]
-    sheet["A1"] = GUIDE_TITLE
+    put_value(sheet["A1"], GUIDE_TITLE, neutralise=False)
     sheet["A1"].font = Font(bold=True, size=14)
     values = {
         AGENCY_CELL: content.agency,
@@ -75,12 +78,12 @@ def _write_guide(sheet: Worksheet, content: WorkbookContent) -> None:
         FORMAT_CELL: FORMAT,
     }
     for cell, label in GUIDE_LABELS.items():
-        sheet[f"A{cell[1:]}"] = label
+        put_value(sheet[f"A{cell[1:]}"], label, neutralise=False)
         sheet[f"A{cell[1:]}"].font = HEADER_FONT
-        sheet[cell] = values[cell]
+        put_value(sheet[cell], values[cell], neutralise=False)
         sheet[cell].alignment = Alignment(horizontal="left")
     for offset, line in enumerate(GUIDE_TEXT):
-        cell = sheet.cell(row=8 + offset, column=1, value=line)
+        cell = put(sheet, 8 + offset, 1, line, neutralise=False)
         if offset == 0:
             cell.font = HEADER_FONT
     sheet.column_dimensions["A"].width = 28
@@ -89,7 +92,7 @@ def _write_guide(sheet: Worksheet, content: WorkbookContent) -> None:
 
 def _write_sheet(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Row]) -> None:
     for number, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=number, value=column.header)
+        cell = put(sheet, 1, number, column.header, neutralise=False)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -108,7 +111,8 @@ def _write_sheet(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Row
     top = Alignment(vertical="top")
     for row_number, row in enumerate(rows, start=2):
         for number, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=row_number, column=number, value=row.get(column.key))
+            # text the import reads back: a string cell, exactly as stored (no prefix)
+            cell = put(sheet, row_number, number, row.get(column.key), neutralise=False)
             cell.alignment = wrap if column.wrap else top
 
 

@@ -20,6 +20,39 @@ _HEAD_FILL = PatternFill("solid", fgColor="FF1F3A5F")
 _HEAD_FONT = Font(bold=True, color="FFFFFFFF")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters that make Excel or LibreOffice read typed text as a formula (OWASP)."""
+
+
+def neutralised(text: str) -> str:
+    """`text` with the OWASP prefix "'" when it starts like a formula, else unchanged.
+
+    A lone character ("-" for "none") is no formula and stays as it is.
+    """
+    return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any, *, neutralise: bool) -> Any:
+    """Write `value` to a cell, never as a formula: text is always a string cell.
+
+    openpyxl turns any str starting with "=" into a formula cell; here text is
+    forced back to a string cell. With `neutralise` (free text no import reads
+    back), text starting with =, +, -, @, tab or CR also gets the "'" prefix, so
+    even a copy into another sheet or a CSV is not evaluated. Numbers, dates and
+    None are written as they are. Returns the cell.
+    """
+    cell = sheet.cell(row=row, column=column)
+    put_value(cell, value, neutralise=neutralise)
+    return cell
+
+
+def put_value(cell: Any, value: Any, *, neutralise: bool) -> None:
+    """Set an existing cell's value as `put` does."""
+    if isinstance(value, str):
+        cell.value = neutralised(value) if neutralise else value
+        cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
@@ -32,7 +65,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 def title_block(sheet: Worksheet, lines: Sequence[str]) -> None:
     """The sheet's title (bold, larger) and up to four lines of context above the table."""
     for offset, line in enumerate(lines[: HEADER_ROW - 2]):
-        cell = sheet.cell(row=1 + offset, column=1, value=line)
+        cell = put(sheet, 1 + offset, 1, line, neutralise=True)
         cell.font = Font(bold=True, size=14) if offset == 0 else Font(italic=True)
 
 
@@ -44,20 +77,24 @@ def table(
     freeze_columns: int = 1,
     wrap: Iterable[str] = (),
     max_width: int = 60,
+    neutralise: bool = True,
 ) -> int:
     """Write a table under the title block: styled heads, frozen, filterable, sensible widths.
 
     Returns the number of data rows written. Cells are written as given, so
-    numbers stay numbers; callers style cells afterwards by their row.
+    numbers stay numbers; callers style cells afterwards by their row. Text is
+    always a string cell, never a formula (`put`); `neutralise=False` keeps text
+    exactly as given (values someone must recompute from, such as hashed fields).
     """
     for column, head in enumerate(heads, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=head)
+        cell = put(sheet, HEADER_ROW, column, head, neutralise=True)
         cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     count = 0
     for count, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=HEADER_ROW + count, column=column, value=value).alignment = _TOP
+            cell = put(sheet, HEADER_ROW + count, column, value, neutralise=neutralise)
+            cell.alignment = _TOP
     wrapped = set(wrap)
     for column, head in enumerate(heads, start=1):
         letter = get_column_letter(column)
