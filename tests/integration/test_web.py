@@ -66,7 +66,7 @@ def test_home_lists_the_positions_and_holders(demo_container: Container, clock: 
     assert len(re.findall(r'<tr data-position="', page)) == 25
     assert "Dinas Koperasi, Usaha Mikro, Perindustrian dan Perdagangan Kabupaten Gresik" in page
     assert '<div class="acting">Plt. Sri Rahayuningsih, S.E., M.Si.</div>' in page
-    assert "19660101 199001 1 001" in page
+    assert "19660101 199001 1 001" not in page  # NIPs only when signed in (issue 15, item 10)
     assert "pemegang jabatan per 1 November 2021" in page
     assert 'id="demo-accounts"' not in page
 

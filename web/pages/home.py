@@ -24,9 +24,14 @@ def home(user: MaybeUser) -> RedirectResponse:
 
 @router.get("/organisasi", response_class=HTMLResponse)
 def organisation(request: Request, user: MaybeUser, uow: UowDep) -> HTMLResponse:
-    """The agencies' positions and who holds them today (public: the structure is no secret)."""
+    """The agencies' positions and who holds them today (public: the structure is no secret;
+    the officials' NIPs are personal data, shown only to signed-in users)."""
     web = web_of(request)
     found = show_organisation(uow, now=web.now(), policy=web.deps.policy)
     agencies = [(agency, tree_rows(found.tree, found.day, agency.id)) for agency in found.agencies]
-    context: dict[str, Any] = {"regency": found.regency, "agencies": agencies}
+    context: dict[str, Any] = {
+        "regency": found.regency,
+        "agencies": agencies,
+        "show_nip": user is not None,
+    }
     return page(request, "organisation.html", context, user)
