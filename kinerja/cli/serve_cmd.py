@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -12,6 +14,8 @@ from kinerja.cli.state import state_of
 
 if TYPE_CHECKING:
     from kinerja.settings import Settings
+
+log = logging.getLogger("kinerja.serve")
 
 
 def serve(
@@ -46,6 +50,7 @@ def serve(
         )
     state = state_of(ctx)
     container = state.container(demo=demo)
+    shared_key = _shared_secret_key(container.settings, workers)
     if demo:
         catcher = MailCatcher(
             port=container.settings.smtp_port,
@@ -86,6 +91,8 @@ def serve(
                 # SIGTERM. The scheduler, if any, runs once, here.
                 if state.environ is not None:
                     os.environ.update(state.environ)
+                if shared_key is not None:
+                    os.environ["KINERJA_SECRET_KEY"] = shared_key  # inherited by the workers
                 uvicorn.run("kinerja.asgi:create", factory=True, workers=workers, **options)
     except KeyboardInterrupt:
         pass
@@ -94,6 +101,36 @@ def serve(
             background.shutdown(wait=True)
         if container.mail_catcher is not None:
             container.mail_catcher.stop()
+
+
+def _shared_secret_key(settings: Settings, workers: int) -> str | None:
+    """The key every worker signs cookies with when none is configured (None: configured, or
+    one process). Each worker making its own key would refuse the others' cookies: a login
+    answered by one worker and the next page by another sent the user back to /masuk.
+
+    On PostgreSQL, where several instances may serve one database behind a proxy, a key
+    generated here would still differ between instances: refused, the key must be set."""
+    if settings.secret_key is not None:
+        return None
+    if not settings.is_sqlite:
+        raise typer.BadParameter(
+            "KINERJA_SECRET_KEY wajib diisi bila basis datanya PostgreSQL: setiap instans dan "
+            "setiap pekerja harus menandatangani cookie dengan kunci yang sama. Buat satu dengan "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'",
+            param_hint="KINERJA_SECRET_KEY",
+        )
+    if workers == 1:
+        return None
+    log.warning(
+        "KINERJA_SECRET_KEY is not set: one random key generated for the %d workers; "
+        "sessions end when the server restarts",
+        workers,
+    )
+    typer.echo(
+        f"KINERJA_SECRET_KEY tidak diatur: satu kunci acak dibuat untuk {workers} proses "
+        "pekerja; sesi berakhir bila server dimulai ulang"
+    )
+    return secrets.token_urlsafe(48)
 
 
 def show_config(ctx: typer.Context) -> None:
