@@ -84,9 +84,40 @@ FILE_TYPES: dict[str, FileType] = {
 ALLOWED_EXTENSIONS: tuple[str, ...] = tuple(FILE_TYPES)
 
 
+_ACTIVE_PARTS = re.compile(
+    r"(^|/)(vbaproject\.bin|vbadata\.xml|activex/|embeddings/oleobject[^/]*\.bin$)"
+    r"|\.(exe|dll|com|scr|bat|cmd|msi|ps1|vbs|js|jar|hta|lnk)$",
+    re.IGNORECASE,
+)
+"""Parts of an Office file that run code: a macro project, ActiveX, an OLE package, a program."""
+_MARKUP = re.compile(rb"<\s*(?:html|script|svg|iframe|object|embed|!doctype\s+html)\b", re.I)
+_ZIP_DIRECTORY = b"PK\x05\x06"
+
+
+def _active_parts(data: bytes) -> list[str]:
+    """Names of the parts of an Office (zip) file that carry code (central directory only)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return [name for name in archive.namelist() if _ACTIVE_PARTS.search(name)]
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return []
+
+
+def _second_type(extension: str, data: bytes) -> str | None:
+    """What else the bytes are besides their declared type: a web page or a zip archive."""
+    if _MARKUP.search(data):
+        return "halaman web (HTML/skrip)"
+    # A zip ends with its directory record, at most 64 KiB of comment before the end.
+    if extension not in (".xlsx", ".docx") and _ZIP_DIRECTORY in data[-(22 + 65535) :]:
+        return "arsip ZIP"
+    return None
+
+
 def check_upload(filename: str, data: bytes) -> tuple[str, FileType]:
     """The safe display name and the type, once size, extension and content agree
-    (ValidationError in Bahasa Indonesia otherwise)."""
+    (ValidationError in Bahasa Indonesia otherwise). Office files carrying code (macros,
+    ActiveX, embedded objects or programs) and files that are also another type (a PDF that
+    is a web page too, an image with a zip inside) are refused."""
     check_size(data)
     name = safe_filename(filename)
     extension = extension_of(name)
@@ -103,6 +134,18 @@ def check_upload(filename: str, data: bytes) -> tuple[str, FileType]:
             f"Isi berkas '{name}' bukan {file_type.label} yang sah; "
             "pastikan ekstensi sesuai dengan isi berkas",
             log_message=f"evidence {name!r}: content does not match {extension}",
+        )
+    if extension in (".xlsx", ".docx") and (active := _active_parts(data)):
+        raise ValidationError(
+            f"Berkas '{name}' berisi makro, objek tersemat atau program ({active[0]}); "
+            "simpan ulang tanpa makro dan tanpa objek tersemat (misalnya sebagai PDF), lalu unggah",
+            log_message=f"evidence {name!r}: active parts {active[:5]}",
+        )
+    if (other := _second_type(extension, data)) is not None:
+        raise ValidationError(
+            f"Isi berkas '{name}' bukan hanya {file_type.label}: juga {other}; berkas seperti "
+            "ini tidak diterima. Cetak ulang atau simpan ulang dokumennya, lalu unggah",
+            log_message=f"evidence {name!r}: {extension} that is also {other}",
         )
     return name, file_type
 
