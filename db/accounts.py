@@ -1,9 +1,9 @@
 """Accounts, sessions, API tokens, the login throttle (`engine.ports.AccountRepository`) and
-password hashing (`engine.ports.PasswordHasher`): storage only, the rules are engine's.
-
-Sessions and tokens are random values of which only the SHA-256 is stored. Passwords are
-hashed with argon2id, and an unknown login is checked against a dummy hash all the same.
+password hashing (`engine.ports.PasswordHasher`): storage only, the rules are engine's. Of
+sessions and tokens only the SHA-256 is stored; passwords are hashed with argon2id, and an
+unknown login is checked against a dummy hash all the same.
 """
+
 from __future__ import annotations
 
 import hashlib
