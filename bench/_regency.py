@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from bench._options import Options, free_port, scratch_database, scratch_name
-from db.accounts import create_token
+from db.signin import create_token
 
 FIXED_NOW = "2021-10-15T09:00:00+07:00"  # the generator's default as-of, 09:00 WIB
 SECRET = "bench-pages-secret-key-0123456789abcdef"

@@ -1,55 +1,40 @@
-"""Accounts, sessions, API tokens, the login throttle (`engine.ports.AccountRepository`) and
-password hashing (`engine.ports.PasswordHasher`): storage only, the rules are engine's. Of
-sessions and tokens only the SHA-256 is stored; passwords are hashed with argon2id, and an
-unknown login is checked against a dummy hash all the same.
+"""Accounts, their passwords and TOTP second factor (`engine.ports.AccountRepository`, its
+sessions, tokens and throttle from db/signin.py) and password hashing
+(`engine.ports.PasswordHasher`): storage only, the rules are engine's. Passwords are hashed
+with argon2id, and an unknown login is checked against a dummy hash all the same; of
+recovery codes only the SHA-256 is kept; the TOTP secret has to be kept as it is (the
+server computes the codes from it).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import threading
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
-from typing import Any
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, bindparam, delete, func, or_, update
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlalchemy import Column, ForeignKey, Integer, String, delete, update
+from sqlmodel import Field, Session, SQLModel, col, func, or_, select
 
-from db.auth_models import ApiToken, LoginThrottle, WebSession
+from db.database import UTCDateTime
 from db.models import Account, OfficialRow
 from db.organisation import to_official
-from engine.accounts import (
-    AccountInfo,
-    ApiTokenInfo,
-    Credentials,
-    Throttle,
-    account_actor,
-    session_live,
-    throttle_key,
-    token_use_due,
-)
+from db.signin import SqlSignIn, hash_secret, identity
+from engine.accounts import AccountInfo, Credentials, SecondFactorInfo, account_actor, login_key
 from engine.errors import NotFoundError
 from engine.nip import normalise_nip
 from engine.org import Official
-from engine.ports import SignedIn
 from engine.workflow import Actor
-
-TOKEN_PREFIX = "knj_"  # noqa: S105 (a label, not a secret)
-
-
-def hash_secret(value: str) -> str:
-    """SHA-256 hex of a session or token value: what the database keeps."""
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def find_account(session: Session, login: str) -> Account | None:
     """The account of a login name, an official's email or an 18-digit NIP."""
-    key = throttle_key(login)
+    key = login_key(login)
     if not key:
         return None
     account = session.exec(select(Account).where(func.lower(Account.login) == key)).first()
@@ -65,54 +50,6 @@ def find_account(session: Session, login: str) -> Account | None:
     return session.exec(select(Account).where(Account.official_id == official.id)).first()
 
 
-def create_token(
-    session: Session, account_id: int, name: str, now: datetime
-) -> tuple[str, ApiToken]:
-    """A new personal API token: the raw value (shown once) and its row."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(
-        account_id=account_id,
-        name=name,
-        token_hash=hash_secret(raw),
-        prefix=raw[: len(TOKEN_PREFIX) + 6],
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
-    return raw, row
-
-
-_WEB_SESSION = WebSession.metadata.tables["web_session"]
-_ACCOUNT = Account.metadata.tables["account"]
-_OFFICIAL = OfficialRow.metadata.tables["official"]
-
-
-@cache
-def _session_query() -> Select[Any]:
-    """A session with its account and official, by the session's hash (built once)."""
-    w, a, o = _WEB_SESSION.c, _ACCOUNT.c, _OFFICIAL.c
-    columns = (
-        w.csrf_token, w.expires_at, a.id.label("account_id"), a.login, a.is_admin, a.active,
-        a.official_id, o.name, o.nip,
-    )  # fmt: skip
-    joined = _WEB_SESSION.join(_ACCOUNT, a.id == w.account_id)
-    joined = joined.outerjoin(_OFFICIAL, o.id == a.official_id)
-    return sa_select(*columns).select_from(joined).where(w.id == bindparam("session_id"))
-
-
-def actor_of(session: Session, account: Account) -> Actor:
-    """The workflow actor of an account."""
-    official = (
-        None if account.official_id is None else session.get(OfficialRow, account.official_id)
-    )
-    return account_actor(account.login, account.is_admin, _identity(official))
-
-
-def _identity(row: OfficialRow | None) -> tuple[int, str, str | None] | None:
-    """An official row as `engine.accounts.account_actor` takes it."""
-    return None if row is None or row.id is None else (row.id, row.name, row.nip)
-
-
 def to_account(row: Account) -> AccountInfo:
     """Map a row to the engine's account (without its password hash)."""
     assert row.id is not None
@@ -121,55 +58,54 @@ def to_account(row: Account) -> AccountInfo:
     )
 
 
-def _token(row: ApiToken) -> ApiTokenInfo:
-    assert row.id is not None
-    return ApiTokenInfo(
-        row.id, row.account_id, row.name, row.prefix, row.created_at, row.last_used_at,
-        row.revoked_at,
-    )  # fmt: skip
-
-
 def _credentials(row: Account | None) -> Credentials | None:
     return None if row is None else Credentials(to_account(row), row.password_hash)
 
 
-class SqlAccounts:
-    """Accounts as the use cases ask for them (engine.ports.AccountRepository)."""
+class SecondFactor(SQLModel, table=True):
+    """An account's TOTP secret; `enabled_at` None while enrolment awaits its first code.
+    `last_step`: the time step of the last code accepted (a code is accepted once)."""
+
+    __tablename__ = "second_factor"
+
+    account_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), primary_key=True, autoincrement=False)
+    )
+    secret: str = Field(sa_column=Column(String(64), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    enabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_step: int | None = None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time recovery code of the second factor (only its SHA-256)."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), nullable=False, index=True)
+    )
+    code_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+def _recovery_code() -> str:
+    """Ten letters and digits in two groups of five, easy to copy from paper."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    text = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{text[:5]}-{text[5:]}"
+
+
+RECOVERY_CODES = 10
+
+
+class SqlAccounts(SqlSignIn):
+    """Accounts as the use cases ask for them (engine.ports.AccountRepository; signing in
+    is `SqlSignIn`'s)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def signed_in(self, token: str, now: datetime) -> SignedIn | None:
-        """The live session of an active account with this raw session token, or None: one
-        query (every page asks)."""
-        params = {"session_id": hash_secret(token)}
-        row = self.session.connection().execute(_session_query(), params).first()
-        if row is None or not session_live(row.expires_at, row.active, now):
-            return None
-        official = None if row.official_id is None else (row.official_id, row.name, row.nip)
-        actor = account_actor(row.login, row.is_admin, official)
-        return SignedIn(row.account_id, row.login, actor, row.csrf_token)
-
-    def token_user(self, raw: str, now: datetime) -> SignedIn | None:
-        """The active account of a live (unrevoked) API token, or None; only reads."""
-        session = self.session
-        row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_secret(raw))).first()
-        if row is None or row.revoked_at is not None:
-            return None
-        account = session.get(Account, row.account_id)
-        if account is None or not account.active:
-            return None
-        assert account.id is not None
-        due = token_use_due(row.last_used_at, now)
-        return SignedIn(account.id, account.login, actor_of(session, account), "", due)
-
-    def note_token_use(self, raw: str, now: datetime) -> None:
-        """Note the token's use now."""
-        self.session.execute(
-            update(ApiToken)
-            .where(col(ApiToken.token_hash) == hash_secret(raw))
-            .values(last_used_at=now)
-        )
 
     def resolve_actor(self, who: str) -> Actor:
         """An actor from a NIP (grouped or not) or an account login; admin rights from the
@@ -195,7 +131,7 @@ class SqlAccounts:
                     f"Pegawai atau akun '{who}' tidak ditemukan",
                     log_message=f"unknown actor {who!r}",
                 )
-        return account_actor(text, bool(account and account.is_admin), _identity(official))
+        return account_actor(text, bool(account and account.is_admin), identity(official))
 
     # --- signing in and out -------------------------------------------------------------
 
@@ -206,27 +142,6 @@ class SqlAccounts:
     def credentials_of(self, account_id: int) -> Credentials | None:
         """The account with this id, with its password hash."""
         return _credentials(self.session.get(Account, account_id))
-
-    def throttle(self, key: str) -> Throttle | None:
-        """The failures counted for a typed login."""
-        row = self.session.get(LoginThrottle, key)
-        return None if row is None else Throttle(row.failures, row.locked_until)
-
-    def save_throttle(self, key: str, throttle: Throttle | None, now: datetime) -> None:
-        """Keep the throttle of a typed login; None forgets it."""
-        row = self.session.get(LoginThrottle, key)
-        if throttle is None:
-            if row is not None:
-                self.session.delete(row)
-        else:
-            row = row or LoginThrottle(login=key, failures=0, updated_at=now)
-            row.failures, row.locked_until, row.updated_at = (
-                throttle.failures,
-                throttle.locked_until,
-                now,
-            )
-            self.session.add(row)
-        self.session.flush()
 
     def set_password_hash(
         self, account_id: int, password_hash: str, *, changed_at: datetime | None
@@ -240,71 +155,25 @@ class SqlAccounts:
         self.session.add(row)
         self.session.flush()
 
-    def start_session(self, account_id: int, now: datetime, expires_at: datetime) -> str:
-        """A new session row; the raw token for the cookie."""
-        token = secrets.token_urlsafe(32)
-        self.session.add(
-            WebSession(
-                id=hash_secret(token),
-                account_id=account_id,
-                csrf_token=secrets.token_urlsafe(32),
-                created_at=now,
-                expires_at=expires_at,
-            )
-        )
-        self.session.flush()
-        return token
-
-    def end_session(self, token: str) -> None:
-        """Forget the session with this raw token."""
-        self.session.execute(delete(WebSession).where(col(WebSession.id) == hash_secret(token)))
-
-    def end_sessions(self, account_id: int, *, keep: str | None) -> int:
-        """Forget every session of the account but the one with the raw token `keep`."""
-        statement = delete(WebSession).where(col(WebSession.account_id) == account_id)
-        if keep is not None:
-            statement = statement.where(col(WebSession.id) != hash_secret(keep))
-        return int(self.session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
-
-    # --- personal API tokens ------------------------------------------------------------
-
-    def add_token(self, account_id: int, name: str, now: datetime) -> str:
-        """A new token: its raw value."""
-        return create_token(self.session, account_id, name, now)[0]
-
-    def tokens(self, account_id: int) -> list[ApiTokenInfo]:
-        """The account's tokens, newest first, revoked ones included."""
-        query = (
-            select(ApiToken)
-            .where(ApiToken.account_id == account_id)
-            .order_by(col(ApiToken.id).desc())
-        )
-        return [_token(row) for row in self.session.exec(query)]
-
-    def token(self, token_id: int) -> ApiTokenInfo | None:
-        """A token by id."""
-        row = self.session.get(ApiToken, token_id)
-        return None if row is None else _token(row)
-
-    def revoke_token(self, token_id: int, now: datetime) -> None:
-        """Mark a token revoked."""
-        row = self.session.get(ApiToken, token_id)
-        assert row is not None
-        row.revoked_at = now
-        self.session.add(row)
-        self.session.flush()
-
     # --- the administrator's ------------------------------------------------------------
 
     def accounts(self) -> list[tuple[AccountInfo, Official | None]]:
-        """Every account with its official, by login."""
+        """Every account with its official, by login (and whether its second factor is on)."""
         rows = self.session.exec(
             select(Account, OfficialRow)
             .join(OfficialRow, col(Account.official_id) == col(OfficialRow.id), isouter=True)
             .order_by(col(Account.login))
         )
+        on = set(
+            self.session.exec(
+                select(SecondFactor.account_id).where(col(SecondFactor.enabled_at).is_not(None))
+            )
+        )
         return [
-            (to_account(account), None if official is None else to_official(official))
+            (
+                replace(to_account(account), second_factor_on=account.id in on),
+                None if official is None else to_official(official),
+            )
             for account, official in rows
         ]
 
@@ -357,6 +226,76 @@ class SqlAccounts:
         row.active = active
         self.session.add(row)
         self.session.flush()
+
+    # --- the second factor ---------------------------------------------------------------
+
+    def second_factor(self, account_id: int) -> SecondFactorInfo | None:
+        """The account's TOTP secret and whether it is on, with its recovery codes left."""
+        row = self.session.get(SecondFactor, account_id)
+        if row is None:
+            return None
+        left = self.session.exec(
+            select(RecoveryCode.id).where(
+                RecoveryCode.account_id == account_id, col(RecoveryCode.used_at).is_(None)
+            )
+        ).all()
+        return SecondFactorInfo(row.secret, row.enabled_at, row.last_step, len(left))
+
+    def start_second_factor(self, account_id: int, now: datetime) -> str:
+        """A new random secret awaiting its first code (replacing any earlier one)."""
+        secret = pyotp.random_base32(32)
+        self.remove_second_factor(account_id)
+        self.session.add(SecondFactor(account_id=account_id, secret=secret, created_at=now))
+        self.session.flush()
+        return secret
+
+    def enable_second_factor(self, account_id: int, step: int, now: datetime) -> list[str]:
+        """Switch the second factor on (its first code was right, at `step`): new recovery
+        codes, returned raw to be shown once."""
+        self.session.execute(
+            update(SecondFactor)
+            .where(col(SecondFactor.account_id) == account_id)
+            .values(enabled_at=now, last_step=step)
+        )
+        self.session.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == account_id))
+        codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
+        for code in codes:
+            code_hash = hash_secret(code.replace("-", ""))
+            self.session.add(RecoveryCode(account_id=account_id, code_hash=code_hash))
+        self.session.flush()
+        return codes
+
+    def accept_step(self, account_id: int, step: int) -> bool:
+        """Take the code of time step `step` unless it or a later one was taken (one
+        conditional update: two parallel uses of one code cannot both pass)."""
+        statement = (
+            update(SecondFactor)
+            .where(
+                col(SecondFactor.account_id) == account_id,
+                col(SecondFactor.last_step).is_(None) | (col(SecondFactor.last_step) < step),
+            )
+            .values(last_step=step)
+        )
+        return bool(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+    def use_recovery_code(self, account_id: int, code: str, now: datetime) -> bool:
+        """Spend an unused recovery code of the account; False if there is none such."""
+        normalised = "".join(code.lower().split()).replace("-", "")
+        statement = (
+            update(RecoveryCode)
+            .where(
+                col(RecoveryCode.account_id) == account_id,
+                col(RecoveryCode.code_hash) == hash_secret(normalised),
+                col(RecoveryCode.used_at).is_(None),
+            )
+            .values(used_at=now)
+        )
+        return bool(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+    def remove_second_factor(self, account_id: int) -> None:
+        """Switch the second factor off: forget the secret and the recovery codes."""
+        self.session.execute(delete(RecoveryCode).where(col(RecoveryCode.account_id) == account_id))
+        self.session.execute(delete(SecondFactor).where(col(SecondFactor.account_id) == account_id))
 
 
 # --- passwords -------------------------------------------------------------------------

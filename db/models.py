@@ -1,7 +1,7 @@
 """The core tables: the organisation, accounts, the indicator catalogue, PKs and reports.
 
 The tables around the documents are in db/workflow_models.py, those of sign-in in
-db/auth_models.py; all share one metadata (`db.migrate.metadata`). Enumerated values
+db/signin.py; all share one metadata (`db.migrate.metadata`). Enumerated values
 are stored as short strings; db/ maps rows to engine values. Rows that caches are
 computed from count their changes (`count_changes`). Every schema change goes through
 an Alembic migration in db/migrations; a test compares the tables with the migrated

@@ -1,5 +1,6 @@
 """Tables around the documents: the transition log, the outbox, budget lines, evidence, the
-reminder rungs sent, and the dates deadlines count from (DPA dates, holidays)."""
+reminder rungs sent, and the dates deadlines count from (DPA dates, holidays); and the
+administrator's log, hash-chained like the transition log."""
 
 from __future__ import annotations
 
@@ -41,6 +42,24 @@ class TransitionLog(SQLModel, table=True):
     acting_title: str = Field(sa_column=Column(String(320), nullable=False))
     comment: str | None = Field(default=None, sa_column=Column(Text))
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    prev_hash: str | None = Field(default=None, sa_column=Column(String(64)))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class AdminLog(SQLModel, table=True):
+    """One administrator's action (an assignment, account, name, holiday or setting changed),
+    append-only. Each row's hash covers its fields and the previous row's hash: one chain
+    for the whole database, checked by `kinerja audit verify`."""
+
+    __tablename__ = "admin_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    action: str = Field(sa_column=Column(String(60), nullable=False))
+    subject: str = Field(sa_column=Column(String(320), nullable=False))
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
     prev_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     hash: str = Field(sa_column=Column(String(64), nullable=False))
 

@@ -1,16 +1,18 @@
 """The rules of signing in, and the accounts as the use cases see them.
 
-A failed login says only "wrong login or password", whether or not the account exists;
-the throttle counts failures per typed login (`throttle_key`), so a locked-out name
-behaves the same known or unknown. These are rules, so they live here; hashing
-passwords, making random session and token values and storing their SHA-256 are the
-infrastructure's (engine.ports.PasswordHasher, db.accounts).
+A failed login says only "wrong login or password", whether or not the account exists.
+The throttle counts failures per account whichever identifier is typed (login, email or
+NIP), per unknown typed login otherwise, so a locked-out name behaves the same known or
+unknown; and per client address, with a higher limit (`throttle_keys`). These are rules,
+so they live here; hashing passwords, making random session and token values and storing
+their SHA-256 are the infrastructure's (engine.ports.PasswordHasher, db.signin).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from engine.errors import KinerjaError, ValidationError
 from engine.workflow import Actor
@@ -19,20 +21,26 @@ __all__ = [
     "MAX_LOGIN",
     "MAX_TOKEN_NAME",
     "MIN_PASSWORD_LENGTH",
+    "TOKEN_DAYS",
     "TOKEN_USE_RESOLUTION",
     "WRONG_LOGIN",
     "AccountInfo",
     "ApiTokenInfo",
     "Credentials",
     "LoginRefusedError",
+    "SecondFactorInfo",
     "Throttle",
+    "ThrottleKeys",
     "ThrottlePolicy",
+    "TokenScope",
     "account_actor",
     "after_failure",
     "check_new_password",
     "locked_minutes",
+    "login_key",
     "session_live",
-    "throttle_key",
+    "throttle_keys",
+    "token_live",
     "token_use_due",
 ]
 
@@ -40,6 +48,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_LOGIN = 254
 MAX_TOKEN_NAME = 100
 WRONG_LOGIN = "NIP/email atau kata sandi salah"
+TOKEN_DAYS = 90
+"""A personal API token lives this many days unless its owner chooses otherwise."""
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 """A token's last use is noted at most this often: one write a minute, not one per request."""
 
@@ -50,10 +60,38 @@ class LoginRefusedError(KinerjaError):
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    """How many failures lock a login, and for how long."""
+    """How many failures lock an account (or an unknown typed login), how many lock a
+    client address, and for how long."""
 
     max_failures: int = 5
     lock_minutes: int = 15
+    address_max_failures: int = 30
+
+    @property
+    def lock(self) -> timedelta:
+        """How long a lock lasts."""
+        return timedelta(minutes=self.lock_minutes)
+
+
+@dataclass(frozen=True)
+class ThrottleKeys:
+    """What one sign-in attempt is counted against: the account (or the unknown typed
+    login) and, when known, the client address."""
+
+    login: str
+    address: str | None
+
+
+class TokenScope(StrEnum):
+    """What a personal API token may do: only read, or also write."""
+
+    READ = "read"
+    WRITE = "write"
+
+    @property
+    def label(self) -> str:
+        """The scope as the account page names it."""
+        return "baca saja" if self is TokenScope.READ else "baca dan tulis"
 
 
 @dataclass(frozen=True)
@@ -74,6 +112,7 @@ class AccountInfo:
     is_admin: bool
     active: bool
     password_changed_at: datetime | None = None
+    second_factor_on: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,13 +134,37 @@ class ApiTokenInfo:
     created_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
+    scope: TokenScope = TokenScope.WRITE
+
+    def live(self, now: datetime) -> bool:
+        """Whether the token still opens the API."""
+        return token_live(self.revoked_at, self.expires_at, now)
 
 
-def throttle_key(login: str) -> str:
-    """The typed login as the throttle counts it: lower case, NIP without spaces."""
+@dataclass(frozen=True)
+class SecondFactorInfo:
+    """An account's TOTP second factor: its secret, since when it is on (None: enrolment
+    awaits the first code), the time step of the last accepted code, recovery codes left."""
+
+    secret: str
+    enabled_at: datetime | None
+    last_step: int | None
+    recovery_left: int
+
+
+def login_key(login: str) -> str:
+    """The typed login as accounts are looked up by it: lower case, NIP without spaces."""
     text = login.strip().lower()
     digits = "".join(text.split())
     return digits if digits.isdigit() else text
+
+
+def throttle_keys(typed: str, account_id: int | None, address: str | None) -> ThrottleKeys:
+    """The throttle keys of an attempt: the account whichever identifier named it (so its
+    login, email and NIP share one count), else the typed login; and the client address."""
+    login = f"akun:{account_id}" if account_id is not None else f"login:{login_key(typed)}"
+    return ThrottleKeys(login[:MAX_LOGIN], None if not address else f"alamat:{address}"[:MAX_LOGIN])
 
 
 def locked_minutes(throttle: Throttle | None, now: datetime) -> int | None:
@@ -111,12 +174,15 @@ def locked_minutes(throttle: Throttle | None, now: datetime) -> int | None:
     return max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
 
 
-def after_failure(throttle: Throttle | None, now: datetime, policy: ThrottlePolicy) -> Throttle:
-    """The throttle after one more failure: the last allowed one locks it and starts afresh."""
+def after_failure(
+    throttle: Throttle | None, now: datetime, *, max_failures: int, lock: timedelta
+) -> Throttle:
+    """The throttle after one more failure: the one that reaches `max_failures` locks it
+    until `now + lock` and starts the count afresh (db/signin.py does this in one upsert)."""
     failures = (throttle.failures if throttle else 0) + 1
     locked_until = throttle.locked_until if throttle else None
-    if failures >= policy.max_failures:
-        return Throttle(0, now + timedelta(minutes=policy.lock_minutes))
+    if failures >= max_failures:
+        return Throttle(0, now + lock)
     return Throttle(failures, locked_until)
 
 
@@ -137,6 +203,11 @@ def session_live(expires_at: datetime, active: bool, now: datetime) -> bool:
     """Whether a browser session still signs its account in: until it expires, and only
     while the account is active."""
     return active and now < expires_at
+
+
+def token_live(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:
+    """Whether a personal token opens the API: not revoked and not expired."""
+    return revoked_at is None and (expires_at is None or now < expires_at)
 
 
 def token_use_due(last_used_at: datetime | None, now: datetime) -> bool:

@@ -140,7 +140,15 @@ class Container:
         return WebSettings(
             evidence_dir=settings.evidence_dir,
             session_hours=settings.session_hours,
-            throttle=ThrottlePolicy(settings.login_max_failures, settings.login_lock_minutes),
+            throttle=ThrottlePolicy(
+                settings.login_max_failures,
+                settings.login_lock_minutes,
+                settings.login_address_max_failures,
+            ),
+            trusted_proxies=settings.proxy_networks,
+            second_factor_required=frozenset(
+                part for part in settings.second_factor_required.split(",") if part
+            ),
             secure_cookies=settings.secure_cookies,
             deadlines=deadline_rules(settings),
             overview=overview,

@@ -1,4 +1,5 @@
-"""Wiring of reminders and mail: the dispatcher, the scheduler's ticks, the demo's days."""
+"""Wiring of reminders and mail: the dispatcher, the scheduler's ticks (the daily sweep, the
+outbox drain, the hourly clean-up of sign-in records), the demo's days."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from kinerja.settings import Settings
 from notifications.dispatcher import Dispatcher, DispatchReport, Renderer
 from notifications.mailer import SmtpMailer
 from notifications.render import Email, render
-from notifications.scheduler import build_scheduler, daily_tick
+from notifications.scheduler import build_scheduler, cleanup, daily_tick
 
 
 def renderer(settings: Settings) -> Renderer:
@@ -49,6 +50,11 @@ def daily(container: Container) -> DailyOutcome:
     return daily_tick(container.uow, container.cluster_lock, container.clock, container.policy)
 
 
+def cleanup_tick(container: Container) -> tuple[int, int]:
+    """Delete expired sessions and idle throttle rows: (sessions, throttle rows) deleted."""
+    return cleanup(container.uow, container.clock)
+
+
 def advance(container: Container, first: date, last: date) -> list[tuple[date, DailyOutcome]]:
     """Run the daily tick for every day from `first` to `last`, as the scheduler would have."""
     hour = container.settings.sweep_hour
@@ -70,5 +76,6 @@ def scheduler(container: Container, *, blocking: bool) -> BaseScheduler:
         sweep_hour=container.settings.sweep_hour,
         daily=lambda: daily(container),
         drain=lambda: drain(container),
+        clean=lambda: cleanup_tick(container),
         blocking=blocking,
     )

@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -102,6 +103,22 @@ class Settings(BaseSettings):
     login_lock_minutes: int = Field(
         default=15, ge=1, le=24 * 60, description="How long a locked login waits"
     )
+    login_address_max_failures: int = Field(
+        default=30,
+        ge=1,
+        le=10_000,
+        description="Failed logins from one client address before that address is locked",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses or networks of the reverse proxies whose X-Forwarded-For is "
+        "believed (comma separated, e.g. 127.0.0.1,10.0.0.0/8); empty: none",
+    )
+    second_factor_required: str = Field(
+        default="",
+        description="Who must use a TOTP second factor: admin, approver (heads who verify "
+        "or approve), both comma separated, or empty (optional for everyone)",
+    )
     cookie_secure: bool | None = Field(
         default=None,
         description="Send cookies over HTTPS only (default: when KINERJA_BASE_URL is https)",
@@ -131,6 +148,37 @@ class Settings(BaseSettings):
         if not numbers or any(n < 0 or n > 60 for n in numbers):
             raise ValueError("harus daftar angka 0 sampai 60, misalnya 7,3,1,0")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(
+                        f"'{part.strip()}' bukan alamat IP atau jaringan (mis. 10.0.0.0/8)"
+                    ) from exc
+        return value
+
+    @field_validator("second_factor_required")
+    @classmethod
+    def _roles(cls, value: str) -> str:
+        roles = {part.strip().lower() for part in value.split(",") if part.strip()}
+        unknown = roles - {"admin", "approver"}
+        if unknown:
+            raise ValueError(f"hanya admin dan/atau approver, bukan {', '.join(sorted(unknown))}")
+        return ",".join(sorted(roles))
+
+    @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The trusted reverse proxies as networks."""
+        return tuple(
+            ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+            if part.strip()
+        )
 
     @field_validator("fixed_now")
     @classmethod

@@ -1,8 +1,10 @@
-"""The scheduler: APScheduler 3 with two ticks, and no job per document.
+"""The scheduler: APScheduler 3 with three ticks, and no job per document.
 
 The daily tick (working days, at the configured hour in Asia/Jakarta) opens the
 quarter's reports and sweeps the reminder ladders; the drain tick (every 30
-seconds) hands due outbox rows to the dispatcher. Our tables hold all state, so
+seconds) hands due outbox rows to the dispatcher; the clean-up tick (hourly)
+deletes expired browser sessions and login-throttle rows idle for a day (every
+instance may run it: deleting what is already gone is harmless). Our tables hold all state, so
 a restart loses nothing; jobs coalesce, tolerate a late start, and never run
 twice at once. The daily tick runs under a cluster lock (an advisory lock on
 PostgreSQL, given by the container), so several instances may run side by side
@@ -24,19 +26,23 @@ from apscheduler.triggers.interval import IntervalTrigger
 from engine.clock import Clock, local_date
 from engine.policy import Policy
 from engine.ports import ClusterLock, UnitOfWorkFactory
+from engine.usecases.accounts import purge_sign_in_records
 from engine.usecases.reminders import LOCK_HELD, SWEEP_LOCK, DailyOutcome
 from engine.usecases.reminders import daily_tick as tick
 
 __all__ = [
+    "CLEANUP_MINUTES",
     "DRAIN_SECONDS",
     "MISFIRE_GRACE_SECONDS",
     "SWEEP_LOCK",
     "build_scheduler",
+    "cleanup",
     "daily_tick",
 ]
 
 log = logging.getLogger("kinerja.scheduler")
 DRAIN_SECONDS = 30
+CLEANUP_MINUTES = 60
 MISFIRE_GRACE_SECONDS = 3600
 
 
@@ -58,15 +64,25 @@ def daily_tick(
     return outcome
 
 
+def cleanup(uows: UnitOfWorkFactory, clock: Clock) -> tuple[int, int]:
+    """Delete expired sessions and idle, unlocked throttle rows: how many of each."""
+    with uows() as uow:
+        sessions, throttles = purge_sign_in_records(uow, now=clock.now())
+    if sessions or throttles:
+        log.info("clean-up: %d expired sessions, %d throttle rows deleted", sessions, throttles)
+    return sessions, throttles
+
+
 def build_scheduler(
     *,
     zone: ZoneInfo,
     sweep_hour: int,
     daily: Callable[[], object],
     drain: Callable[[], object],
+    clean: Callable[[], object] | None = None,
     blocking: bool = False,
 ) -> BaseScheduler:
-    """A scheduler with the two ticks; the caller starts and shuts it down."""
+    """A scheduler with the ticks; the caller starts and shuts it down."""
     defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS}
     scheduler: BaseScheduler = (
         BlockingScheduler(timezone=zone, job_defaults=defaults)
@@ -87,4 +103,12 @@ def build_scheduler(
         name="kirim antrean email",
         replace_existing=True,
     )
+    if clean is not None:
+        scheduler.add_job(
+            clean,
+            IntervalTrigger(minutes=CLEANUP_MINUTES, timezone=zone),
+            id="sign-in-cleanup",
+            name="hapus sesi kedaluwarsa dan catatan percobaan masuk lama",
+            replace_existing=True,
+        )
     return scheduler

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from ipaddress import ip_address
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -25,6 +26,7 @@ from web.deps import UowDep, Web, web_of
 SESSION_COOKIE = "kinerja_sesi"
 LOGIN_CSRF_COOKIE = "kinerja_masuk"
 CSRF_FIELD = "csrf_token"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class LoginRequiredError(KinerjaError):
@@ -65,6 +67,43 @@ def session_token(web: Web, request: Request) -> str | None:
         return web.signer.unsign(cookie).decode()
     except (BadSignature, UnicodeDecodeError):
         return None
+
+
+def client_address(web: Web, request: Request) -> str | None:
+    """The client's address, as the login throttle counts it: the peer's, unless the peer is
+    a trusted reverse proxy (`KINERJA_TRUSTED_PROXIES`); then the right-most address of
+    X-Forwarded-For that is not itself a trusted proxy (the left part is the client's word,
+    which anyone can forge)."""
+    peer = request.client.host if request.client is not None else None
+    trusted = web.settings.trusted_proxies
+    if peer is None or not trusted or not _is_trusted(peer, trusted):
+        return peer
+    forwarded = [
+        part.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for part in header.split(",")
+        if part.strip()
+    ]
+    for address in reversed(forwarded):
+        if not _is_trusted(address, trusted):
+            return address if _is_address(address) else peer
+    return forwarded[0] if forwarded and _is_address(forwarded[0]) else peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(address: str, trusted: tuple[object, ...]) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in trusted)  # type: ignore[operator]
 
 
 def optional_user(request: Request, uow: UowDep) -> CurrentUser | None:
@@ -188,7 +227,14 @@ def api_user(request: Request, uow: UowDep) -> CurrentUser:
     found = token_user(uow, raw.strip(), now=web.now())
     if found is None:
         raise LoginRequiredError(
-            "Token API tidak sah atau sudah dicabut", log_message="bad bearer token"
+            "Token API tidak sah, sudah kedaluwarsa, atau sudah dicabut",
+            log_message="bad, expired or revoked bearer token",
+        )
+    if found.read_only and request.method not in READ_METHODS:
+        raise ForbiddenError(
+            "Token ini hanya untuk membaca; buat token 'baca dan tulis' di halaman Akun "
+            "untuk mengubah data",
+            log_message=f"read-only token of {found.login} tried {request.method}",
         )
     return CurrentUser(found.account_id, found.login, found.actor, "", None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 
 from engine.accounts import ThrottlePolicy
@@ -17,6 +18,10 @@ class WebSettings:
     session_hours: int = 12
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     secure_cookies: bool = False
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    """Reverse proxies whose X-Forwarded-For names the client (`web.auth.client_address`)."""
+    second_factor_required: frozenset[str] = frozenset()
+    """"admin" and/or "approver": who must have a TOTP second factor."""
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
     overview: tuple[tuple[str, str], ...] = ()
     """(name, value) of every setting, secrets masked, for the admin's overview page."""

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle
+from engine.accounts import (
+    AccountInfo,
+    ApiTokenInfo,
+    Credentials,
+    SecondFactorInfo,
+    Throttle,
+    TokenScope,
+)
 from engine.holiday_table import HolidayDay
 from engine.org import Official, Position
 from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
@@ -27,6 +34,8 @@ class SignedIn:
     csrf_token: str
     use_due: bool = False
     """For an API token: its last use is older than a minute and should be noted."""
+    read_only: bool = False
+    """For an API token of scope "read": it may not change anything."""
 
 
 class AccountRepository(Protocol):
@@ -60,11 +69,22 @@ class AccountRepository(Protocol):
         ...
 
     def throttle(self, key: str) -> Throttle | None:
-        """The failures counted for a typed login (`engine.accounts.throttle_key`)."""
+        """The failures counted for a throttle key (`engine.accounts.throttle_keys`)."""
         ...
 
-    def save_throttle(self, key: str, throttle: Throttle | None, now: datetime) -> None:
-        """Keep the throttle of a typed login; None forgets it (a successful login)."""
+    def count_failure(
+        self, key: str, now: datetime, *, max_failures: int, lock: timedelta
+    ) -> Throttle:
+        """Count one more failure atomically (`engine.accounts.after_failure`'s rule): the
+        throttle as it stands after it."""
+        ...
+
+    def forget_throttle(self, key: str) -> None:
+        """Forget the failures of a key (a successful login)."""
+        ...
+
+    def delete_stale_throttles(self, now: datetime, *, idle: timedelta) -> int:
+        """Delete the throttle rows untouched for `idle` and no longer locked; how many."""
         ...
 
     def set_password_hash(
@@ -73,8 +93,19 @@ class AccountRepository(Protocol):
         """Store a new password hash (`changed_at` None: the same password, hashed anew)."""
         ...
 
-    def start_session(self, account_id: int, now: datetime, expires_at: datetime) -> str:
-        """A new browser session: the raw token for the cookie (only its SHA-256 is kept)."""
+    def start_session(
+        self, account_id: int, now: datetime, expires_at: datetime, *, pending: bool = False
+    ) -> str:
+        """A new browser session: the raw token for the cookie (only its SHA-256 is kept).
+        `pending`: it waits for the TOTP code and signs nobody in until `confirm_session`."""
+        ...
+
+    def pending_session(self, token: str, now: datetime) -> tuple[int, str] | None:
+        """(account id, CSRF token) of a live session still waiting for its TOTP code."""
+        ...
+
+    def confirm_session(self, token: str) -> None:
+        """The TOTP code was right: the pending session signs its account in."""
         ...
 
     def end_session(self, token: str) -> None:
@@ -85,9 +116,21 @@ class AccountRepository(Protocol):
         """Forget every session of the account but the one with the raw token `keep`."""
         ...
 
+    def delete_expired_sessions(self, now: datetime) -> int:
+        """Delete the sessions that expired; how many."""
+        ...
+
     # personal API tokens
 
-    def add_token(self, account_id: int, name: str, now: datetime) -> str:
+    def add_token(
+        self,
+        account_id: int,
+        name: str,
+        now: datetime,
+        *,
+        expires_at: datetime | None = None,
+        scope: TokenScope = TokenScope.WRITE,
+    ) -> str:
         """A new token of the account: its raw value, shown once (only its SHA-256 is kept)."""
         ...
 
@@ -101,6 +144,37 @@ class AccountRepository(Protocol):
 
     def revoke_token(self, token_id: int, now: datetime) -> None:
         """Mark a token revoked as of `now`."""
+        ...
+
+    def revoke_tokens(self, account_id: int, now: datetime) -> int:
+        """Revoke every live token of the account; how many."""
+        ...
+
+    # the second factor
+
+    def second_factor(self, account_id: int) -> SecondFactorInfo | None:
+        """The account's TOTP second factor, on or awaiting its first code; None if none."""
+        ...
+
+    def start_second_factor(self, account_id: int, now: datetime) -> str:
+        """A new random TOTP secret awaiting its first code (replacing any earlier one)."""
+        ...
+
+    def enable_second_factor(self, account_id: int, step: int, now: datetime) -> list[str]:
+        """Switch it on (the first code, of time step `step`, was right): new recovery codes,
+        returned raw to be shown once (only their SHA-256 is kept)."""
+        ...
+
+    def accept_step(self, account_id: int, step: int) -> bool:
+        """Take a code of time step `step`, atomically, unless it or a later one was taken."""
+        ...
+
+    def use_recovery_code(self, account_id: int, code: str, now: datetime) -> bool:
+        """Spend an unused recovery code; False if the account has none such."""
+        ...
+
+    def remove_second_factor(self, account_id: int) -> None:
+        """Switch the second factor off and forget its secret and recovery codes."""
         ...
 
     # the administrator's

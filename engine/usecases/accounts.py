@@ -1,30 +1,35 @@
-"""One's own account: signing in and out, changing the password, personal API tokens.
+"""One's own account: signing in and out, changing the password, personal API tokens, and
+the housekeeping of sign-in records.
 
 Signing in checks the password and starts the session in one transaction, counting
-failures per typed login: a refusal is committed too (the throttle must remember it),
+failures per account (whichever of its login, email or NIP was typed), per unknown typed
+login, and per client address: a refusal is committed too (the throttle must remember it),
 then raised as `LoginRefusedError` whose message never says whether the account exists.
 An unknown login costs one password check all the same (`PasswordHasher.verify(None, ...)`).
+An account with a second factor (engine/usecases/second_factor.py), or one that must have
+one and has none yet, gets a session that waits for the code (or the enrolment) first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.accounts import (
-    MAX_LOGIN,
     MAX_TOKEN_NAME,
+    TOKEN_DAYS,
     WRONG_LOGIN,
     AccountInfo,
     ApiTokenInfo,
     Credentials,
     LoginRefusedError,
-    Throttle,
+    ThrottleKeys,
     ThrottlePolicy,
-    after_failure,
+    TokenScope,
     check_new_password,
     locked_minutes,
-    throttle_key,
+    throttle_keys,
 )
 from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.ports import SignedIn, UnitOfWork, writes
@@ -32,8 +37,10 @@ from engine.text import single_line
 
 __all__ = [
     "AccountPage",
+    "SignInResult",
     "change_password",
     "create_token",
+    "purge_sign_in_records",
     "revoke_token",
     "session_user",
     "show_account",
@@ -42,13 +49,30 @@ __all__ = [
     "token_user",
 ]
 
+TOKEN_LIFETIMES = (30, 90, 180, 365)
+"""The lifetimes, in days, a personal token may be given."""
+STALE_THROTTLE = timedelta(days=1)
+"""Throttle rows untouched this long (and not locked) are deleted."""
+
 
 @dataclass(frozen=True)
 class AccountPage:
-    """One's account and personal tokens (newest first)."""
+    """One's account, personal tokens (newest first) and second factor."""
 
     account: AccountInfo
     tokens: list[ApiTokenInfo]
+    second_factor_on: bool = False
+    recovery_left: int = 0
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """A started session: its raw token, and what it still waits for: nothing, the TOTP
+    code ("code") or, for an account that must have a second factor, its enrolment
+    ("enrol")."""
+
+    token: str
+    waits_for: str | None = None
 
 
 def sign_in(
@@ -59,46 +83,80 @@ def sign_in(
     now: datetime,
     throttle: ThrottlePolicy,
     lifetime: timedelta,
-) -> str:
-    """Check the login and password and start a session: its raw token, for the cookie.
+    address: str | None = None,
+    second_factor_required: Callable[[AccountInfo], bool] | None = None,
+) -> SignInResult:
+    """Check the login and password and start a session.
 
     LoginRefusedError (after committing the failure) for a wrong login or password, an
-    inactive account, or a login locked after too many failures.
+    inactive account, or an account or client address locked after too many failures.
 
     The password is checked outside the write transaction (a hash takes a third of a
     second); the throttle is read again inside it, so every failure is counted and a
     guess that finishes after the lock came down is refused even when it was right.
+    `second_factor_required` says whether an account without a second factor must enrol
+    one before its session signs it in.
     """
     repo = uow.accounts
-    key = throttle_key(login)[:MAX_LOGIN]
-    _refuse_if_locked(repo.throttle(key), key, now)
     found = repo.credentials(login)
+    keys = throttle_keys(login, found.account.id if found else None, address)
+    refuse_if_locked(uow, keys, now)
     good = uow.passwords.verify(found.password_hash if found else None, password)
     rehash = None
     if found is not None and good and uow.passwords.needs_rehash(found.password_hash):
         rehash = uow.passwords.hash(password)
     with uow.writing():
-        counted = repo.throttle(key)
         if found is None or not good or not found.account.active:
-            repo.save_throttle(key, after_failure(counted, now, throttle), now)
+            count_failure(uow, keys, now, throttle)
             uow.commit()
-            raise LoginRefusedError(WRONG_LOGIN, log_message=f"failed login for {key!r}")
-        _refuse_if_locked(counted, key, now)
-        if counted is not None:
-            repo.save_throttle(key, None, now)
+            raise LoginRefusedError(WRONG_LOGIN, log_message=f"failed login for {keys.login!r}")
+        refuse_if_locked(uow, keys, now)
+        if repo.throttle(keys.login) is not None:
+            repo.forget_throttle(keys.login)
         if rehash is not None:
             repo.set_password_hash(found.account.id, rehash, changed_at=None)
-        token = repo.start_session(found.account.id, now, now + lifetime)
+        factor = repo.second_factor(found.account.id)
+        if factor is not None and factor.enabled_at is not None:
+            waits_for: str | None = "code"
+        elif second_factor_required is not None and second_factor_required(found.account):
+            waits_for = "enrol"
+        else:
+            waits_for = None
+        token = repo.start_session(
+            found.account.id, now, now + lifetime, pending=waits_for is not None
+        )
         uow.commit()
-    return token
+    return SignInResult(token, waits_for)
 
 
-def _refuse_if_locked(counted: Throttle | None, key: str, now: datetime) -> None:
-    minutes = locked_minutes(counted, now)
+def refuse_if_locked(uow: UnitOfWork, keys: ThrottleKeys, now: datetime) -> None:
+    """LoginRefusedError when the account (or typed login) or the client address is locked."""
+    minutes = locked_minutes(uow.accounts.throttle(keys.login), now)
     if minutes is not None:
         raise LoginRefusedError(
             f"Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {minutes} menit",
-            log_message=f"login locked for {key!r}",
+            log_message=f"login locked for {keys.login!r}",
+        )
+    if keys.address is None:
+        return
+    minutes = locked_minutes(uow.accounts.throttle(keys.address), now)
+    if minutes is not None:
+        raise LoginRefusedError(
+            "Terlalu banyak percobaan masuk yang gagal dari alamat ini; "
+            f"coba lagi dalam {minutes} menit",
+            log_message=f"address locked: {keys.address!r}",
+        )
+
+
+def count_failure(
+    uow: UnitOfWork, keys: ThrottleKeys, now: datetime, policy: ThrottlePolicy
+) -> None:
+    """Count a failed attempt against the account (or typed login) and the client address
+    (inside the caller's write transaction)."""
+    uow.accounts.count_failure(keys.login, now, max_failures=policy.max_failures, lock=policy.lock)
+    if keys.address is not None:
+        uow.accounts.count_failure(
+            keys.address, now, max_failures=policy.address_max_failures, lock=policy.lock
         )
 
 
@@ -136,8 +194,15 @@ def _own(uow: UnitOfWork, account_id: int) -> Credentials:
 
 
 def show_account(uow: UnitOfWork, account_id: int) -> AccountPage:
-    """One's account and personal API tokens."""
-    return AccountPage(_own(uow, account_id).account, uow.accounts.tokens(account_id))
+    """One's account, personal API tokens and second factor."""
+    factor = uow.accounts.second_factor(account_id)
+    on = factor is not None and factor.enabled_at is not None
+    return AccountPage(
+        _own(uow, account_id).account,
+        uow.accounts.tokens(account_id),
+        on,
+        factor.recovery_left if factor is not None and on else 0,
+    )
 
 
 def change_password(
@@ -150,7 +215,8 @@ def change_password(
     keep_session: str | None,
 ) -> None:
     """Replace one's password after checking the current one; every other browser of the
-    account is signed out (`keep_session`, the raw token of this one, stays).
+    account is signed out (`keep_session`, the raw token of this one, stays) and every
+    personal API token is revoked.
 
     FieldError on `current` (wrong) or `new` (too short, the login, unchanged).
     """
@@ -179,19 +245,38 @@ def change_password(
             )
         uow.accounts.set_password_hash(account_id, new_hash, changed_at=now)
         uow.accounts.end_sessions(account_id, keep=keep_session)
+        uow.accounts.revoke_tokens(account_id, now)
         uow.commit()
 
 
 @writes
-def create_token(uow: UnitOfWork, account_id: int, name: str, *, now: datetime) -> str:
-    """A new personal API token of the account: its raw value, to show once."""
+def create_token(
+    uow: UnitOfWork,
+    account_id: int,
+    name: str,
+    *,
+    now: datetime,
+    days: int = TOKEN_DAYS,
+    scope: TokenScope = TokenScope.WRITE,
+) -> str:
+    """A new personal API token of the account, living `days` days (one of
+    `TOKEN_LIFETIMES`) with the given scope: its raw value, to show once."""
     name = single_line(name, "Nama token", field="name").strip()
     if not name or len(name) > MAX_TOKEN_NAME:
         raise ValidationError(
             f"Nama token wajib diisi (paling banyak {MAX_TOKEN_NAME} karakter)",
             log_message="bad token name",
         )
-    raw = uow.accounts.add_token(account_id, name, now)
+    if days not in TOKEN_LIFETIMES:
+        choices = ", ".join(str(d) for d in TOKEN_LIFETIMES)
+        raise FieldError(
+            "days",
+            f"Masa berlaku token harus salah satu dari {choices} hari",
+            log_message=f"bad token lifetime {days}",
+        )
+    raw = uow.accounts.add_token(
+        account_id, name, now, expires_at=now + timedelta(days=days), scope=scope
+    )
     uow.commit()
     return raw
 
@@ -206,3 +291,13 @@ def revoke_token(uow: UnitOfWork, account_id: int, token_id: int, *, now: dateti
         uow.accounts.revoke_token(token_id, now)
         uow.commit()
     return token
+
+
+@writes
+def purge_sign_in_records(uow: UnitOfWork, *, now: datetime) -> tuple[int, int]:
+    """Delete expired browser sessions and throttle rows idle for a day and no longer
+    locked (the scheduler runs this every hour): how many of each."""
+    sessions = uow.accounts.delete_expired_sessions(now)
+    throttles = uow.accounts.delete_stale_throttles(now, idle=STALE_THROTTLE)
+    uow.commit()
+    return sessions, throttles

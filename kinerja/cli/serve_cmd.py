@@ -77,6 +77,9 @@ def serve(
         "log_level": "info",
         # A restart must not wait on a client that keeps its connection open.
         "timeout_graceful_shutdown": 10,
+        # The client's address is read by the app (web.auth.client_address), from
+        # X-Forwarded-For only behind KINERJA_TRUSTED_PROXIES: uvicorn must not rewrite it.
+        "proxy_headers": False,
     }
     try:
         # uvicorn drains its requests on SIGTERM, then raises the signal again: handled

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from db.accounts import create_token, find_account
+from db.accounts import find_account
 from db.database import transaction
 from db.organisation import load_org
 from db.recap import load_recap
+from db.signin import create_token
 from engine.clock import FixedClock
 from engine.usecases.accounts import revoke_token, show_account
 from kinerja.bootstrap import Container

@@ -27,9 +27,10 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import Session, select
 
-from db.accounts import create_token, find_account
+from db.accounts import find_account
 from db.database import transaction
 from db.models import PerjanjianKinerja, PositionRow, QuarterlyReport
+from db.signin import create_token
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from web.app import create_app

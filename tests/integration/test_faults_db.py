@@ -33,11 +33,12 @@ from sqlalchemy import Engine, create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from db.accounts import create_token, find_account
+from db.accounts import find_account
 from db.database import create_db_engine, transaction
 from db.documents import position_by_code
 from db.models import QuarterlyReport
 from db.organisation import load_org
+from db.signin import create_token
 from db.workflow_models import OutboxMessage, TransitionLog
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container, bootstrap

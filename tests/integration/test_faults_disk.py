@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from db.accounts import create_token, find_account
+from db.accounts import find_account
 from db.database import transaction
+from db.signin import create_token
 from db.workflow_models import Evidence
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container

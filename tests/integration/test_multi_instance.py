@@ -39,9 +39,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from db.accounts import create_token
 from db.database import create_db_engine, transaction
 from db.models import Account, PositionRow, QuarterlyReport
+from db.signin import create_token
 from db.workflow_models import LadderRung, OutboxMessage, TransitionLog
 from engine.workflow import DocKind
 from kinerja.demo.scenario import one_step

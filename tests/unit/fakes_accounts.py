@@ -11,7 +11,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from engine.accounts import AccountInfo, ApiTokenInfo, Credentials, Throttle, throttle_key
+from engine.accounts import (
+    AccountInfo,
+    ApiTokenInfo,
+    Credentials,
+    SecondFactorInfo,
+    Throttle,
+    TokenScope,
+    after_failure,
+    login_key,
+    token_live,
+)
 from engine.holiday_table import SEED, HolidayDay
 from engine.org import AssignmentStatus, Official, OrgTree, Position
 from engine.ports import SignedIn
@@ -48,7 +58,13 @@ class FakeAccounts:
         self.rows: dict[int, Credentials] = {}
         self.throttles: dict[str, Throttle] = {}
         self.sessions: dict[str, tuple[int, datetime]] = {}
+        self.pending: set[str] = set()
         self.api_tokens: dict[int, ApiTokenInfo] = {}
+        self.factors: dict[int, SecondFactorInfo] = {}
+        self.recovery: dict[int, dict[str, datetime | None]] = {}
+        self.secrets = iter(
+            ["JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"]
+        )
 
     def add(self, login: str, password_hash: str, **fields: object) -> AccountInfo:
         account = AccountInfo(
@@ -62,16 +78,28 @@ class FakeAccounts:
         return account
 
     def signed_in(self, token: str, now: datetime) -> SignedIn | None:
+        if token in self.pending:
+            return None
         account_id, expires_at = self.sessions.get(token, (0, now))
         return self._user(account_id, f"csrf-{token}") if expires_at > now else None
 
+    def pending_session(self, token: str, now: datetime) -> tuple[int, str] | None:
+        account_id, expires_at = self.sessions.get(token, (0, now))
+        if token not in self.pending or expires_at <= now:
+            return None
+        return account_id, f"csrf-{token}"
+
+    def confirm_session(self, token: str) -> None:
+        self.pending.discard(token)
+
     def token_user(self, raw: str, now: datetime) -> SignedIn | None:
         token = self.api_tokens.get(int(raw.removeprefix("knj_rahasia") or 0))
-        if token is None or token.revoked_at is not None:
+        if token is None or not token_live(token.revoked_at, token.expires_at, now):
             return None
         user = self._user(token.account_id, "")
         due = token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1)
-        return None if user is None else replace(user, use_due=due)
+        read_only = token.scope is TokenScope.READ
+        return None if user is None else replace(user, use_due=due, read_only=read_only)
 
     def note_token_use(self, raw: str, now: datetime) -> None:
         token = self.api_tokens[int(raw.removeprefix("knj_rahasia") or 0)]
@@ -90,7 +118,7 @@ class FakeAccounts:
         return SignedIn(account.id, account.login, actor, csrf)
 
     def credentials(self, login: str) -> Credentials | None:
-        key = throttle_key(login)
+        key = login_key(login)
         if not key:
             return None
         for found in self.rows.values():
@@ -109,11 +137,29 @@ class FakeAccounts:
     def throttle(self, key: str) -> Throttle | None:
         return self.throttles.get(key)
 
-    def save_throttle(self, key: str, throttle: Throttle | None, now: datetime) -> None:
-        if throttle is None:
-            self.throttles.pop(key, None)
-        else:
-            self.throttles[key] = throttle
+    def count_failure(
+        self, key: str, now: datetime, *, max_failures: int, lock: timedelta
+    ) -> Throttle:
+        counted = after_failure(self.throttles.get(key), now, max_failures=max_failures, lock=lock)
+        self.throttles[key] = counted
+        return counted
+
+    def forget_throttle(self, key: str) -> None:
+        self.throttles.pop(key, None)
+
+    def delete_stale_throttles(self, now: datetime, *, idle: timedelta) -> int:
+        gone = [
+            k for k, t in self.throttles.items() if t.locked_until is None or t.locked_until <= now
+        ]
+        for key in gone:
+            del self.throttles[key]
+        return len(gone)
+
+    def delete_expired_sessions(self, now: datetime) -> int:
+        gone = [t for t, (_, expires_at) in self.sessions.items() if expires_at <= now]
+        for token in gone:
+            del self.sessions[token]
+        return len(gone)
 
     def set_password_hash(
         self, account_id: int, password_hash: str, *, changed_at: datetime | None
@@ -123,9 +169,13 @@ class FakeAccounts:
             account = replace(account, password_changed_at=changed_at)
         self.rows[account_id] = Credentials(account, password_hash)
 
-    def start_session(self, account_id: int, now: datetime, expires_at: datetime) -> str:
+    def start_session(
+        self, account_id: int, now: datetime, expires_at: datetime, *, pending: bool = False
+    ) -> str:
         token = f"sesi-{len(self.sessions) + 1}"
         self.sessions[token] = (account_id, expires_at)
+        if pending:
+            self.pending.add(token)
         return token
 
     def end_session(self, token: str) -> None:
@@ -137,9 +187,19 @@ class FakeAccounts:
             del self.sessions[token]
         return len(gone)
 
-    def add_token(self, account_id: int, name: str, now: datetime) -> str:
+    def add_token(
+        self,
+        account_id: int,
+        name: str,
+        now: datetime,
+        *,
+        expires_at: datetime | None = None,
+        scope: TokenScope = TokenScope.WRITE,
+    ) -> str:
         token_id = len(self.api_tokens) + 1
-        self.api_tokens[token_id] = ApiTokenInfo(token_id, account_id, name, "knj_abc", now)
+        self.api_tokens[token_id] = ApiTokenInfo(
+            token_id, account_id, name, "knj_abc", now, expires_at=expires_at, scope=scope
+        )
         return f"knj_rahasia{token_id}"
 
     def tokens(self, account_id: int) -> list[ApiTokenInfo]:
@@ -151,6 +211,51 @@ class FakeAccounts:
 
     def revoke_token(self, token_id: int, now: datetime) -> None:
         self.api_tokens[token_id] = replace(self.api_tokens[token_id], revoked_at=now)
+
+    def revoke_tokens(self, account_id: int, now: datetime) -> int:
+        live = [
+            t for t in self.api_tokens.values() if t.account_id == account_id and not t.revoked_at
+        ]
+        for token in live:
+            self.revoke_token(token.id, now)
+        return len(live)
+
+    def second_factor(self, account_id: int) -> SecondFactorInfo | None:
+        found = self.factors.get(account_id)
+        if found is None:
+            return None
+        left = sum(1 for used in self.recovery.get(account_id, {}).values() if used is None)
+        return replace(found, recovery_left=left)
+
+    def start_second_factor(self, account_id: int, now: datetime) -> str:
+        secret = next(self.secrets)
+        self.remove_second_factor(account_id)
+        self.factors[account_id] = SecondFactorInfo(secret, None, None, 0)
+        return secret
+
+    def enable_second_factor(self, account_id: int, step: int, now: datetime) -> list[str]:
+        self.factors[account_id] = replace(self.factors[account_id], enabled_at=now, last_step=step)
+        codes = [f"pulih-{account_id}-{n}" for n in range(10)]
+        self.recovery[account_id] = dict.fromkeys(codes)
+        return codes
+
+    def accept_step(self, account_id: int, step: int) -> bool:
+        factor = self.factors[account_id]
+        if factor.last_step is not None and factor.last_step >= step:
+            return False
+        self.factors[account_id] = replace(factor, last_step=step)
+        return True
+
+    def use_recovery_code(self, account_id: int, code: str, now: datetime) -> bool:
+        codes = self.recovery.get(account_id, {})
+        if code.strip() not in codes or codes[code.strip()] is not None:
+            return False
+        codes[code.strip()] = now
+        return True
+
+    def remove_second_factor(self, account_id: int) -> None:
+        self.factors.pop(account_id, None)
+        self.recovery.pop(account_id, None)
 
     def accounts(self) -> list[tuple[AccountInfo, Official | None]]:
         rows = sorted((c.account for c in self.rows.values()), key=lambda a: a.login)

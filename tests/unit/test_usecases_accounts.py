@@ -8,18 +8,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.accounts import (
+    TOKEN_DAYS,
     WRONG_LOGIN,
     LoginRefusedError,
     Throttle,
     ThrottlePolicy,
+    TokenScope,
     after_failure,
     locked_minutes,
-    throttle_key,
+    login_key,
+    throttle_keys,
 )
 from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.usecases.accounts import (
+    TOKEN_LIFETIMES,
     change_password,
     create_token,
+    purge_sign_in_records,
     revoke_token,
     session_user,
     show_account,
@@ -31,7 +36,7 @@ from tests.unit.fakes import O_KASI, OFFICIALS
 from tests.unit.fakes_accounts import FakeAccounts, account_uow
 
 NOW = datetime(2021, 4, 1, 2, 0, tzinfo=UTC)
-POLICY = ThrottlePolicy(max_failures=3, lock_minutes=15)
+POLICY = ThrottlePolicy(max_failures=3, lock_minutes=15, address_max_failures=5)
 LIFETIME = timedelta(hours=12)
 KASI_NIP = OFFICIALS[2].nip
 
@@ -42,24 +47,42 @@ def kasi_uow(password_hash: str = "v2:rahasia-dewi", *, active: bool = True) -> 
     return uow, uow.accounts, account
 
 
-def attempt(uow: object, login: str, password: str, now: datetime = NOW) -> str:
-    return sign_in(uow, login, password, now=now, throttle=POLICY, lifetime=LIFETIME)  # type: ignore[arg-type]
+def attempt(
+    uow: object, login: str, password: str, now: datetime = NOW, address: str | None = None
+) -> str:
+    started = sign_in(
+        uow,  # type: ignore[arg-type]
+        login,
+        password,
+        now=now,
+        throttle=POLICY,
+        lifetime=LIFETIME,
+        address=address,
+    )
+    assert started.waits_for is None
+    return started.token
 
 
 def test_the_throttle_rules() -> None:
-    assert throttle_key("  Dewi@Dinas.TEST ") == "dewi@dinas.test"
-    assert throttle_key("19800101 200501 2 003") == "198001012005012003"
+    assert login_key("  Dewi@Dinas.TEST ") == "dewi@dinas.test"
+    assert login_key("19800101 200501 2 003") == "198001012005012003"
+    assert throttle_keys("Dewi@Dinas.TEST", 7, "10.0.0.9").login == "akun:7"
+    assert throttle_keys("Siapa ", None, None).login == "login:siapa"
+    assert throttle_keys("x", None, "10.0.0.9").address == "alamat:10.0.0.9"
+    assert throttle_keys("x", None, None).address is None
     assert locked_minutes(None, NOW) is None
     assert locked_minutes(Throttle(0, NOW + timedelta(minutes=14, seconds=1)), NOW) == 15
     assert locked_minutes(Throttle(0, NOW + timedelta(seconds=5)), NOW) == 1
     assert locked_minutes(Throttle(0, NOW), NOW) is None
-    assert after_failure(None, NOW, POLICY) == Throttle(1, None)
-    assert after_failure(Throttle(2), NOW, POLICY) == Throttle(0, NOW + timedelta(minutes=15))
+    assert after_failure(None, NOW, max_failures=3, lock=POLICY.lock) == Throttle(1, None)
+    assert after_failure(Throttle(2), NOW, max_failures=3, lock=POLICY.lock) == Throttle(
+        0, NOW + timedelta(minutes=15)
+    )
 
 
 def test_a_good_password_starts_a_session_and_forgets_earlier_failures() -> None:
     uow, accounts, account = kasi_uow()
-    accounts.throttles["dewi"] = Throttle(2)
+    accounts.throttles[f"akun:{account.id}"] = Throttle(2)
     token = attempt(uow, "Dewi", "rahasia-dewi")
     assert accounts.sessions[token] == (account.id, NOW + LIFETIME)
     assert accounts.throttles == {}
@@ -81,7 +104,7 @@ def test_an_unknown_login_costs_one_check_and_reads_like_a_wrong_password() -> N
         attempt(uow, "dewi", "salah")
     assert unknown.value.message == wrong.value.message == WRONG_LOGIN
     assert uow.passwords.checks == [None, "v2:rahasia-dewi"]
-    assert accounts.throttles == {"siapa": Throttle(1), "dewi": Throttle(1)}
+    assert accounts.throttles == {"login:siapa": Throttle(1), "akun:1": Throttle(1)}
     assert accounts.sessions == {}
     assert uow.commits == 2  # the failures are kept
 
@@ -108,6 +131,29 @@ def test_too_many_failures_lock_the_login_even_with_the_right_password() -> None
     assert len(uow.passwords.checks) == checks  # not even checked
     token = attempt(uow, "dewi", "rahasia-dewi", NOW + timedelta(minutes=15))
     assert token in accounts.sessions
+
+
+def test_the_login_email_and_nip_of_one_account_share_one_count() -> None:
+    """B10: typing the email, then the NIP, then the login does not give 3 x 3 tries."""
+    uow, accounts, account = kasi_uow()
+    for login in ("dewi", "dewi@dinas.test", "19800101 200501 2 003"):
+        with pytest.raises(LoginRefusedError, match=WRONG_LOGIN):
+            attempt(uow, login, "salah")
+    for login in ("dewi", "DEWI@dinas.test", KASI_NIP):
+        with pytest.raises(LoginRefusedError, match="Terlalu banyak"):
+            attempt(uow, login, "rahasia-dewi")
+    assert accounts.throttles[f"akun:{account.id}"].locked_until == NOW + POLICY.lock
+
+
+def test_one_address_guessing_many_logins_is_locked_but_others_are_not() -> None:
+    uow, accounts, _ = kasi_uow()
+    for n in range(POLICY.address_max_failures):
+        with pytest.raises(LoginRefusedError, match=WRONG_LOGIN):
+            attempt(uow, f"tamu{n}", "salah", address="203.0.113.7")
+    with pytest.raises(LoginRefusedError, match="dari alamat ini"):
+        attempt(uow, "dewi", "rahasia-dewi", address="203.0.113.7")
+    assert accounts.throttles["alamat:203.0.113.7"].locked_until == NOW + POLICY.lock
+    assert attempt(uow, "dewi", "rahasia-dewi", address="198.51.100.2") in accounts.sessions
 
 
 def test_an_old_hash_is_replaced_on_sign_in_without_counting_as_a_change() -> None:
@@ -233,3 +279,51 @@ def test_an_api_call_is_its_tokens_account_and_the_use_is_committed() -> None:
     commits = uow.commits
     assert token_user(uow, raw, now=later) is None
     assert uow.commits == commits  # nothing to keep
+
+
+def test_a_token_expires_after_its_lifetime_and_a_read_token_says_so() -> None:
+    """B4: tokens had no expiry and no scope."""
+    uow, accounts, account = kasi_uow()
+    raw = create_token(uow, account.id, "Dasbor", now=NOW, days=30, scope=TokenScope.READ)
+    (token,) = accounts.tokens(account.id)
+    assert (token.expires_at, token.scope) == (NOW + timedelta(days=30), TokenScope.READ)
+    found = token_user(uow, raw, now=NOW + timedelta(days=29, hours=23))
+    assert found is not None and found.read_only
+    assert token_user(uow, raw, now=NOW + timedelta(days=30)) is None
+    default = create_token(uow, account.id, "Skrip", now=NOW)
+    assert accounts.api_tokens[2].expires_at == NOW + timedelta(days=TOKEN_DAYS)
+    assert accounts.api_tokens[2].scope is TokenScope.WRITE
+    found = token_user(uow, default, now=NOW)
+    assert found is not None and not found.read_only
+
+
+@pytest.mark.parametrize("days", [0, 7, 91, 10_000, -1])
+def test_a_token_lifetime_is_one_of_the_offered_ones(days: int) -> None:
+    uow, accounts, account = kasi_uow()
+    with pytest.raises(FieldError, match="Masa berlaku token") as refused:
+        create_token(uow, account.id, "Dasbor", now=NOW, days=days)
+    assert refused.value.field == "days" and accounts.api_tokens == {}
+    assert sorted(TOKEN_LIFETIMES) == [30, 90, 180, 365]
+
+
+def test_changing_the_password_revokes_every_token() -> None:
+    """B4: a token kept working after a password change."""
+    uow, accounts, account = kasi_uow()
+    raw = create_token(uow, account.id, "Dasbor", now=NOW)
+    change_password(uow, account.id, "rahasia-dewi", "sandi-baru-1", now=NOW, keep_session=None)
+    assert accounts.api_tokens[1].revoked_at == NOW
+    assert token_user(uow, raw, now=NOW) is None
+
+
+def test_purging_deletes_expired_sessions_and_idle_unlocked_throttles() -> None:
+    """B14: throttle and session rows were never deleted."""
+    uow, accounts, _ = kasi_uow()
+    token = attempt(uow, "dewi", "rahasia-dewi")
+    for n in range(3):
+        with pytest.raises(LoginRefusedError):
+            attempt(uow, f"tamu{n}", "salah")
+    accounts.throttles["akun:9"] = Throttle(0, NOW + timedelta(days=2))  # still locked
+    later = NOW + LIFETIME + timedelta(days=1)
+    assert purge_sign_in_records(uow, now=later) == (1, 3)
+    assert token not in accounts.sessions
+    assert list(accounts.throttles) == ["akun:9"]

@@ -96,20 +96,20 @@ def test_an_account_for_an_official_can_sign_in_with_its_first_password() -> Non
 def test_deactivating_signs_out_everywhere_and_reactivating_lets_back_in() -> None:
     uow, accounts, admin, kadis = given_accounts()
     accounts.start_session(kadis.id, NOW, NOW)
-    set_account_active(uow, kadis.id, active=False, by_account_id=admin.id)
+    set_account_active(uow, kadis.id, active=False, by_account_id=admin.id, now=NOW)
     assert not accounts.rows[kadis.id].account.active
     assert accounts.sessions == {}
-    set_account_active(uow, kadis.id, active=True, by_account_id=admin.id)
+    set_account_active(uow, kadis.id, active=True, by_account_id=admin.id, now=NOW)
     assert accounts.rows[kadis.id].account.active
     assert uow.commits == 2
     with pytest.raises(NotFoundError):
-        set_account_active(uow, 99, active=True, by_account_id=admin.id)
+        set_account_active(uow, 99, active=True, by_account_id=admin.id, now=NOW)
 
 
 def test_the_administrator_cannot_deactivate_their_own_account() -> None:
     uow, accounts, admin, _ = given_accounts()
     with pytest.raises(ValidationError, match="tidak dapat menonaktifkan akun Anda sendiri"):
-        set_account_active(uow, admin.id, active=False, by_account_id=admin.id)
+        set_account_active(uow, admin.id, active=False, by_account_id=admin.id, now=NOW)
     assert accounts.rows[admin.id].account.active and uow.commits == 0
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from engine.accounts import LoginRefusedError, Throttle, ThrottlePolicy, throttle_key
+from engine.accounts import LoginRefusedError, Throttle, ThrottlePolicy
 from engine.policy import Policy
 from engine.usecases.accounts import change_password, create_token, sign_in, token_user
 from engine.usecases.admin_accounts import create_official_account, reset_password
@@ -69,7 +69,7 @@ def kasi(password_hash: str = "v2:rahasia-dewi") -> tuple[FakeUnitOfWork, FakeAc
 
 
 def login(uow: FakeUnitOfWork, password: str) -> str:
-    return sign_in(uow, "dewi", password, now=NOW, throttle=POLICY, lifetime=LIFETIME)
+    return sign_in(uow, "dewi", password, now=NOW, throttle=POLICY, lifetime=LIFETIME).token
 
 
 def test_signing_in_checks_and_rehashes_the_password_before_taking_the_lock() -> None:
@@ -85,7 +85,7 @@ def test_a_wrong_password_is_counted_inside_the_lock_and_hashed_outside() -> Non
     with pytest.raises(LoginRefusedError):
         login(uow, "salah")
     assert hasher.calls == [("verify", False)]
-    assert accounts.throttles[throttle_key("dewi")] == Throttle(1, None)
+    assert accounts.throttles["akun:1"] == Throttle(1, None)
     assert uow.commits == 1
 
 
@@ -93,7 +93,7 @@ def test_a_right_guess_that_finishes_after_the_lock_came_down_is_refused() -> No
     """Parallel guesses: while this one was being hashed, others locked the login."""
     uow, accounts, hasher = kasi()
     locked = Throttle(0, NOW + timedelta(minutes=15))
-    hasher.before["verify"] = lambda: accounts.throttles.__setitem__("dewi", locked)
+    hasher.before["verify"] = lambda: accounts.throttles.__setitem__("akun:1", locked)
     with pytest.raises(LoginRefusedError, match="Terlalu banyak percobaan"):
         login(uow, "rahasia-dewi")
     assert accounts.sessions == {} and uow.commits == 0

@@ -1,18 +1,22 @@
-"""Signing in and out, changing the password, and personal API tokens."""
+"""Signing in and out, changing the password, and personal API tokens (the second factor's
+pages are web/pages/second_factor.py)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from engine.accounts import LoginRefusedError
+from engine.accounts import TOKEN_DAYS, AccountInfo, LoginRefusedError, TokenScope
 from engine.errors import FieldError, ValidationError
+from engine.ports import UnitOfWork
 from engine.usecases.accounts import (
+    TOKEN_LIFETIMES,
     change_password,
     create_token,
     revoke_token,
@@ -20,25 +24,39 @@ from engine.usecases.accounts import (
     sign_in,
     sign_out,
 )
+from engine.usecases.second_factor import requires_second_factor
 from web.auth import (
     SESSION_COOKIE,
     FormUser,
     MaybeUser,
     PageUser,
     check_login_csrf,
+    client_address,
     login_csrf,
     session_token,
     set_login_csrf,
     set_session_cookie,
 )
-from web.deps import UowDep, web_of
+from web.deps import UowDep, Web, web_of
+from web.pages.admin.common import moment_format
 from web.render import page
 
 router = APIRouter()
 log = logging.getLogger("kinerja.web")
 
 
-def _safe_next(target: str | None) -> str:
+def second_factor_rule(web: Web, uow: UnitOfWork) -> Callable[[AccountInfo], bool]:
+    """Whether the deployment requires a second factor of an account (today's holdings)."""
+    required = web.settings.second_factor_required
+    today = web.today()
+
+    def rule(account: AccountInfo) -> bool:
+        return bool(required) and requires_second_factor(uow, account, required, today=today)
+
+    return rule
+
+
+def safe_next(target: str | None) -> str:
     """Only a local path: never send a fresh login to another site."""
     if not target:
         return "/tugas"
@@ -74,7 +92,7 @@ def _login_page(
 def login_form(request: Request, user: MaybeUser, next: str = "") -> Response:
     """The login form (the demo accounts are listed in demo mode)."""
     if user is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
+        return RedirectResponse(safe_next(next), status_code=303)
     return _login_page(request, next_url=next)
 
 
@@ -99,19 +117,24 @@ def login(
             status_code=422,
         )
     try:
-        token = sign_in(
+        started = sign_in(
             uow,
             login,
             password,
             now=web.now(),
             throttle=web.settings.throttle,
             lifetime=timedelta(hours=web.settings.session_hours),
+            address=client_address(web, request),
+            second_factor_required=second_factor_rule(web, uow),
         )
     except LoginRefusedError as exc:
         log.info("login refused: %s", exc.log_message)
         return _login_page(request, login=login, error=exc.message, next_url=next, status_code=401)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session_cookie(web, response, token)
+    target = safe_next(next)
+    if started.waits_for is not None:
+        target = "/masuk/kode?" + urlencode({"next": target})
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(web, response, started.token)
     return response
 
 
@@ -125,7 +148,7 @@ def logout(user: FormUser, uow: UowDep) -> RedirectResponse:
     return response
 
 
-def _account_page(
+def account_page_with(
     request: Request,
     user: PageUser,
     uow: UowDep,
@@ -135,10 +158,18 @@ def _account_page(
     new_token: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The account page with a form's errors or a notice."""
     found = show_account(uow, user.account_id)
     context: dict[str, Any] = {
         "account": found.account,
         "tokens": found.tokens,
+        "now": web_of(request).now(),
+        "moment": moment_format(web_of(request)),
+        "lifetimes": TOKEN_LIFETIMES,
+        "default_days": TOKEN_DAYS,
+        "second_factor_on": found.second_factor_on,
+        "recovery_left": found.recovery_left,
+        "second_factor_required": second_factor_rule(web_of(request), uow)(found.account),
         "errors": errors or {},
         "flash": flash,
         "new_token": new_token,
@@ -147,9 +178,21 @@ def _account_page(
 
 
 @router.get("/akun", response_class=HTMLResponse)
-def account_page(request: Request, user: PageUser, uow: UowDep) -> HTMLResponse:
-    """The account: password change and personal API tokens."""
-    return _account_page(request, user, uow)
+def account_page(
+    request: Request,
+    user: PageUser,
+    uow: UowDep,
+    kode_pemulihan: Annotated[int | None, Query(alias="kode-pemulihan", ge=0, le=100)] = None,
+) -> HTMLResponse:
+    """The account: password change, second factor and personal API tokens."""
+    flash = None
+    if kode_pemulihan is not None:
+        flash = (
+            f"Anda masuk dengan kode pemulihan; sisa {kode_pemulihan} kode. "
+            "Bila tinggal sedikit, nonaktifkan lalu aktifkan lagi verifikasi dua langkah "
+            "untuk mendapat kode baru."
+        )
+    return account_page_with(request, user, uow, flash=flash)
 
 
 @router.post("/akun/sandi", response_class=HTMLResponse)
@@ -164,7 +207,7 @@ def password_change(
     """Change the password; every other browser of the account is signed out."""
     if new != repeat:
         errors = {"repeat": "Ulangan kata sandi baru tidak sama"}
-        return _account_page(request, user, uow, errors=errors, status_code=422)
+        return account_page_with(request, user, uow, errors=errors, status_code=422)
     try:
         change_password(
             uow,
@@ -175,20 +218,34 @@ def password_change(
             keep_session=user.session_token,
         )
     except FieldError as exc:
-        return _account_page(request, user, uow, errors={exc.field: exc.message}, status_code=422)
-    return _account_page(request, user, uow, flash="Kata sandi sudah diganti")
+        return account_page_with(
+            request, user, uow, errors={exc.field: exc.message}, status_code=422
+        )
+    return account_page_with(request, user, uow, flash="Kata sandi sudah diganti")
 
 
 @router.post("/akun/token", response_class=HTMLResponse)
 def token_create(
-    request: Request, user: FormUser, uow: UowDep, name: Annotated[str, Form(max_length=200)] = ""
+    request: Request,
+    user: FormUser,
+    uow: UowDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+    scope: Annotated[str, Form(max_length=10)] = TokenScope.READ.value,
+    days: Annotated[str, Form(max_length=10)] = str(TOKEN_DAYS),
 ) -> HTMLResponse:
-    """Create a personal API token; its value is shown once."""
+    """Create a personal API token (a scope, a lifetime); its value is shown once."""
     try:
-        raw = create_token(uow, user.account_id, name, now=web_of(request).now())
+        raw = create_token(
+            uow,
+            user.account_id,
+            name,
+            now=web_of(request).now(),
+            days=int(days) if days.strip().isdigit() else -1,
+            scope=TokenScope.WRITE if scope == TokenScope.WRITE.value else TokenScope.READ,
+        )
     except ValidationError as exc:
-        return _account_page(request, user, uow, errors={"token": exc.message}, status_code=422)
-    return _account_page(
+        return account_page_with(request, user, uow, errors={"token": exc.message}, status_code=422)
+    return account_page_with(
         request,
         user,
         uow,
@@ -201,7 +258,7 @@ def token_create(
 def token_revoke(request: Request, user: FormUser, uow: UowDep, token_id: int) -> HTMLResponse:
     """Revoke one of my tokens."""
     token = revoke_token(uow, user.account_id, token_id, now=web_of(request).now())
-    return _account_page(request, user, uow, flash=f"Token '{token.name}' dicabut")
+    return account_page_with(request, user, uow, flash=f"Token '{token.name}' dicabut")
 
 
 __all__ = ["router", "session_token"]

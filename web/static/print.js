@@ -1,4 +1,4 @@
-// The print button of the PK's print page (no inline handlers under the Content-Security-Policy).
+// The print button of the PK's print page and of the recovery codes (no inline handlers under the Content-Security-Policy).
 (function () {
   const button = document.getElementById("print-button");
   if (button) button.addEventListener("click", function () { window.print(); });
