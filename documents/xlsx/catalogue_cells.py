@@ -21,7 +21,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped, unused-ignore]
 
-from documents.xlsx.catalogue_layout import COLUMNS, MAX_ROWS, REQUIRED_SHEETS, SHEETS
+from documents.xlsx.catalogue_layout import COLUMNS, MAX_COLUMNS, MAX_ROWS, REQUIRED_SHEETS, SHEETS
 from engine.capaian import parse_target
 from engine.errors import ValidationError
 from engine.formatting import MAX_DECIMALS, format_number_id, parse_number_id
@@ -113,8 +113,15 @@ class Cells:
         """Record a problem in the cell of column `key` of `row`."""
         self.add(row.sheet, row.number, row.column(key), message)
 
-    def load(self, data: bytes) -> WorkbookSheets | None:
-        """Open the workbook and read every sheet; None (one problem) when it is not .xlsx."""
+    def load(
+        self, data: bytes, *, max_rows: int = MAX_ROWS + 1, max_columns: int = MAX_COLUMNS
+    ) -> WorkbookSheets | None:
+        """Open the workbook and read every sheet; None (one problem) when it is not .xlsx.
+
+        At most `max_rows` rows (the header included) and `max_columns` columns are read,
+        whatever the sheet's <dimension> claims: openpyxl pads every row up to the claimed
+        width and height (issue 15, B5). Callers go through `documents.xlsx.sandbox`.
+        """
         found = WorkbookSheets()
         try:
             book = load_workbook(BytesIO(data), read_only=True, data_only=True)
@@ -132,10 +139,15 @@ class Cells:
                     )  # fmt: skip
                     continue
                 found.present.add(name)
-                rows = sheet.iter_rows(values_only=True)
                 if name == SHEETS[0]:
-                    found.guide = self._guide(rows)
+                    found.guide = self._guide(
+                        sheet.iter_rows(max_row=10, max_col=max_columns, values_only=True)
+                    )
                 else:
+                    # One row more than allowed, so that "too many rows" is seen.
+                    rows = sheet.iter_rows(
+                        max_row=max_rows + 1, max_col=max_columns, values_only=True
+                    )
                     found.rows[name] = self._rows(name, rows)
         finally:
             book.close()
@@ -206,11 +218,16 @@ class Cells:
         return text
 
     def lines(self, row: SheetRow, key: str) -> tuple[str, ...]:
-        """The non-empty lines of a text cell (one item per line)."""
+        """The non-empty lines of a text cell (one item per line); a problem (no items) when
+        a line holds a control character."""
         text = self.text(row, key, required=False)
         if text is None:
             return ()
-        return tuple(line.strip() for line in text.splitlines() if line.strip())
+        items = tuple(line.strip() for line in text.splitlines() if line.strip())
+        if any(bad_character(item) is not None for item in items):
+            self.at(row, key, "butir tidak boleh berisi karakter kendali (tab dan sejenisnya)")
+            return ()
+        return items
 
     def choice(self, row: SheetRow, key: str, allowed: tuple[str, ...]) -> str | None:
         """One of `allowed` (case-insensitive), or None with a problem."""

@@ -1,30 +1,48 @@
 """An uploaded catalogue workbook being read, for the import use case.
 
-`open_workbook` loads the bytes (a file that is not a readable .xlsx is refused at
-once); the `WorkbookReader` it returns implements `engine.catalogue_workbook.
-CatalogueWorkbook`: the use case asks it for the guide's agency and year, gives it
-what the database knows to read the data sheets against, and puts the problems only
-the database can tell into the reader's cells, so that every problem reaches the
-admin at once, each with its sheet and cell.
+`open_workbook` checks the bytes and parses them in a child process
+(documents/xlsx/sandbox.py: a file that is not a readable .xlsx, or too big or too
+intricate to parse, is refused at once); the `WorkbookReader` it returns implements
+`engine.catalogue_workbook.CatalogueWorkbook`: the use case asks it for the guide's
+agency and year, gives it what the database knows to read the data sheets against,
+and puts the problems only the database can tell into the reader's cells, so that
+every problem reaches the admin at once, each with its sheet and cell.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
-from documents.xlsx.catalogue_cells import Cells, SheetRow, WorkbookProblemsError, WorkbookSheets
+from documents.xlsx.catalogue_cells import (
+    CellProblem,
+    Cells,
+    SheetRow,
+    WorkbookProblemsError,
+    WorkbookSheets,
+)
 from documents.xlsx.catalogue_layout import BUDGET, TARGETS
 from documents.xlsx.catalogue_reader import read_catalog, read_guide
 from documents.xlsx.catalogue_targets import read_budget, read_targets
+from documents.xlsx.sandbox import WHOLE, Limits, WorkbookRefused, read_sheets
 from engine.catalogue_workbook import Known, StoredIndicator, WorkbookRead
 
 __all__ = ["WorkbookReader", "open_workbook"]
 
+log = logging.getLogger("kinerja.documents.workbook")
 
-def open_workbook(data: bytes, source: str) -> WorkbookReader:
-    """The reader of an uploaded workbook; WorkbookProblemsError when it cannot be opened."""
-    cells = Cells()
-    sheets = cells.load(data)
+
+def open_workbook(data: bytes, source: str, *, limits: Limits | None = None) -> WorkbookReader:
+    """The reader of an uploaded workbook; WorkbookProblemsError when it cannot be opened.
+
+    The bytes are checked and parsed in a child process under `limits` (default
+    `documents.xlsx.sandbox.LIMITS`); a refusal is one problem on the whole file.
+    """
+    try:
+        sheets, cells = read_sheets(data, limits)
+    except WorkbookRefused as exc:
+        log.warning("workbook %s refused: %s", source, exc.reason)
+        raise WorkbookProblemsError(source, [CellProblem(WHOLE, 0, 0, exc.message)]) from None
     if sheets is None:
         raise WorkbookProblemsError(source, cells.problems)
     return WorkbookReader(source, cells, sheets)

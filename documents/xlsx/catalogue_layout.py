@@ -18,6 +18,8 @@ FORMAT = "kinerja-catalog-xlsx/1"
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
 """Rows read per sheet at most (a catalogue has tens of indicators, not thousands)."""
+MAX_COLUMNS = 64
+"""Columns read per row at most (the widest sheet has 15; a user may add a few of their own)."""
 STYLED_ROWS = 500
 """Rows prepared (text format, validation lists) below the header in a written workbook."""
 

@@ -42,6 +42,7 @@ from engine.formulas import (
 from engine.indicators import IndicatorKind
 from engine.org import find_cycles
 from engine.targets import Rollup, TargetMode
+from engine.text import SINGLE_LINE_PROBLEM, bad_character
 
 __all__ = ["CatalogSheets", "Duties", "Known", "StoredIndicator", "read_catalog", "read_guide"]
 
@@ -78,7 +79,11 @@ def read_guide(
         problem(YEAR_CELL, f"tahun wajib diisi, {MIN_YEAR} sampai {MAX_YEAR}")
         year = None
     source = guide.get(SOURCE_CELL)
-    return agency, year, source.strip() if isinstance(source, str) and source.strip() else None
+    source = source.strip() if isinstance(source, str) and source.strip() else None
+    if source is not None and bad_character(source) is not None:
+        problem(SOURCE_CELL, f"sumber {SINGLE_LINE_PROBLEM}")
+        source = None
+    return agency, year, source
 
 
 @dataclass
@@ -205,17 +210,17 @@ def _indicator(
     if code is not None and not CODE_PATTERN.fullmatch(code):
         cells.at(row, "code", "huruf kecil, angka dan '-' saja, paling panjang 80")
     kind = cells.choice(row, "kind", _values(IndicatorKind))
-    kinerja = cells.text(row, "kinerja")
+    kinerja = cells.line(row, "kinerja")
     name = cells.line(row, "name")
     unit = cells.line(row, "unit")
-    data_source = cells.text(row, "data_source")
+    data_source = cells.line(row, "data_source")
     polarity = cells.choice(row, "polarity", _values(Polarity))
     rollup = cells.choice(row, "rollup", _values(Rollup))
     mode: str | None = TargetMode.CUMULATIVE.value
     if cells.text(row, "quarterly_targets", required=False) is not None:
         mode = cells.choice(row, "quarterly_targets", _values(TargetMode))
     decimals = cells.integer(row, "decimals", low=0, high=6, default=2)
-    parent = cells.text(row, "parent", required=False)
+    parent = cells.line(row, "parent", required=False)
     note = cells.text(row, "note", required=False)
     draft = _Draft(row, code, parent)
     formula = _formula(cells, row, code, variables.get(code or "", []))
@@ -239,7 +244,7 @@ def _squash(text: str) -> str:
 def _formula(
     cells: Cells, row: SheetRow, code: str | None, rows: list[tuple[SheetRow, Variable | None]]
 ) -> tuple[str, Preset | None, tuple[Variable, ...]] | None:
-    preset_name = cells.text(row, "preset", required=False)
+    preset_name = cells.line(row, "preset", required=False)
     typed = cells.text(row, "expression", required=False)
     variables = tuple(v for _, v in rows if v is not None)
     if code is None or len(variables) < len(rows):

@@ -36,7 +36,7 @@ def read_targets(
     for row in rows:
         before = len(cells.problems)
         position = _position(cells, row, positions)
-        code = cells.text(row, "indicator")
+        code = cells.line(row, "indicator")
         info = indicators.get(code) if code is not None else None
         if code is not None:
             if code in first:
@@ -83,9 +83,9 @@ def read_budget(
     for row in rows:
         before = len(cells.problems)
         position = _position(cells, row, positions)
-        program = cells.text(row, "program")
-        kegiatan = cells.text(row, "kegiatan", required=False)
-        sub_kegiatan = cells.text(row, "sub_kegiatan", required=False)
+        program = cells.line(row, "program")
+        kegiatan = cells.line(row, "kegiatan", required=False)
+        sub_kegiatan = cells.line(row, "sub_kegiatan", required=False)
         amount = cells.number(row, "anggaran")
         if amount is not None:
             if amount < 0:
@@ -105,7 +105,7 @@ def read_budget(
 
 
 def _position(cells: Cells, row: SheetRow, positions: frozenset[str] | None) -> str | None:
-    code = cells.text(row, "position")
+    code = cells.line(row, "position")
     if code is not None and positions is not None and code not in positions:
         cells.at(row, "position", f"jabatan '{code}' tidak dikenal")
         return None

@@ -52,7 +52,7 @@ def parse_catalog_file(
         raise CatalogFileError(source, check.problems)
     if doc.get("format") != FORMAT:
         check.add(doc.key_lines.get("format", 1), "format", f"harus '{FORMAT}'")
-    agency = check.text(doc, "agency", "berkas")
+    agency = check.line(doc, "agency", "berkas")
     positions_known: frozenset[str] = frozenset()
     if agency is not None:
         if agency not in agencies:
@@ -65,7 +65,7 @@ def parse_catalog_file(
     year = check.integer(doc, "year", "berkas", low=MIN_YEAR, high=MAX_YEAR, default=0)
     if year == 0:
         check.add(doc.line, "year", "tahun wajib diisi")
-    source_text = check.text(doc, "source", "berkas", required=False)
+    source_text = check.line(doc, "source", "berkas", required=False)
     positions = _positions(check, doc, positions_known if agency in agencies else None)
     stored = (existing_parents or {}).get((agency or "", year or 0), frozenset())
     _check_parents(check, doc, stored)
@@ -91,7 +91,7 @@ def _positions(check: Checker, doc: LineDict, known: frozenset[str] | None) -> l
     seen_codes: dict[str, int] = {}
     for index, item in check.items(doc, "positions", required=True):
         where = f"positions[{index + 1}]"
-        code = check.text(item, "position", where)
+        code = check.line(item, "position", where)
         if code is not None:
             if known is not None and code not in known:
                 check.add(
@@ -129,7 +129,7 @@ def _positions(check: Checker, doc: LineDict, known: frozenset[str] | None) -> l
 
 def _indicator(check: Checker, item: LineDict, where: str, position: str) -> IndicatorSpec | None:
     before = len(check.problems)
-    code = check.text(item, "code", where)
+    code = check.line(item, "code", where)
     if code is not None and not CODE_PATTERN.fullmatch(code):
         check.add(
             item.key_lines.get("code"),
@@ -138,10 +138,10 @@ def _indicator(check: Checker, item: LineDict, where: str, position: str) -> Ind
         )
     where = f"indikator '{code}'" if code else where
     kind = check.choice(item, "kind", where, IndicatorKind, "iku, iki")
-    kinerja = check.text(item, "kinerja", where)
-    name = check.text(item, "name", where)
-    unit = check.text(item, "unit", where)
-    data_source = check.text(item, "data_source", where)
+    kinerja = check.line(item, "kinerja", where)
+    name = check.line(item, "name", where)
+    unit = check.line(item, "unit", where)
+    data_source = check.line(item, "data_source", where)
     polarity = check.choice(item, "polarity", where, Polarity, "positive, negative")
     rollup = check.choice(item, "rollup", where, Rollup, "sum, last, average")
     mode = check.choice(
@@ -153,7 +153,7 @@ def _indicator(check: Checker, item: LineDict, where: str, position: str) -> Ind
         default=TargetMode.CUMULATIVE,
     )
     decimals = check.integer(item, "decimals", where, low=0, high=6, default=2)
-    parent = check.text(item, "parent", where, required=False)
+    parent = check.line(item, "parent", where, required=False)
     note = check.text(item, "note", where, required=False)
     formula = _formula(check, item, where)
     if len(check.problems) > before or formula is None:
@@ -175,15 +175,18 @@ def _formula(
     if block is None:
         return None
     here = f"{where}.formula"
+    before = len(check.problems)
     variables: list[Variable] = []
     for index, entry in check.items(block, "variables", required=True):
-        name = check.text(entry, "name", f"{here}.variables[{index + 1}]")
-        label = check.text(entry, "label", f"{here}.variables[{index + 1}]")
-        unit = check.text(entry, "unit", f"{here}.variables[{index + 1}]", required=False)
+        name = check.line(entry, "name", f"{here}.variables[{index + 1}]")
+        label = check.line(entry, "label", f"{here}.variables[{index + 1}]")
+        unit = check.line(entry, "unit", f"{here}.variables[{index + 1}]", required=False)
         if name is not None and label is not None:
             variables.append(Variable(name, label, unit or ""))
-    preset_name = check.text(block, "preset", here, required=False)
+    preset_name = check.line(block, "preset", here, required=False)
     expression = check.text(block, "expression", here, required=False)
+    if len(check.problems) > before:
+        return None  # a variable has a problem already: the formula would only echo it
     if (preset_name is None) == (expression is None):
         check.add(line, here, "isi salah satu: preset atau expression")
         return None

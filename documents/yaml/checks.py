@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from documents.yaml.lines import LineDict, LineList
 from engine.errors import Problem
+from engine.text import SINGLE_LINE_PROBLEM, bad_character
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -64,6 +65,15 @@ class Checker:
             return None
         return str(value).strip()
 
+    def line(self, item: LineDict, key: str, where: str, *, required: bool = True) -> str | None:
+        """`text`, and a problem (None) when it holds a line break or control character: codes,
+        names, titles, labels and units are one line (engine/text.py)."""
+        value = self.text(item, key, where, required=required)
+        if value is not None and bad_character(value) is not None:
+            self.add(item.key_lines.get(key, item.line), f"{where}.{key}", SINGLE_LINE_PROBLEM)
+            return None
+        return value
+
     def choice(
         self,
         item: LineDict,
@@ -102,7 +112,8 @@ class Checker:
         return value
 
     def texts(self, item: LineDict, key: str, where: str) -> list[str]:
-        """A list of non-empty texts (absent: empty list)."""
+        """A list of non-empty texts (absent: empty list), each one line (a workbook cell holds
+        them one per line)."""
         value = item.get(key)
         if value is None:
             return []
@@ -114,6 +125,9 @@ class Checker:
         for index, (entry, entry_line) in enumerate(zip(value, value.item_lines, strict=True)):
             if not isinstance(entry, str | int | float) or not str(entry).strip():
                 self.add(entry_line, f"{where}.{key}[{index + 1}]", "harus berupa teks")
+                continue
+            if bad_character(str(entry).strip()) is not None:
+                self.add(entry_line, f"{where}.{key}[{index + 1}]", SINGLE_LINE_PROBLEM)
                 continue
             result.append(str(entry).strip())
         return result
