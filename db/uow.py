@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from db.accounts import PASSWORDS, Argon2Passwords, SqlAccounts
 from db.admin import SqlAdmin, SqlHolidays
-from db.audit import SqlAudit
+from db.audit import SqlAdminLog, SqlAudit
 from db.catalogue import SqlCatalogue
 from db.database import WRITE_OPTION
 from db.documents import SqlDocuments, SqlReports
@@ -58,6 +58,7 @@ _REPOSITORIES = (
     "pks",
     "evidence",
     "audit",
+    "admin_log",
     "organisation",
     "catalogue",
 )
@@ -276,6 +277,11 @@ class SqlUnitOfWork:
     def audit(self) -> SqlAudit:
         """The transition log, read as an auditor does."""
         return SqlAudit(self.session)
+
+    @cached_property
+    def admin_log(self) -> SqlAdminLog:
+        """The hash-chained log of administrators' actions."""
+        return SqlAdminLog(self.session)
 
     @cached_property
     def organisation(self) -> SqlOrganisation:

@@ -12,7 +12,7 @@ Repositories are grouped by capability. Each protocol lists only what a use case
 calls; the SQL implementation may have more for db/'s own use.
 
 The protocols live in one module per capability (workflow, documents, organisation,
-accounts, outbox) and the unit of work that gathers them in `engine.ports.uow`; they are
+accounts, audit, outbox) and the unit of work that gathers them in `engine.ports.uow`; they are
 all importable from `engine.ports`.
 """
 
@@ -26,6 +26,7 @@ from engine.ports.accounts import (
     PasswordHasher,
     SignedIn,
 )
+from engine.ports.audit import AdminLogRepository
 from engine.ports.documents import (
     AuditRepository,
     DocumentRepository,
@@ -58,6 +59,7 @@ from engine.ports.workflow import LoggedChange, Party, StateChange, WorkflowRepo
 
 __all__ = [
     "AccountRepository",
+    "AdminLogRepository",
     "AdminRepository",
     "AgencyInfo",
     "AuditRepository",

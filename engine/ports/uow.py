@@ -15,6 +15,7 @@ from engine.ports.accounts import (
     HolidayRepository,
     PasswordHasher,
 )
+from engine.ports.audit import AdminLogRepository
 from engine.ports.documents import (
     AuditRepository,
     DocumentRepository,
@@ -117,6 +118,11 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditRepository:
         """The transition log, read as an auditor does."""
+        ...
+
+    @property
+    def admin_log(self) -> AdminLogRepository:
+        """The hash-chained log of administrators' actions."""
         ...
 
     @property

@@ -15,6 +15,7 @@ from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.org import Official
 from engine.ports import UnitOfWork, writes
 from engine.text import single_line
+from engine.usecases.audit import SYSTEM_ACTOR, record_admin
 
 __all__ = [
     "AccountForm",
@@ -63,7 +64,13 @@ def _password(password: str, login: str) -> None:
 
 
 def create_official_account(
-    uow: UnitOfWork, *, official_id: int, login: str, password: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    official_id: int,
+    login: str,
+    password: str,
+    now: datetime,
+    actor: str = SYSTEM_ACTOR,
 ) -> AccountInfo:
     """An account for an official, with a first password typed by the administrator.
 
@@ -76,8 +83,18 @@ def create_official_account(
         account = uow.accounts.add_account(
             login=key, password_hash=password_hash, official_id=official_id, is_admin=False, now=now
         )
+        after = {"login": account.login, "active": account.active, "admin": account.is_admin}
+        subject = _account_subject(uow, account)
+        record_admin(uow, actor, "account.create", subject, None, after, now=now)
         uow.commit()
     return account
+
+
+def _account_subject(uow: UnitOfWork, account: AccountInfo) -> str:
+    """The account as the admin log names it: "Akun #5: login (Nama pegawai)"."""
+    official = None if account.official_id is None else uow.admin.official(account.official_id)
+    owner = f" ({official.name})" if official is not None else ""
+    return f"Akun #{account.id}: {account.login}{owner}"
 
 
 def _new_account(uow: UnitOfWork, official_id: int, login: str, password: str) -> str:
@@ -111,9 +128,16 @@ def _new_account(uow: UnitOfWork, official_id: int, login: str, password: str) -
 
 @writes
 def set_account_active(
-    uow: UnitOfWork, account_id: int, *, active: bool, by_account_id: int
+    uow: UnitOfWork,
+    account_id: int,
+    *,
+    active: bool,
+    by_account_id: int,
+    now: datetime,
+    actor: str = SYSTEM_ACTOR,
 ) -> AccountInfo:
-    """Deactivate an account (signing it out everywhere) or reactivate it; never one's own."""
+    """Deactivate an account (signing it out everywhere and revoking its API tokens, so a
+    reactivated account starts without them) or reactivate it; never one's own."""
     account = get_account(uow, account_id)
     if account_id == by_account_id and not active:
         raise ValidationError(
@@ -123,6 +147,10 @@ def set_account_active(
     uow.accounts.set_active(account_id, active)
     if not active:
         uow.accounts.end_sessions(account_id, keep=None)
+        uow.accounts.revoke_tokens(account_id, now)
+    action = "account.activate" if active else "account.deactivate"
+    before, after = {"active": account.active}, {"active": active}
+    record_admin(uow, actor, action, _account_subject(uow, account), before, after, now=now)
     uow.commit()
     return account
 
@@ -134,14 +162,21 @@ def reset_password(
     password: str,
     now: datetime,
     keep_session: str | None = None,
+    actor: str = SYSTEM_ACTOR,
 ) -> AccountInfo:
     """Set a password typed by the administrator; the account's other browsers are signed
-    out (`keep_session`: the raw token of the administrator's own, when it is their account)."""
+    out (`keep_session`: the raw token of the administrator's own, when it is their account)
+    and its API tokens revoked."""
     account = get_account(uow, account_id)
     _password(password, account.login)
     password_hash = uow.passwords.hash(password)  # before the write transaction: a hash is slow
     with uow.writing():
         uow.accounts.set_password_hash(account_id, password_hash, changed_at=now)
         uow.accounts.end_sessions(account_id, keep=keep_session)
+        uow.accounts.revoke_tokens(account_id, now)
+        # Never the password or its hash: only that it was set, and what that ended.
+        after = {"sessions": "diakhiri", "tokens": "dicabut"}
+        subject = _account_subject(uow, account)
+        record_admin(uow, actor, "account.password_reset", subject, None, after, now=now)
         uow.commit()
     return account

@@ -5,7 +5,8 @@ anything): a new or changed definitif window that overlaps another is refused wi
 holder and dates named, before anything is written. The check runs with the position
 locked (`AdminRepository.definitif_assignments`); the database's unique index on an open
 definitif window is the last guard, and its refusal reads the same way. History is never
-deleted: an assignment ends by getting its last day.
+deleted: an assignment ends by getting its last day. Each change is recorded in the
+admin log (who, the assignment before and after) in the same transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from engine.org import AssignmentStatus, Official, Position, find_overlapping_de
 from engine.policy import Policy
 from engine.ports import UnitOfWork, writes
 from engine.staff import AssignmentLine, AssignmentRecord, PositionHolders, tree_rows
+from engine.usecases.audit import record_admin
 
 __all__ = [
     "MAX_DECREE",
@@ -140,6 +142,29 @@ def _refused_by_index(uow: UnitOfWork) -> FieldError:
     )
 
 
+def _subject(uow: UnitOfWork, record: AssignmentRecord) -> str:
+    """The assignment as the admin log names it: "Penugasan #12: Plt. Kepala ..., Budi (NIP)"."""
+    official = uow.admin.official(record.official_id)
+    position = uow.admin.position(record.position_id)
+    title = position.title if position else f"jabatan #{record.position_id}"
+    holder = (
+        f"{official.name} ({official.nip_display})"
+        if official
+        else f"pegawai #{record.official_id}"
+    )
+    prefix = record.status.prefix or "Definitif"
+    return f"Penugasan #{record.id}: {prefix} {title}, {holder}"
+
+
+def _values(record: AssignmentRecord) -> dict[str, object]:
+    return {
+        "status": record.status.value,
+        "valid_from": record.valid_from,
+        "valid_to": record.valid_to,
+        "decree": record.decree,
+    }
+
+
 @writes
 def create_assignment(
     uow: UnitOfWork,
@@ -150,8 +175,11 @@ def create_assignment(
     valid_from: date,
     valid_to: date | None,
     decree: str = "",
+    actor: str,
+    now: datetime,
 ) -> AssignmentRecord:
-    """Assign an official to a position (definitif, Plt, Plh or Pj) over a date window."""
+    """Assign an official to a position (definitif, Plt, Plh or Pj) over a date window;
+    `actor` (who, as the admin log names them) is recorded with it."""
     repo = uow.admin
     if repo.official(official_id) is None:
         raise FieldError(
@@ -198,12 +226,15 @@ def create_assignment(
     )
     if added is None:
         raise _refused_by_index(uow)
+    record_admin(uow, actor, "assignment.add", _subject(uow, added), None, _values(added), now=now)
     uow.commit()
     return added
 
 
 @writes
-def end_assignment(uow: UnitOfWork, assignment_id: int, *, valid_to: date) -> AssignmentRecord:
+def end_assignment(
+    uow: UnitOfWork, assignment_id: int, *, valid_to: date, actor: str, now: datetime
+) -> AssignmentRecord:
     """Set the last day of an assignment (inclusive); history stays, nothing is deleted."""
     found = _assignment(uow, assignment_id)
     _check_window(found.valid_from, valid_to)
@@ -211,5 +242,14 @@ def end_assignment(uow: UnitOfWork, assignment_id: int, *, valid_to: date) -> As
     _check_definitif(uow, ended, new=False)
     if not uow.admin.set_assignment_end(assignment_id, valid_to):
         raise _refused_by_index(uow)
+    record_admin(
+        uow,
+        actor,
+        "assignment.end",
+        _subject(uow, ended),
+        {"valid_to": found.valid_to},
+        {"valid_to": ended.valid_to},
+        now=now,
+    )
     uow.commit()
     return ended

@@ -12,6 +12,7 @@ engine/usecases/catalogue_workbook.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from engine.catalogue import CatalogueParser
 from engine.catalogue_workbook import CatalogueContents
@@ -20,6 +21,7 @@ from engine.imports import ImportReport
 from engine.indicators import Indicator
 from engine.org import Position
 from engine.ports import AgencyInfo, UnitOfWork, writes
+from engine.usecases.audit import record_import
 
 __all__ = [
     "CatalogueListing",
@@ -40,12 +42,20 @@ class CatalogueListing:
 
 
 @writes
-def import_catalogue(uow: UnitOfWork, parse: CatalogueParser) -> ImportReport:
+def import_catalogue(
+    uow: UnitOfWork,
+    parse: CatalogueParser,
+    *,
+    actor: str | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
     """Check the catalogue against the database, then write it and commit; CatalogFileError
-    (every problem with its line) otherwise."""
+    (every problem with its line) otherwise. Recorded in the admin log when `actor` ran it."""
     repo = uow.catalogue
     document = parse(repo.facts())
     report = repo.write(document)
+    subject = f"Katalog indikator {document.agency} tahun {document.year}"
+    record_import(uow, actor, "catalogue.import", subject, report, now=now)
     uow.commit()
     return report
 

@@ -25,6 +25,7 @@ from engine.drafts import require_draft
 from engine.errors import ValidationError
 from engine.imports import ImportReport
 from engine.ports import CatalogueRepository, PkStatus, UnitOfWork, writes
+from engine.usecases.audit import record_import
 from engine.usecases.pk import add_pk, write_budget, write_target
 from engine.workflow import DocKind, State
 
@@ -36,9 +37,10 @@ WORKBOOK = "impor buku kerja katalog"
 
 @writes
 def import_catalogue_workbook(
-    uow: UnitOfWork, workbook: CatalogueWorkbook, *, now: datetime
+    uow: UnitOfWork, workbook: CatalogueWorkbook, *, now: datetime, actor: str | None = None
 ) -> ImportReport:
-    """Check the whole workbook, then write it and commit; or raise with every problem."""
+    """Check the whole workbook, then write it and commit; or raise with every problem.
+    Recorded in the admin log (its counts) when `actor` ran it."""
     repo = uow.catalogue
     agencies = frozenset(a.code for a in uow.organisation.agencies())
     agency, year = workbook.guide(agencies)
@@ -50,6 +52,8 @@ def import_catalogue_workbook(
     _write_plans(uow, workbook, plans, read.document.year, now, report)
     if workbook.has_problems:
         raise workbook.error()
+    subject = f"Buku kerja katalog {read.document.agency} tahun {read.document.year}"
+    record_import(uow, actor, "catalogue.workbook", subject, report, now=now)
     uow.commit()
     return report
 

@@ -3,7 +3,9 @@
 The published Indonesian calendar (libur nasional, cuti bersama) is only the starting
 point: holidays change by decree every year, so the administrator adds and removes days.
 A removed day stays in the table, marked inactive, so seeding again never brings it back;
-adding it again restores it with the name given.
+adding it again restores it with the name given. Every change is recorded in the admin
+log, in its transaction (`actor`: who, as the log names them; the demo's seeding is
+the system's).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from engine.errors import NotFoundError, ValidationError
+from engine.formatting import format_date_id
 from engine.holiday_table import ADMIN, CATEGORIES, LOCAL, HolidayDay
 from engine.ports import UnitOfWork, writes
 from engine.text import single_line
+from engine.usecases.audit import SYSTEM_ACTOR, record_admin
 
 __all__ = ["add_holiday", "list_holidays", "remove_holiday", "seed_holidays"]
 
@@ -26,9 +30,25 @@ def list_holidays(
     return uow.holidays.days(year=year, include_removed=include_removed)
 
 
+def _values(holiday: HolidayDay | None) -> dict[str, object] | None:
+    if holiday is None or not holiday.active:
+        return None
+    return {"name": holiday.name, "category": holiday.category}
+
+
+def _subject(day: date) -> str:
+    return f"Hari libur {format_date_id(day)}"
+
+
 @writes
 def add_holiday(
-    uow: UnitOfWork, day: date, name: str, *, category: str = LOCAL, now: datetime
+    uow: UnitOfWork,
+    day: date,
+    name: str,
+    *,
+    category: str = LOCAL,
+    now: datetime,
+    actor: str = SYSTEM_ACTOR,
 ) -> HolidayDay:
     """Add a day (or bring back a removed one, with the new name)."""
     name = single_line(name, "Nama hari libur", field="name").strip()
@@ -40,13 +60,17 @@ def add_holiday(
             log_message=f"unknown holiday category {category!r}",
         )
     holiday = HolidayDay(day, name, category, ADMIN, active=True)
+    before = _values(uow.holidays.day(day))
     uow.holidays.put(holiday, now)
+    record_admin(uow, actor, "holiday.add", _subject(day), before, _values(holiday), now=now)
     uow.commit()
     return holiday
 
 
 @writes
-def remove_holiday(uow: UnitOfWork, day: date, *, now: datetime) -> HolidayDay:
+def remove_holiday(
+    uow: UnitOfWork, day: date, *, now: datetime, actor: str = SYSTEM_ACTOR
+) -> HolidayDay:
     """Make a holiday a working day again; NotFoundError if it is not a holiday."""
     found = uow.holidays.day(day)
     if found is None or not found.active:
@@ -56,13 +80,21 @@ def remove_holiday(uow: UnitOfWork, day: date, *, now: datetime) -> HolidayDay:
         )
     removed = HolidayDay(day, found.name, found.category, ADMIN, active=False)
     uow.holidays.put(removed, now)
+    record_admin(uow, actor, "holiday.remove", _subject(day), _values(found), None, now=now)
     uow.commit()
     return removed
 
 
 @writes
-def seed_holidays(uow: UnitOfWork, years: Iterable[int], *, now: datetime) -> int:
+def seed_holidays(
+    uow: UnitOfWork, years: Iterable[int], *, now: datetime, actor: str = SYSTEM_ACTOR
+) -> int:
     """Add the published holidays of `years` the table has no row for; how many were new."""
+    years = sorted(set(years))
     added = uow.holidays.seed(years, now)
+    if added:
+        span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        subject = f"Hari libur resmi tahun {span}"
+        record_admin(uow, actor, "holiday.seed", subject, None, {"added": added}, now=now)
     uow.commit()
     return added

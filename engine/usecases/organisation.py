@@ -5,7 +5,8 @@ those only the database can tell (an assignment naming an official stored earlie
 second definitif holder overlapping one already stored, another regency) are reported
 together: the parser the adapter hands in (`OrgParser`, from documents.yaml.org) gets
 the database's facts, read here in the same transaction. Only a clean file is written,
-with one commit; a second import of the same file changes nothing.
+with one commit; a second import of the same file changes nothing. An import run by a
+person (`actor`) is recorded in the admin log with its counts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from engine.org import OrgTree
 from engine.orgspec import OrgFileError, OrgParser
 from engine.policy import Policy
 from engine.ports import AgencyInfo, RegencyInfo, UnitOfWork, writes
+from engine.usecases.audit import record_import
 
 __all__ = ["OrgOverview", "import_organisation", "list_agencies", "show_organisation"]
 
@@ -35,7 +37,14 @@ class OrgOverview:
 
 
 @writes
-def import_organisation(uow: UnitOfWork, parse: OrgParser, *, source: str) -> ImportReport:
+def import_organisation(
+    uow: UnitOfWork,
+    parse: OrgParser,
+    *,
+    source: str,
+    actor: str | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
     """Check the file against the database, then write it and commit; OrgFileError otherwise.
 
     One installation serves one regency: a file of another regency is refused.
@@ -56,6 +65,8 @@ def import_organisation(uow: UnitOfWork, parse: OrgParser, *, source: str) -> Im
             ],
         )
     report = repo.write(document)
+    subject = f"Organisasi {document.agency.code} ({document.regency.code}) dari {source}"
+    record_import(uow, actor, "organisation.import", subject, report, now=now)
     uow.commit()
     return report
 

@@ -3,6 +3,8 @@
 Every write checks its input before writing and raises `FieldError` naming the form
 field at fault, so a refused form writes nothing and shows the Indonesian message next
 to that field; a row named by the address that does not exist is a `NotFoundError`.
+Each accepted write is recorded in the admin log (who, what before, what after) in its
+transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from engine.policy import Policy
 from engine.ports import UnitOfWork, writes
 from engine.staff import AdminCounts, AssignmentLine, PositionHolders, tree_rows
 from engine.text import single_line
+from engine.usecases.audit import record_admin
 
 __all__ = [
     "MAX_EMAIL",
@@ -114,8 +117,14 @@ def official_details(uow: UnitOfWork, official_id: int) -> OfficialDetails:
     )
 
 
+def _official_subject(official: Official) -> str:
+    return f"Pegawai #{official.id}: {official.name} ({official.nip_display})"
+
+
 @writes
-def create_official(uow: UnitOfWork, *, nip: str, name: str, email: str) -> Official:
+def create_official(
+    uow: UnitOfWork, *, nip: str, name: str, email: str, actor: str, now: datetime
+) -> Official:
     """Register an official (pegawai); the NIP is stored as its 18 bare digits."""
     try:
         digits = normalise_nip(single_line(nip, "NIP", field="nip"))
@@ -131,12 +140,16 @@ def create_official(uow: UnitOfWork, *, nip: str, name: str, email: str) -> Offi
     name = _text("name", name, "Nama", MAX_NAME)
     email = _email(uow, email, official_id=None)
     official = uow.admin.add_official(nip=digits, name=name, email=email)
+    after = {"nip": digits, "name": name, "email": email}
+    record_admin(uow, actor, "official.add", _official_subject(official), None, after, now=now)
     uow.commit()
     return official
 
 
 @writes
-def update_official(uow: UnitOfWork, official_id: int, *, name: str, email: str) -> Official:
+def update_official(
+    uow: UnitOfWork, official_id: int, *, name: str, email: str, actor: str, now: datetime
+) -> Official:
     """Change an official's name and email (the NIP never changes)."""
     official = _official(uow, official_id)
     changed = replace(
@@ -145,6 +158,15 @@ def update_official(uow: UnitOfWork, official_id: int, *, name: str, email: str)
         email=_email(uow, email, official_id=official_id),
     )
     uow.admin.update_official(changed)
+    before = {
+        k: getattr(official, k)
+        for k in ("name", "email")
+        if getattr(official, k) != getattr(changed, k)
+    }
+    if before:
+        after = {k: getattr(changed, k) for k in before}
+        subject = _official_subject(official)
+        record_admin(uow, actor, "official.change", subject, before, after, now=now)
     uow.commit()
     return changed
 
@@ -165,10 +187,22 @@ def get_position(uow: UnitOfWork, position_id: int) -> Position:
 
 
 @writes
-def rename_position(uow: UnitOfWork, position_id: int, *, title: str) -> Position:
+def rename_position(
+    uow: UnitOfWork, position_id: int, *, title: str, actor: str, now: datetime
+) -> Position:
     """Change a position's title (nomenclature changes by regional regulation)."""
     position = get_position(uow, position_id)
     renamed = replace(position, title=_text("title", title, "Nama jabatan", MAX_TITLE))
     uow.admin.rename_position(position_id, renamed.title)
+    if renamed.title != position.title:
+        record_admin(
+            uow,
+            actor,
+            "position.rename",
+            f"Jabatan #{position.id} ({position.code}): {position.title}",
+            {"title": position.title},
+            {"title": renamed.title},
+            now=now,
+        )
     uow.commit()
     return renamed

@@ -12,7 +12,7 @@ import typer
 from engine.errors import ValidationError
 from engine.formatting import format_number_id, parse_number_id
 from engine.formulas import parse
-from kinerja.cli.state import state_of
+from kinerja.cli.state import console_actor, state_of
 
 if TYPE_CHECKING:
     from engine.indicators import Indicator
@@ -44,7 +44,9 @@ def import_cmd(
         try:
             workbook = open_workbook(read_bytes(file), str(file))
             with container.uow(write=True) as uow:
-                report = import_catalogue_workbook(uow, workbook, now=container.clock.now())
+                report = import_catalogue_workbook(
+                    uow, workbook, now=container.clock.now(), actor=console_actor()
+                )
         except WorkbookProblemsError as exc:
             typer.echo(
                 f"{file}: {len(exc.problems)} masalah ditemukan, tidak ada yang disimpan:",
@@ -56,7 +58,12 @@ def import_cmd(
     else:
         text = read_text(file)
         with container.uow(write=True) as uow:
-            report = import_catalogue(uow, catalogue_parser(text, str(file)))
+            report = import_catalogue(
+                uow,
+                catalogue_parser(text, str(file)),
+                actor=console_actor(),
+                now=container.clock.now(),
+            )
     typer.echo(report.summary())
     if report.not_in_file:
         typer.echo(

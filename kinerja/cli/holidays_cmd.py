@@ -9,7 +9,7 @@ import typer
 
 from engine.clock import local_date
 from engine.holiday_table import LOCAL
-from kinerja.cli.state import state_of
+from kinerja.cli.state import console_actor, state_of
 
 app = typer.Typer(help="Hari libur nasional dan cuti bersama.", no_args_is_help=True)
 
@@ -61,7 +61,14 @@ def add_cmd(
     container = state_of(ctx).container()
     when = _day(day)
     with container.uow(write=True) as uow:
-        add_holiday(uow, when, name, category=category, now=container.clock.now())
+        add_holiday(
+            uow,
+            when,
+            name,
+            category=category,
+            now=container.clock.now(),
+            actor=console_actor(),
+        )
     typer.echo(f"Hari libur {when.isoformat()} ({name}) disimpan.")
 
 
@@ -75,7 +82,7 @@ def remove_cmd(
     container = state_of(ctx).container()
     when = _day(day)
     with container.uow(write=True) as uow:
-        remove_holiday(uow, when, now=container.clock.now())
+        remove_holiday(uow, when, now=container.clock.now(), actor=console_actor())
     typer.echo(f"{when.isoformat()} bukan lagi hari libur.")
 
 
@@ -92,5 +99,7 @@ def seed_cmd(
         raise typer.BadParameter("rentang tahun tidak masuk akal", param_hint="--from/--to")
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
-        added = seed_holidays(uow, range(first, last + 1), now=container.clock.now())
+        added = seed_holidays(
+            uow, range(first, last + 1), now=container.clock.now(), actor=console_actor()
+        )
     typer.echo(f"{added} hari libur ditambahkan untuk {first}-{last}.")

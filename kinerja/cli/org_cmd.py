@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kinerja.cli.state import state_of
+from kinerja.cli.state import console_actor, state_of
 
 if TYPE_CHECKING:
     from engine.org import OrgTree, Position
@@ -32,7 +32,13 @@ def import_cmd(
 
     text = read_text(file)
     with container.uow(write=True) as uow:
-        report = import_organisation(uow, org_parser(text, str(file)), source=str(file))
+        report = import_organisation(
+            uow,
+            org_parser(text, str(file)),
+            source=str(file),
+            actor=console_actor(),
+            now=container.clock.now(),
+        )
     typer.echo(report.summary())
     if report.not_in_file:
         typer.echo(

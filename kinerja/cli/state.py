@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 from collections.abc import Mapping
@@ -55,6 +56,15 @@ class CliState:
         """Dispose of the database engine, if one was made."""
         if self._container is not None:
             self._container.close()
+
+
+def console_actor() -> str:
+    """Who a change made from the command line is recorded as in the admin log: the
+    operating-system user running `kinerja` (the console has no sign-in of its own)."""
+    try:
+        return f"konsol ({getpass.getuser()})"
+    except (OSError, KeyError):
+        return "konsol"
 
 
 def state_of(ctx: typer.Context) -> CliState:

@@ -56,19 +56,28 @@ def audit_verify_cmd(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON")] = False,
 ) -> None:
-    """Periksa rantai hash log transisi; sebutkan baris pertama yang diubah atau dihapus."""
+    """Periksa rantai hash log transisi dan log admin; sebutkan baris pertama yang diubah
+    atau dihapus."""
     from engine.usecases.audit import verify_audit
 
     container = state_of(ctx).container()
     with container.uow() as uow:
-        report = verify_audit(uow)
+        report = verify_audit(uow, policy=container.policy)
+    head = report.admin_head
     data = {
         "ok": report.ok,
         "documents": report.documents,
         "rows": report.rows,
+        "admin_rows": report.admin_rows,
+        "admin_head": None if head is None else {"id": head.id, "hash": head.hash},
         "breaks": [{"doc": b.doc, "row": b.row_id, "message": b.message} for b in report.breaks],
     }
-    lines = [f"Diperiksa {report.rows} baris log dari {report.documents} dokumen."]
+    lines = [
+        f"Diperiksa {report.rows} baris log dari {report.documents} dokumen "
+        f"dan {report.admin_rows} baris log admin."
+    ]
+    if head is not None:
+        lines.append(f"Baris log admin terakhir: #{head.id}, hash {head.hash}.")
     if report.ok:
         lines.append("Rantai audit utuh.")
     else:

@@ -185,12 +185,20 @@ def test_untouched_history_verifies(history: History, audit: AuditCli) -> None:
     code, out, err = audit()
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        f"Diperiksa {len(history.pk_rows) + len(history.report_rows)} baris log dari 2 dokumen.",
+        f"Diperiksa {len(history.pk_rows) + len(history.report_rows)} baris log dari 2 dokumen "
+        "dan 0 baris log admin.",
         "Rantai audit utuh.",
     ]
     code, out, _ = audit("--json")
     assert code == 0
-    assert json.loads(out) == {"ok": True, "documents": 2, "rows": 8, "breaks": []}
+    assert json.loads(out) == {
+        "ok": True,
+        "documents": 2,
+        "rows": 8,
+        "admin_rows": 0,
+        "admin_head": None,
+        "breaks": [],
+    }
     process = audit_subprocess(history.url)
     assert process.returncode == 0, process.stderr
     assert "Rantai audit utuh." in process.stdout
@@ -217,7 +225,7 @@ def test_deleted_middle_row_is_named(history: History, audit: AuditCli) -> None:
     code, out, _ = audit()
     assert code != 0
     lines = out.splitlines()
-    assert lines[0] == "Diperiksa 7 baris log dari 2 dokumen."
+    assert lines[0] == "Diperiksa 7 baris log dari 2 dokumen dan 0 baris log admin."
     assert lines[1:] == [
         f"RUSAK {history.report_ref}: baris log setelah baris #{before.id} hilang atau "
         f"disisipkan (sebelum #{after.id})"
@@ -272,6 +280,8 @@ def test_json_output_lists_every_break(history: History, audit: AuditCli) -> Non
         "ok": False,
         "documents": 2,
         "rows": 7,
+        "admin_rows": 0,
+        "admin_head": None,
         "breaks": [
             {
                 "doc": history.pk_ref,

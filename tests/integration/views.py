@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from db.audit import SqlAudit
+from db.audit import SqlAdminLog, SqlAudit
 from db.documents import SqlDocuments, SqlReports
 from db.evidence import SqlEvidence
 from db.pks import SqlPks
@@ -36,6 +36,7 @@ class OnSession:
         self.pks = SqlPks(session)
         self.evidence = SqlEvidence(session)
         self.audit = SqlAudit(session)
+        self.admin_log = SqlAdminLog(session)
 
     def commit(self) -> None:
         raise AssertionError("a read use case does not commit")

@@ -4,7 +4,8 @@
 builds only the fakes its use cases touch (a use case reaching for another repository
 fails loudly with AttributeError). Its outbox is always there and records what was
 published; `commits` counts commits, so a test can assert that a refused action
-committed nothing.
+committed nothing. Its admin log is always there too (`FakeAdminLog`): rows appended
+are kept by a commit and dropped by a rollback, as the database's would be.
 
 The small agency below (a Kepala Dinas, a Kepala Bidang, a Kepala Seksi) serves the
 tests that need an organisation.
@@ -19,6 +20,7 @@ from datetime import date
 from types import TracebackType
 from typing import Any, Self
 
+from engine.audit import AdminLogQuery, AdminLogRow
 from engine.errors import NotFoundError
 from engine.events import DomainEvent, OutboxDraft
 from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
@@ -111,6 +113,51 @@ class FakeWorkflow:
         self.parties[doc_id] = (first, second)
 
 
+class FakeAdminLog:
+    """engine.ports.AdminLogRepository in memory: `rows` committed, `pending` not yet."""
+
+    def __init__(self, *rows: AdminLogRow) -> None:
+        self.committed: list[AdminLogRow] = list(rows)
+        self.pending: list[AdminLogRow] = []
+
+    def last(self) -> AdminLogRow | None:
+        every = self.committed + self.pending
+        return every[-1] if every else None
+
+    def append(self, row: AdminLogRow) -> None:
+        self.pending.append(row)
+
+    def page(self, query: AdminLogQuery) -> tuple[list[AdminLogRow], int]:
+        def matches(row: AdminLogRow) -> bool:
+            action, text = query.action, (query.text or "").lower()
+            return (
+                (not action or row.action == action or row.action.startswith(action + "."))
+                and (not text or any(text in (v or "").lower() for v in _texts(row)))
+                and (query.since is None or row.at >= query.since)
+                and (query.until is None or row.at < query.until)
+            )
+
+        found = [row for row in reversed(self.committed + self.pending) if matches(row)]
+        return found[query.offset : query.offset + query.limit], len(found)
+
+    def actions(self) -> list[str]:
+        return sorted({row.action for row in self.committed + self.pending})
+
+    def rows(self) -> Iterator[AdminLogRow]:
+        return iter(sorted(self.committed + self.pending, key=lambda row: row.id))
+
+    def keep(self) -> None:
+        self.committed += self.pending
+        self.pending = []
+
+    def drop(self) -> None:
+        self.pending = []
+
+
+def _texts(row: AdminLogRow) -> tuple[str | None, ...]:
+    return (row.actor, row.subject, row.before, row.after)
+
+
 # --- the unit of work -------------------------------------------------------------------------
 
 
@@ -120,6 +167,7 @@ class FakeUnitOfWork:
     def __init__(self, **repositories: Any) -> None:
         self._repositories = repositories
         self.outbox: FakeOutbox = repositories.pop("outbox", None) or FakeOutbox()
+        self.admin_log: FakeAdminLog = repositories.pop("admin_log", None) or FakeAdminLog()
         self._events: list[DomainEvent] = []
         self.commits = 0
         self.rollbacks = 0
@@ -171,10 +219,12 @@ class FakeUnitOfWork:
         if not self._writing:
             raise AssertionError("a use case commits only inside uow.writing()")
         self.publish()
+        self.admin_log.keep()
         self.commits += 1
 
     def rollback(self) -> None:
         self._events = []
+        self.admin_log.drop()
         self.rollbacks += 1
 
     def __enter__(self) -> Self:

@@ -62,7 +62,7 @@ def test_a_new_official_with_a_bad_character_is_refused(
     data = {"nip": NEW_NIP, "name": "Eka Putri", "email": "eka@dinas.test"}
     data |= {key: value.format(char) for key, value in typed.items()}
     with pytest.raises(FieldError, match=MESSAGE) as refused:
-        create_official(uow, **data)
+        create_official(uow, **data, actor="admin", now=NOW)
     assert refused.value.field == field
     assert len(admin.officials_by_id) == 3 and uow.commits == 0
 
@@ -72,10 +72,12 @@ def test_editing_a_name_or_renaming_a_position_is_refused() -> None:
     uow = account_uow(admin=admin)
     before = admin.officials_by_id[O_KASI]
     with pytest.raises(FieldError, match=f"^Nama {MESSAGE}$") as refused:
-        update_official(uow, O_KASI, name="Dewi\nKasi", email="dewi@dinas.test")
+        update_official(
+            uow, O_KASI, name="Dewi\nKasi", email="dewi@dinas.test", actor="admin", now=NOW
+        )
     assert refused.value.field == "name" and admin.officials_by_id[O_KASI] == before
     with pytest.raises(FieldError, match=f"^Nama jabatan {MESSAGE}$") as refused:
-        rename_position(uow, KABID, title="Kepala Bidang\u2028Industri")
+        rename_position(uow, KABID, title="Kepala Bidang\u2028Industri", actor="admin", now=NOW)
     assert refused.value.field == "title"
     assert uow.commits == 0
 

@@ -24,6 +24,8 @@ from workflows.definitions import MACHINES
 POLICY = Policy(machines=MACHINES)
 NOW = datetime(2021, 4, 1, 2, 0, tzinfo=UTC)
 KASI_ASSIGNMENT = 3  # Dewi Kasi, definitif Kepala Seksi IKM since 1 January 2020
+ADMIN = "Administrator (admin)"
+BY: dict[str, object] = {"actor": ADMIN, "now": NOW}
 
 
 def given() -> tuple:
@@ -40,7 +42,7 @@ def new(uow: object, **changes: object) -> object:
         "valid_to": None,
         "decree": "",
     }
-    return create_assignment(uow, **(fields | changes))  # type: ignore[arg-type]
+    return create_assignment(uow, **(fields | BY | changes))  # type: ignore[arg-type]
 
 
 def test_the_choices_and_the_list_of_assignments() -> None:
@@ -113,7 +115,7 @@ def test_an_acting_holder_may_overlap_the_definitif_one_without_locking() -> Non
 
 def test_a_definitif_holder_follows_once_the_last_one_has_ended() -> None:
     uow, admin = given()
-    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31))
+    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31), **BY)
     added = new(uow, status="definitif")
     assert admin.records[added.id].valid_to is None  # type: ignore[attr-defined]
     assert admin.locked == [KASI, KASI] and uow.commits == 2
@@ -121,14 +123,14 @@ def test_a_definitif_holder_follows_once_the_last_one_has_ended() -> None:
 
 def test_the_databases_refusal_is_rolled_back_and_explained() -> None:
     uow, admin = given()
-    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31))
+    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31), **BY)
     admin.refuse_writes = True
     with pytest.raises(FieldError, match="sudah punya pemegang definitif tanpa tanggal selesai"):
         new(uow, status="definitif")
     assert uow.rollbacks >= 1 and uow.commits == 1
     before = uow.rollbacks
     with pytest.raises(FieldError, match="tanpa tanggal selesai") as no:
-        end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 6, 30))
+        end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 6, 30), **BY)
     assert no.value.field == "valid_from"
     assert uow.rollbacks > before and uow.commits == 1
 
@@ -136,20 +138,55 @@ def test_the_databases_refusal_is_rolled_back_and_explained() -> None:
 def test_ending_an_assignment_keeps_it_and_checks_the_window() -> None:
     uow, admin = given()
     with pytest.raises(FieldError, match="tidak boleh sebelum tanggal mulai"):
-        end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2019, 12, 31))
-    ended = end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31))
+        end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2019, 12, 31), **BY)
+    ended = end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31), **BY)
     assert admin.records[KASI_ASSIGNMENT] == ended
     assert (ended.valid_from, ended.valid_to) == (date(2020, 1, 1), date(2021, 3, 31))
     with pytest.raises(NotFoundError):
-        end_assignment(uow, 99, valid_to=date(2021, 3, 31))
+        end_assignment(uow, 99, valid_to=date(2021, 3, 31), **BY)
 
 
 def test_reopening_an_ended_definitif_that_would_overlap_is_refused() -> None:
     uow, admin = given()
-    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31))
+    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31), **BY)
     successor = new(uow, status="definitif", valid_from=date(2021, 4, 1))
     with pytest.raises(FieldError, match="pemegang definitif Citra Kabid") as no:
-        end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 4, 30))
+        end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 4, 30), **BY)
     assert no.value.field == "valid_to"
     assert admin.records[KASI_ASSIGNMENT].valid_to == date(2021, 3, 31)
     assert successor.id in admin.records  # type: ignore[attr-defined]
+
+
+def test_adding_and_ending_are_in_the_admin_log() -> None:
+    uow, _ = given()
+    added = new(uow, status="plh", valid_to=date(2021, 4, 1), decree="SPT 800/12")
+    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31), **BY)
+    first, second = uow.admin_log.rows()
+    assert (first.id, first.actor, first.action, first.at) == (1, ADMIN, "assignment.add", NOW)
+    assert first.subject == (
+        f"Penugasan #{added.id}: Plh. Kepala Seksi IKM, Citra Kabid (19750101 200001 1 002)"  # type: ignore[attr-defined]
+    )
+    assert first.before is None
+    assert first.values("after") == {
+        "status": "plh",
+        "valid_from": "2021-04-01",
+        "valid_to": "2021-04-01",
+        "decree": "SPT 800/12",
+    }
+    assert second.action == "assignment.end" and second.prev_hash == first.hash
+    assert second.subject.startswith(f"Penugasan #{KASI_ASSIGNMENT}: Definitif Kepala Seksi IKM")
+    assert (second.values("before"), second.values("after")) == (
+        {"valid_to": None},
+        {"valid_to": "2021-03-31"},
+    )
+
+
+def test_a_refused_assignment_leaves_no_admin_row() -> None:
+    uow, admin = given()
+    end_assignment(uow, KASI_ASSIGNMENT, valid_to=date(2021, 3, 31), **BY)
+    with pytest.raises(FieldError):  # overlaps the definitif holder: refused by the check
+        new(uow, status="definitif", valid_from=date(2020, 6, 1))
+    admin.refuse_writes = True
+    with pytest.raises(FieldError):  # refused by the database's index after the checks
+        new(uow, status="definitif")
+    assert [row.action for row in uow.admin_log.rows()] == ["assignment.end"]

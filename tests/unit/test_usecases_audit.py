@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from engine.errors import ForbiddenError
+from engine.audit import admin_entry_hash, changes_json
+from engine.clock import JAKARTA
+from engine.errors import FieldError, ForbiddenError, ValidationError
 from engine.policy import Policy
-from engine.usecases.audit import audit_trail, verify_audit, view_audit_trail
+from engine.usecases.admin_accounts import (
+    create_official_account,
+    reset_password,
+    set_account_active,
+)
+from engine.usecases.audit import (
+    admin_actor,
+    admin_log,
+    audit_trail,
+    record_admin,
+    verify_audit,
+    view_audit_trail,
+)
 from engine.workflow import Actor, DocKind, State
-from tests.unit.fakes import O_KABID
+from tests.unit.fakes import O_KABID, O_KASI
+from tests.unit.fakes_accounts import FakeAccounts, account_uow
 from tests.unit.fakes_documents import DocumentsUnitOfWork, Tables, pk, report, tables
 from tests.unit.fakes_evidence import log_step
 from workflows.definitions import MACHINES
@@ -74,3 +89,163 @@ def test_the_trail_from_the_page_needs_the_right_to_see_the_document() -> None:
     assert view_audit_trail(uow, DocKind.REPORT, 7, KABID_ACTOR, now=NOW, policy=POLICY).log
     with pytest.raises(ForbiddenError):
         view_audit_trail(uow, DocKind.REPORT, 7, STRANGER, now=NOW, policy=POLICY)
+
+
+# --- the admin log ---------------------------------------------------------------------------
+
+ADMIN = "Administrator (admin)"
+
+
+def admin_uow(*steps: tuple[str, str]) -> DocumentsUnitOfWork:
+    """A unit of work (no documents) whose admin log holds one committed row per step."""
+    uow = DocumentsUnitOfWork(tables())
+    for n, (action, subject) in enumerate(steps):
+        with uow.writing():
+            moment = NOW + timedelta(days=n)
+            record_admin(uow, ADMIN, action, subject, {"a": n}, {"a": n + 1}, now=moment)
+            uow.commit()
+    return uow
+
+
+def test_the_admin_hash_covers_every_field_and_the_previous_hash() -> None:
+    fields = {
+        "id": 1,
+        "at": NOW,
+        "actor": ADMIN,
+        "action": "holiday.add",
+        "subject": "Hari libur 15 Juni 2021",
+        "before": None,
+        "after": '{"name":"Hari Jadi"}',
+    }
+    first = admin_entry_hash(fields, None)
+    assert admin_entry_hash({**fields, "at": NOW.astimezone(JAKARTA)}, None) == first
+    changed = {"id": 2, "actor": "x", "action": "x", "subject": "x", "before": "{}", "after": "{}"}
+    changed["at"] = NOW + timedelta(seconds=1)
+    for name, other in changed.items():
+        assert admin_entry_hash({**fields, name: other}, None) != first, name
+    assert admin_entry_hash(fields, "0" * 64) != first
+
+
+def test_changes_are_stored_as_canonical_json() -> None:
+    text = changes_json({"valid_to": date(2021, 4, 9), "decree": None, "b": "Ä"})
+    assert text == '{"b":"Ä","decree":null,"valid_to":"2021-04-09"}'
+    assert changes_json(None) is None
+
+
+def test_recorded_rows_are_numbered_and_chained() -> None:
+    uow = admin_uow(("holiday.add", "Hari libur 1"), ("assignment.add", "Penugasan #9"))
+    first, second = uow.admin_log.committed
+    assert (first.id, second.id) == (1, 2)
+    assert first.prev_hash is None and second.prev_hash == first.hash
+    assert second.values("before") == {"a": 1} and second.values("after") == {"a": 2}
+    report_ = verify_audit(uow)
+    assert (report_.ok, report_.admin_rows, report_.admin_head) == (True, 2, second)
+
+
+def test_a_refused_change_leaves_no_admin_row() -> None:
+    uow = admin_uow(("holiday.add", "Hari libur 1"))
+    with uow.writing():
+        record_admin(uow, ADMIN, "holiday.add", "Hari libur 2", None, {"x": 1}, now=NOW)
+        assert [row.id for row in uow.admin_log.rows()] == [1, 2]
+        # the change fails after recording: leaving writing() without a commit rolls back
+    assert [row.id for row in uow.admin_log.rows()] == [1]
+
+
+def test_an_altered_admin_row_is_named_with_its_action_and_moment() -> None:
+    uow = admin_uow(("holiday.add", "a"), ("assignment.add", "b"), ("account.create", "c"))
+    log = uow.admin_log.committed
+    log[1] = replace(log[1], after='{"valid_to":"2099-12-31"}')
+    found = verify_audit(uow, policy=POLICY)
+    assert [(b.doc, b.row_id, b.message) for b in found.breaks] == [
+        ("log admin", 2, "baris log admin #2 telah diubah (assignment.add, 6 April 2021 09.00 WIB)")
+    ]
+
+
+def test_a_removed_admin_row_is_named() -> None:
+    uow = admin_uow(("holiday.add", "a"), ("assignment.add", "b"), ("account.create", "c"))
+    del uow.admin_log.committed[1]
+    (found,) = verify_audit(uow).breaks
+    assert (found.row_id, found.message.split(" (")[0]) == (3, "baris log admin #2 hilang")
+
+
+def test_a_rehashed_admin_row_breaks_the_next_link() -> None:
+    uow = admin_uow(("holiday.add", "a"), ("assignment.add", "b"), ("account.create", "c"))
+    log = uow.admin_log.committed
+    forged = replace(log[0], subject="forged")
+    log[0] = replace(forged, hash=admin_entry_hash(forged.fields, None))
+    (found,) = verify_audit(uow).breaks
+    assert found.row_id == 2 and "tidak menyambung" in found.message
+
+
+def test_the_admin_log_page_filters_newest_first() -> None:
+    uow = admin_uow(
+        ("holiday.add", "Hari libur Juni"),
+        ("assignment.add", "Penugasan #9: Plt. Kepala Bidang"),
+        ("assignment.end", "Penugasan #9: Plt. Kepala Bidang"),
+    )
+    page = admin_log(uow, policy=POLICY)
+    assert [r.action for r in page.rows] == ["assignment.end", "assignment.add", "holiday.add"]
+    assert page.problem is None and page.checked == 3 and not page.has_next
+    assert page.actions == ["assignment.add", "assignment.end", "holiday.add"]
+    only = admin_log(uow, action="assignment", policy=POLICY)
+    assert [r.id for r in only.rows] == [3, 2]
+    assert [r.id for r in admin_log(uow, text="juni", policy=POLICY).rows] == [1]
+    # NOW is 5 April 2021 in Jakarta: the second row is on the 6th, the third on the 7th.
+    window = admin_log(uow, since=date(2021, 4, 6), until=date(2021, 4, 6), policy=POLICY)
+    assert [r.id for r in window.rows] == [2]
+
+
+def test_the_admin_log_page_reports_a_broken_chain() -> None:
+    uow = admin_uow(("holiday.add", "a"), ("holiday.remove", "b"))
+    uow.admin_log.committed[0] = replace(uow.admin_log.committed[0], actor="orang lain")
+    assert admin_log(uow, policy=POLICY).problem is not None
+
+
+def test_admin_actors_are_named_by_nip_or_login() -> None:
+    assert admin_actor("citra", KABID_ACTOR) == "Citra Kabid (NIP 19750101 200001 1 002)"
+    assert admin_actor("admin", Actor(None, "Administrator", None, True)) == ADMIN
+    assert admin_actor("admin", Actor(None, "admin", None, True)) == "admin"
+
+
+def test_account_changes_are_recorded_without_any_password() -> None:
+    uow = account_uow()
+    accounts = uow.accounts
+    assert isinstance(accounts, FakeAccounts)
+    admin = accounts.add("admin", "v2:admin-lama", is_admin=True)
+    by = {"now": NOW, "actor": ADMIN}
+    created = create_official_account(
+        uow, official_id=O_KASI, login="dewi@dinas.test", password="rahasia-dewi-1", **by
+    )
+    set_account_active(uow, created.id, active=False, by_account_id=admin.id, **by)
+    set_account_active(uow, created.id, active=True, by_account_id=admin.id, **by)
+    reset_password(uow, created.id, password="rahasia-dewi-2", **by)
+    rows = list(uow.admin_log.rows())
+    assert [(r.action, r.subject) for r in rows] == [
+        (action, f"Akun #{created.id}: dewi@dinas.test (Dewi Kasi)")
+        for action in (
+            "account.create",
+            "account.deactivate",
+            "account.activate",
+            "account.password_reset",
+        )
+    ]
+    assert rows[0].values("after") == {"login": "dewi@dinas.test", "active": True, "admin": False}
+    assert (rows[1].values("before"), rows[1].values("after")) == (
+        {"active": True},
+        {"active": False},
+    )
+    everything = " ".join(f"{r.subject} {r.before} {r.after}" for r in rows)
+    assert "rahasia" not in everything and "v2:" not in everything
+    assert verify_audit(DocumentsUnitOfWork(tables(), admin_log=uow.admin_log)).ok
+
+
+def test_a_refused_account_change_leaves_no_admin_row() -> None:
+    uow = account_uow()
+    accounts = uow.accounts
+    assert isinstance(accounts, FakeAccounts)
+    admin = accounts.add("admin", "v2:admin-lama", is_admin=True)
+    with pytest.raises(ValidationError):
+        set_account_active(uow, admin.id, active=False, by_account_id=admin.id, now=NOW)
+    with pytest.raises(FieldError):
+        reset_password(uow, admin.id, password="x", now=NOW)
+    assert list(uow.admin_log.rows()) == []

@@ -93,3 +93,36 @@ def test_removing_keeps_the_day_marked_inactive() -> None:
     with pytest.raises(NotFoundError, match="2021-04-09 tidak ada"):
         remove_holiday(uow, date(2021, 4, 9), now=NOW)
     assert uow.commits == 1
+
+
+def test_every_change_is_in_the_admin_log_with_before_and_after() -> None:
+    uow, _ = given()
+    seed_holidays(uow, [2021, 2022], now=NOW, actor="konsol (ops)")
+    seed_holidays(uow, [2021], now=NOW, actor="konsol (ops)")  # nothing new: no row
+    add_holiday(uow, date(2021, 6, 15), "Hari Jadi", now=NOW, actor="Admin (admin)")
+    add_holiday(uow, date(2021, 6, 15), "Hari Jadi Gresik", now=NOW)
+    remove_holiday(uow, date(2021, 6, 15), now=NOW, actor="Admin (admin)")
+    rows = list(uow.admin_log.rows())
+    assert [(r.id, r.actor, r.action, r.subject) for r in rows] == [
+        (1, "konsol (ops)", "holiday.seed", "Hari libur resmi tahun 2021-2022"),
+        (2, "Admin (admin)", "holiday.add", "Hari libur 15 Juni 2021"),
+        (3, "sistem", "holiday.add", "Hari libur 15 Juni 2021"),
+        (4, "Admin (admin)", "holiday.remove", "Hari libur 15 Juni 2021"),
+    ]
+    assert rows[0].values("after") == {"added": 3}
+    assert (rows[1].before, rows[1].values("after")) == (
+        None,
+        {"name": "Hari Jadi", "category": LOCAL},
+    )
+    assert rows[2].values("before") == {"name": "Hari Jadi", "category": LOCAL}
+    assert rows[2].values("after") == {"name": "Hari Jadi Gresik", "category": LOCAL}
+    assert (rows[3].values("before")["name"], rows[3].after) == ("Hari Jadi Gresik", None)
+
+
+def test_a_refused_holiday_leaves_no_admin_row() -> None:
+    uow, _ = given()
+    with pytest.raises(NotFoundError):
+        remove_holiday(uow, date(2021, 6, 16), now=NOW, actor="Admin (admin)")
+    with pytest.raises(ValidationError):
+        add_holiday(uow, date(2021, 6, 16), " ", now=NOW, actor="Admin (admin)")
+    assert list(uow.admin_log.rows()) == []

@@ -4,6 +4,7 @@ overview, officials and positions."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,8 @@ from workflows.definitions import MACHINES
 POLICY = Policy(machines=MACHINES)
 NOW = datetime(2021, 3, 31, 18, 0, tzinfo=UTC)  # already 1 April 2021 in Jakarta
 NEW_NIP = "19951231 202012 2 999"
+ADMIN = "Administrator (admin)"
+BY: dict[str, Any] = {"actor": ADMIN, "now": NOW}
 
 
 def test_the_overview_counts_as_of_the_local_day() -> None:
@@ -78,7 +81,7 @@ def test_a_refused_official_names_the_field_and_writes_nothing(
     admin = FakeAdmin()
     uow = account_uow(admin=admin)
     with pytest.raises(FieldError, match=message) as refused:
-        create_official(uow, nip=nip, name=name, email=email)
+        create_official(uow, nip=nip, name=name, email=email, **BY)
     assert refused.value.field == field
     assert len(admin.officials_by_id) == 3 and uow.commits == 0
 
@@ -86,7 +89,7 @@ def test_a_refused_official_names_the_field_and_writes_nothing(
 def test_a_new_official_is_stored_with_the_bare_nip() -> None:
     admin = FakeAdmin()
     uow = account_uow(admin=admin)
-    official = create_official(uow, nip=NEW_NIP, name=" Eka Putri ", email=" eka@dinas.test ")
+    official = create_official(uow, nip=NEW_NIP, name=" Eka Putri ", email=" eka@dinas.test ", **BY)
     assert (official.nip, official.name, official.email) == (
         "199512312020122999",
         "Eka Putri",
@@ -98,15 +101,15 @@ def test_a_new_official_is_stored_with_the_bare_nip() -> None:
 def test_editing_keeps_ones_own_email_and_refuses_another_officials() -> None:
     admin = FakeAdmin()
     uow = account_uow(admin=admin)
-    changed = update_official(uow, O_KASI, name="Dewi Kasi, S.E.", email="DEWI@dinas.test")
+    changed = update_official(uow, O_KASI, name="Dewi Kasi, S.E.", email="DEWI@dinas.test", **BY)
     assert admin.officials_by_id[O_KASI] == changed
     assert (changed.name, changed.nip) == ("Dewi Kasi, S.E.", "198001012005012003")
     with pytest.raises(FieldError, match="sudah dipakai oleh Budi Kadis"):
-        update_official(uow, O_KASI, name="Dewi", email="budi@dinas.test")
+        update_official(uow, O_KASI, name="Dewi", email="budi@dinas.test", **BY)
     assert admin.officials_by_id[O_KASI].name == "Dewi Kasi, S.E."
     assert uow.commits == 1
     with pytest.raises(NotFoundError):
-        update_official(uow, 999, name="X", email="x@dinas.test")
+        update_official(uow, 999, name="X", email="x@dinas.test", **BY)
 
 
 def test_positions_in_tree_order_with_todays_holders() -> None:
@@ -122,15 +125,50 @@ def test_renaming_a_position() -> None:
     admin = FakeAdmin()
     uow = account_uow(admin=admin)
     assert get_position(uow, KABID).title == "Kepala Bidang Industri"
-    renamed = rename_position(uow, KABID, title=" Kepala Bidang Perindustrian ")
+    renamed = rename_position(uow, KABID, title=" Kepala Bidang Perindustrian ", **BY)
     assert renamed.title == admin.positions[KABID].title == "Kepala Bidang Perindustrian"
     with pytest.raises(FieldError, match="Nama jabatan wajib diisi") as refused:
-        rename_position(uow, KABID, title=" ")
+        rename_position(uow, KABID, title=" ", **BY)
     assert refused.value.field == "title"
     with pytest.raises(FieldError, match="paling banyak 300 karakter"):
-        rename_position(uow, KABID, title="x" * 301)
+        rename_position(uow, KABID, title="x" * 301, **BY)
     assert uow.commits == 1
     with pytest.raises(NotFoundError, match="Jabatan tidak ditemukan"):
         get_position(uow, 999)
     with pytest.raises(NotFoundError):
-        rename_position(uow, 999, title="Baru")
+        rename_position(uow, 999, title="Baru", **BY)
+
+
+def test_officials_and_positions_changed_are_in_the_admin_log() -> None:
+    uow = account_uow(admin=FakeAdmin())
+    official = create_official(uow, nip=NEW_NIP, name="Eka Putri", email="eka@dinas.test", **BY)
+    update_official(uow, official.id, name="Eka Putri", email="eka@dinas.test", **BY)  # no change
+    update_official(uow, official.id, name="Eka Putri, S.E.", email="eka@dinas.test", **BY)
+    rename_position(uow, KABID, title="Kepala Bidang Perindustrian", **BY)
+    rows = list(uow.admin_log.rows())
+    assert [(r.actor, r.action) for r in rows] == [
+        (ADMIN, "official.add"),
+        (ADMIN, "official.change"),
+        (ADMIN, "position.rename"),
+    ]
+    assert rows[0].subject == f"Pegawai #{official.id}: Eka Putri (19951231 202012 2 999)"
+    assert rows[0].values("after") == {
+        "nip": "199512312020122999",
+        "name": "Eka Putri",
+        "email": "eka@dinas.test",
+    }
+    assert (rows[1].values("before"), rows[1].values("after")) == (
+        {"name": "Eka Putri"},
+        {"name": "Eka Putri, S.E."},
+    )
+    assert rows[2].subject.startswith(f"Jabatan #{KABID} (kabid): Kepala Bidang Industri")
+    assert rows[2].values("after") == {"title": "Kepala Bidang Perindustrian"}
+
+
+def test_a_refused_edit_leaves_no_admin_row() -> None:
+    uow = account_uow(admin=FakeAdmin())
+    with pytest.raises(FieldError):
+        update_official(uow, O_KASI, name="Dewi", email="budi@dinas.test", **BY)
+    with pytest.raises(FieldError):
+        rename_position(uow, KABID, title=" ", **BY)
+    assert list(uow.admin_log.rows()) == []

@@ -1,4 +1,5 @@
-"""The administrator's pages: officials, assignments, positions, holidays, accounts, outbox.
+"""The administrator's pages: officials, assignments, positions, holidays, accounts, outbox,
+the admin log.
 
 Each form post is checked by its use case (engine.usecases) in the request's unit
 of work. A refused post shows the form again (HTTP 422) with the Indonesian message
@@ -17,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from engine.usecases.people import admin_overview
 from web.auth import AdminUser
 from web.deps import UowDep, web_of
-from web.pages.admin import accounts, holidays, outbox, people, workbooks
+from web.pages.admin import accounts, admin_log, holidays, outbox, people, workbooks
 from web.pages.admin.common import render
 
 router = APIRouter()
@@ -43,3 +44,4 @@ router.include_router(holidays.router)
 router.include_router(accounts.router)
 router.include_router(outbox.router)
 router.include_router(workbooks.router)
+router.include_router(admin_log.router)

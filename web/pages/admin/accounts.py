@@ -19,7 +19,16 @@ from engine.usecases.admin_accounts import (
 )
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import UowDep, web_of
-from web.pages.admin.common import Text, done, log, moment_format, parse_int, refused, render
+from web.pages.admin.common import (
+    Text,
+    done,
+    log,
+    moment_format,
+    parse_int,
+    refused,
+    render,
+    who,
+)
 
 router = APIRouter()
 
@@ -72,7 +81,12 @@ def account_create(
         return _account_form(request, user, uow, form, {"official_id": "Pilih pegawai"})
     try:
         account = create_official_account(
-            uow, official_id=official, login=login, password=password, now=web_of(request).now()
+            uow,
+            official_id=official,
+            login=login,
+            password=password,
+            now=web_of(request).now(),
+            actor=who(user),
         )
     except FieldError as exc:
         return _account_form(request, user, uow, form, refused(request, user, exc))
@@ -81,17 +95,36 @@ def account_create(
 
 
 @router.post("/admin/akun/{account_id}/nonaktifkan", response_model=None)
-def account_deactivate(user: AdminFormUser, uow: UowDep, account_id: int) -> RedirectResponse:
-    """Stop an account from signing in (its sessions end at once)."""
-    set_account_active(uow, account_id, active=False, by_account_id=user.account_id)
+def account_deactivate(
+    request: Request, user: AdminFormUser, uow: UowDep, account_id: int
+) -> RedirectResponse:
+    """Stop an account from signing in (its sessions end at once, its API tokens are
+    revoked)."""
+    set_account_active(
+        uow,
+        account_id,
+        active=False,
+        by_account_id=user.account_id,
+        now=web_of(request).now(),
+        actor=who(user),
+    )
     log.info("%s deactivated account %s", user.login, account_id)
     return done("/admin/akun", "akun-nonaktif")
 
 
 @router.post("/admin/akun/{account_id}/aktifkan", response_model=None)
-def account_activate(user: AdminFormUser, uow: UowDep, account_id: int) -> RedirectResponse:
+def account_activate(
+    request: Request, user: AdminFormUser, uow: UowDep, account_id: int
+) -> RedirectResponse:
     """Let a deactivated account sign in again."""
-    set_account_active(uow, account_id, active=True, by_account_id=user.account_id)
+    set_account_active(
+        uow,
+        account_id,
+        active=True,
+        by_account_id=user.account_id,
+        now=web_of(request).now(),
+        actor=who(user),
+    )
     log.info("%s reactivated account %s", user.login, account_id)
     return done("/admin/akun", "akun-aktif")
 
@@ -126,7 +159,12 @@ def password_reset(
     keep = user.session_token if account_id == user.account_id else None
     try:
         reset_password(
-            uow, account_id, password=password, now=web_of(request).now(), keep_session=keep
+            uow,
+            account_id,
+            password=password,
+            now=web_of(request).now(),
+            keep_session=keep,
+            actor=who(user),
         )
     except FieldError as exc:
         return _password_form(request, user, uow, account_id, refused(request, user, exc))

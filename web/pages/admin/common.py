@@ -14,6 +14,7 @@ from engine.errors import FieldError
 from engine.formatting import format_date_id
 from engine.nip import format_nip
 from engine.org import AssignmentStatus
+from engine.usecases.audit import admin_actor
 from web.auth import CurrentUser
 from web.deps import Web
 from web.render import page
@@ -31,9 +32,12 @@ NOTICES = {
     "libur-ditambah": "Hari libur disimpan",
     "libur-dihapus": "Hari libur dihapus; tanggal itu kembali menjadi hari kerja",
     "akun-dibuat": "Akun dibuat",
-    "akun-nonaktif": "Akun dinonaktifkan; semua sesinya diakhiri",
+    "akun-nonaktif": "Akun dinonaktifkan; semua sesinya diakhiri dan token API-nya dicabut",
     "akun-aktif": "Akun diaktifkan kembali",
-    "sandi-diganti": "Kata sandi baru disimpan; sesi lain akun itu diakhiri",
+    "sandi-diganti": "Kata sandi baru disimpan; sesi lain akun itu diakhiri dan token API-nya "
+    "dicabut",
+    "dua-langkah-direset": "Verifikasi dua langkah akun itu dimatikan dan sesinya diakhiri; "
+    "bila wajib, pemiliknya mendaftar ulang saat masuk berikutnya",
     "kirim-ulang": "Pesan gagal dijadwalkan untuk dikirim ulang",
     "tidak-ada": "Tidak ada pesan gagal yang perlu dikirim ulang",
 }
@@ -64,6 +68,11 @@ def render(
         **context,
     }
     return page(request, name, full, user, status_code=status_code)
+
+
+def who(user: CurrentUser) -> str:
+    """The signed-in administrator as the admin log names them."""
+    return admin_actor(user.login, user.actor)
 
 
 def done(path: str, code: str) -> RedirectResponse:

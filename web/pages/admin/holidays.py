@@ -13,7 +13,7 @@ from engine.ports import UnitOfWork
 from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import UowDep, web_of
-from web.pages.admin.common import Text, done, log, parse_day, parse_int, refused, render
+from web.pages.admin.common import Text, done, log, parse_day, parse_int, refused, render, who
 
 router = APIRouter()
 
@@ -77,7 +77,7 @@ def holiday_add(
     if errors or when is None:
         return _holidays_page(request, user, uow, year, form, errors)
     try:
-        add_holiday(uow, when, name, category=category, now=web.now())
+        add_holiday(uow, when, name, category=category, now=web.now(), actor=who(user))
     except FieldError as exc:
         return _holidays_page(request, user, uow, year, form, refused(request, user, exc))
     log.info("%s added holiday %s", user.login, when)
@@ -94,6 +94,6 @@ def holiday_remove(
         when = date.fromisoformat(day)
     except ValueError:
         raise NotFoundError("Tanggal tidak dikenal", log_message=f"bad day {day!r}") from None
-    remove_holiday(uow, when, now=web.now())
+    remove_holiday(uow, when, now=web.now(), actor=who(user))
     log.info("%s removed holiday %s", user.login, when)
     return done(f"/admin/hari-libur?tahun={when.year}", "libur-dihapus")

@@ -38,6 +38,7 @@ from web.pages.admin.common import (
     parse_int,
     refused,
     render,
+    who,
 )
 
 router = APIRouter()
@@ -99,7 +100,9 @@ def official_create(
     """Register an official."""
     form = {"nip": nip, "name": name, "email": email}
     try:
-        official = create_official(uow, nip=nip, name=name, email=email)
+        official = create_official(
+            uow, nip=nip, name=name, email=email, actor=who(user), now=web_of(request).now()
+        )
     except FieldError as exc:
         return _official_form(request, user, uow, None, form, refused(request, user, exc))
     log.info("%s created official %s", user.login, official.id)
@@ -123,7 +126,14 @@ def official_update(
 ) -> HTMLResponse | RedirectResponse:
     """Save an official's name and email."""
     try:
-        update_official(uow, official_id, name=name, email=email)
+        update_official(
+            uow,
+            official_id,
+            name=name,
+            email=email,
+            actor=who(user),
+            now=web_of(request).now(),
+        )
     except FieldError as exc:
         form = {"name": name, "email": email}
         return _official_form(request, user, uow, official_id, form, refused(request, user, exc))
@@ -228,6 +238,8 @@ def assignment_create(
             valid_from=start,
             valid_to=end,
             decree=decree,
+            actor=who(user),
+            now=web_of(request).now(),
         )
     except FieldError as exc:
         return _assignment_form(request, user, uow, form, refused(request, user, exc))
@@ -279,7 +291,9 @@ def assignment_end(
     if end is None:
         return _end_form(request, user, uow, assignment_id, form, errors)
     try:
-        ended = end_assignment(uow, assignment_id, valid_to=end)
+        ended = end_assignment(
+            uow, assignment_id, valid_to=end, actor=who(user), now=web_of(request).now()
+        )
     except FieldError as exc:
         return _end_form(request, user, uow, assignment_id, form, refused(request, user, exc))
     log.info("%s ended assignment %s on %s", user.login, assignment_id, end)
@@ -322,7 +336,7 @@ def position_update(
 ) -> HTMLResponse | RedirectResponse:
     """Save a position's title."""
     try:
-        rename_position(uow, position_id, title=title)
+        rename_position(uow, position_id, title=title, actor=who(user), now=web_of(request).now())
     except FieldError as exc:
         form = {"title": title}
         return _position_form(request, user, uow, position_id, form, refused(request, user, exc))

@@ -28,7 +28,7 @@ from engine.usecases.catalogue_workbook import import_catalogue_workbook
 from engine.usecases.organisation import list_agencies
 from web.auth import AdminUser, CurrentUser, form_user
 from web.deps import UowDep, web_of
-from web.pages.admin.common import log, parse_int, render
+from web.pages.admin.common import log, parse_int, render, who
 
 router = APIRouter()
 
@@ -167,7 +167,7 @@ def _import(
                 "Berkas terlalu besar (paling besar 5 MB)", log_message="workbook too large"
             )
         workbook = open_workbook(data, filename)
-        report = import_catalogue_workbook(uow, workbook, now=web.now())
+        report = import_catalogue_workbook(uow, workbook, now=web.now(), actor=who(user))
     except WorkbookProblemsError as exc:
         log.info("%s workbook import refused: %s", user.login, exc.log_message)
         problems = [{"sheet": p.sheet, "cell": p.cell, "message": p.message} for p in exc.problems]
