@@ -12,9 +12,10 @@ through `read_sheets`:
    entity declarations, XML that is not UTF-8, and sheets with more `<row>` or `<c>`
    elements than a catalogue can have.
 2. The parse itself (`documents.xlsx.catalogue_cells.Cells.load`) runs in a child
-   interpreter (`python -I -m documents.xlsx.sandbox`) that limits its own CPU time and
-   address space (`resource.setrlimit`) before reading the bytes from its stdin; the
-   parent kills it at a wall-clock limit. The child answers plain JSON (the rows' cell
+   interpreter (`python -I -m documents.xlsx.sandbox`, none of the server's environment)
+   that limits its own CPU time, address space, file writes and processes
+   (`resource.setrlimit`) before reading the bytes from its stdin; the parent kills it at
+   a wall-clock limit. The child answers plain JSON (the rows' cell
    values and the problems found), never a pickle; the parent then runs the import use
    case as before. A killed or failed child is one problem for the user ("Berkas terlalu
    besar/rumit untuk diproses ..."), and the log says why in English.
@@ -25,6 +26,7 @@ from the thread pool, so the event loop keeps answering while a workbook is pars
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -305,8 +307,11 @@ def _run_child(data: bytes, limits: Limits) -> dict[str, Any]:
     )
     command = [sys.executable, "-I", "-m", "documents.xlsx.sandbox", settings]
     # openpyxl then parses with the standard library's expat (no external entities, a
-    # guard against entity expansion) rather than lxml, which resolves entities.
-    environment = {**os.environ, "OPENPYXL_LXML": "False"}
+    # guard against entity expansion) rather than lxml, which resolves entities. Nothing
+    # else of the server's environment (its secret key, the database's URL) is passed on.
+    environment = {"OPENPYXL_LXML": "False", "LC_ALL": "C.UTF-8"}
+    if "PATH" in os.environ:
+        environment["PATH"] = os.environ["PATH"]
     child = subprocess.Popen(  # noqa: S603  (our interpreter, our module, no shell)
         command,
         stdin=subprocess.PIPE,
@@ -424,6 +429,8 @@ def _child(argv: list[str]) -> int:
     memory = int(settings["memory"])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # it writes no file
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))  # and starts no process
     data = sys.stdin.buffer.read()
     cells = Cells()
     try:

@@ -109,6 +109,24 @@ def test_the_child_answers_what_a_parse_in_this_process_gives() -> None:
     assert next(row.values for row in sheets.rows["Jabatan"])["position"] == "kadis"
 
 
+def test_the_child_gets_none_of_the_servers_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KINERJA_SECRET_KEY", "not-for-the-child")
+    started: list[tuple[Any, dict[str, str]]] = []
+    real_popen = subprocess.Popen
+
+    def popen(command: Any, **kwargs: Any) -> Any:
+        started.append((command, kwargs["env"]))
+        return real_popen(command, **kwargs)
+
+    monkeypatch.setattr(sandbox.subprocess, "Popen", popen)
+    sheets, _ = read_sheets(workbook())
+    assert sheets is not None
+    ((command, environment),) = started
+    assert command[1:4] == ["-I", "-m", "documents.xlsx.sandbox"]
+    assert environment["OPENPYXL_LXML"] == "False"
+    assert not any(key.startswith("KINERJA") for key in environment)
+
+
 def test_a_cpu_bound_child_is_killed_at_the_wall_clock_limit() -> None:
     data = a_million_rows(workbook())
     assert len(data) < 20_000
