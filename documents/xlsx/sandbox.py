@@ -429,6 +429,7 @@ def _child(argv: list[str]) -> int:
     memory = int(settings["memory"])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # it writes no file
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # not even a core dump when killed
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))  # and starts no process
     data = sys.stdin.buffer.read()
