@@ -20,6 +20,7 @@ from engine.outbox import (
     unrenderable_change,
 )
 from engine.ports import UnitOfWork, writes
+from engine.usecases.audit import SYSTEM_ACTOR, record_admin
 
 __all__ = [
     "bury_unrenderable",
@@ -96,11 +97,18 @@ def outbox_counts(uow: UnitOfWork) -> dict[OutboxStatus, int]:
 
 
 @writes
-def retry_dead(uow: UnitOfWork, ids: Sequence[int] | None, *, now: datetime) -> list[int]:
+def retry_dead(
+    uow: UnitOfWork, ids: Sequence[int] | None, *, now: datetime, actor: str = SYSTEM_ACTOR
+) -> list[int]:
     """Give dead messages a fresh start (pending, no attempts, due `now`); their ids.
 
-    Only dead messages are touched; `ids` None means every dead one.
+    Only dead messages are touched; `ids` None means every dead one. Recorded in the admin
+    log when anything was revived.
     """
     revived = uow.outbox.revive(None if ids is None else list(ids), now)
+    if revived:
+        subject = f"Kotak keluar: {len(revived)} pesan gagal dikirim ulang"
+        after = {"messages": ", ".join(f"#{n}" for n in revived)}
+        record_admin(uow, actor, "outbox.retry", subject, None, after, now=now)
     uow.commit()
     return revived

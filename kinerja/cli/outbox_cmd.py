@@ -15,7 +15,7 @@ import typer
 
 from engine.errors import KinerjaError
 from kinerja.cli.output import emit
-from kinerja.cli.state import state_of
+from kinerja.cli.state import console_actor, state_of
 
 if TYPE_CHECKING:
     from engine.outbox import OutboxEntry
@@ -68,7 +68,9 @@ def retry_cmd(
         raise KinerjaError("Sebutkan ID pesan yang gagal, atau --all-dead (tidak keduanya).")
     container = state_of(ctx).container()
     with container.uow(write=True) as uow:
-        revived = retry_dead(uow, None if all_dead else ids, now=container.clock.now())
+        revived = retry_dead(
+            uow, None if all_dead else ids, now=container.clock.now(), actor=console_actor()
+        )
     typer.echo(f"{len(revived)} pesan dijadwalkan ulang.")
     skipped = sorted(set(ids or []) - set(revived))
     if skipped:

@@ -10,6 +10,7 @@ import pytest
 from engine.audit import admin_entry_hash, changes_json
 from engine.clock import JAKARTA
 from engine.errors import FieldError, ForbiddenError, ValidationError
+from engine.events import OutboxDraft
 from engine.policy import Policy
 from engine.usecases.admin_accounts import (
     create_official_account,
@@ -24,11 +25,13 @@ from engine.usecases.audit import (
     verify_audit,
     view_audit_trail,
 )
+from engine.usecases.outbox import bury_unrenderable, claim_batch, retry_dead
 from engine.workflow import Actor, DocKind, State
-from tests.unit.fakes import O_KABID, O_KASI
+from tests.unit.fakes import O_KABID, O_KASI, FakeUnitOfWork
 from tests.unit.fakes_accounts import FakeAccounts, account_uow
 from tests.unit.fakes_documents import DocumentsUnitOfWork, Tables, pk, report, tables
 from tests.unit.fakes_evidence import log_step
+from tests.unit.fakes_reminders import FakeOutboxStore
 from workflows.definitions import MACHINES
 
 POLICY = Policy(machines=MACHINES)
@@ -249,3 +252,21 @@ def test_a_refused_account_change_leaves_no_admin_row() -> None:
     with pytest.raises(FieldError):
         reset_password(uow, admin.id, password="x", now=NOW)
     assert list(uow.admin_log.rows()) == []
+
+
+def test_retrying_dead_letters_is_recorded_only_when_something_was_revived() -> None:
+    store = FakeOutboxStore()
+    store.add([OutboxDraft(f"k{i}", "digest", 100 + i, f"p{i}@dinas.test", "P", {}, NOW)
+               for i in range(2)])  # fmt: skip
+    uow = FakeUnitOfWork(outbox=store)
+    for entry in claim_batch(uow, now=NOW, size=1, lease=timedelta(minutes=5)):
+        bury_unrenderable(uow, entry, "broken")
+    assert retry_dead(uow, [2], now=NOW, actor=ADMIN) == []  # 2 is not dead: no row
+    assert retry_dead(uow, None, now=NOW, actor=ADMIN) == [1]
+    (row,) = uow.admin_log.rows()
+    assert (row.actor, row.action, row.subject) == (
+        ADMIN,
+        "outbox.retry",
+        "Kotak keluar: 1 pesan gagal dikirim ulang",
+    )
+    assert row.values("after") == {"messages": "#1"}

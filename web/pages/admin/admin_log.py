@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "organisation.import": "Impor organisasi",
     "catalogue.import": "Impor katalog",
     "catalogue.workbook": "Impor buku kerja katalog",
+    "outbox.retry": "Email gagal dikirim ulang",
 }
 KINDS = {
     "assignment": "Penugasan",
@@ -49,6 +50,7 @@ KINDS = {
     "account": "Akun",
     "organisation": "Impor organisasi",
     "catalogue": "Impor katalog",
+    "outbox": "Kotak keluar",
 }
 FIELD_LABELS = {
     "status": "Status",
@@ -65,6 +67,7 @@ FIELD_LABELS = {
     "admin": "Administrator",
     "sessions": "Sesi lain",
     "tokens": "Token API",
+    "messages": "Pesan",
     "added": "Ditambahkan",
     "baru": "Baru",
     "diubah": "Diubah",

@@ -9,7 +9,7 @@ from engine.events import OutboxStatus
 from engine.usecases.outbox import list_messages, outbox_counts, retry_dead
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import UowDep, web_of
-from web.pages.admin.common import done, log, moment_format, render
+from web.pages.admin.common import done, log, moment_format, render, who
 
 router = APIRouter()
 
@@ -34,7 +34,7 @@ def outbox(request: Request, user: AdminUser, uow: UowDep, status: str = "") -> 
 def _retry(
     request: Request, user: CurrentUser, uow: UowDep, ids: list[int] | None
 ) -> RedirectResponse:
-    revived = retry_dead(uow, ids, now=web_of(request).now())
+    revived = retry_dead(uow, ids, now=web_of(request).now(), actor=who(user))
     log.info("%s requeued dead outbox messages %s", user.login, revived)
     return done("/admin/kotak-keluar?status=dead", "kirim-ulang" if revived else "tidak-ada")
 
