@@ -130,6 +130,8 @@ def test_a_changed_assignment_is_in_the_admin_log_and_tampering_is_named(
     assert shown is not None
     assert "Penugasan ditambahkan" in shown.group(0)
     assert "Selesai: 5 April 2021" in shown.group(0)
+    assert "Status: Plh." in shown.group(0)
+    assert shown.group(0).index("Status:") < shown.group(0).index("Mulai:")
     assert "Administrator (admin)" in shown.group(0)
     assert "1 April 2021 09.00 WIB" in shown.group(0)
     assert "/admin/log" in admin.get("/admin").text  # linked from the admin navigation

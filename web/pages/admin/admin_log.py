@@ -73,11 +73,19 @@ FIELD_LABELS = {
     "diubah": "Diubah",
     "tetap": "Tidak berubah",
 }
+VALUE_LABELS = {
+    "status": {"definitif": "Definitif", "plt": "Plt.", "plh": "Plh.", "pj": "Pj."},
+    "category": {"public": "Libur nasional", "government": "Cuti bersama", "local": "Libur daerah"},
+}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ORDER = {key: n for n, key in enumerate(FIELD_LABELS)}
 
 
-def _shown(value: Any) -> str:
-    """A stored value as people read it: dates in Indonesian, counts listed, none as "-"."""
+def _shown(key: str, value: Any) -> str:
+    """A stored value as people read it: dates in Indonesian, codes named, counts listed,
+    none as "-"."""
+    if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
+        return VALUE_LABELS[key][value]
     if value is None or value == "" or value == {}:
         return "-"
     if isinstance(value, bool):
@@ -92,12 +100,12 @@ def _shown(value: Any) -> str:
 def changes(row: AdminLogRow) -> list[dict[str, str]]:
     """The row's changes, one per field: its label, the value before and after."""
     before, after = row.values("before"), row.values("after")
-    keys = list(before) + [key for key in after if key not in before]
+    keys = sorted({*before, *after}, key=lambda key: (_ORDER.get(key, len(_ORDER)), key))
     return [
         {
             "field": FIELD_LABELS.get(key, key),
-            "before": _shown(before.get(key)) if row.before is not None else "",
-            "after": _shown(after.get(key)) if row.after is not None else "",
+            "before": _shown(key, before.get(key)) if row.before is not None else "",
+            "after": _shown(key, after.get(key)) if row.after is not None else "",
         }
         for key in keys
     ]
