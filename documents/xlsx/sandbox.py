@@ -285,7 +285,12 @@ def read_sheets(data: bytes, limits: Limits | None = None) -> tuple[WorkbookShee
         answer = _run_child(data, limits)
     finally:
         slots.release()
-    return _decode(answer)
+    try:
+        return _decode(answer)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise WorkbookRefused(
+            UNREADABLE, f"workbook parse child answered a bad shape: {exc!r}"
+        ) from None
 
 
 def _too_big(limits: Limits) -> str:

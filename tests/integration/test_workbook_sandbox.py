@@ -127,6 +127,20 @@ def test_the_child_gets_none_of_the_servers_environment(monkeypatch: pytest.Monk
     assert not any(key.startswith("KINERJA") for key in environment)
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [{"problems": []}, {"sheets": {"guide": 5}, "problems": []}, {"sheets": None, "problems": [1]}],
+)
+def test_an_answer_of_the_wrong_shape_is_refused_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch, answer: dict[str, Any]
+) -> None:
+    monkeypatch.setattr(sandbox, "_run_child", lambda data, limits: answer)
+    with pytest.raises(WorkbookRefused) as refused:
+        read_sheets(workbook())
+    assert refused.value.message == "bukan buku kerja Excel (.xlsx) yang dapat dibaca"
+    assert "bad shape" in refused.value.reason
+
+
 def test_a_cpu_bound_child_is_killed_at_the_wall_clock_limit() -> None:
     data = a_million_rows(workbook())
     assert len(data) < 20_000
