@@ -84,13 +84,13 @@ def create_official_account(
             login=key, password_hash=password_hash, official_id=official_id, is_admin=False, now=now
         )
         after = {"login": account.login, "active": account.active, "admin": account.is_admin}
-        subject = _account_subject(uow, account)
+        subject = account_subject(uow, account)
         record_admin(uow, actor, "account.create", subject, None, after, now=now)
         uow.commit()
     return account
 
 
-def _account_subject(uow: UnitOfWork, account: AccountInfo) -> str:
+def account_subject(uow: UnitOfWork, account: AccountInfo) -> str:
     """The account as the admin log names it: "Akun #5: login (Nama pegawai)"."""
     official = None if account.official_id is None else uow.admin.official(account.official_id)
     owner = f" ({official.name})" if official is not None else ""
@@ -150,7 +150,7 @@ def set_account_active(
         uow.accounts.revoke_tokens(account_id, now)
     action = "account.activate" if active else "account.deactivate"
     before, after = {"active": account.active}, {"active": active}
-    record_admin(uow, actor, action, _account_subject(uow, account), before, after, now=now)
+    record_admin(uow, actor, action, account_subject(uow, account), before, after, now=now)
     uow.commit()
     return account
 
@@ -176,7 +176,7 @@ def reset_password(
         uow.accounts.revoke_tokens(account_id, now)
         # Never the password or its hash: only that it was set, and what that ended.
         after = {"sessions": "diakhiri", "tokens": "dicabut"}
-        subject = _account_subject(uow, account)
+        subject = account_subject(uow, account)
         record_admin(uow, actor, "account.password_reset", subject, None, after, now=now)
         uow.commit()
     return account

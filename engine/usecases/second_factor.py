@@ -19,6 +19,8 @@ from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.ports import UnitOfWork, writes
 from engine.second_factor import matching_step, provisioning_uri
 from engine.usecases.accounts import count_failure, refuse_if_locked
+from engine.usecases.admin_accounts import account_subject
+from engine.usecases.audit import SYSTEM_ACTOR, record_admin
 
 __all__ = [
     "ADMIN",
@@ -224,10 +226,16 @@ def disable_second_factor(
 
 @writes
 def reset_second_factor(
-    uow: UnitOfWork, account_id: int, *, by_account_id: int, now: datetime
+    uow: UnitOfWork,
+    account_id: int,
+    *,
+    by_account_id: int,
+    now: datetime,
+    actor: str = SYSTEM_ACTOR,
 ) -> AccountInfo:
     """The administrator switches off someone's second factor (a lost phone and no recovery
-    code): the account's sessions end; it enrols again at its next sign-in if required."""
+    code): the account's sessions end; it enrols again at its next sign-in if required.
+    Recorded in the admin log."""
     credentials = uow.accounts.credentials_of(account_id)
     if credentials is None:
         raise NotFoundError("Akun tidak ditemukan", log_message=f"account {account_id} not found")
@@ -236,7 +244,18 @@ def reset_second_factor(
             "Nonaktifkan verifikasi dua langkah Anda sendiri dari halaman Akun",
             log_message="admin tried to reset own second factor",
         )
+    factor = uow.accounts.second_factor(account_id)
+    was_on = factor is not None and factor.enabled_at is not None
     uow.accounts.remove_second_factor(account_id)
     uow.accounts.end_sessions(account_id, keep=None)
+    record_admin(
+        uow,
+        actor,
+        "account.second_factor_reset",
+        account_subject(uow, credentials.account),
+        {"second_factor": "aktif" if was_on else "belum aktif"},
+        {"second_factor": "dimatikan", "sessions": "diakhiri"},
+        now=now,
+    )
     uow.commit()
     return credentials.account

@@ -181,5 +181,7 @@ def test_the_administrator_resets_a_lost_second_factor(
         target = session.exec(select(Account.id).where(Account.login == KASI)).one()
     reset = admin.submit(f"/admin/akun/{target}/dua-langkah/reset", {}, page="/admin/akun")
     assert reset.status_code == 303
+    log = admin.get("/admin/log").text
+    assert "Verifikasi dua langkah direset admin" in log and KASI in log
     assert owner.client.get("/tugas", follow_redirects=False).status_code in (302, 303)
     owner.login(KASI)  # the password alone again

@@ -40,7 +40,7 @@ from web.auth import (
 )
 from web.deps import UowDep, web_of
 from web.pages.account import account_page_with, safe_next, second_factor_rule
-from web.pages.admin.common import done
+from web.pages.admin.common import done, who
 from web.render import page
 
 router = APIRouter()
@@ -263,7 +263,7 @@ def admin_reset(
 ) -> RedirectResponse:
     """The administrator switches off someone's second factor (a lost phone)."""
     account = reset_second_factor(
-        uow, account_id, by_account_id=user.account_id, now=web_of(request).now()
+        uow, account_id, by_account_id=user.account_id, now=web_of(request).now(), actor=who(user)
     )
     log.info("%s reset the second factor of account %s", user.login, account.login)
     return done("/admin/akun", "dua-langkah-direset")
