@@ -196,6 +196,20 @@ class SqlUnitOfWork:
                 self._connection.close()
                 self._connection = None
 
+    def release(self) -> None:
+        """End the read transaction and give the connection back to the pool until the next
+        statement needs one: for slow work outside the database (a password hash) after the
+        reads it needs. Outside `writing()`, with nothing waiting to be written; a writer's
+        unit of work for good (a command) keeps its transaction and connection."""
+        if self._writing:
+            raise RuntimeError("release() inside writing() would end the write transaction")
+        if self.write:
+            return
+        self._end_reads()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
     def _end_transaction(self) -> None:
         """Drop the session and the repositories: they belong to the transaction that ended."""
         if self._session is not None:

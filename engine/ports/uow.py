@@ -165,6 +165,12 @@ class UnitOfWork(Protocol):
         """Forget everything done and collected."""
         ...
 
+    def release(self) -> None:
+        """End the read transaction and give the connection back while slow work runs
+        outside the database (a password hash): a login flood must not hold the pool's
+        connections while it queues for the hasher. The next statement takes one again."""
+        ...
+
     def __enter__(self) -> Self: ...
 
     def __exit__(

@@ -91,21 +91,23 @@ def sign_in(
     LoginRefusedError (after committing the failure) for a wrong login or password, an
     inactive account, or an account or client address locked after too many failures.
 
-    The password is checked outside the write transaction (a hash takes a third of a
-    second); the throttle is read again inside it, so every failure is counted and a
+    The password is checked outside any transaction, with the connection given back to the
+    pool (a hash takes a third of a second, more while others queue for the hasher); the
+    throttle is read again inside the write transaction, so every failure is counted and a
     guess that finishes after the lock came down is refused even when it was right.
     `second_factor_required` says whether an account without a second factor must enrol
     one before its session signs it in.
     """
-    repo = uow.accounts
-    found = repo.credentials(login)
+    found = uow.accounts.credentials(login)
     keys = throttle_keys(login, found.account.id if found else None, address)
     refuse_if_locked(uow, keys, now)
+    uow.release()  # no pooled connection held while queueing for the hasher
     good = uow.passwords.verify(found.password_hash if found else None, password)
     rehash = None
     if found is not None and good and uow.passwords.needs_rehash(found.password_hash):
         rehash = uow.passwords.hash(password)
     with uow.writing():
+        repo = uow.accounts  # after release(): the repositories of the new transaction
         if found is None or not good or not found.account.active:
             count_failure(uow, keys, now, throttle)
             uow.commit()
@@ -222,6 +224,7 @@ def change_password(
     """
     found = _own(uow, account_id)
     hasher = uow.passwords
+    uow.release()  # the hashes below take seconds under load: no connection held meanwhile
     if not hasher.verify(found.password_hash, current):
         raise FieldError(
             "current", "Kata sandi saat ini salah", log_message="wrong current password"

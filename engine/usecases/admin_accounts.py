@@ -77,6 +77,7 @@ def create_official_account(
     The checks run before the password is hashed and again inside the write transaction,
     which holds no hash."""
     key = _new_account(uow, official_id, login, password)
+    uow.release()  # no connection held while hashing
     password_hash = uow.passwords.hash(password)
     with uow.writing():
         _new_account(uow, official_id, login, password)
@@ -169,6 +170,7 @@ def reset_password(
     and its API tokens revoked."""
     account = get_account(uow, account_id)
     _password(password, account.login)
+    uow.release()  # no connection held while hashing
     password_hash = uow.passwords.hash(password)  # before the write transaction: a hash is slow
     with uow.writing():
         uow.accounts.set_password_hash(account_id, password_hash, changed_at=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -132,26 +133,40 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def web_container(demo_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
-    """The container of a private copy of the demo database (evidence in tmp_path)."""
-    path = tmp_path / "web.db"
-    shutil.copyfile(demo_template, path)
-    built = bootstrap(
-        load_settings(
-            {
-                "KINERJA_DATABASE_URL": f"sqlite:///{path}",
-                "KINERJA_EVIDENCE_DIR": str(tmp_path / "evidence"),
-                "KINERJA_SECRET_KEY": "test-secret",
-            }
-        ),
-        clock=clock,
-        demo=True,
-    )
+@contextmanager
+def container_of(
+    database_url: str, tmp_path: Path, clock: FixedClock, **settings: str
+) -> Iterator[Container]:
+    """The demo-mode container of a database (evidence in tmp_path, a fixed secret key), with
+    more settings by name (`trusted_proxies="10.0.0.1"` sets KINERJA_TRUSTED_PROXIES)."""
+    environ = {
+        "KINERJA_DATABASE_URL": database_url,
+        "KINERJA_EVIDENCE_DIR": str(tmp_path / "evidence"),
+        "KINERJA_SECRET_KEY": "test-secret",
+    } | {f"KINERJA_{name.upper()}": value for name, value in settings.items()}
+    built = bootstrap(load_settings(environ), clock=clock, demo=True)
     try:
         yield built
     finally:
         built.close()
+
+
+@contextmanager
+def demo_copy(
+    demo_template: Path, tmp_path: Path, clock: FixedClock, **settings: str
+) -> Iterator[Container]:
+    """The container of a private copy of the demo database (see `container_of`)."""
+    path = tmp_path / "web.db"
+    shutil.copyfile(demo_template, path)
+    with container_of(f"sqlite:///{path}", tmp_path, clock, **settings) as built:
+        yield built
+
+
+@pytest.fixture
+def web_container(demo_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    """The container of a private copy of the demo database (evidence in tmp_path)."""
+    with demo_copy(demo_template, tmp_path, clock) as built:
+        yield built
 
 
 @pytest.fixture

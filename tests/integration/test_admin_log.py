@@ -24,12 +24,11 @@ from db.uow import SqlUnitOfWork
 from engine.clock import FixedClock
 from engine.usecases.audit import verify_audit
 from engine.usecases.holidays import add_holiday
-from kinerja.bootstrap import Container, bootstrap
+from kinerja.bootstrap import Container
 from kinerja.cli import main
 from kinerja.cli.state import CliState
-from kinerja.settings import load_settings
 from tests.conftest import FIXED_NOW
-from tests.integration.conftest import WebClient
+from tests.integration.conftest import WebClient, container_of
 from web.app import create_app
 
 PLH = {
@@ -58,21 +57,8 @@ def seeded_url(database_url: str, demo_template: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def container(seeded_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
-    built = bootstrap(
-        load_settings(
-            {
-                "KINERJA_DATABASE_URL": seeded_url,
-                "KINERJA_EVIDENCE_DIR": str(tmp_path / "evidence"),
-                "KINERJA_SECRET_KEY": "test-secret",
-            }
-        ),
-        clock=clock,
-        demo=True,
-    )
-    try:
+    with container_of(seeded_url, tmp_path, clock) as built:
         yield built
-    finally:
-        built.close()
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from sqlmodel import Session, select
 
 from db.models import Account
 from engine.clock import FixedClock
-from kinerja.bootstrap import Container, bootstrap
-from kinerja.settings import load_settings
-from tests.integration.conftest import WebClient, csrf_of
+from kinerja.bootstrap import Container
+from tests.integration.conftest import WebClient, csrf_of, demo_copy
 from tests.integration.test_web_pages import KABID, KASI
 from web.app import create_app
 
@@ -122,22 +121,11 @@ def test_switching_off_needs_the_password_and_a_code(web: WebClient, clock: Fixe
 
 @pytest.fixture
 def required(demo_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
-    """The demo with KINERJA_SECOND_FACTOR_REQUIRED=admin,approver."""
-    path = tmp_path / "web.db"
-    path.write_bytes(demo_template.read_bytes())
-    settings = load_settings(
-        {
-            "KINERJA_DATABASE_URL": f"sqlite:///{path}",
-            "KINERJA_EVIDENCE_DIR": str(tmp_path / "evidence"),
-            "KINERJA_SECRET_KEY": "test-secret",
-            "KINERJA_SECOND_FACTOR_REQUIRED": "approver, Admin",
-        }
-    )
-    container = bootstrap(settings, clock=clock, demo=True)
-    try:
-        yield container
-    finally:
-        container.close()
+    """The demo with KINERJA_SECOND_FACTOR_REQUIRED=approver,admin."""
+    with demo_copy(
+        demo_template, tmp_path, clock, second_factor_required="approver, Admin"
+    ) as built:
+        yield built
 
 
 def test_a_required_second_factor_is_enrolled_before_any_page(

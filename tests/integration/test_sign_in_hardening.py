@@ -21,11 +21,10 @@ from db.migrate import upgrade
 from db.models import Account, OfficialRow
 from db.signin import ApiToken, LoginThrottle, WebSession
 from engine.clock import FixedClock
-from kinerja.bootstrap import Container, bootstrap
+from kinerja.bootstrap import Container
 from kinerja.notify_app import cleanup_tick
-from kinerja.settings import load_settings
 from tests.conftest import FIXED_NOW
-from tests.integration.conftest import WebClient, csrf_of
+from tests.integration.conftest import WebClient, container_of, csrf_of, demo_copy
 from tests.integration.test_web_pages import KASI
 from web.app import create_app
 
@@ -48,24 +47,13 @@ def post_login(client: TestClient, login: str, password: str) -> object:
 @pytest.fixture
 def bare(database_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
     """An empty migrated database (SQLite or PostgreSQL) with one account, "dewi"."""
-    settings = load_settings(
-        {
-            "KINERJA_DATABASE_URL": database_url,
-            "KINERJA_EVIDENCE_DIR": str(tmp_path / "evidence"),
-            "KINERJA_SECRET_KEY": "test-secret",
-        }
-    )
-    container = bootstrap(settings, clock=clock)
-    upgrade(container.engine)
-    with Session(container.engine) as session:
-        session.add(
-            Account(login="dewi", password_hash=PASSWORDS.hash(PASSWORD), created_at=FIXED_NOW)
-        )
-        session.commit()
-    try:
-        yield container
-    finally:
-        container.close()
+    with container_of(database_url, tmp_path, clock) as built:
+        upgrade(built.engine)
+        with Session(built.engine) as session:
+            hashed = PASSWORDS.hash(PASSWORD)
+            session.add(Account(login="dewi", password_hash=hashed, created_at=FIXED_NOW))
+            session.commit()
+        yield built
 
 
 def throttle_row(container: Container, key: str) -> LoginThrottle | None:
@@ -136,22 +124,14 @@ def test_the_login_email_and_nip_share_one_count(web: WebClient, web_container: 
 @pytest.fixture
 def proxied(demo_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
     """The demo behind a trusted proxy at 10.9.9.9, three failures per address."""
-    path = tmp_path / "web.db"
-    path.write_bytes(demo_template.read_bytes())
-    settings = load_settings(
-        {
-            "KINERJA_DATABASE_URL": f"sqlite:///{path}",
-            "KINERJA_EVIDENCE_DIR": str(tmp_path / "evidence"),
-            "KINERJA_SECRET_KEY": "test-secret",
-            "KINERJA_TRUSTED_PROXIES": "10.9.9.9, 192.168.0.0/16",
-            "KINERJA_LOGIN_ADDRESS_MAX_FAILURES": "3",
-        }
-    )
-    container = bootstrap(settings, clock=clock, demo=True)
-    try:
-        yield container
-    finally:
-        container.close()
+    with demo_copy(
+        demo_template,
+        tmp_path,
+        clock,
+        trusted_proxies="10.9.9.9, 192.168.0.0/16",
+        login_address_max_failures="3",
+    ) as built:
+        yield built
 
 
 def test_the_address_limit_reads_x_forwarded_for_only_from_a_trusted_proxy(

@@ -172,6 +172,7 @@ class FakeUnitOfWork:
         self.commits = 0
         self.rollbacks = 0
         self.writes = 0
+        self.releases = 0
         self._writing = False
 
     @property
@@ -226,6 +227,11 @@ class FakeUnitOfWork:
         self._events = []
         self.admin_log.drop()
         self.rollbacks += 1
+
+    def release(self) -> None:
+        if self._writing or self._events:
+            raise AssertionError("release() only between transactions, with nothing to write")
+        self.releases += 1
 
     def __enter__(self) -> Self:
         return self

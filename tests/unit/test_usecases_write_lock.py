@@ -77,6 +77,7 @@ def test_signing_in_checks_and_rehashes_the_password_before_taking_the_lock() ->
     token = login(uow, "rahasia-dewi")
     assert token in accounts.sessions and uow.commits == 1 and uow.writes == 1
     assert hasher.calls == [("verify", False), ("needs_rehash", False), ("hash", False)]
+    assert uow.releases == 1  # the connection went back to the pool before the hashes
     assert accounts.rows[1].password_hash == "v2:rahasia-dewi"
 
 

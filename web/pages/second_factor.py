@@ -61,12 +61,15 @@ def _pending(request: Request, uow: UowDep) -> tuple[str, PendingSignIn] | None:
     return None if found is None else (token, found)
 
 
-def _check_csrf(pending: PendingSignIn, sent: str) -> None:
-    if not sent or not hmac.compare_digest(sent, pending.csrf_token):
+def _posted(request: Request, uow: UowDep, sent: str) -> tuple[str, PendingSignIn] | None:
+    """The waiting session of a form post, its CSRF token checked; None when none waits."""
+    found = _pending(request, uow)
+    if found is not None and (not sent or not hmac.compare_digest(sent, found[1].csrf_token)):
         raise CsrfError(
             "Formulir kedaluwarsa atau tidak sah; muat ulang halaman lalu coba lagi",
             log_message="csrf mismatch on the second factor page",
         )
+    return found
 
 
 def _code_page(
@@ -115,11 +118,10 @@ def code_check(
 ) -> Response:
     """Check the code (or a recovery code) and finish signing in."""
     web = web_of(request)
-    found = _pending(request, uow)
+    found = _posted(request, uow, csrf_token)
     if found is None:
         return RedirectResponse("/masuk", status_code=303)
     token, pending = found
-    _check_csrf(pending, csrf_token)
     try:
         left = verify_code(
             uow,
@@ -151,11 +153,10 @@ def code_enrol(
 ) -> Response:
     """A required enrolment at sign-in: the first code switches it on and signs in."""
     web = web_of(request)
-    found = _pending(request, uow)
+    found = _posted(request, uow, csrf_token)
     if found is None:
         return RedirectResponse("/masuk", status_code=303)
     token, pending = found
-    _check_csrf(pending, csrf_token)
     try:
         codes = confirm_enrolment(uow, pending.account.id, code, now=web.now(), session_token=token)
     except FieldError as exc:
