@@ -24,6 +24,7 @@ from engine.pk import LOCKED_REPORT_STATES, checked_targets
 from engine.policy import JAKARTA, Policy
 from engine.ports import DocumentRepository, PkRepository, ReportRepository, UnitOfWork, writes
 from engine.records import Revision, StoredTargets
+from engine.text import SINGLE_LINE_PROBLEM, bad_character, single_line
 from engine.usecases.documents import CONSOLE, check_editable, record_save
 from engine.usecases.reports import find_indicator
 from engine.workflow import Actor, DocKind, State
@@ -117,6 +118,12 @@ def write_budget(
                 "Setiap baris anggaran butuh program dan anggaran tidak negatif",
                 log_message="invalid budget line",
             )
+        for label, text in (
+            ("Program", line.program),
+            ("Kegiatan", line.kegiatan or ""),
+            ("Sub kegiatan", line.sub_kegiatan or ""),
+        ):
+            single_line(text, label, field="budget")
     pks.replace_budget(head.id, [replace(line, program=line.program.strip()) for line in lines])
     return sum((line.anggaran for line in lines), Decimal(0))
 
@@ -308,6 +315,9 @@ def save_budget(
             continue
         if any(len(part) > TEXT_LIMIT for part in (program, kegiatan, sub)):
             errors[f"row.{number}"] = f"Teks paling banyak {TEXT_LIMIT} karakter"
+            continue
+        if any(bad_character(part) is not None for part in (program, kegiatan, sub)):
+            errors[f"row.{number}"] = f"Program, kegiatan dan sub kegiatan {SINGLE_LINE_PROBLEM}"
             continue
         lines.append(
             BudgetLine(program.strip(), value, kegiatan.strip() or None, sub.strip() or None)

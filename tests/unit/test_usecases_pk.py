@@ -131,6 +131,9 @@ def test_budget_lines_replace_the_old_ones_in_a_draft() -> None:
         write_budget(FakeDocuments(db), FakePks(db), 4, [BudgetLine("C", Decimal(-1))])
     with pytest.raises(ValidationError, match="PK-5 sedang diajukan"):
         write_budget(FakeDocuments(db), FakePks(db), 5, lines)
+    for bad in (BudgetLine("A\nB", Decimal(1)), BudgetLine("A", Decimal(1), "K\x07")):
+        with pytest.raises(ValidationError, match="tidak boleh berisi baris baru"):
+            write_budget(FakeDocuments(db), FakePks(db), 4, [bad])
 
 
 def test_budget_rows_from_the_page_are_checked_before_the_rights() -> None:
@@ -140,16 +143,19 @@ def test_budget_rows_from_the_page_are_checked_before_the_rights() -> None:
         ("", "", "", ""),
         ("", "Kegiatan", "", "5"),
         ("P", "", "", "-5"),
+        ("P", "Kegiatan\r\nkedua", "", "5"),
         ("P", "", "", "1.000"),
     ]
     errors = save_budget(uow, 4, rows, KABID_ACTOR, now=NOW, policy=POLICY)
     assert errors == {
         "row.2": "Program wajib diisi",
         "row.3": "Anggaran: nilai tidak boleh negatif (-5)",
+        "row.4": "Program, kegiatan dan sub kegiatan tidak boleh berisi baris baru atau "
+        "karakter kendali",
     }
     with pytest.raises(ForbiddenError):
-        save_budget(uow, 4, rows[3:], KABID_ACTOR, now=NOW, policy=POLICY)
-    assert save_budget(uow, 4, rows[3:], KASI_ACTOR, now=NOW, policy=POLICY) == {}
+        save_budget(uow, 4, rows[4:], KABID_ACTOR, now=NOW, policy=POLICY)
+    assert save_budget(uow, 4, rows[4:], KASI_ACTOR, now=NOW, policy=POLICY) == {}
     assert db.budget[4] == [BudgetLine("P", Decimal(1000))]
 
 
