@@ -22,9 +22,9 @@ from sqlalchemy import Column, ForeignKey, Integer, String, delete, update
 from sqlmodel import Field, Session, SQLModel, col, func, or_, select
 
 from db.database import UTCDateTime
-from db.models import Account, OfficialRow
+from db.models import OfficialRow
 from db.organisation import to_official
-from db.signin import SqlSignIn, hash_secret, identity
+from db.signin import Account, SqlSignIn, hash_secret, identity
 from engine.accounts import AccountInfo, Credentials, SecondFactorInfo, account_actor, login_key
 from engine.errors import NotFoundError
 from engine.nip import normalise_nip

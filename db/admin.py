@@ -25,8 +25,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.models import Account, AssignmentRow, OfficialRow, PositionRow
+from db.models import AssignmentRow, OfficialRow, PositionRow
 from db.organisation import to_official, to_position
+from db.signin import Account
 from db.workflow_models import Holiday, OutboxMessage
 from engine.calendar import WorkingCalendar
 from engine.events import OutboxStatus

@@ -1,7 +1,7 @@
-"""The core tables: the organisation, accounts, the indicator catalogue, PKs and reports.
+"""The core tables: the organisation, the indicator catalogue, PKs and reports.
 
-The tables around the documents are in db/workflow_models.py, those of sign-in in
-db/signin.py; all share one metadata (`db.migrate.metadata`). Enumerated values
+The tables around the documents are in db/workflow_models.py, those of accounts and
+signing in in db/signin.py; all share one metadata (`db.migrate.metadata`). Enumerated values
 are stored as short strings; db/ maps rows to engine values. Rows that caches are
 computed from count their changes (`count_changes`). Every schema change goes through
 an Alembic migration in db/migrations; a test compares the tables with the migrated
@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -26,7 +25,6 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     text,
-    true,
 )
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
@@ -138,25 +136,6 @@ class AssignmentRow(SQLModel, table=True):
     valid_to: date | None = None
     decree: str | None = Field(default=None, sa_column=Column(String(200)))
     changes: int = Field(default=0, sa_column=_change_counter())
-
-
-class Account(SQLModel, table=True):
-    """A login, tied to an official (or an administrator without one)."""
-
-    __tablename__ = "account"
-
-    id: int | None = Field(default=None, primary_key=True)
-    login: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
-    official_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("official.id"), unique=True)
-    )
-    password_hash: str = Field(sa_column=Column(String(200), nullable=False))
-    is_admin: bool = False
-    active: bool = Field(
-        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
-    )
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    password_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class PositionDuty(SQLModel, table=True):

@@ -1,6 +1,7 @@
-"""Signing in: the tables and the storage of browser sessions, personal API tokens and the
-login throttle (the half of `engine.ports.AccountRepository` that is about staying signed
-in; db/accounts.py holds the accounts, their passwords and second factor).
+"""Signing in: the tables of accounts, browser sessions, personal API tokens and the login
+throttle, and the storage of sessions, tokens and the throttle (the half of
+`engine.ports.AccountRepository` that is about staying signed in; db/accounts.py holds the
+accounts' reads and writes, their passwords and second factor).
 
 Secrets are never stored: a session or token row is keyed by the SHA-256 of the random
 value the client holds, so a copy of the database cannot be replayed.
@@ -28,6 +29,7 @@ from sqlalchemy import (
     case,
     delete,
     false,
+    true,
     update,
 )
 from sqlalchemy import select as sa_select
@@ -36,7 +38,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from db.database import UTCDateTime
-from db.models import Account, OfficialRow
+from db.models import OfficialRow
 from engine.accounts import (
     ApiTokenInfo,
     Throttle,
@@ -58,6 +60,25 @@ def hash_secret(value: str) -> str:
 
 
 # --- tables ----------------------------------------------------------------------------
+
+
+class Account(SQLModel, table=True):
+    """A login, tied to an official (or an administrator without one)."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
+    official_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("official.id"), unique=True)
+    )
+    password_hash: str = Field(sa_column=Column(String(200), nullable=False))
+    is_admin: bool = False
+    active: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    password_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class WebSession(SQLModel, table=True):

@@ -24,7 +24,8 @@ from sqlmodel import Session
 
 from db.admin import seed_holidays
 from db.database import transaction
-from db.models import Account, Agency, OfficialRow, Regency, metadata
+from db.models import Agency, OfficialRow, Regency, metadata
+from db.signin import Account
 from engine.errors import ValidationError
 from engine.periods import Quarter
 from kinerja.demo.generate_catalog import plan_catalogue

@@ -40,8 +40,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from db.database import create_db_engine, transaction
-from db.models import Account, PositionRow, QuarterlyReport
-from db.signin import create_token
+from db.models import PositionRow, QuarterlyReport
+from db.signin import Account, create_token
 from db.workflow_models import LadderRung, OutboxMessage, TransitionLog
 from engine.workflow import DocKind
 from kinerja.demo.scenario import one_step

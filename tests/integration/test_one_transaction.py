@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
-from db.models import Account, QuarterlyReport
+from db.models import QuarterlyReport
 from db.organisation import load_org_tree
+from db.signin import Account
 from engine.clock import FixedClock
 from engine.gate import parties
 from kinerja.bootstrap import Container

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from db.models import Account
+from db.signin import Account
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient, csrf_of, demo_copy

@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 
 from db.accounts import PASSWORDS
 from db.migrate import upgrade
-from db.models import Account, OfficialRow
-from db.signin import ApiToken, LoginThrottle, WebSession
+from db.models import OfficialRow
+from db.signin import Account, ApiToken, LoginThrottle, WebSession
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from kinerja.notify_app import cleanup_tick

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import Session, select
 
 from db.database import transaction
-from db.models import Account, OfficialRow
+from db.models import OfficialRow
+from db.signin import Account
 from db.uow import SqlUnitOfWork
 from engine.clock import JAKARTA
 from engine.pending import Step

@@ -18,7 +18,8 @@ from markupsafe import escape
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from db.models import Account, AssignmentRow, OfficialRow, PositionRow
+from db.models import AssignmentRow, OfficialRow, PositionRow
+from db.signin import Account
 from db.workflow_models import Holiday, OutboxMessage
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container

@@ -85,7 +85,8 @@ def test_lockout_after_repeated_failures_known_or_not(web: WebClient, clock: Fix
 
 
 def test_login_by_nip_works_and_next_stays_local(web: WebClient) -> None:
-    from db.models import Account, OfficialRow
+    from db.models import OfficialRow
+    from db.signin import Account
 
     with Session(web.app.state.web.deps.engine) as session:
         official = session.exec(
