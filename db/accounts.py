@@ -14,10 +14,8 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pyotp
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, ForeignKey, Integer, String, delete, update
 from sqlmodel import Field, Session, SQLModel, col, func, or_, select
 
@@ -30,6 +28,9 @@ from engine.errors import NotFoundError
 from engine.nip import normalise_nip
 from engine.org import Official
 from engine.workflow import Actor
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 
 def find_account(session: Session, login: str) -> Account | None:
@@ -243,6 +244,8 @@ class SqlAccounts(SqlSignIn):
 
     def start_second_factor(self, account_id: int, now: datetime) -> str:
         """A new random secret awaiting its first code (replacing any earlier one)."""
+        import pyotp  # here: every command imports this module (db.migrate's tables)
+
         secret = pyotp.random_base32(32)
         self.remove_second_factor(account_id)
         self.session.add(SecondFactor(account_id=account_id, secret=secret, created_at=now))
@@ -300,7 +303,16 @@ class SqlAccounts(SqlSignIn):
 
 # --- passwords -------------------------------------------------------------------------
 
-_HASHER = PasswordHasher()
+
+@cache
+def _hasher() -> PasswordHasher:
+    """The argon2 hasher, imported on first use: every command imports this module for its
+    tables (db.migrate), and argon2 takes about 0.1 s to import."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
 _HASHING = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
 """At most half the cores hash at once: a login flood queues behind itself, not the pages."""
 
@@ -309,7 +321,7 @@ _HASHING = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
 def _dummy_hash() -> str:
     """Verified against when the login is unknown, so both paths cost one argon2 check (made
     on first use, not at import: hashing is slow by design and every CLI run imports this)."""
-    return _HASHER.hash("kinerja-dummy-password")
+    return _hasher().hash("kinerja-dummy-password")
 
 
 class Argon2Passwords:
@@ -318,13 +330,15 @@ class Argon2Passwords:
     def hash(self, password: str) -> str:
         """A new hash of `password`."""
         with _HASHING:
-            return _HASHER.hash(password)
+            return _hasher().hash(password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """Whether `password` matches; None (no account) costs a check against a dummy hash."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
             with _HASHING:
-                return _HASHER.verify(password_hash or _dummy_hash(), password) and bool(
+                return _hasher().verify(password_hash or _dummy_hash(), password) and bool(
                     password_hash
                 )
         except (VerificationError, InvalidHashError):
@@ -332,7 +346,7 @@ class Argon2Passwords:
 
     def needs_rehash(self, password_hash: str) -> bool:
         """Whether the hash was made with weaker parameters than today's."""
-        return _HASHER.check_needs_rehash(password_hash)
+        return _hasher().check_needs_rehash(password_hash)
 
 
 PASSWORDS = Argon2Passwords()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, MetaData, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import models, signin, workflow_models
+from db import accounts, models, signin, workflow_models
 from engine.errors import KinerjaError
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     # checks the schema, and that check reads the version row and the migration files.
     from alembic.config import Config
 
-TABLE_MODULES = (models, workflow_models, signin)
+TABLE_MODULES = (models, workflow_models, signin, accounts)
 """Every module of tables, imported so that `metadata` holds them all."""
 metadata: MetaData = models.metadata
 

@@ -1,0 +1,25 @@
+"""capaian rules as data (issue 16, items 3, 4, 6, 7)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-07
+
+Reserved in order so that the work of issue 16 lands in any order; no schema change yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,25 @@
+"""indicator origin and input kinds (issue 16, items 1, 2, 5)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-07
+
+Reserved in order so that the work of issue 16 lands in any order; no schema change yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
