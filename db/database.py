@@ -55,7 +55,7 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+def create_db_engine(url: str, *, echo: bool = False, **pool: Any) -> Engine:
     """Create an engine for `url`, with SQLite tuned for a small multi-process deployment.
 
     SQLite gets WAL (readers do not block the writer), enforced foreign keys and
@@ -64,10 +64,12 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     away is replaced, not handed to a request) and a connect timeout (a server that
     does not answer costs a request seconds, not minutes), so the application
     recovers by itself once the server is back. A `connect_timeout` in the URL wins.
+    `pool` goes to SQLAlchemy as it is (pool_size, max_overflow, pool_timeout, poolclass:
+    the tests of a saturated pool).
     """
     if (path := _sqlite_file(url)) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict[str, Any] = {"echo": echo}
+    kwargs: dict[str, Any] = {"echo": echo, **pool}
     if url.startswith("postgresql"):
         kwargs["pool_pre_ping"] = True
         if "connect_timeout" not in make_url(url).query:

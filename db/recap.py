@@ -35,8 +35,8 @@ database on every request, so none serves a recap older than the last commit.
 
 The repository serves the recap from the process's cache, `recaps`, reading on the unit of
 work's session: requests only read (their writes are in `writing()` transactions that end
-before), so the fingerprint and rows are committed data, and a request never holds a pooled
-connection while it waits for a second (20 concurrent API recaps emptied the pool so).
+before), so the fingerprint and rows are committed data, and a request needs one pooled
+connection, never two (the recap stall of docs/performance.md was not this: db/uow.py).
 """
 
 from __future__ import annotations

@@ -16,16 +16,25 @@ session and commits; leaving the context without committing rolls back. After a
 commit the unit of work may be used again: the next statement begins a new
 transaction (the web's request dependency relies on this for the page it renders
 after an action).
+
+The repositories are made on first use and dropped when the transaction ends, by
+`repository`, not `functools.cached_property`: on Python 3.11 that holds one lock per
+attribute, shared by every instance in the process, while its getter runs, and most
+getters here open the connection. With the pool empty, one request waited for a
+connection inside `uow.accounts` holding that lock, while the requests holding the
+pool's connections waited for the same lock to reach `uow.accounts` again (after their
+read transaction ended): nobody gave a connection back until the pool's 30 s timeout
+(the saturated PostgreSQL recap stall of docs/performance.md). A unit of work belongs to
+one thread at a time, so its repositories need no lock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
@@ -63,6 +72,37 @@ _REPOSITORIES = (
     "catalogue",
 )
 """Names of the cached repositories, dropped when the transaction ends."""
+
+R = TypeVar("R")
+
+
+class repository(Generic[R]):  # noqa: N801 (used as a decorator, like property)
+    """A repository of the unit of work, made on first use and kept in the instance until
+    `_end_transaction` drops it: `functools.cached_property` without its lock (see the
+    module's docstring: held while the getter waited for a pooled connection, it stalled
+    every request holding one)."""
+
+    def __init__(self, make: Callable[[SqlUnitOfWork], R]) -> None:
+        self._make = make
+        self._name = make.__name__
+        self.__doc__ = make.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, instance: SqlUnitOfWork, owner: type | None = None) -> R: ...
+
+    def __get__(self, instance: SqlUnitOfWork | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        cache = instance.__dict__
+        if self._name not in cache:
+            cache[self._name] = self._make(instance)
+        return cache[self._name]
 
 
 class SqlUnitOfWork:
@@ -220,12 +260,12 @@ class SqlUnitOfWork:
 
     # --- repositories -------------------------------------------------------------------
 
-    @cached_property
+    @repository
     def workflow(self) -> SqlWorkflowStore:
         """Workflow documents and their transitions."""
         return SqlWorkflowStore.on_connection(self.connection, session=lambda: self.session)
 
-    @cached_property
+    @repository
     def accounts(self) -> SqlAccounts:
         """Accounts and the officials they are."""
         return SqlAccounts(self.session)
@@ -235,47 +275,47 @@ class SqlUnitOfWork:
         """Password hashing (argon2; not transactional)."""
         return PASSWORDS
 
-    @cached_property
+    @repository
     def admin(self) -> SqlAdmin:
         """Officials, assignments and position titles as the administrator keeps them."""
         return SqlAdmin(self.session)
 
-    @cached_property
+    @repository
     def holidays(self) -> SqlHolidays:
         """The holiday table."""
         return SqlHolidays(self.session)
 
-    @cached_property
+    @repository
     def recaps(self) -> SqlRecaps:
         """The recap of a period (from the process's cache) and the data shown around it."""
         return SqlRecaps(self._engine, lambda: self.session)
 
-    @cached_property
+    @repository
     def pending(self) -> SqlPending:
         """The pending documents and what their steps and deadlines come from."""
         return SqlPending(lambda: self.session)
 
-    @cached_property
+    @repository
     def reminders(self) -> SqlReminders:
         """The reminder rungs sent."""
         return SqlReminders(lambda: self.session)
 
-    @cached_property
+    @repository
     def documents(self) -> SqlDocuments:
         """What reports and PKs have in common."""
         return SqlDocuments(self.session)
 
-    @cached_property
+    @repository
     def reports(self) -> SqlReports:
         """Quarterly reports and their entries."""
         return SqlReports(self.session)
 
-    @cached_property
+    @repository
     def pks(self) -> SqlPks:
         """Perjanjian Kinerja: revisions, targets, budget lines."""
         return SqlPks(self.session)
 
-    @cached_property
+    @repository
     def evidence(self) -> SqlEvidence:
         """The rows of evidence files."""
         return SqlEvidence(self.session)
@@ -287,27 +327,27 @@ class SqlUnitOfWork:
             raise RuntimeError("this unit of work was made without an evidence directory")
         return LocalFileStore(self._evidence_dir)
 
-    @cached_property
+    @repository
     def audit(self) -> SqlAudit:
         """The transition log, read as an auditor does."""
         return SqlAudit(self.session)
 
-    @cached_property
+    @repository
     def admin_log(self) -> SqlAdminLog:
         """The hash-chained log of administrators' actions."""
         return SqlAdminLog(self.session)
 
-    @cached_property
+    @repository
     def organisation(self) -> SqlOrganisation:
         """The organisation: read and import."""
         return SqlOrganisation(self.session)
 
-    @cached_property
+    @repository
     def catalogue(self) -> SqlCatalogue:
         """The indicator catalogue and the PK rows its workbook carries."""
         return SqlCatalogue(self.session)
 
-    @cached_property
+    @repository
     def outbox(self) -> SqlOutbox:
         """The outbox's only writer."""
         return SqlOutbox(self.connection)
