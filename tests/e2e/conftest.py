@@ -7,20 +7,18 @@ tests skip without it on a laptop and fail under CI=true.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.conftest import require_service
+from tests.servers import free_port, kinerja, serve
+
+__all__ = ["CHROMIUM_ARGS", "LiveServer", "free_port", "kinerja", "running_server"]
 
 CHROMIUM_ENV = "KINERJA_TEST_CHROMIUM"
 CHROMIUM_ARGS = [
@@ -33,7 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -45,30 +42,12 @@ class LiveServer:
     env: dict[str, str]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def kinerja(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a child process."""
-    return subprocess.run(
-        [sys.executable, "-m", "kinerja", *argv],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-
-
 @contextmanager
 def running_server(
     folder: Path, *, seed: tuple[str, ...] = (), extra_env: dict[str, str] | None = None
 ) -> Iterator[LiveServer]:
     """`kinerja db upgrade`, `kinerja demo seed SEED...`, then `kinerja serve --demo` on a free
-    port, stopped on exit."""
+    port (tests/servers.py), stopped on exit."""
     database_url = f"sqlite:///{folder / 'kinerja.db'}"
     env = {
         **os.environ,
@@ -79,41 +58,8 @@ def running_server(
     }
     kinerja("db", "upgrade", env=env)
     kinerja("demo", "seed", *seed, env=env)
-    port = free_port()
-    log_path = folder / "serve.log"
-    log = log_path.open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kinerja", "serve", "--demo", "--no-scheduler", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        # A file, not a pipe: the server logs a lot (one line per request and per email)
-        # and would block once an unread pipe filled up.
-        stderr=log,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    try:
-        while True:  # poll until the server answers (bounded), never sleep blindly
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                err = log_path.read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"kinerja serve did not start: {err[-2000:]}")
-            time.sleep(0.05)
-        yield LiveServer(url=url, database_url=database_url, env=env)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+    with serve(env, folder / "serve.log", "--demo", "--no-scheduler") as served:
+        yield LiveServer(url=served.url, database_url=database_url, env=env)
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx2 as httpx
@@ -23,15 +20,10 @@ import typer
 
 from kinerja.cli.serve_cmd import _shared_secret_key
 from kinerja.settings import load_settings
-from tests.load import free_port
+from tests.servers import kinerja, serve
 
 LOGIN = "hendra.wibisono@diskoperindag-gresik.test"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def kinerja(*argv: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "kinerja", *argv], env=env, check=True,
-                   capture_output=True, text=True, timeout=180)  # fmt: skip
 
 
 def test_ten_logins_against_two_workers_without_a_key_all_hold(tmp_path: Path) -> None:
@@ -43,30 +35,15 @@ def test_ten_logins_against_two_workers_without_a_key_all_hold(tmp_path: Path) -
     }
     kinerja("db", "upgrade", env=env)
     kinerja("demo", "seed", env=env)
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kinerja", "serve", "--workers", "2", "--no-scheduler",
-         "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # bounded poll until both workers are up enough to answer
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.05)
+    options = ("--workers", "2", "--no-scheduler")
+    # Answered by /healthz: at least one worker is up; a login answered by either is tested.
+    with serve(env, tmp_path / "serve.log", *options) as server:
         answers: list[tuple[int, int, bool]] = []
         for _ in range(10):
             # A new connection per request, as browsers behind a proxy do: a kept-alive
             # connection stays with one worker and would hide the other's key.
             with httpx.Client(
-                base_url=url, timeout=30.0, headers={"Connection": "close"}
+                base_url=server.url, timeout=30.0, headers={"Connection": "close"}
             ) as browser:
                 form = browser.get("/masuk")
                 token = _CSRF.search(form.text)
@@ -81,10 +58,6 @@ def test_ten_logins_against_two_workers_without_a_key_all_hold(tmp_path: Path) -
                         (signed.status_code, page.status_code, "Tugas Saya" in page.text)
                     )
         assert answers == [(303, 200, True)] * 30
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
     said = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "satu kunci acak dibuat untuk 2 proses pekerja" in said
 
