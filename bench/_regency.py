@@ -5,8 +5,8 @@ a PostgreSQL database on the --pg-url server, named by --pg-db or uniquely, crea
 dropped afterwards), runs `kinerja db upgrade` and `kinerja demo generate` with the documented
 defaults (40 agencies x 40 positions, one year, as of 15 October 2021), and picks the
 officials who will sign in. `serve(...)` starts `kinerja serve --no-scheduler` on --port (0: a
-free port) as a child process (stderr to a file, working folder and evidence folder in the
-temporary folder, never the checkout) and polls /healthz, as tests/e2e/conftest.py does.
+free port) as a child process (output to a file, working folder and evidence folder in the
+temporary folder, never the checkout) and polls /healthz (tests/servers.py, as the tests do).
 `RssSampler` samples the server's resident set size (psutil) in a thread while the load runs.
 """
 
@@ -24,17 +24,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx2 as httpx
 import psutil
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from bench._options import Options, free_port, scratch_database, scratch_name
 from db.signin import create_token
+from tests import servers
 
 FIXED_NOW = "2021-10-15T09:00:00+07:00"  # the generator's default as-of, 09:00 WIB
 SECRET = "bench-pages-secret-key-0123456789abcdef"
-STARTUP_TIMEOUT_S = 60.0
 # Officials who sign in: Kepala Seksi, Kepala Bidang and Kepala Dinas of different agencies.
 KASI, KABID, KEPALA = 8, 8, 4
 
@@ -166,40 +165,12 @@ class Server:
 @contextmanager
 def serve(url: str, folder: Path, port: int = 0) -> Iterator[Server]:
     """`kinerja serve --no-scheduler` on `port` (0: a free one) against `url`, in `folder`,
-    stopped on exit."""
-    port = free_port(port)
-    log_path = folder / "serve.log"
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kinerja", "serve", "--no-scheduler", "--port", str(port)],
-            env=_env(url, folder),
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=log,  # a file, never an unread pipe
-            text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        try:
-            while True:  # poll until the server answers, bounded
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-                    raise RuntimeError(f"kinerja serve did not start: {tail}")
-                time.sleep(0.05)
-            yield Server(base, process.pid, log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+    stopped on exit (tests/servers.py, as the tests start theirs)."""
+    options = ("--no-scheduler",)
+    with servers.serve(
+        _env(url, folder), folder / "serve.log", *options, port=free_port(port), cwd=folder
+    ) as served:
+        yield Server(served.url, served.pid, served.log)
 
 
 class RssSampler:
