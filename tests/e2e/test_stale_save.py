@@ -96,6 +96,7 @@ def test_the_second_of_two_sessions_saving_the_same_report_is_refused(
     # The API: the same stale version answers 409 with the current version and the last change.
     first.goto(f"{live_server.url}/akun")
     first.fill("#token-name", "uji simpan ganda")
+    first.select_option("#token-scope", "write")  # the form offers a read-only token first
     first.click("#token-form button[type=submit]")
     token = first.locator("#new-token").inner_text()
     auth = {"Authorization": f"Bearer {token}"}
