@@ -12,7 +12,8 @@ as an object). What is missing is decided by engine.completeness on the rows rea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache, cached_property
+from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -38,10 +39,15 @@ from db.models import (
     PerjanjianKinerja,
     PkTarget,
     QuarterlyReport,
-    Regency,
     ReportEntry,
 )
-from db.organisation import chain_statement, chain_tree, load_org_tree, position_chain
+from db.organisation import (
+    chain_statement,
+    chain_tree,
+    load_org_tree,
+    position_chain,
+    regency_head,
+)
 from db.workflow_models import TransitionLog
 from engine.completeness import missing_inputs, missing_targets
 from engine.errors import NotFoundError
@@ -175,6 +181,7 @@ class SqlWorkflowStore:
         self._session: Session | None = session
         self._connection: Connection | None = None
         self._org: tuple[int, OrgTree] | None = None
+        self._tree: OrgTree | None = None
         self._session_source: Callable[[], Session] | None = None
 
     @classmethod
@@ -187,6 +194,7 @@ class SqlWorkflowStore:
         store._session = None
         store._connection = connection
         store._org = None
+        store._tree = None
         store._session_source = session
         return store
 
@@ -287,11 +295,12 @@ class SqlWorkflowStore:
             ]
         )
 
-    @cached_property
-    def _tree(self) -> OrgTree:
-        return load_org_tree(self.session)
-
     def org_tree(self) -> OrgTree:
+        # Kept on first use, without functools.cached_property: on Python 3.11 its lock is
+        # shared by every store in the process and held while the tree is read, so
+        # concurrent actions took turns (see db/uow.py's `repository`).
+        if self._tree is None:
+            self._tree = load_org_tree(self.session)
         return self._tree
 
     def org_tree_for(self, position_id: int) -> OrgTree:
@@ -299,9 +308,9 @@ class SqlWorkflowStore:
             return self._org[1]  # read with the document, in this transaction
         return position_chain(self.connection, position_id)
 
-    def regency_head_title(self) -> str:
-        regency = self.session.exec(select(Regency)).first()
-        return regency.head_title if regency is not None else "Kepala Daerah"
+    def regency_head(self, on: date) -> Party:
+        name, title = regency_head(self.session, on)
+        return Party(name=name, nip=None, title=title)
 
     def last_change(self, kind: DocKind, doc_id: int) -> LoggedChange | None:
         entry = self.session.exec(
