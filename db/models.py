@@ -59,6 +59,20 @@ class Regency(SQLModel, table=True):
     head_title: str = Field(sa_column=Column(String(200), nullable=False))
 
 
+class RegencyHeadRow(SQLModel, table=True):
+    """Who headed the regency when: the Bupati's name on a head of agency's PK."""
+
+    __tablename__ = "regency_head"
+    __table_args__ = (UniqueConstraint("regency_id", "valid_from", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    regency_id: int = Field(sa_column=Column(Integer, ForeignKey("regency.id"), nullable=False))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    status: str = Field(sa_column=Column(String(20), nullable=False))
+    valid_from: date
+    valid_to: date | None = None
+
+
 class Agency(SQLModel, table=True):
     """A Perangkat Daerah (Dinas, Badan) of the regency."""
 

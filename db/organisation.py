@@ -41,11 +41,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from db.database import Stamp, StampPart, as_stamp, stamp_part
-from db.imports import write_org
-from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency
+from db.imports import apply_values, write_org
+from db.models import Agency, AssignmentRow, OfficialRow, PositionRow, Regency, RegencyHeadRow
 from engine.imports import ImportReport
 from engine.memo import Memo
-from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
+from engine.org import (
+    Assignment,
+    AssignmentStatus,
+    Level,
+    Official,
+    OrgTree,
+    Position,
+    RegencyHead,
+    regency_head_on,
+)
 from engine.orgspec import AssignmentKey, OrgDocument, OrgFacts
 from engine.ports import AgencyInfo, Organisation, RegencyInfo
 
@@ -92,6 +101,57 @@ def _day(value: date | str) -> date:
 
 def _sort_key(row: tuple[Any, ...]) -> tuple[int, int, int]:
     return int(row[0]), row[2], row[1]
+
+
+# --- the regency head ------------------------------------------------------------------
+
+
+def regency_head(session: Session, on: date) -> tuple[str, str]:
+    """(name, title) of the regency head on `on`: pihak kedua of a head of agency's PK.
+
+    The name is empty when no head is recorded for that day (the PK then prints the
+    title over a blank name); the title carries the acting prefix ("Pj. Bupati Gresik").
+    """
+    regency = session.exec(select(Regency)).first()
+    if regency is None:
+        return "", "Kepala Daerah"
+    rows = session.exec(select(RegencyHeadRow).where(RegencyHeadRow.regency_id == regency.id))
+    heads = [
+        RegencyHead(r.name, r.valid_from, r.valid_to, AssignmentStatus(r.status)) for r in rows
+    ]
+    head = regency_head_on(heads, on)
+    if head is None:
+        return "", regency.head_title
+    return head.name, head.display_title(regency.head_title)
+
+
+def write_regency_heads(session: Session, document: OrgDocument, report: ImportReport) -> None:
+    """The file's list of regency heads replaces the stored one; no list keeps it."""
+    heads = document.regency.heads
+    if not heads:
+        return
+    regency = session.exec(select(Regency).where(Regency.code == document.regency.code)).one()
+    assert regency.id is not None
+    query = select(RegencyHeadRow).where(RegencyHeadRow.regency_id == regency.id)
+    stored = list(session.exec(query))
+    wanted = {(h.valid_from, h.status.value): h for h in heads}
+    for row in stored:
+        head = wanted.pop((row.valid_from, row.status), None)
+        if head is None:
+            session.delete(row)
+            report.count("kepala daerah", "updated")
+            continue
+        changed = apply_values(row, {"name": head.name, "valid_to": head.valid_to})
+        report.count("kepala daerah", "updated" if changed else "unchanged")
+    for head in wanted.values():
+        session.add(
+            RegencyHeadRow(
+                regency_id=regency.id, name=head.name, status=head.status.value,
+                valid_from=head.valid_from, valid_to=head.valid_to,
+            )
+        )  # fmt: skip
+        report.count("kepala daerah", "created")
+    session.flush()
 
 
 # --- the whole tree --------------------------------------------------------------------
@@ -301,7 +361,9 @@ class SqlOrganisation:
 
     def write(self, document: OrgDocument) -> ImportReport:
         """Upsert the document's rows in this transaction (db/imports.py)."""
-        return write_org(self._session, document)
+        report = write_org(self._session, document)
+        write_regency_heads(self._session, document, report)
+        return report
 
     def organisation(self) -> Organisation:
         """The regency, the agencies (by id) and the tree."""

@@ -2,8 +2,9 @@
 
 Report: submitted N working days after the quarter ends, verified M after that, approved
 K after that; where the head approves in one step there is no verification and approval
-is due K after the submission deadline. PK: submitted one calendar month after the DPA is
-ratified, then the same M and K.
+is due K after the submission deadline. PK: signed (approved) at most one calendar month
+after the DPA is ratified (PermenPAN-RB 53/2014), so its steps count back from that day:
+verified K working days before it, submitted M before that.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ class DeadlineRules:
 
 
 def pk_due(dpa_date: date) -> date:
-    """When a PK must be submitted: the same day a calendar month after the DPA was ratified
-    (clamped to the month's last day)."""
+    """When a PK must be signed (approved): the same day a calendar month after the DPA was
+    ratified (clamped to the month's last day)."""
     year, month = (
         (dpa_date.year + 1, 1) if dpa_date.month == 12 else (dpa_date.year, dpa_date.month + 1)
     )
@@ -75,8 +76,20 @@ def report_deadlines(
 def pk_deadlines(
     due: date, calendar: WorkingCalendar, rules: DeadlineRules, *, one_step: bool
 ) -> dict[Step, date]:
-    """When each step of a PK is due, from its submission deadline (`pk_due`)."""
-    return _after_submit(due, calendar, rules, one_step=one_step)
+    """When each step of a PK is due, counted back from the day it must be signed (`pk_due`):
+    approved by then, verified K working days before, submitted M before that (in one step,
+    submitted K before)."""
+    if one_step:
+        return {
+            Step.SUBMIT: calendar.add_working_days(due, -rules.approve_after_verify),
+            Step.APPROVE: due,
+        }
+    verify = calendar.add_working_days(due, -rules.approve_after_verify)
+    return {
+        Step.SUBMIT: calendar.add_working_days(verify, -rules.verify_after_submit),
+        Step.VERIFY: verify,
+        Step.APPROVE: due,
+    }
 
 
 def _after_submit(

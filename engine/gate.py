@@ -10,12 +10,12 @@ refusal carries a reason in Bahasa Indonesia.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from engine.errors import ValidationError
-from engine.org import AssignmentStatus, Holding, OrgTree, Position
+from engine.acting import DEFAULT_ACTING_RULES, ActingRules, pk_party
+from engine.org import Holding, OrgTree, Position
 from engine.workflow import (
     Action,
     Actor,
@@ -29,55 +29,18 @@ from engine.workflow import (
     TransitionSpec,
 )
 
-ALL_STATUSES = frozenset(AssignmentStatus)
-
-
-@dataclass(frozen=True)
-class ActingRules:
-    """Which assignment statuses may take which action (configurable per regency).
-
-    Default (domain.md): every status may act on quarterly reports; only definitif
-    and Plt may approve a Perjanjian Kinerja (acting officials take no strategic
-    decisions).
-    """
-
-    allowed: Mapping[tuple[DocKind, Action], frozenset[AssignmentStatus]] = field(
-        default_factory=lambda: {
-            (DocKind.PK, Action.APPROVE): frozenset(
-                {AssignmentStatus.DEFINITIF, AssignmentStatus.PLT}
-            )
-        }
-    )
-
-    @classmethod
-    def parse(cls, text: str) -> ActingRules:
-        """Read rules like ``pk.approve=definitif,plt; report.approve=definitif,plt,plh``.
-
-        Pairs not named keep the default (a PK is approved by definitif or Plt only;
-        everything else by every status).
-        """
-        allowed = dict(cls().allowed)
-        for part in filter(None, (p.strip() for p in text.split(";"))):
-            key, _, statuses = part.partition("=")
-            kind, _, action = key.strip().partition(".")
-            try:
-                pair = (DocKind(kind.strip()), Action(action.strip()))
-                chosen = frozenset(AssignmentStatus(s.strip()) for s in statuses.split(","))
-            except ValueError:
-                raise ValidationError(
-                    f"aturan pejabat pelaksana tidak sah: '{part}' "
-                    "(contoh: pk.approve=definitif,plt)",
-                    log_message=f"bad acting rule {part!r}",
-                ) from None
-            allowed[pair] = chosen
-        return cls(allowed)
-
-    def permits(self, kind: DocKind, action: Action, status: AssignmentStatus) -> bool:
-        """True when an official holding by `status` may take `action` on `kind`."""
-        return status in self.allowed.get((kind, action), ALL_STATUSES)
-
-
-DEFAULT_ACTING_RULES = ActingRules()
+__all__ = [
+    "DEFAULT_ACTING_RULES",
+    "ActingRules",
+    "Decision",
+    "Parties",
+    "acting_holding",
+    "decide",
+    "may_edit",
+    "may_view",
+    "parties",
+    "pk_party",
+]
 
 
 @dataclass(frozen=True)
@@ -179,8 +142,35 @@ def decide(
                 if guard in failures:
                     return Decision(False, f"{name}: {failures[guard]}", has_role=True)
         return Decision(False, f"{name}: aksi '{action.label}' ditolak", has_role=True)
+    if document.kind is DocKind.PK and fired.target is State.APPROVED:
+        unsigned = _unsigned_party(tree, who, on, rules)
+        if unsigned is not None:
+            return Decision(False, f"{name}: {unsigned}", has_role=True)
     # The machine decided: the transition it took names the target and the capacity.
     return Decision(True, None, fired.target, fired, holdings.get(fired.role), who)
+
+
+_STRATEGIC_NOTE = (
+    " (Perjanjian Kinerja adalah keputusan strategis; Plh. hanya menggantikan sementara)"
+)
+
+
+def _unsigned_party(tree: OrgTree, who: Parties, on: date, rules: ActingRules) -> str | None:
+    """Why a PK cannot be approved on `on`: a party's post is held only by officials who
+    may not sign it (a Plh alone, by default); None when both parties can sign."""
+    superior = tree.superior(who.holder.id)
+    for label, position in (("pihak pertama", who.holder), ("pihak kedua", superior)):
+        if position is None:
+            continue  # the regency head signs as pihak kedua of the head's own PK
+        holders = tree.holders(position.id, on)
+        if holders and pk_party(tree, position.id, on, rules) is None:
+            shown = ", ".join(h.display_title for h in holders)
+            return (
+                f"{label} ({position.title}) pada {on.isoformat()} hanya dijabat {shown}, "
+                "yang tidak boleh menandatangani Perjanjian Kinerja; tunggu pejabat definitif "
+                "atau tunjuk Plt./Pj."
+            )
+    return None
 
 
 def _roles(
@@ -223,7 +213,9 @@ def _roles(
                 continue
             refusals.append(
                 f"sebagai {holding.display_title} ({holding.status.prefix.rstrip('.')}) Anda "
-                f"tidak boleh {action.label} {document.kind.label}"
+                f"tidak boleh {action.label} {document.kind.label}: hanya pejabat "
+                f"{rules.who_may(document.kind, action)} yang boleh"
+                + (_STRATEGIC_NOTE if document.kind is DocKind.PK else "")
             )
     return roles, holdings, refusals
 

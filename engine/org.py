@@ -149,6 +149,37 @@ class Holding:
         return f"{prefix} {self.position.title}" if prefix else self.position.title
 
 
+@dataclass(frozen=True, slots=True)
+class RegencyHead:
+    """Who heads the regency (the Bupati) over an inclusive date window.
+
+    Pihak kedua of a head of agency's PK: the PK prints the name of whoever held the
+    office on the day it was signed, so a new Bupati mid-year prints right. `status`
+    gives the prefix of an acting head ("Pj. Bupati Gresik", "Plt. Bupati Gresik").
+    """
+
+    name: str
+    valid_from: date
+    valid_to: date | None = None
+    status: AssignmentStatus = AssignmentStatus.DEFINITIF
+
+    def is_valid_on(self, day: date) -> bool:
+        """True when `day` lies in the window (both ends inclusive, open end allowed)."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def display_title(self, title: str) -> str:
+        """The regency head's title with the acting prefix where it applies."""
+        prefix = self.status.prefix
+        return f"{prefix} {title}" if prefix else title
+
+
+def regency_head_on(heads: Iterable[RegencyHead], on: date) -> RegencyHead | None:
+    """The regency head on `on`: an acting head (Plt, Pj) before the definitif one."""
+    valid = [h for h in heads if h.is_valid_on(on)]
+    valid.sort(key=lambda h: (_PRECEDENCE[h.status], h.valid_from))
+    return valid[0] if valid else None
+
+
 def find_cycles(parent_of: Mapping[K, K | None]) -> list[list[K]]:
     """Return each cycle in a parent map once, as the list of its members.
 

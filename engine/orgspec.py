@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from engine.errors import FileProblemsError
-from engine.org import AssignmentStatus, Level
+from engine.org import AssignmentStatus, Level, RegencyHead
 
 
 class OrgFileError(FileProblemsError):
@@ -28,6 +28,9 @@ class RegencySpec:
     code: str
     name: str
     head_title: str
+    heads: tuple[RegencyHead, ...] = ()
+    """Who headed the regency when (the Bupati's name on the Kepala Dinas's PK); an import
+    replaces the stored list with the file's when the file has one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The rules of a Perjanjian Kinerja's content: its deadline, lateness and typed targets.
 
-A PK is due one calendar month after the agency's DPA is ratified (engine.deadlines.pk_due);
-one first submitted later (or still unsubmitted past it) is flagged, never blocked. Targets
+A PK is due one calendar month after the agency's DPA is ratified (engine.deadlines.pk_due):
+PermenPAN-RB 53/2014 asks that it be signed (approved) by then, so one approved later (or
+still unapproved past it) is flagged, never blocked. Targets
 are checked as typed ("80", "80-90", "1.027.733,50"); in a PK Perubahan, a quarter whose
 report is already verified keeps the target it was measured against.
 """
@@ -33,18 +34,16 @@ def needs_lateness_check(deadline: date | None, revision: int) -> bool:
     return deadline is not None and revision == 1
 
 
-def is_pk_late(
-    deadline: date | None, revision: int, first_submitted: date | None, today: date
-) -> bool:
-    """Flag a PK first submitted after its deadline, or unsubmitted past it.
+def is_pk_late(deadline: date | None, revision: int, approved: date | None, today: date) -> bool:
+    """Flag a PK approved (signed) after its deadline, or still unapproved past it.
 
-    The first submission counts (a PK returned and resubmitted later was on time),
-    on the regency's calendar date; a PK Perubahan is never late.
+    The approval counts, on the regency's calendar date: a PK submitted in time but
+    returned and approved after the deadline is late. A PK Perubahan is never late.
     """
     if deadline is None or not needs_lateness_check(deadline, revision):
         return False
-    if first_submitted is not None:
-        return first_submitted > deadline
+    if approved is not None:
+        return approved > deadline
     return today > deadline
 
 
@@ -87,7 +86,7 @@ def checked_targets(
             )
     check = QuarterTargets(
         parsed_annual, (parsed[0], parsed[1], parsed[2], parsed[3]), indicator.target_mode
-    ).check(indicator.rollup)
+    ).check(indicator.rollup, indicator.polarity)
     if check.reason_required and not (tw4_reason or "").strip() and None not in parsed:
         raise ValidationError(
             f"{indicator.code}: {check.reason_required}; isi alasannya",

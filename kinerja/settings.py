@@ -86,8 +86,11 @@ class Settings(BaseSettings):
     )
     sweep_hour: int = Field(default=8, ge=0, le=23, description="Hour (local) of the daily sweep")
     acting_rules: str = Field(
-        default="pk.approve=definitif,plt",
-        description="Which assignment statuses may take which action (DOC.ACTION=statuses; ...)",
+        default=(
+            "pk.submit=definitif,plt,pj; pk.approve=definitif,plt,pj; pk.party=definitif,plt,pj"
+        ),
+        description="Which assignment statuses may take which action (DOC.ACTION=statuses; ...; "
+        "pk.party: who may sign a PK as a party)",
     )
     secret_key: SecretStr | None = Field(
         default=None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from itertools import pairwise
 
 from documents.yaml.checks import Checker
 from documents.yaml.lines import LineDict, load_yaml
@@ -18,6 +19,7 @@ from engine.org import (
     Assignment,
     AssignmentStatus,
     Level,
+    RegencyHead,
     find_cycles,
     find_overlapping_definitif,
 )
@@ -59,6 +61,7 @@ def parse_org_file(
     if doc.get("format") != FORMAT:
         check.add(doc.key_lines.get("format", 1), "format", f"harus '{FORMAT}'")
     regency = _section(check, doc, "regency", ("code", "name", "head_title"))
+    heads = _regency_heads(check, doc)
     agency = _section(check, doc, "agency", ("code", "name", "short_name", "place"))
     positions = _positions(check, doc)
     officials = _officials(check, doc)
@@ -68,7 +71,7 @@ def parse_org_file(
     if check.problems or regency is None or agency is None:
         raise OrgFileError(source, check.problems)
     return OrgDocument(
-        regency=RegencySpec(**regency),
+        regency=RegencySpec(**regency, heads=heads),
         agency=AgencySpec(**agency),
         positions=positions,
         officials=officials,
@@ -109,6 +112,42 @@ def _section(
     if any(v is None for v in values.values()):
         return None
     return {k: v for k, v in values.items() if v is not None}
+
+
+def _regency_heads(check: Checker, doc: LineDict) -> tuple[RegencyHead, ...]:
+    """`regency.heads`: who headed the regency when (name, from, to, status), optional."""
+    section = doc.get("regency")
+    if not isinstance(section, LineDict):
+        return ()
+    heads: list[RegencyHead] = []
+    for index, item in check.items(section, "heads", required=False):
+        where = f"regency.heads[{index + 1}]"
+        name = _line(check, item, "name", where)
+        valid_from = check.day(item, "from", where, required=True)
+        valid_to = check.day(item, "to", where, required=False)
+        status = check.choice(
+            item, "status", where, AssignmentStatus, ", ".join(AssignmentStatus),
+            default=AssignmentStatus.DEFINITIF,
+        )  # fmt: skip
+        if valid_from and valid_to and valid_to < valid_from:
+            line = item.key_lines.get("to")
+            check.add(line, f"{where}.to", "tanggal akhir sebelum tanggal mulai")
+            continue
+        if name is None or valid_from is None or status is None:
+            continue
+        heads.append(RegencyHead(name, valid_from, valid_to, status))
+    definitif = sorted(
+        (h for h in heads if h.status is AssignmentStatus.DEFINITIF), key=lambda h: h.valid_from
+    )
+    for before, after in pairwise(definitif):
+        if before.valid_to is None or before.valid_to >= after.valid_from:
+            check.add(
+                section.key_lines.get("heads"),
+                "regency.heads",
+                f"masa jabatan {before.name} dan {after.name} bertumpang tindih: isi 'to' "
+                "kepala daerah sebelumnya sebelum tanggal mulai penggantinya",
+            )
+    return tuple(heads)
 
 
 def _positions(check: Checker, doc: LineDict) -> list[PositionSpec]:

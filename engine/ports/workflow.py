@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from engine.org import OrgTree
@@ -66,8 +66,9 @@ class WorkflowRepository(Protocol):
         """
         ...
 
-    def regency_head_title(self) -> str:
-        """The title of the regency head (pihak kedua of a head of agency's PK)."""
+    def regency_head(self, on: date) -> Party:
+        """The regency head on `on` (pihak kedua of a head of agency's PK): the Bupati's
+        name (empty when none is recorded for that day) and title."""
         ...
 
     def last_change(self, kind: DocKind, doc_id: int) -> LoggedChange | None:

@@ -21,7 +21,7 @@ from engine.formatting import format_moment_id
 from engine.gate import decide, may_edit, may_view, parties
 from engine.org import OrgTree
 from engine.periods import Quarter
-from engine.pk import is_pk_late, needs_lateness_check, pk_deadline
+from engine.pk import is_pk_late, pk_deadline
 from engine.policy import Policy
 from engine.ports import UnitOfWork
 from engine.records import DocumentRecord, LogEntry, SignedParty
@@ -227,16 +227,14 @@ def _pk(
     data["budget_total"] = str(record.budget_total)
     deadline = pk_deadline(record.dpa_date)
     data["deadline"] = deadline.isoformat() if deadline else None
-    first = None
-    if needs_lateness_check(deadline, record.revision):
-        submitted = uow.pks.first_submitted(pk_id)
-        first = None if submitted is None else local_date(submitted, policy.zone)
-    data["late"] = is_pk_late(deadline, record.revision, first, today)
+    signed = None if record.approved_at is None else local_date(record.approved_at, policy.zone)
+    data["late"] = is_pk_late(deadline, record.revision, signed, today)
     data["parties"] = {"first": _party(record.first), "second": _party(record.second)}
     data["parties_provisional"] = not record.first.name
     if data["parties_provisional"]:  # not approved yet: who would sign on `today`
         tree = uow.workflow.org_tree_for(document.position_id)
-        one, two = signatories(uow.workflow, tree, parties(tree, document.position_id), today)
+        who = parties(tree, document.position_id)
+        one, two = signatories(uow.workflow, tree, who, today, policy.acting_rules)
         data["parties"] = {
             "first": _party(SignedParty(one.name or None, one.nip, one.title)),
             "second": _party(SignedParty(two.name or None, two.nip, two.title)),

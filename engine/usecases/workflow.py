@@ -20,7 +20,7 @@ from engine.clock import local_date
 from engine.errors import ActionRefusedError, ConflictError, ForbiddenError, ValidationError
 from engine.events import WORKFLOW_EVENTS, Recipient, WorkflowEvent
 from engine.formatting import format_date_id
-from engine.gate import Parties, decide, may_view
+from engine.gate import DEFAULT_ACTING_RULES, ActingRules, Parties, decide, may_view, pk_party
 from engine.org import Holding, OrgTree
 from engine.periods import Quarter
 from engine.policy import Policy
@@ -143,7 +143,8 @@ def take_action(
         raise stale_version(uow, document.kind, document.id, policy.zone)
     assert decision.parties is not None
     if kind is DocKind.PK and decision.target is State.APPROVED:
-        repo.record_parties(doc_id, *signatories(repo, tree, decision.parties, on))
+        parties = signatories(repo, tree, decision.parties, on, policy.acting_rules)
+        repo.record_parties(doc_id, *parties)
     events = _events(document, change, tree, decision.parties, on, now)
     uow.collect(*events)
     uow.commit()
@@ -222,14 +223,19 @@ def _latest(
 
 
 def signatories(
-    repo: WorkflowRepository, tree: OrgTree, who: Parties, on: date
+    repo: WorkflowRepository,
+    tree: OrgTree,
+    who: Parties,
+    on: date,
+    rules: ActingRules = DEFAULT_ACTING_RULES,
 ) -> tuple[Party, Party]:
-    """Pihak pertama (the holder) and pihak kedua (the direct superior, or the regency head)."""
-    first = _party(tree.acting_holder(who.holder.id, on), who.holder.title)
+    """Pihak pertama (the holder) and pihak kedua (the direct superior, or the regency head
+    on that day), each the official the acting rules let sign (engine.acting.pk_party)."""
+    first = _party(pk_party(tree, who.holder.id, on, rules), who.holder.title)
     superior = tree.superior(who.holder.id)
     if superior is None:
-        return first, Party(name="", nip=None, title=repo.regency_head_title())
-    return first, _party(tree.acting_holder(superior.id, on), superior.title)
+        return first, repo.regency_head(on)
+    return first, _party(pk_party(tree, superior.id, on, rules), superior.title)
 
 
 def _party(holding: Holding | None, title: str) -> Party:

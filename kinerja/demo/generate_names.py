@@ -9,6 +9,8 @@ from __future__ import annotations
 REGENCY_CODE = "tirtamaya"
 REGENCY_NAME = "Pemerintah Kabupaten Tirtamaya"
 REGENCY_HEAD = "Bupati Tirtamaya"
+REGENCY_HEAD_NAME = "Drs. Wahyu Adinegoro, M.Si."
+"""The generated regency's (fictional) Bupati, pihak kedua of every Kepala Dinas's PK."""
 REGENCY_PLACE = "Tirtamaya"
 EMAIL_DOMAIN = "tirtamaya.test"
 

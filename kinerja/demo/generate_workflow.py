@@ -21,12 +21,18 @@ from typing import Any
 
 from engine.audit import entry_hash
 from engine.clock import JAKARTA
-from engine.gate import Parties, parties
+from engine.gate import Parties, parties, pk_party
 from engine.org import Holding, OrgTree, Position
 from engine.periods import Quarter
 from engine.workflow import Action, DocKind, Role, State
 from kinerja.demo.generate_catalog import Catalogue, budget_rows, target_rows
-from kinerja.demo.generate_names import KENDALA, NO_DATA_REASON, RETURN_REASONS, UPAYA
+from kinerja.demo.generate_names import (
+    KENDALA,
+    NO_DATA_REASON,
+    REGENCY_HEAD_NAME,
+    RETURN_REASONS,
+    UPAYA,
+)
 from kinerja.demo.generate_org import Ids
 
 Row = dict[str, Any]
@@ -296,14 +302,15 @@ def _signatories(tree: OrgTree, who: Parties, chain: Chain, regency_head: str) -
     on = chain.approved_at.astimezone(JAKARTA).date()
 
     def party(position: Position) -> tuple[str, str | None, str]:
-        holding = tree.acting_holder(position.id, on)
+        holding = pk_party(tree, position.id, on)  # a Plh signs no PK
         if holding is None:
             return "", None, position.title
         return holding.official.name, holding.official.nip, holding.display_title
 
     first = party(who.holder)
     superior = tree.superior(who.holder.id)
-    second = ("", None, regency_head) if superior is None else party(superior)
+    bupati = (REGENCY_HEAD_NAME, None, regency_head)
+    second = bupati if superior is None else party(superior)
     return {
         **{f"first_party_{n}": v for n, v in zip(names, first, strict=True)},
         **{f"second_party_{n}": v for n, v in zip(names, second, strict=True)},

@@ -42,14 +42,15 @@ def world(engine: Engine) -> int:
 def test_an_unsubmitted_pk_is_reminded_then_escalated(engine: Engine) -> None:
     pk_id = world(engine)
     ref = f"PK-{pk_id}"
-    # 4 Feb 2021 (Thu) deadline; -7 wd: 3, 2, 1 Feb, 29, 28, 27, 26 Jan (Tue).
-    assert sweep_at(engine, at(date(2021, 1, 25))).enqueued_rungs == 0
-    first = sweep_at(engine, at(date(2021, 1, 26)))
+    # Signed (approved) by 4 Feb 2021 (Thu), so verified 3 wd before (1 Feb, Mon) and
+    # submitted 3 wd before that: Wed 27 Jan; -7 wd: 26, 25, 22, 21, 20, 19, 18 Jan (Mon).
+    assert sweep_at(engine, at(date(2021, 1, 15))).enqueued_rungs == 0
+    first = sweep_at(engine, at(date(2021, 1, 18)))
     assert [p.rung.key for p in first.planned] == [f"{ref}:visit1:submit:remind-7"]
-    assert first.planned[0].item["deadline"] == "2021-02-04"
-    # Fri 5 Feb: 1 wd late, the direct superior (Kepala Bidang Perindustrian) hears of it;
-    # the latest reminder (on the day, 4 Feb) is owed once too.
-    late = sweep_at(engine, at(date(2021, 2, 5)))
+    assert first.planned[0].item["deadline"] == "2021-01-27"
+    # Thu 28 Jan: 1 wd late, the direct superior (Kepala Bidang Perindustrian) hears of it;
+    # the latest reminder (on the day, 27 Jan) is owed once too.
+    late = sweep_at(engine, at(date(2021, 1, 28)))
     assert sorted(p.rung.name for p in late.planned) == ["escalate-superior", "remind-0"]
     superior = next(p for p in late.planned if p.rung.name == "escalate-superior")
     assert superior.recipient.position.code == "kabid-perindustrian"
@@ -67,13 +68,13 @@ def test_the_cli_sweep_dry_run_and_json(cli: Cli) -> None:
     engine = create_engine(cli.environ["KINERJA_DATABASE_URL"])
     pk_id = world(engine)
     engine.dispose()
-    dry = json.loads(cli.ok("sweep", "--at", "2021-02-05T08:00+07:00", "--dry-run", "--json"))
-    assert dry["today"] == "2021-02-05"
+    dry = json.loads(cli.ok("sweep", "--at", "2021-01-28T08:00+07:00", "--dry-run", "--json"))
+    assert dry["today"] == "2021-01-28"
     assert sorted(r["rung"] for r in dry["due_rungs"]) == ["escalate-superior", "remind-0"]
     assert dry["enqueued_rungs"] == 0
-    real = json.loads(cli.ok("sweep", "--at", "2021-02-05T08:00+07:00", "--json"))
+    real = json.loads(cli.ok("sweep", "--at", "2021-01-28T08:00+07:00", "--json"))
     assert (real["enqueued_rungs"], real["digests"]) == (2, 2)
-    again = json.loads(cli.ok("sweep", "--at", "2021-02-05T08:00+07:00", "--json"))
+    again = json.loads(cli.ok("sweep", "--at", "2021-01-28T08:00+07:00", "--json"))
     assert (again["due_rungs"], again["enqueued_rungs"]) == ([], 0)
     listed = json.loads(cli.ok("outbox", "list", "--status", "pending", "--json"))
     assert any(row["kind"] == "digest" for row in listed), listed

@@ -201,7 +201,13 @@ def sign_pks(year: Year) -> None:
             first = view["parties"]["first"]
             assert (first["name"], first["nip"]) == (name, nip), code
         head = pk_view(session, year.pks["kepala-dinas"], date(2021, 3, 1))
-        assert head["parties"]["second"] == {"name": "", "nip": None, "title": "Bupati Gresik"}
+        # Signed on 25 January with the Bupati of that day (issue 16, item 9: the organisation
+        # file names the regency's heads; before, the title printed over an empty name).
+        assert head["parties"]["second"] == {
+            "name": "H. Darmawan Sasongko, S.H., M.Si.",
+            "nip": None,
+            "title": "Bupati Gresik",
+        }
         kadis_name = year.people["kepala-dinas"][1]
         assert [h["actor"] for h in head["history"]] == [kadis_name, "Administrator"]
         kasi = pk_view(session, year.pks["kasi-ikm"], date(2021, 3, 1))
@@ -488,50 +494,56 @@ def test_a_year_of_the_demo_agency(engine: Engine) -> None:
     check_outbox(year)
 
 
-def test_pk_submitted_just_after_midnight_wib_past_the_deadline_is_late(engine: Engine) -> None:
+def _pk_due_4_february(engine: Engine) -> int:
     import_org_text(engine, demo_org_text(), "test:org")
     import_catalog_text(engine, catalogue_text(), f"test:{CATALOG}")
     with transaction(engine) as session:
-        set_dpa_date(session, AGENCY, YEAR, date(2021, 1, 4))  # deadline 4 February 2021
+        set_dpa_date(session, AGENCY, YEAR, date(2021, 1, 4))  # to be signed by 4 Feb 2021
         position = position_by_code(session, "pengelola-data")
         assert position.id is not None
         pk = create_pk(session, position.id, YEAR, wib(date(2021, 1, 11)))
         assert pk.id is not None
-        pk_id = pk.id
         set_target(
-            session, pk_id, "pengelola-data-1", annual="100", quarters=["25", "50", "75", "100"]
+            session, pk.id, "pengelola-data-1", annual="100", quarters=["25", "50", "75", "100"]
         )
-    half_past_midnight = datetime(2021, 2, 4, 17, 30, tzinfo=UTC)  # 5 Feb 2021, 00:30 WIB
-    holder = actor_for(engine, DocKind.PK, pk_id, Role.HOLDER, half_past_midnight)
-    step(engine, DocKind.PK, pk_id, Action.SUBMIT, holder, half_past_midnight)
+        return pk.id
+
+
+def test_pk_approved_just_after_midnight_wib_past_the_deadline_is_late(engine: Engine) -> None:
+    # Late means approved (signed) more than a month after the DPA (PermenPAN-RB 53/2014),
+    # on the regency's calendar: 17:30 UTC on 4 Feb is 00:30 WIB on 5 Feb.
+    pk_id = _pk_due_4_february(engine)
+    half_past_midnight = datetime(2021, 2, 4, 17, 30, tzinfo=UTC)
+    approve_all_the_way(
+        engine, DocKind.PK, pk_id, wib(date(2021, 1, 25)), wib(date(2021, 1, 27)),
+        half_past_midnight,
+    )  # fmt: skip
     with Session(engine) as session:
         assert pk_view(session, pk_id, date(2021, 2, 5))["late"] is True
 
 
-def test_a_pk_first_submitted_on_time_stays_on_time_after_a_return(engine: Engine) -> None:
-    import_org_text(engine, demo_org_text(), "test:org")
-    import_catalog_text(engine, catalogue_text(), f"test:{CATALOG}")
-    with transaction(engine) as session:
-        set_dpa_date(session, AGENCY, YEAR, date(2021, 1, 4))  # deadline 4 February 2021
-        position = position_by_code(session, "pengelola-data")
-        assert position.id is not None
-        pk = create_pk(session, position.id, YEAR, wib(date(2021, 1, 11)))
-        assert pk.id is not None
-        pk_id = pk.id
-        set_target(
-            session,
-            pk_id,
-            "pengelola-data-1",
-            annual="1000",
-            quarters=["250", "500", "750", "1000"],
-        )
+def test_pk_approved_on_the_last_evening_stays_on_time(engine: Engine) -> None:
+    pk_id = _pk_due_4_february(engine)
+    last_evening = datetime(2021, 2, 4, 16, 30, tzinfo=UTC)  # 23:30 WIB on 4 Feb
+    approve_all_the_way(
+        engine, DocKind.PK, pk_id, wib(date(2021, 2, 1)), wib(date(2021, 2, 2)), last_evening
+    )
+    with Session(engine) as session:
+        assert pk_view(session, pk_id, date(2021, 3, 1))["late"] is False
+
+
+def test_a_pk_submitted_on_time_but_not_signed_by_the_deadline_is_late(engine: Engine) -> None:
+    # Before issue 16 the first submission counted and this PK was on time; the decree's
+    # rule is the signature, and it is still unsigned on 10 Feb.
+    pk_id = _pk_due_4_february(engine)
     holder = actor_for(engine, DocKind.PK, pk_id, Role.HOLDER, wib(date(2021, 2, 1)))
     verifier = actor_for(engine, DocKind.PK, pk_id, Role.VERIFIER, wib(date(2021, 2, 1)))
     step(engine, DocKind.PK, pk_id, Action.SUBMIT, holder, wib(date(2021, 2, 1)))
     step(engine, DocKind.PK, pk_id, Action.RETURN, verifier, wib(date(2021, 2, 3)), comment="Cek")
     step(engine, DocKind.PK, pk_id, Action.SUBMIT, holder, wib(date(2021, 2, 9)))
     with Session(engine) as session:
-        assert pk_view(session, pk_id, date(2021, 2, 10))["late"] is False
+        assert pk_view(session, pk_id, date(2021, 2, 3))["late"] is False
+        assert pk_view(session, pk_id, date(2021, 2, 10))["late"] is True
 
 
 def test_a_locked_quarter_target_may_be_retyped_in_another_format(engine: Engine) -> None:

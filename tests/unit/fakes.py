@@ -86,8 +86,10 @@ class FakeWorkflow:
     def org_tree_for(self, position_id: int) -> OrgTree:
         return self.tree
 
-    def regency_head_title(self) -> str:
-        return "Bupati Gresik"
+    def regency_head(self, on: date) -> Party:
+        if on < date(2021, 2, 26):
+            return Party(name="Bupati Lama (fiktif)", nip=None, title="Bupati Gresik")
+        return Party(name="Bupati Baru (fiktif)", nip=None, title="Bupati Gresik")
 
     def last_change(self, kind: DocKind, doc_id: int) -> LoggedChange | None:
         for row in reversed(self.log):

@@ -292,10 +292,18 @@ def matrix_cases() -> list[object]:
     return cases
 
 
+# Allowed on a report but refused on a PK by the default acting rules (issue 16, item 9):
+# a Plh takes no strategic decision, so may not submit or approve a PK (domain.md).
+PLH_REFUSED_ON_PK = frozenset({("kabid_a", D, SUB, "plh_in")})
+
+
 def check_expected(doc: str, kind: DocKind, state: State, action: Action, actor: str) -> None:
     document = view(doc, kind, state)
     decision = ask(document, action, actor, comment=COMMENT if needs_comment(action) else None)
     where = (doc, kind.value, state.value, action.value, actor)
+    if kind is DocKind.PK and (doc, state, action, actor) in PLH_REFUSED_ON_PK:
+        assert_refused(decision, "tidak boleh", "definitif, Plt. atau Pj.", "Plh. Kepala Bidang A")
+        return
     if actor in ALLOWED.get((doc, state, action), frozenset()):
         assert decision.allowed, (where, decision.reason)
         assert decision.reason is None
@@ -633,7 +641,7 @@ ACTING_HEADS = OrgTree(
         (O_KADIS, date(2021, 5, 31), True, "Kepala Dinas"),
         (O_KADIS, date(2021, 6, 1), False, None),  # no longer assigned
         (O_SEKRETARIS, date(2021, 6, 15), True, "Plt. Kepala Dinas"),
-        (O_KASUBAG, date(2021, 7, 15), False, "Pj. Kepala Dinas"),
+        (O_KASUBAG, date(2021, 7, 15), True, "Pj. Kepala Dinas"),  # a Pj may (domain.md)
     ],
 )
 def test_who_approves_for_the_head_by_status(
@@ -709,13 +717,16 @@ def test_default_acting_rules() -> None:
     rules = ActingRules()
     pk, report = DocKind.PK, DocKind.REPORT
     assert rules.permits(pk, APP, AssignmentStatus.DEFINITIF)
-    assert rules.permits(pk, APP, AssignmentStatus.PLT)
-    assert not rules.permits(pk, APP, AssignmentStatus.PLH)
-    assert not rules.permits(pk, APP, AssignmentStatus.PJ)
+    # domain.md: definitif, Plt and Pj submit, approve and sign a PK; a Plh does not.
+    for action in (SUB, APP):
+        assert rules.permits(pk, action, AssignmentStatus.DEFINITIF)
+        assert rules.permits(pk, action, AssignmentStatus.PLT)
+        assert rules.permits(pk, action, AssignmentStatus.PJ)
+        assert not rules.permits(pk, action, AssignmentStatus.PLH)
+    assert rules.parties == {AssignmentStatus.DEFINITIF, AssignmentStatus.PLT, AssignmentStatus.PJ}
     for status in AssignmentStatus:
         for action in Action:
             assert rules.permits(report, action, status)
-        assert rules.permits(pk, SUB, status)
         assert rules.permits(pk, VER, status)
 
 

@@ -151,3 +151,33 @@ def test_an_existing_open_definitif_blocks_a_second_one() -> None:
 def test_yaml_syntax_errors_name_the_line() -> None:
     with pytest.raises(ValidationError, match=r"^f\.yaml: baris 4: YAML tidak sah"):
         parse_org_file("format: kinerja-org/1\npositions:\n  - [unclosed\n", "f.yaml")
+
+
+REGENCY_WITH_HEADS = """format: kinerja-org/1
+regency:
+  code: r
+  name: Pemkab R
+  head_title: Bupati R
+  heads:
+    - {name: Bupati Satu, from: 2016-02-17, to: 2021-02-17}
+    - {name: Penjabat Dua, from: 2021-02-18, to: 2021-02-25, status: pj}
+    - {name: Bupati Tiga, from: 2021-02-26}
+agency: {code: a, name: Dinas A, short_name: DA, place: R}
+"""
+
+
+def test_the_regency_heads_are_read_with_their_dates() -> None:
+    document = parse_org_file(REGENCY_WITH_HEADS + POSITIONS, "f.yaml")
+    heads = document.regency.heads
+    assert [(h.name, h.valid_from, h.valid_to, h.status) for h in heads] == [
+        ("Bupati Satu", date(2016, 2, 17), date(2021, 2, 17), AssignmentStatus.DEFINITIF),
+        ("Penjabat Dua", date(2021, 2, 18), date(2021, 2, 25), AssignmentStatus.PJ),
+        ("Bupati Tiga", date(2021, 2, 26), None, AssignmentStatus.DEFINITIF),
+    ]
+
+
+def test_overlapping_regency_heads_are_refused() -> None:
+    text = REGENCY_WITH_HEADS.replace("to: 2021-02-17}", "}") + POSITIONS
+    found = problems(text)
+    assert len(found) == 1
+    assert "masa jabatan Bupati Satu dan Bupati Tiga bertumpang tindih" in found[0]
