@@ -58,17 +58,22 @@ class QuarterTargets:
         _check_quarter(quarter)
         return self.quarters[quarter - 1]
 
-    def check(self, rollup: Rollup) -> TargetCheck:
-        """Warnings (a cumulative target that decreases) and whether a reason is required."""
+    def check(self, rollup: Rollup, polarity: Polarity = Polarity.POSITIVE) -> TargetCheck:
+        """Warnings (a cumulative target that decreases) and whether a reason is required.
+
+        A decreasing path is only suspect where higher is better: on a negative-polarity
+        indicator (a share still to verify, inflation) 80/70/60/50 is the plan itself.
+        """
         warnings: list[str] = []
         present = [(i, t) for i, t in enumerate(self.quarters) if t is not None]
-        if self.mode is TargetMode.CUMULATIVE:
+        if self.mode is TargetMode.CUMULATIVE and polarity is Polarity.POSITIVE:
             for (i, before), (j, after) in itertools.pairwise(present):
                 if after.high < before.high:
                     warnings.append(
                         f"target kumulatif TW {ROMAN[j]} ({after}) lebih kecil dari "
                         f"TW {ROMAN[i]} ({before})"
                     )
+        if self.mode is TargetMode.CUMULATIVE:
             final = self.quarters[-1]
             if final is not None and final != self.annual:
                 return TargetCheck(

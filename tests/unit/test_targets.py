@@ -98,6 +98,27 @@ def test_cumulative_several_decreases_warn_each() -> None:
     assert check.reason_required is None
 
 
+def test_falling_path_on_negative_polarity_is_expected() -> None:
+    # SIINas share still to verify, 80/70/60/50: the plan itself, no warning (issue 16, item 6)
+    check = targets(50, 80, 70, 60, 50).check(Rollup.LAST, Polarity.NEGATIVE)
+    assert check == TargetCheck()
+
+
+def test_falling_path_on_positive_polarity_warns_three_times() -> None:
+    check = targets(50, 80, 70, 60, 50).check(Rollup.LAST, Polarity.POSITIVE)
+    assert check.warnings == (
+        "target kumulatif TW II (70) lebih kecil dari TW I (80)",
+        "target kumulatif TW III (60) lebih kecil dari TW II (70)",
+        "target kumulatif TW IV (50) lebih kecil dari TW III (60)",
+    )
+
+
+def test_negative_polarity_still_requires_tw_iv_reason() -> None:
+    check = targets(40, 80, 70, 60, 50).check(Rollup.LAST, Polarity.NEGATIVE)
+    assert check.warnings == ()
+    assert check.reason_required == "target TW IV (50) berbeda dari target tahunan (40)"
+
+
 def test_cumulative_decrease_across_a_gap_warns() -> None:
     check = targets(100, 30, None, 20, 100).check(Rollup.SUM)
     assert check.warnings == ("target kumulatif TW III (20) lebih kecil dari TW I (30)",)
