@@ -86,7 +86,7 @@ def checked_targets(
             )
     check = QuarterTargets(
         parsed_annual, (parsed[0], parsed[1], parsed[2], parsed[3]), indicator.target_mode
-    ).check(indicator.rollup)
+    ).check(indicator.rollup, indicator.polarity)
     if check.reason_required and not (tw4_reason or "").strip() and None not in parsed:
         raise ValidationError(
             f"{indicator.code}: {check.reason_required}; isi alasannya",
