@@ -19,7 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from db import catalogue_workbook as workbook
-from db.imports import catalogue_facts, write_catalog
+from db.imports import catalogue_facts, stored_manuals, write_catalog
 from db.models import Agency, IndicatorRow, IndicatorVariable
 from engine.budget import BudgetLine
 from engine.capaian import Polarity
@@ -28,6 +28,7 @@ from engine.catalogue_workbook import CatalogueContents, Known, PositionEntry, T
 from engine.formulas import Formula, Preset, Variable, parse
 from engine.imports import ImportReport
 from engine.indicators import Indicator, IndicatorKind
+from engine.manual import ManualEntry
 from engine.ports import AgencyInfo, PkStatus
 from engine.targets import Rollup, TargetMode
 from engine.workflow import State
@@ -148,6 +149,10 @@ class SqlCatalogue:
     def write(self, document: CatalogDocument) -> ImportReport:
         """Upsert the catalogue's duties, indicators and variables in this transaction."""
         return write_catalog(self._session, document)
+
+    def manuals(self, indicator_ids: Collection[int]) -> dict[int, ManualEntry]:
+        """The stored Manual IK entries of these indicators, by indicator id (none: no row)."""
+        return stored_manuals(self._session, list(indicator_ids))
 
     def latest_year(self) -> int | None:
         """The newest year with indicators."""

@@ -14,8 +14,11 @@ engine/usecases/catalogue_workbook.py; the PK writes are the PK repository's.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session, col, select
 
+from db.imports import stored_manuals
 from db.models import (
     Agency,
     IndicatorRow,
@@ -92,6 +95,10 @@ def catalogue_contents(session: Session, agency: AgencyInfo, year: int) -> Catal
     variables = _variables(session, indicators)
     specs = tuple(
         _spec(row, code_of, indicator_code, variables.get(row.id or 0, ())) for row in indicators
+    )
+    manuals = stored_manuals(session, [row.id for row in indicators if row.id is not None])
+    specs = tuple(
+        replace(s, manual=manuals.get(r.id or 0)) for s, r in zip(specs, indicators, strict=True)
     )
     targets, budget = _pk_entries(
         session, year, positions, [row.id for row in indicators if row.id is not None]

@@ -30,8 +30,10 @@ from db.models import (
     PositionRow,
     Regency,
 )
+from db.workflow_models import IndicatorManual
 from engine.catalogue import CatalogDocument, CatalogueFacts, IndicatorSpec, PositionSpec
 from engine.imports import ImportReport
+from engine.manual import MANUAL_FIELDS, ManualEntry
 from engine.orgspec import OrgDocument
 
 
@@ -259,6 +261,7 @@ def write_catalog(session: Session, document: CatalogDocument) -> ImportReport:
         parent_id = rows[spec.parent].id if spec.parent else None
         changed = apply_values(row, {"parent_id": parent_id})
         changed |= _write_variables(session, row, spec)
+        changed |= write_manual(session, row, spec)
         if changed and outcome[spec.code] == "unchanged":
             outcome[spec.code] = "updated"
     for result in outcome.values():
@@ -307,6 +310,35 @@ def _write_variables(session: Session, row: IndicatorRow, spec: IndicatorSpec) -
         for i, name, label, unit in wanted
     )
     return True
+
+
+def write_manual(session: Session, row: IndicatorRow, spec: IndicatorSpec) -> bool:
+    """The indicator's Manual IK entry as the file states it (no `manual:`: no row)."""
+    assert row.id is not None
+    stored = session.get(IndicatorManual, row.id)
+    if spec.manual is None:
+        if stored is None:
+            return False
+        session.delete(stored)
+        return True
+    values = {name: getattr(spec.manual, name) for name in MANUAL_FIELDS}
+    if stored is None:
+        session.add(IndicatorManual(indicator_id=row.id, **values))
+        return True
+    return apply_values(stored, values)
+
+
+def stored_manuals(session: Session, indicator_ids: Sequence[int]) -> dict[int, ManualEntry]:
+    """The stored Manual IK entries of these indicators, by indicator id (none stated: absent)."""
+    if not indicator_ids:
+        return {}
+    rows = session.exec(
+        select(IndicatorManual).where(col(IndicatorManual.indicator_id).in_(list(indicator_ids)))
+    )
+    return {
+        row.indicator_id: ManualEntry(**{name: getattr(row, name) for name in MANUAL_FIELDS})
+        for row in rows
+    }
 
 
 def _write_duties(

@@ -176,3 +176,20 @@ class Holiday(SQLModel, table=True):
     source: str = Field(sa_column=Column(String(20), nullable=False))
     active: bool = True
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class IndicatorManual(SQLModel, table=True):
+    """What the decree adds to an indicator for its Manual IK (engine.manual.ManualEntry);
+    the computed fields (satuan, jenis, sumber data, formula, penanggung jawab) are not here.
+    No row: the catalogue states nothing."""
+
+    __tablename__ = "indicator_manual"
+
+    indicator_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("indicator.id"), primary_key=True, autoincrement=False)
+    )
+    definisi_operasional: str | None = Field(default=None, sa_column=Column(Text))
+    alasan: str | None = Field(default=None, sa_column=Column(Text))
+    penyedia_data: str | None = Field(default=None, sa_column=Column(Text))
+    periode_pelaporan: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))

@@ -18,6 +18,7 @@ from engine.capaian import Polarity
 from engine.errors import FileProblemsError
 from engine.formulas import Preset, Variable
 from engine.indicators import IndicatorKind
+from engine.manual import ManualEntry
 from engine.targets import Rollup, TargetMode
 
 
@@ -45,6 +46,8 @@ class IndicatorSpec:
     decimals: int
     parent: str | None
     note: str | None
+    manual: ManualEntry | None = None
+    """What the decree adds for the Manual IK (engine.manual); None: nothing stated."""
 
 
 @dataclass(frozen=True)

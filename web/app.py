@@ -27,7 +27,17 @@ from engine.errors import (
 from web.api.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, log_unavailable
 from web.auth import CsrfError, CurrentUser, LoginRequiredError, optional_user
 from web.deps import Web, WebDeps, web_of
-from web.pages import account, admin, dashboard, demo, documents, home, second_factor, tasks
+from web.pages import (
+    account,
+    admin,
+    dashboard,
+    demo,
+    documents,
+    home,
+    manual_pages,
+    second_factor,
+    tasks,
+)
 from web.render import build_templates, page
 from web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
@@ -96,7 +106,9 @@ def create_app(container: WebDeps) -> FastAPI:
         signer=TimestampSigner(container.secret_key, salt="kinerja.cookie"),
         settings=container.web_settings(),
     )
-    for module in (home, account, second_factor, tasks, documents, dashboard, admin, demo):
+    for module in (
+        home, account, second_factor, tasks, documents, dashboard, manual_pages, admin, demo,
+    ):  # fmt: skip
         app.include_router(module.router)
     from web.api import v1
 

@@ -7,7 +7,15 @@ in their order), so importing an export changes nothing.
 
 from __future__ import annotations
 
-from documents.xlsx.catalogue_layout import BUDGET, INDICATORS, POSITIONS, TARGETS, VARIABLES
+from documents.xlsx.catalogue_layout import (
+    BUDGET,
+    INDICATORS,
+    MANUAL,
+    POSITIONS,
+    TARGETS,
+    VARIABLES,
+)
+from documents.xlsx.catalogue_manual import manual_rows
 from documents.xlsx.catalogue_writer import Row, WorkbookContent, write_workbook
 from engine.catalogue import IndicatorSpec
 from engine.catalogue_workbook import CatalogueContents, PositionEntry
@@ -50,6 +58,7 @@ def workbook_content(contents: CatalogueContents) -> WorkbookContent:
         }
         for target in contents.targets
     ]
+    content.rows[MANUAL] = manual_rows(contents.indicators)
     content.rows[BUDGET] = [
         {
             "position": entry.position,

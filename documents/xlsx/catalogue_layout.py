@@ -29,7 +29,8 @@ INDICATORS = "Indikator"
 VARIABLES = "Variabel"
 TARGETS = "Target"
 BUDGET = "Anggaran"
-SHEETS = (GUIDE, POSITIONS, INDICATORS, VARIABLES, TARGETS, BUDGET)
+MANUAL = "Manual IK"
+SHEETS = (GUIDE, POSITIONS, INDICATORS, VARIABLES, TARGETS, BUDGET, MANUAL)
 REQUIRED_SHEETS = (GUIDE, POSITIONS, INDICATORS, VARIABLES)
 
 AGENCY_CELL, YEAR_CELL, SOURCE_CELL, FORMAT_CELL = "B3", "B4", "B5", "B6"
@@ -109,6 +110,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("kegiatan", "Kegiatan", 45, wrap=True),
         Column("sub_kegiatan", "Sub kegiatan", 45, wrap=True),
         Column("anggaran", "Anggaran (Rp)", 22, money=True),
+    ),
+    MANUAL: (  # what the decree adds for the Manual IK (documents/xlsx/catalogue_manual.py)
+        Column("indicator", "Kode indikator", 30, source=INDICATOR_LIST),
+        Column("definisi_operasional", "Definisi operasional", 50, optional=True, wrap=True),
+        Column("alasan", "Alasan", 40, optional=True, wrap=True),
+        Column("penyedia_data", "Penyedia data", 30, optional=True, wrap=True),
+        Column("periode_pelaporan", "Periode pelaporan", 20, optional=True),
+        Column("note", "Catatan", 50, optional=True, wrap=True),
     ),
 }
 

@@ -18,11 +18,13 @@ from documents.xlsx.catalogue_layout import (
     FORMAT_CELL,
     GUIDE,
     INDICATORS,
+    MANUAL,
     POSITIONS,
     SOURCE_CELL,
     VARIABLES,
     YEAR_CELL,
 )
+from documents.xlsx.catalogue_manual import with_manuals
 from documents.yaml.catalogue import (
     CODE_PATTERN,
     MAX_YEAR,
@@ -129,6 +131,7 @@ def read_catalog(
                 cells.at(row, "indicator", f"indikator '{code}' tidak ada di lembar {INDICATORS}")
     _check_parents(cells, drafts, codes | frozenset(known.indicators))
     specs = {d.spec.code: d.spec for d in drafts if d.spec is not None}
+    specs = with_manuals(cells, sheets.rows.get(MANUAL, []), specs, codes)
     document = None
     if agency is not None and year is not None:
         document = CatalogDocument(agency, year, source, _document_positions(specs, duties, known))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from documents.yaml.checks import Checker
 from documents.yaml.lines import LineDict, LineList, load_yaml
+from documents.yaml.manual import manual_entry
 from engine.capaian import Polarity
 from engine.catalogue import (
     CatalogDocument,
@@ -164,6 +165,7 @@ def _indicator(check: Checker, item: LineDict, where: str, position: str) -> Ind
     return IndicatorSpec(
         code, position, kind, kinerja, name, unit, expression, preset, variables,
         data_source, polarity, rollup, mode, decimals, parent, note,
+        manual=manual_entry(check, item, where),
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from engine.catalogue import CatalogDocument, CatalogueFacts
 from engine.catalogue_workbook import CatalogueContents, Known, PositionEntry, TargetEntry
 from engine.imports import ImportReport
 from engine.indicators import Indicator
+from engine.manual import ManualEntry
 from engine.org import OrgTree
 from engine.orgspec import OrgDocument, OrgFacts
 from engine.recap import IndicatorInput, Recap
@@ -98,6 +99,10 @@ class CatalogueRepository(Protocol):
 
     def latest_year(self) -> int | None:
         """The newest year with indicators, None when there are none."""
+        ...
+
+    def manuals(self, indicator_ids: Collection[int]) -> dict[int, ManualEntry]:
+        """The Manual IK entries stored for these indicators, by id (none stated: absent)."""
         ...
 
     def indicators(self, *, year: int, position_ids: Collection[int]) -> list[Indicator]:

@@ -135,10 +135,12 @@ def show_cmd(
 ) -> None:
     """Daftar jabatan dengan indikator dan rumusnya."""
     from engine.usecases.catalogue import show_catalogue
+    from engine.usecases.manual import catalogue_manuals
 
     container = state_of(ctx).container()
     with container.uow() as uow:
         listing = show_catalogue(uow, position=position, year=year)
+        manuals = {} if listing is None else catalogue_manuals(uow, listing)
     if listing is None:
         typer.echo("Belum ada katalog. Impor dengan `kinerja catalog import BERKAS`.")
         return
@@ -147,7 +149,11 @@ def show_cmd(
         data = {
             "year": year,
             "positions": [
-                {"code": p.code, "title": p.title, "indicators": [_json(i) for i in items]}
+                {
+                    "code": p.code,
+                    "title": p.title,
+                    "indicators": [_json(i) | {"manual": manuals[i.id].as_json()} for i in items],
+                }
                 for p, items in listed
             ],
         }

@@ -26,6 +26,7 @@ from engine.errors import ValidationError
 from engine.formulas import Variable
 from engine.imports import ImportReport
 from engine.indicators import Indicator, IndicatorKind
+from engine.manual import ManualEntry
 from engine.org import OrgTree
 from engine.orgspec import OrgDocument, OrgFacts
 from engine.ports import AgencyInfo, Organisation, PkStatus, RegencyInfo
@@ -117,7 +118,9 @@ class FakeCatalogue:
         positions: dict[str, int] | None = None,
         pks: dict[int, FakePk] | None = None,
         contents: CatalogueContents | None = None,
+        manuals: dict[int, ManualEntry] | None = None,
     ) -> None:
+        self.stored_manuals = manuals or {}
         self.stored_facts = facts or CatalogueFacts()
         self.stored_indicators = list(indicators)
         self.stored_known = known or Known(frozenset({"kasi"}))
@@ -136,6 +139,9 @@ class FakeCatalogue:
         for _ in document.indicators:
             report.count("indikator", "created")
         return report
+
+    def manuals(self, indicator_ids: Collection[int]) -> dict[int, ManualEntry]:
+        return {i: m for i, m in self.stored_manuals.items() if i in indicator_ids}
 
     def latest_year(self) -> int | None:
         return max((i.year for i in self.stored_indicators), default=None)
