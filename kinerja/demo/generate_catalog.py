@@ -26,7 +26,7 @@ from engine.indicators import Indicator, IndicatorKind
 from engine.org import Level, OrgTree, Position
 from kinerja.demo.generate_names import FIELD_KEGIATAN, SUPPORT_KEGIATAN, SUPPORT_PROGRAM
 from kinerja.demo.generate_org import Ids
-from kinerja.demo.numbers import demo_targets, plan_year
+from kinerja.demo.numbers import GresikWorld, demo_plan
 from kinerja.demo.seed import GRESIK_CATALOG_FILE, GRESIK_FILE
 
 Row = dict[str, Any]
@@ -75,6 +75,8 @@ class Catalogue:
     variables: list[Row]
     by_position: dict[int, list[Indicator]]
     plans: dict[int, list[dict[str, Decimal]]]
+    targets: dict[int, dict[str, str]]
+    """Each indicator's targets, from the plan made before the year (kinerja.demo.numbers)."""
 
 
 def plan_catalogue(
@@ -83,7 +85,8 @@ def plan_catalogue(
     """3-5 indicators per position (IKU for the heads, IKI otherwise), parents first so each
     indicator can cascade to one of its superior's."""
     pools = templates()
-    catalogue = Catalogue([], [], {}, {})
+    catalogue = Catalogue([], [], {}, {}, {})
+    worlds: dict[int, GresikWorld] = {}
     for position in tree.positions:
         level = position.level
         count = min(rng.randint(3, 5), len(pools[level]))
@@ -108,7 +111,10 @@ def plan_catalogue(
                     }
                 )
             catalogue.by_position.setdefault(position.id, []).append(indicator)
-            catalogue.plans[indicator.id] = plan_year(indicator, rng)
+            world = worlds.setdefault(position.agency_id, GresikWorld(rng))
+            plan = demo_plan(indicator, world)
+            catalogue.plans[indicator.id] = plan.inputs
+            catalogue.targets[indicator.id] = plan.targets
     return catalogue
 
 
@@ -171,8 +177,7 @@ def target_rows(
     """Annual and TW I-IV targets of a position's indicators, near what it will realise."""
     rows = []
     for indicator in catalogue.by_position.get(position_id, []):
-        results = [indicator.formula.evaluate(v) for v in catalogue.plans[indicator.id]]
-        targets = demo_targets(indicator, results[:3], rng)
+        targets = catalogue.targets[indicator.id]
         rows.append(
             {
                 "id": ids.take("pk_target"),

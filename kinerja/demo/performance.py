@@ -22,7 +22,6 @@ from sqlalchemy import Engine
 from db.uow import SqlUnitOfWork
 from engine.budget import BudgetLine
 from engine.indicators import Indicator
-from engine.org import Position
 from engine.periods import Quarter
 from engine.records import DocumentFilter
 from engine.usecases.demo import DemoYear, demo_year
@@ -30,7 +29,8 @@ from engine.usecases.listing import list_documents
 from engine.usecases.pk import create_pk, set_budget_lines, set_dpa_date, set_target
 from engine.usecases.reports import EntryInput, fill_entry, open_reports
 from engine.workflow import Action, DocKind, Role, parse_ref
-from kinerja.demo.numbers import demo_targets, plan_year
+from kinerja.demo.budget import budget_total, demo_budgets
+from kinerja.demo.numbers import DemoPlan, GresikWorld, demo_plan
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 
 DEMO_YEAR = 2021
@@ -58,8 +58,12 @@ def seed_performance(engine: Engine, *, year: int = DEMO_YEAR, quarters: int = 3
     if found.has_pks:
         return 0
     rng = random.Random(SEED)  # noqa: S311 (reproducible demo numbers, not secrets)
-    plan = {i.id: plan_year(i, rng) for i in found.indicators}
-    pks = _draft_pks(engine, found, plan, rng)
+    budgets = demo_budgets(found.positions, rng)
+    heads = [p.id for p in found.positions.values() if p.parent_id is None]
+    world = GresikWorld(rng, budget=sum((budget_total(budgets[h]) for h in heads), Decimal(0)))
+    plans = {i.id: demo_plan(i, world) for i in found.indicators}
+    plan = {indicator_id: p.inputs for indicator_id, p in plans.items()}
+    pks = _draft_pks(engine, found, plans, budgets)
     for pk_id in pks:
         approve_all_the_way(
             engine,
@@ -88,10 +92,11 @@ def _by_position(indicators: list[Indicator]) -> dict[int, list[Indicator]]:
 def _draft_pks(
     engine: Engine,
     found: DemoYear,
-    plan: dict[int, list[dict[str, Decimal]]],
-    rng: random.Random,
+    plans: dict[int, DemoPlan],
+    budgets: dict[int, list[BudgetLine]],
 ) -> list[int]:
-    """Each agency's DPA date, then each position's PK with its targets and budget lines."""
+    """Each agency's DPA date, then each position's PK with its targets (the plan made
+    before the year, never the realisations) and its budget lines."""
     year = found.year
     for agency in found.agencies:
         with SqlUnitOfWork(engine, write=True) as uow:
@@ -102,8 +107,7 @@ def _draft_pks(
         with SqlUnitOfWork(engine, write=True) as uow:
             pk_id = create_pk(uow, position.code, year, now=wib(date(year, 1, 11))).id
         for indicator in items:
-            results = [indicator.formula.evaluate(v) for v in plan[indicator.id]]
-            targets = demo_targets(indicator, results[:3], rng)
+            targets = plans[indicator.id].targets
             with SqlUnitOfWork(engine, write=True) as uow:
                 set_target(
                     uow,
@@ -115,27 +119,9 @@ def _draft_pks(
                     by=DEMO,
                 )
         with SqlUnitOfWork(engine, write=True) as uow:
-            set_budget_lines(
-                uow, pk_id, _budget(position, rng), now=wib(date(year, 1, 11)), by=DEMO
-            )
+            set_budget_lines(uow, pk_id, budgets[position.id], now=wib(date(year, 1, 11)), by=DEMO)
         created.append(pk_id)
     return created
-
-
-def _budget(position: Position, rng: random.Random) -> list[BudgetLine]:
-    program = (
-        "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota"
-        if position.unit_name.startswith(("Sekretariat", "Sub Bagian", "Dinas"))
-        else f"Program Pengembangan {position.unit_name.split(' ', 1)[-1]}"
-    )
-    return [
-        BudgetLine(
-            program=program,
-            kegiatan=f"Kegiatan {position.unit_name}",
-            sub_kegiatan="Koordinasi, Sinkronisasi dan Pelaksanaan",
-            anggaran=Decimal(rng.randint(50, 900)) * 1_000_000,
-        )
-    ]
 
 
 def _walk_quarter(

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 
 from db.database import create_db_engine
 from db.models import (
-    Account,
     AssignmentRow,
     IndicatorRow,
     OfficialRow,
@@ -24,6 +23,7 @@ from db.models import (
 )
 from db.organisation import load_org
 from db.recap import load_recap
+from db.signin import Account
 from db.uow import SqlUnitOfWork
 from db.workflow_models import TransitionLog
 from engine.clock import JAKARTA, FixedClock

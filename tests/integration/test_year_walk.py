@@ -32,7 +32,7 @@ from engine.budget import BudgetLine
 from engine.errors import ValidationError
 from engine.indicators import Indicator
 from engine.workflow import Action, DocKind, Role
-from kinerja.demo.numbers import demo_inputs, demo_targets
+from kinerja.demo.numbers import GresikWorld, demo_plan
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 from kinerja.demo.seed import demo_org_text, demo_people
 from tests.integration.entries import fill_entry
@@ -122,11 +122,10 @@ class Year:
         for indicator in indicators:
             self.indicators.setdefault(self.code_of[indicator.position_id], []).append(indicator)
         rng = random.Random(20210104)  # reproducible fictional numbers
-        self.inputs = {i.code: [demo_inputs(i, rng) for _ in range(4)] for i in indicators}
-        self.targets = {
-            i.code: demo_targets(i, [i.formula.evaluate(v) for v in self.inputs[i.code]], rng, 4)
-            for i in indicators
-        }
+        world = GresikWorld(rng)  # the targets are the plan; the inputs what happened after
+        plans = {i.code: demo_plan(i, world) for i in indicators}
+        self.inputs = {code: plan.inputs for code, plan in plans.items()}
+        self.targets = {code: plan.targets for code, plan in plans.items()}
         self.pks: dict[str, int] = {}
         self.reports: dict[tuple[int, str], int] = {}
 
