@@ -96,18 +96,20 @@ def build_tree(tree: OrgTree, recap: Recap) -> PerformanceTree:
     for s in scores:
         if s.indicator.parent_id in known:
             children.setdefault(s.indicator.parent_id or 0, []).append(s)
-    with_indicators = {s.indicator.position_id for s in scores}
-
-    def below_has_indicators(position_id: int) -> bool:
-        return any(
-            p.id in with_indicators for _, p in tree.walk(position_id) if p.id != position_id
-        )
+    # Positions with a subordinate (at any depth) holding indicators: each position with
+    # indicators marks its superiors, once (a regency has thousands of indicators).
+    above_indicators: set[int] = set()
+    for position_id in {s.indicator.position_id for s in scores}:
+        parent = positions[position_id].parent_id
+        while parent is not None and parent not in above_indicators and parent in positions:
+            above_indicators.add(parent)
+            parent = positions[parent].parent_id
 
     def node(score: IndicatorScore) -> TreeNode:
         position = positions[score.indicator.position_id]
         kids = tuple(node(child) for child in children.get(score.indicator.id, []))
         orphan = score.indicator.parent_id not in known and position.parent_id is not None
-        barren = not kids and below_has_indicators(position.id)
+        barren = not kids and position.id in above_indicators
         return TreeNode(score, position, kids, orphan, barren)
 
     roots = tuple(node(s) for s in scores if s.indicator.parent_id not in known)
