@@ -25,9 +25,9 @@ from engine.budget import BudgetLine
 from engine.capaian import Polarity
 from engine.catalogue import CatalogDocument, CatalogueFacts
 from engine.catalogue_workbook import CatalogueContents, Known, PositionEntry, TargetEntry
-from engine.formulas import Formula, Preset, Variable, parse
+from engine.formulas import Formula, GrowthBasis, InputKind, Preset, Variable, parse
 from engine.imports import ImportReport
-from engine.indicators import Indicator, IndicatorKind
+from engine.indicators import Indicator, IndicatorKind, Origin
 from engine.manual import ManualEntry
 from engine.ports import AgencyInfo, PkStatus
 from engine.targets import Rollup, TargetMode
@@ -39,6 +39,7 @@ _AGENCY = Agency.metadata.tables["agency"]
 _COLUMNS = (
     "id", "code", "position_id", "year", "kind", "kinerja", "name", "unit", "expression",
     "data_source", "polarity", "rollup", "target_mode", "decimals", "parent_id", "note", "preset",
+    "origin", "origin_note", "confirmed", "growth_basis",
 )  # fmt: skip
 
 
@@ -79,13 +80,19 @@ def load_indicators(
     # thousands of ids).
     for item in connection.execute(
         scoped(
-            sa_select(v.indicator_id, v.name, v.label, v.unit).select_from(
+            sa_select(v.indicator_id, v.name, v.label, v.unit, v.kind, v.negative).select_from(
                 _VARIABLE.join(_INDICATOR, i.id == v.indicator_id)
             )
         ).order_by(v.indicator_id, v.ordinal)
     ):
         variables.setdefault(item.indicator_id, []).append(
-            Variable(item.name, item.label, item.unit)
+            Variable(
+                item.name,
+                item.label,
+                item.unit,
+                None if item.kind is None else InputKind(item.kind),
+                bool(item.negative),
+            )
         )
     return [_indicator(row, variables.get(row.id, [])) for row in rows]
 
@@ -110,6 +117,10 @@ def _indicator(row: Row[Any], variables: list[Variable]) -> Indicator:
         parent_id=row.parent_id,
         note=row.note,
         preset=None if row.preset is None else Preset(row.preset),
+        origin=Origin(row.origin),
+        origin_note=row.origin_note,
+        confirmed=bool(row.confirmed),
+        growth_basis=None if row.growth_basis is None else GrowthBasis(row.growth_basis),
     )
 
 
@@ -153,6 +164,13 @@ class SqlCatalogue:
     def manuals(self, indicator_ids: Collection[int]) -> dict[int, ManualEntry]:
         """The stored Manual IK entries of these indicators, by indicator id (none: no row)."""
         return stored_manuals(self._session, list(indicator_ids))
+
+    def confirm(self, indicator_id: int) -> None:
+        """Record that the agency confirmed this (derived) indicator."""
+        row = self._session.get(IndicatorRow, indicator_id)
+        if row is not None and not row.confirmed:
+            row.confirmed = True
+            self._session.flush()
 
     def latest_year(self) -> int | None:
         """The newest year with indicators."""

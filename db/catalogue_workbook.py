@@ -41,8 +41,8 @@ from engine.catalogue_workbook import (
     StoredIndicator,
     TargetEntry,
 )
-from engine.formulas import Preset, Variable
-from engine.indicators import IndicatorKind
+from engine.formulas import GrowthBasis, InputKind, Preset, Variable
+from engine.indicators import IndicatorKind, Origin
 from engine.ports import AgencyInfo
 from engine.targets import Rollup, TargetMode
 
@@ -129,6 +129,9 @@ def _spec(
         decimals=row.decimals,
         parent=indicator_code.get(row.parent_id) if row.parent_id else None,
         note=row.note,
+        origin=Origin(row.origin),
+        origin_note=row.origin_note,
+        growth_basis=None if row.growth_basis is None else GrowthBasis(row.growth_basis),
     )
 
 
@@ -141,7 +144,13 @@ def _variables(session: Session, indicators: list[IndicatorRow]) -> dict[int, tu
         .order_by(col(IndicatorVariable.ordinal))
     ):
         by_indicator.setdefault(variable.indicator_id, []).append(
-            Variable(variable.name, variable.label, variable.unit or "")
+            Variable(
+                variable.name,
+                variable.label,
+                variable.unit or "",
+                None if variable.kind is None else InputKind(variable.kind),
+                variable.negative,
+            )
         )
     return {key: tuple(items) for key, items in by_indicator.items()}
 

@@ -288,27 +288,34 @@ def _values(spec: IndicatorSpec, position_id: int, order: int) -> dict[str, obje
         "decimals": spec.decimals,
         "note": spec.note,
         "sort_order": order,
+        "origin": spec.origin.value,
+        "origin_note": spec.origin_note,
+        "growth_basis": None if spec.growth_basis is None else spec.growth_basis.value,
     }
+
+
+_VARIABLE_FIELDS = ("ordinal", "name", "label", "unit", "kind", "negative")
 
 
 def _write_variables(session: Session, row: IndicatorRow, spec: IndicatorSpec) -> bool:
     assert row.id is not None
     current = [
-        (v.ordinal, v.name, v.label, v.unit)
+        (v.ordinal, v.name, v.label, v.unit, v.kind, v.negative)
         for v in session.exec(
             select(IndicatorVariable)
             .where(IndicatorVariable.indicator_id == row.id)
             .order_by(col(IndicatorVariable.ordinal))
         )
     ]
-    wanted = [(i, v.name, v.label, v.unit) for i, v in enumerate(spec.variables)]
+    wanted = [
+        (i, v.name, v.label, v.unit, None if v.kind is None else v.kind.value, v.negative)
+        for i, v in enumerate(spec.variables)
+    ]
     if current == wanted:
         return False
     session.exec(delete(IndicatorVariable).where(col(IndicatorVariable.indicator_id) == row.id))
-    session.add_all(
-        IndicatorVariable(indicator_id=row.id, ordinal=i, name=name, label=label, unit=unit)
-        for i, name, label, unit in wanted
-    )
+    rows = [dict(zip(_VARIABLE_FIELDS, item, strict=True), indicator_id=row.id) for item in wanted]
+    session.add_all(IndicatorVariable.model_validate(values) for values in rows)
     return True
 
 

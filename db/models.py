@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -41,6 +42,10 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+def _fixed(kind: Any, default: Any, server: str) -> Column[Any]:
+    return Column(kind, nullable=False, default=default, server_default=server)
 
 
 def _change_counter() -> Column[int]:
@@ -202,6 +207,10 @@ class IndicatorRow(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
     sort_order: int = 0
     changes: int = Field(default=0, sa_column=_change_counter())
+    origin: str = Field(default="decree", sa_column=_fixed(String(10), "decree", "decree"))
+    origin_note: str | None = Field(default=None, sa_column=Column(Text))
+    confirmed: bool = Field(default=False, sa_column=_fixed(Boolean, False, "0"))
+    growth_basis: str | None = Field(default=None, sa_column=Column(String(12)))
 
 
 class IndicatorVariable(SQLModel, table=True):
@@ -218,6 +227,8 @@ class IndicatorVariable(SQLModel, table=True):
     name: str = Field(sa_column=Column(String(40), nullable=False))
     label: str = Field(sa_column=Column(Text, nullable=False))
     unit: str = Field(default="", sa_column=Column(String(40), nullable=False))
+    kind: str | None = Field(default=None, sa_column=Column(String(12)))  # InputKind or None
+    negative: bool = Field(default=False, sa_column=_fixed(Boolean, False, "0"))
 
 
 class PerjanjianKinerja(SQLModel, table=True):

@@ -55,6 +55,8 @@ class SqlPks:
                 "quarters": [getattr(t, f"tw{q}") for q in range(1, 5)] if t else [None] * 4,
                 "tw4_reason": t.tw4_reason if t else None,
                 "mode": i.target_mode.value,
+                "origin": i.origin.value,
+                "origin_note": i.origin_note,
             }
             for i in indicators
         ]

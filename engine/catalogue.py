@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from engine.capaian import Polarity
 from engine.errors import FileProblemsError
-from engine.formulas import Preset, Variable
-from engine.indicators import IndicatorKind
+from engine.formulas import GrowthBasis, Preset, Variable
+from engine.indicators import IndicatorKind, Origin
 from engine.manual import ManualEntry
 from engine.targets import Rollup, TargetMode
 
@@ -48,6 +48,11 @@ class IndicatorSpec:
     note: str | None
     manual: ManualEntry | None = None
     """What the decree adds for the Manual IK (engine.manual); None: nothing stated."""
+    origin: Origin = Origin.DECREE
+    origin_note: str | None = None
+    """Why the indicator has this origin (required for a derived one: what it was derived from)."""
+    growth_basis: GrowthBasis | None = None
+    """For a growth indicator: what year n is compared with (None for any other formula)."""
 
 
 @dataclass(frozen=True)

@@ -59,13 +59,56 @@ class FormulaError(ValidationError):
         self.column = column
 
 
+class InputKind(StrEnum):
+    """What an input holds: a count takes whole numbers only; amounts (rupiah, USD, tonnes),
+    percentages and indices may have decimals."""
+
+    COUNT = "count"
+    AMOUNT = "amount"
+    PERCENTAGE = "percentage"
+    INDEX = "index"
+
+    @property
+    def label(self) -> str:
+        """The kind as pages name it."""
+        return {
+            "count": "jumlah (bilangan bulat)",
+            "amount": "nilai",
+            "percentage": "persen",
+            "index": "indeks",
+        }[self.value]
+
+
+class GrowthBasis(StrEnum):
+    """What a growth indicator compares its value of year n with. `same_period` (c-to-c,
+    the default): a quarter's value to date with the same period of year n-1, the annual
+    figure with the whole of year n-1; `whole_year`: every quarter with the whole of year n-1
+    (a quarter's growth is then strongly negative until the year is nearly over)."""
+
+    SAME_PERIOD = "same_period"
+    WHOLE_YEAR = "whole_year"
+
+    @property
+    def label(self) -> str:
+        """The basis as pages name it."""
+        if self is GrowthBasis.SAME_PERIOD:
+            return "s.d. periode yang sama tahun lalu (c-to-c)"
+        return "seluruh tahun lalu"
+
+
 @dataclass(frozen=True, slots=True)
 class Variable:
-    """A labelled input of a formula (the label is the decree's own words)."""
+    """A labelled input of a formula (the label is the decree's own words).
+
+    `kind` says what the input holds (None: not declared, any non-negative number with
+    decimals); `negative` whether it may be below zero (a monthly price change: deflation).
+    """
 
     name: str
     label: str = ""
     unit: str = ""
+    kind: InputKind | None = None
+    negative: bool = False
 
     @property
     def display(self) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from engine.capaian import Polarity
-from engine.formulas import Formula, Preset
+from engine.formulas import Formula, GrowthBasis, Preset
 from engine.targets import Rollup, TargetMode
 
 
@@ -67,6 +67,8 @@ class Indicator:
     """Why the indicator has this origin (for a derived one: what it was derived from)."""
     confirmed: bool = False
     """A derived indicator the agency has confirmed (an admin action, in the admin log)."""
+    growth_basis: GrowthBasis | None = None
+    """For a growth indicator: what year n is compared with (engine.formulas.GrowthBasis)."""
 
     @property
     def in_headline(self) -> bool:

@@ -121,12 +121,16 @@ def report_rows(
                 "name": indicator.name,
                 "unit": indicator.unit,
                 "expression": indicator.formula.expression,
+                "origin": indicator.origin.value,
+                "origin_note": indicator.origin_note,
                 "inputs": [
                     {
                         "name": v.name,
                         "label": v.label,
                         "unit": v.unit,
                         "value": None if entry is None else entry.inputs.get(v.name),
+                        "kind": None if v.kind is None else v.kind.value,
+                        "negative": v.negative,
                     }
                     for v in indicator.formula.variables.values()
                 ],

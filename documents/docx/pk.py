@@ -55,6 +55,11 @@ SUPERVISION = (
 TARGET_HEADER = ("No", "Sasaran", "Indikator Kinerja", "Satuan", "Target")
 BUDGET_HEADER = ("No", "Program", "Kegiatan", "Sub Kegiatan", "Anggaran (Rp)")
 TOTAL_LABEL = "Jumlah"
+DERIVED_MARK = " *)"
+DERIVED_NOTE = (
+    "*) Indikator turunan: tidak termuat dalam Keputusan IKU/IKI perangkat daerah; disusun "
+    "dari indikator jabatan lain."
+)
 _STATE_LABELS = {"draft": "draf", "submitted": "diajukan", "verified": "diverifikasi"}
 
 
@@ -297,13 +302,15 @@ def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
         (
             str(n),
             sasaran.get(t["indicator"], ""),
-            t["name"],
+            marked_name(t),
             t["unit"],
             target_text(t["annual"]),
         )
         for n, t in enumerate(view["targets"], start=1)
     ]
     grid_table(doc, TARGET_HEADER, targets, (1.0, 4.5, 6.5, 1.8, 2.7), right=(4,))
+    if any(t.get("origin") == "derived" for t in view["targets"]):
+        add_text(doc, DERIVED_NOTE, size=10)
     add_text(doc, "", after=12)
     budget = [
         (str(n), b["program"], b["kegiatan"] or "", b["sub_kegiatan"] or "",
@@ -333,3 +340,8 @@ def pk_filename(view: Mapping[str, Any], extension: str = "docx") -> str:
     """A file name people recognise: PK-2021-kasi-ikm-rev2.docx."""
     revision = f"-rev{view['revision']}" if view["revision"] > 1 else ""
     return f"PK-{view['year']}-{view['position']}{revision}.{extension}"
+
+
+def marked_name(row: Mapping[str, Any]) -> str:
+    """An indicator's name, marked "*)" when it is derived (not in the decree)."""
+    return str(row["name"]) + (DERIVED_MARK if row.get("origin") == "derived" else "")

@@ -15,7 +15,16 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from documents.docx.pk import add_text, grid_table, new_document, number_text, target_text, to_bytes
+from documents.docx.pk import (
+    DERIVED_NOTE,
+    add_text,
+    grid_table,
+    marked_name,
+    new_document,
+    number_text,
+    target_text,
+    to_bytes,
+)
 from engine.workflow import Action, State
 
 RECAP_HEADER = (
@@ -46,7 +55,7 @@ def recap_rows(view: Mapping[str, Any]) -> list[tuple[str, ...]]:
     return [
         (
             str(n),
-            e["name"],
+            marked_name(e),
             e["unit"],
             target_text(e["target"]),
             _realisation(e),
@@ -58,7 +67,7 @@ def recap_rows(view: Mapping[str, Any]) -> list[tuple[str, ...]]:
 
 
 def _details(doc: DocxDocument, entry: Mapping[str, Any], number: int) -> None:
-    add_text(doc, f"{number}. {entry['name']}", bold=True, after=3)
+    add_text(doc, f"{number}. {marked_name(entry)}", bold=True, after=3)
     add_text(doc, f"Rumus: {entry['expression']}", size=10, after=3)
     rows = [
         (i["label"] or i["name"], i["unit"] or "-", number_text(i["value"]))
@@ -104,6 +113,8 @@ def build_report_docx(view: Mapping[str, Any], agency: str | None) -> bytes:
     grid_table(
         doc, RECAP_HEADER, recap_rows(view), (1.0, 9.0, 2.0, 3.0, 4.2, 2.8, 2.7), right=(3, 4, 5)
     )
+    if any(e.get("origin") == "derived" for e in view["entries"]):
+        add_text(doc, DERIVED_NOTE, size=10)
     add_text(doc, "", after=6)
     add_text(doc, "RINCIAN PER INDIKATOR", bold=True, after=6)
     for number, entry in enumerate(view["entries"], start=1):

@@ -41,6 +41,8 @@ def workbook_content(contents: CatalogueContents) -> WorkbookContent:
             "label": variable.label,
             "unit": variable.unit or None,
             "order": order,
+            "kind": None if variable.kind is None else variable.kind.value,
+            "negative": "ya" if variable.negative else None,
         }
         for spec in contents.indicators
         for order, variable in enumerate(spec.variables, start=1)
@@ -98,4 +100,7 @@ def _indicator(spec: IndicatorSpec) -> Row:
         "parent": spec.parent,
         "data_source": spec.data_source,
         "note": spec.note,
+        "origin": spec.origin.value,
+        "origin_note": spec.origin_note,
+        "growth_basis": None if spec.growth_basis is None else spec.growth_basis.value,
     }

@@ -8,10 +8,11 @@ reorder them). Documented in docs/catalogue-excel.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from engine.capaian import Polarity
-from engine.formulas import Preset
-from engine.indicators import IndicatorKind
+from engine.formulas import GrowthBasis, InputKind, Preset
+from engine.indicators import IndicatorKind, Origin
 from engine.targets import Rollup, TargetMode
 
 FORMAT = "kinerja-catalog-xlsx/1"
@@ -55,8 +56,11 @@ class Column:
     """A drop-down list taken from another sheet's range."""
 
 
-def _values(enum: type[Polarity | Rollup | TargetMode | IndicatorKind | Preset]) -> tuple[str, ...]:
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(item.value for item in enum)
+
+
+YES_NO = ("ya", "tidak")
 
 
 # Formulas in the file carry no leading "=" (Excel adds it when it shows them).
@@ -86,6 +90,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("parent", "Induk", 30, source=INDICATOR_LIST),
         Column("data_source", "Sumber data", 40, wrap=True),
         Column("note", "Catatan", 40, optional=True, wrap=True),
+        Column("origin", "Asal", 10, choices=_values(Origin), optional=True),
+        Column("origin_note", "Alasan asal", 40, optional=True, wrap=True),
+        Column(
+            "growth_basis", "Dasar pertumbuhan", 16, choices=_values(GrowthBasis), optional=True
+        ),
     ),
     VARIABLES: (
         Column("indicator", "Kode indikator", 30, source=INDICATOR_LIST),
@@ -93,6 +102,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("label", "Label", 60, wrap=True),
         Column("unit", "Satuan", 12),
         Column("order", "Urutan", 9, optional=True),
+        Column("kind", "Jenis isian", 12, choices=_values(InputKind), optional=True),
+        Column("negative", "Boleh negatif", 10, choices=YES_NO, optional=True),
     ),
     TARGETS: (
         Column("position", "Kode jabatan", 30, source=POSITION_LIST),
@@ -143,6 +154,11 @@ GUIDE_TEXT = (
     "5. Variabel: satu baris per variabel rumus, dengan kode indikatornya. Nama variabel: "
     "huruf kecil, angka, garis bawah. Untuk preset, urutannya penting (ratio: pembilang lalu "
     "penyebut; growth: tahun n lalu tahun n-1).",
+    "5a. Asal (boleh kosong = decree): decree (dari SK), derived (turunan, tidak ada di SK: "
+    "isi Alasan asal) atau agency (tambahan perangkat daerah). Dasar pertumbuhan, hanya untuk "
+    "preset growth: same_period (s.d. triwulan yang sama tahun lalu, bawaan) atau whole_year. "
+    "Jenis isian variabel: count (bilangan bulat), amount, percentage atau index; Boleh "
+    "negatif: ya hanya untuk isian yang memang bisa negatif (perubahan IHK bulanan).",
     "6. Target: target tahunan dan TW I-IV per indikator, seperti diketik (80, 80-90, "
     "1.027.733,50). Alasan TW IV wajib bila TW IV berbeda dari target tahunan.",
     "7. Anggaran: program, kegiatan, sub kegiatan dan anggaran (Rp) per jabatan. Angka boleh "

@@ -9,6 +9,7 @@ caller raises once with all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from documents.xlsx.catalogue_cells import Cells, SheetRow, WorkbookSheets
 from documents.xlsx.catalogue_layout import (
@@ -23,6 +24,7 @@ from documents.xlsx.catalogue_layout import (
     SOURCE_CELL,
     VARIABLES,
     YEAR_CELL,
+    YES_NO,
 )
 from documents.xlsx.catalogue_manual import with_manuals
 from documents.yaml.catalogue import (
@@ -35,13 +37,15 @@ from engine.catalogue import CatalogDocument, IndicatorSpec, PositionSpec
 from engine.catalogue_workbook import Duties, Known, StoredIndicator
 from engine.formulas import (
     FormulaError,
+    GrowthBasis,
+    InputKind,
     Preset,
     Variable,
     check_variable_name,
     parse,
     preset_expression,
 )
-from engine.indicators import IndicatorKind
+from engine.indicators import IndicatorKind, Origin
 from engine.org import find_cycles
 from engine.targets import Rollup, TargetMode
 from engine.text import SINGLE_LINE_PROBLEM, bad_character
@@ -49,7 +53,7 @@ from engine.text import SINGLE_LINE_PROBLEM, bad_character
 __all__ = ["CatalogSheets", "Duties", "Known", "StoredIndicator", "read_catalog", "read_guide"]
 
 
-def _values(enum: type[IndicatorKind | Polarity | Rollup | TargetMode | Preset]) -> tuple[str, ...]:
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(item.value for item in enum)
 
 
@@ -169,6 +173,8 @@ def _variables(
         label = cells.line(row, "label")
         unit = cells.line(row, "unit", required=False) or ""
         order = cells.integer(row, "order", low=1, high=999, default=None)
+        kind = _optional_choice(cells, row, "kind", _values(InputKind))
+        negative = _optional_choice(cells, row, "negative", YES_NO) == "ya"
         if name is not None:
             try:
                 check_variable_name(name)
@@ -181,7 +187,11 @@ def _variables(
         if name is not None and any(v is not None and v.name == name for _, v, _ in group):
             cells.at(row, "name", f"variabel '{name}' ganda untuk indikator '{indicator}'")
             name = None
-        variable = Variable(name, label, unit) if name is not None and label is not None else None
+        variable = (
+            Variable(name, label, unit, None if kind is None else InputKind(kind), negative)
+            if name is not None and label is not None
+            else None
+        )
         group.append((row, variable, order))
     result: dict[str, list[tuple[SheetRow, Variable | None]]] = {}
     for code, group in grouped.items():
@@ -225,6 +235,11 @@ def _indicator(
     decimals = cells.integer(row, "decimals", low=0, high=6, default=2)
     parent = cells.line(row, "parent", required=False)
     note = cells.text(row, "note", required=False)
+    origin = _optional_choice(cells, row, "origin", _values(Origin)) or Origin.DECREE.value
+    origin_note = cells.text(row, "origin_note", required=False)
+    if origin == Origin.DERIVED.value and origin_note is None:
+        cells.at(row, "origin", "indikator turunan wajib diisi Alasan asal")
+    basis = _optional_choice(cells, row, "growth_basis", _values(GrowthBasis))
     draft = _Draft(row, code, parent)
     formula = _formula(cells, row, code, variables.get(code or "", []))
     missing = any(c.key not in row.columns for c in COLUMNS[INDICATORS] if not c.optional)
@@ -233,11 +248,25 @@ def _indicator(
     assert position and code and kind and kinerja and name and unit and data_source
     assert polarity and rollup and mode and decimals is not None
     expression, preset, declared = formula
+    if basis is not None and preset is not Preset.GROWTH:
+        cells.at(row, "growth_basis", "hanya untuk rumus pertumbuhan (preset growth)")
+        return draft
+    if basis is None and preset is Preset.GROWTH:
+        basis = GrowthBasis.SAME_PERIOD.value
     draft.spec = IndicatorSpec(
         code, position, IndicatorKind(kind), kinerja, name, unit, expression, preset, declared,
         data_source, Polarity(polarity), Rollup(rollup), TargetMode(mode), decimals, parent, note,
+        origin=Origin(origin), origin_note=origin_note,
+        growth_basis=None if basis is None else GrowthBasis(basis),
     )  # fmt: skip
     return draft
+
+
+def _optional_choice(cells: Cells, row: SheetRow, key: str, allowed: tuple[str, ...]) -> str | None:
+    """One of `allowed` when the cell is filled, None when it is empty or its column absent."""
+    if cells.text(row, key, required=False) is None:
+        return None
+    return cells.choice(row, key, allowed)
 
 
 def _squash(text: str) -> str:

@@ -24,8 +24,16 @@ from engine.catalogue import (
     IndicatorSpec,
     PositionSpec,
 )
-from engine.formulas import FormulaError, Preset, Variable, parse, preset_expression
-from engine.indicators import IndicatorKind
+from engine.formulas import (
+    FormulaError,
+    GrowthBasis,
+    InputKind,
+    Preset,
+    Variable,
+    parse,
+    preset_expression,
+)
+from engine.indicators import IndicatorKind, Origin
 from engine.org import find_cycles
 from engine.targets import Rollup, TargetMode
 
@@ -157,7 +165,8 @@ def _indicator(check: Checker, item: LineDict, where: str, position: str) -> Ind
     parent = check.line(item, "parent", where, required=False)
     note = check.text(item, "note", where, required=False)
     formula = _formula(check, item, where)
-    if len(check.problems) > before or formula is None:
+    origin, origin_note, basis = _origin_basis(check, item, where, formula)
+    if len(check.problems) > before or formula is None or origin is None:
         return None
     assert code and kind and kinerja and name and unit and data_source and polarity and rollup
     assert mode is not None and decimals is not None
@@ -166,7 +175,43 @@ def _indicator(check: Checker, item: LineDict, where: str, position: str) -> Ind
         code, position, kind, kinerja, name, unit, expression, preset, variables,
         data_source, polarity, rollup, mode, decimals, parent, note,
         manual=manual_entry(check, item, where),
+        origin=origin, origin_note=origin_note, growth_basis=basis,
     )  # fmt: skip
+
+
+def _origin_basis(
+    check: Checker,
+    item: LineDict,
+    where: str,
+    formula: tuple[str, Preset | None, tuple[Variable, ...]] | None,
+) -> tuple[Origin | None, str | None, GrowthBasis | None]:
+    """`origin` (decree by default; a derived one says why in `origin_note`) and, for a
+    growth formula, `growth_basis` (same_period by default; refused on any other formula)."""
+    origin = check.choice(
+        item, "origin", where, Origin, "decree, derived, agency", default=Origin.DECREE
+    )
+    origin_note = check.text(item, "origin_note", where, required=False)
+    if origin is Origin.DERIVED and not origin_note:
+        check.add(
+            item.key_lines.get("origin", item.line),
+            f"{where}.origin_note",
+            "indikator turunan wajib menyebut asalnya (origin_note)",
+        )
+    growth = formula is not None and formula[1] is Preset.GROWTH
+    basis = (
+        check.choice(item, "growth_basis", where, GrowthBasis, "same_period, whole_year")
+        if "growth_basis" in item
+        else None
+    )
+    if basis is None and growth:
+        basis = GrowthBasis.SAME_PERIOD
+    if basis is not None and formula is not None and not growth:
+        check.add(
+            item.key_lines.get("growth_basis"),
+            f"{where}.growth_basis",
+            "hanya untuk rumus pertumbuhan (preset growth)",
+        )
+    return origin, origin_note, basis
 
 
 def _formula(
@@ -183,8 +228,17 @@ def _formula(
         name = check.line(entry, "name", f"{here}.variables[{index + 1}]")
         label = check.line(entry, "label", f"{here}.variables[{index + 1}]")
         unit = check.line(entry, "unit", f"{here}.variables[{index + 1}]", required=False)
+        kind = check.choice(
+            entry,
+            "kind",
+            f"{here}.variables[{index + 1}]",
+            InputKind,
+            "count, amount, percentage, index",
+            default=None,
+        ) if "kind" in entry else None  # fmt: skip
+        negative = check.boolean(entry, "negative", f"{here}.variables[{index + 1}]", default=False)
         if name is not None and label is not None:
-            variables.append(Variable(name, label, unit or ""))
+            variables.append(Variable(name, label, unit or "", kind, bool(negative)))
     preset_name = check.line(block, "preset", here, required=False)
     expression = check.text(block, "expression", here, required=False)
     if len(check.problems) > before:

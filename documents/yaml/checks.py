@@ -98,6 +98,17 @@ class Checker:
             )
             return None
 
+    def boolean(self, item: LineDict, key: str, where: str, *, default: bool) -> bool | None:
+        """true or false, `default` when absent, else a problem."""
+        value = item.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            line = item.key_lines.get(key, item.line)
+            self.add(line, f"{where}.{key}", "harus true atau false")
+            return None
+        return value
+
     def integer(
         self, item: LineDict, key: str, where: str, *, low: int, high: int, default: int
     ) -> int | None:

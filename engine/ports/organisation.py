@@ -109,6 +109,10 @@ class CatalogueRepository(Protocol):
         """The indicators of these positions for a year, in catalogue order."""
         ...
 
+    def confirm(self, indicator_id: int) -> None:
+        """Record that the agency confirmed this (derived) indicator; a re-import keeps it."""
+        ...
+
     def positions(self, agency_id: int) -> list[PositionEntry]:
         """The agency's positions in the organisation's order (codes and titles only)."""
         ...

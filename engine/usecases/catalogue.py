@@ -11,22 +11,24 @@ engine/usecases/catalogue_workbook.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from engine.catalogue import CatalogueParser
 from engine.catalogue_workbook import CatalogueContents
 from engine.errors import NotFoundError, ValidationError
 from engine.imports import ImportReport
-from engine.indicators import Indicator
+from engine.indicators import Indicator, Origin
 from engine.org import Position
 from engine.ports import AgencyInfo, UnitOfWork, writes
-from engine.usecases.audit import record_import
+from engine.usecases.audit import record_admin, record_import
 
 __all__ = [
     "CatalogueListing",
     "catalogue_template",
     "choose_agency",
+    "confirm_derived",
+    "derived_indicators",
     "export_catalogue",
     "import_catalogue",
     "show_catalogue",
@@ -114,3 +116,53 @@ def catalogue_template(uow: UnitOfWork, agency: str | None, year: int) -> Catalo
 def export_catalogue(uow: UnitOfWork, agency: str | None, year: int) -> CatalogueContents:
     """The catalogue of `year` with its PK targets and budget lines (imports back unchanged)."""
     return uow.catalogue.contents(choose_agency(uow, agency), year)
+
+
+def derived_indicators(uow: UnitOfWork, year: int | None = None) -> CatalogueListing | None:
+    """The derived indicators (not in the decree) of `year` (default: the newest), by position,
+    confirmed or not; None when there is no catalogue at all."""
+    listing = show_catalogue(uow, year=year)
+    if listing is None:
+        return None
+    derived = [
+        (position, [i for i in items if i.origin is Origin.DERIVED])
+        for position, items in listing.positions
+    ]
+    return CatalogueListing(listing.year, [(p, items) for p, items in derived if items])
+
+
+@writes
+def confirm_derived(
+    uow: UnitOfWork, code: str, *, year: int | None = None, actor: str, now: datetime
+) -> Indicator:
+    """The agency confirms a derived indicator: it counts in the agency's headline from now
+    on. Recorded in the admin log (catalogue.confirm); confirming twice changes nothing and
+    records nothing. ValidationError for an indicator that is not derived; NotFoundError for
+    an unknown code."""
+    listing = show_catalogue(uow, year=year)
+    found = (
+        None
+        if listing is None
+        else next((i for _, items in listing.positions for i in items if i.code == code), None)
+    )
+    if found is None or listing is None:
+        where = "" if listing is None else f" tahun {listing.year}"
+        raise NotFoundError(
+            f"Indikator '{code}' tidak ada di katalog{where}",
+            log_message=f"confirm: unknown indicator {code}",
+        )
+    if found.origin is not Origin.DERIVED:
+        raise ValidationError(
+            f"Indikator '{code}' berasal dari {found.origin.label}, bukan turunan: "
+            "tidak perlu dikonfirmasi",
+            log_message=f"confirm: {code} is {found.origin.value}, not derived",
+        )
+    if found.confirmed:
+        return found
+    uow.catalogue.confirm(found.id)
+    subject = f"Indikator turunan {code} tahun {listing.year}"
+    record_admin(
+        uow, actor, "catalogue.confirm", subject, {"confirmed": False}, {"confirmed": True}, now=now
+    )
+    uow.commit()
+    return replace(found, confirmed=True)

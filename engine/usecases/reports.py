@@ -96,8 +96,9 @@ def _merged(indicator: Indicator, stored: StoredEntry, typed: EntryInput) -> Sto
         if raw is None or not str(raw).strip():
             inputs.pop(name, None)
         else:
-            label = indicator.formula.variables[name].display
-            inputs[name] = str(check_input(str(raw), f"{indicator.code} {label}"))
+            variable = indicator.formula.variables[name]
+            label = f"{indicator.code} {variable.display}"
+            inputs[name] = str(check_input(str(raw), label, variable))
 
     def kept(text: str | None, before: str | None) -> str | None:
         return before if text is None else text.strip() or None
@@ -169,7 +170,7 @@ def check_entries(indicators: list[Indicator], entries: Mapping[str, EntryInput]
                 errors[f"{code}.{name}"] = f"Variabel '{name}' tidak dikenal untuk {code}"
             elif raw is not None and str(raw).strip():
                 try:
-                    check_input(str(raw))
+                    check_input(str(raw), variable=indicator.formula.variables[name])
                 except ValidationError as exc:
                     errors[f"{code}.{name}"] = exc.message
         for part in ("no_data_reason", "kendala", "upaya"):

@@ -162,10 +162,37 @@ def show_cmd(
     for pos, items in listed:
         typer.echo(f"{pos.title} ({pos.code}): {len(items)} indikator")
         for item in items:
-            typer.echo(f"  [{item.kind.value.upper()}] {item.code}: {item.name} ({item.unit})")
+            mark = "" if item.origin.value == "decree" else f" [{_origin_mark(item)}]"
+            typer.echo(
+                f"  [{item.kind.value.upper()}] {item.code}: {item.name} ({item.unit}){mark}"
+            )
             typer.echo(f"      rumus: {item.formula.expression}")
             for variable in item.formula.variables.values():
                 typer.echo(f"        {variable.name} = {variable.label}")
+
+
+def _origin_mark(item: Indicator) -> str:
+    if item.origin.value != "derived":
+        return item.origin.label
+    return "turunan, dikonfirmasi" if item.confirmed else "turunan, belum dikonfirmasi"
+
+
+@app.command("confirm")
+def confirm_cmd(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Kode indikator turunan")],
+    year: Annotated[int | None, typer.Option(help="Tahun (bawaan: tahun terakhir)")] = None,
+) -> None:
+    """Konfirmasi indikator turunan (tidak ada di SK): sejak itu dihitung dalam capaian
+    perangkat daerah. Dicatat di log admin."""
+    from engine.usecases.catalogue import confirm_derived
+
+    container = state_of(ctx).container()
+    with container.uow(write=True) as uow:
+        indicator = confirm_derived(
+            uow, code, year=year, actor=console_actor(), now=container.clock.now()
+        )
+    typer.echo(f"Indikator turunan {indicator.code} dikonfirmasi: {indicator.name}")
 
 
 def _json(item: Indicator) -> dict[str, Any]:
@@ -177,9 +204,20 @@ def _json(item: Indicator) -> dict[str, Any]:
         "unit": item.unit,
         "expression": item.formula.expression,
         "variables": [
-            {"name": v.name, "label": v.label, "unit": v.unit}
+            {
+                "name": v.name,
+                "label": v.label,
+                "unit": v.unit,
+                "kind": None if v.kind is None else v.kind.value,
+                "negative": v.negative,
+            }
             for v in item.formula.variables.values()
         ],
+        "origin": item.origin.value,
+        "origin_note": item.origin_note,
+        "confirmed": item.confirmed,
+        "in_headline": item.in_headline,
+        "growth_basis": None if item.growth_basis is None else item.growth_basis.value,
         "data_source": item.data_source,
         "polarity": item.polarity.value,
         "rollup": item.rollup.value,

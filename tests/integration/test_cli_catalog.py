@@ -45,8 +45,34 @@ def test_catalog_show_json_lists_positions_with_formulas(demo_cli: Cli) -> None:
     assert len(indicators) == 51
     kasi_ikm = next(p for p in data["positions"] if p["code"] == "kasi-ikm")
     (item,) = kasi_ikm["indicators"]
-    assert item["variables"][0]["label"].startswith("Jumlah IKM terdata di OSS")
+    assert item["variables"][1]["label"].startswith("Jumlah IKM terdata di OSS")
     assert all(v["name"] in item["expression"] for v in item["variables"])
+    # issue 16: each indicator's origin, its inputs' kinds and a growth indicator's basis
+    assert (item["origin"], item["polarity"]) == ("decree", "positive")
+    assert [v["kind"] for v in item["variables"]] == ["count", "count"]
+    origins = [i["origin"] for i in indicators]
+    assert (origins.count("decree"), origins.count("derived")) == (44, 7)
+    head = next(p for p in data["positions"] if p["code"] == "kepala-dinas")
+    assert all(i["origin"] == "derived" and not i["in_headline"] for i in head["indicators"])
+    assert all(i["origin_note"].startswith("Tidak ada di keputusan") for i in head["indicators"])
+    growth = [i for i in indicators if i["growth_basis"] is not None]
+    assert len(growth) == 9
+    assert {i["growth_basis"] for i in growth} == {"same_period"}
+
+
+def test_catalog_confirm_puts_a_derived_indicator_in_the_headline(demo_cli: Cli) -> None:
+    out = demo_cli.ok("catalog", "confirm", "kepala-dinas-6")
+    assert out.startswith("Indikator turunan kepala-dinas-6 dikonfirmasi")
+    data = json.loads(demo_cli.ok("catalog", "show", "--position", "kepala-dinas", "--json"))
+    by_code = {i["code"]: i for i in data["positions"][0]["indicators"]}
+    assert by_code["kepala-dinas-6"]["confirmed"] and by_code["kepala-dinas-6"]["in_headline"]
+    assert not by_code["kepala-dinas-5"]["in_headline"]
+    assert "[turunan, dikonfirmasi]" in demo_cli.ok("catalog", "show", "--position", "kepala-dinas")
+    code, _, err = demo_cli("catalog", "confirm", "kasi-ikm-1")
+    assert (code, err.strip()) == (
+        1,
+        "Galat: Indikator 'kasi-ikm-1' berasal dari SK, bukan turunan: tidak perlu dikonfirmasi",
+    )
 
 
 def test_catalog_show_one_position_as_text(demo_cli: Cli) -> None:

@@ -82,10 +82,11 @@ EXAMPLES: dict[str, tuple[dict[str, str], str | None]] = {
         {"dokumen_pelayanan_tersedia": "9", "dokumen_pelayanan_seharusnya": "12"},
         "75",
     ),
-    # TW I: 3.562.500.000 / 14.250.000.000 x 100 = 25
+    # name over formula (decree lines 224-235): against the cash plan to date, not the year's
+    # budget. TW I: 3.562.500.000 / 3.750.000.000 x 100 = 95
     "kasubag-keuangan-1": (
-        {"realisasi_keuangan": "3562500000", "anggaran_belanja_langsung": "14250000000"},
-        "25",
+        {"realisasi_keuangan": "3562500000", "anggaran_kas": "3750000000"},
+        "95",
     ),
     # 342 / 360 x 100 = 95
     "kasubag-umum-1": ({"sarpras_kondisi_baik": "342", "sarpras_seluruh": "360"}, "95"),
@@ -119,9 +120,10 @@ EXAMPLES: dict[str, tuple[dict[str, str], str | None]] = {
         {"um_difasilitasi_permodalan": "250", "um_seluruh": UM_SELURUH},
         "0.5142",
     ),
+    # name over formula (decree lines 569-578): berdaya saing, not difasilitasi.
     # 400 / 48620 x 100 = 0.822706... -> 0.8227
     "kasi-pembiayaan-usaha-mikro-2": (
-        {"um_difasilitasi": "400", "um_seluruh": UM_SELURUH},
+        {"um_berdaya_saing": "400", "um_seluruh": UM_SELURUH},
         "0.8227",
     ),
     # 212 / 640 x 100 = 33.125
@@ -142,10 +144,10 @@ EXAMPLES: dict[str, tuple[dict[str, str], str | None]] = {
         {"omzet_koperasi_tahun_n": "340000000000", "omzet_koperasi_tahun_n_1": "375000000000"},
         "-9.3333",
     ),
-    # 212 / 640 x 100 = 33.125
+    # name over formula (decree lines 601-604): RAT, not Grade. 448 / 640 x 100 = 70
     "kasi-kelembagaan-koperasi-1": (
-        {"koperasi_aktif_grade_a": "212", "koperasi_aktif_seluruh": "640"},
-        "33.125",
+        {"koperasi_aktif_rat": "448", "koperasi_aktif_seluruh": "640"},
+        "70",
     ),
     # 45 / 60 x 100 = 75
     "kasi-kelembagaan-koperasi-2": (
@@ -159,10 +161,10 @@ EXAMPLES: dict[str, tuple[dict[str, str], str | None]] = {
         {"koperasi_diperiksa_kepatuhan": "96", "koperasi_aktif_seluruh": "640"},
         "15",
     ),
-    # 180 / 1920 x 100 = 9.375
+    # name over formula (decree lines 704-708): koperasi, not pengurus. 96 / 640 x 100 = 15
     "kasi-pembiayaan-koperasi-1": (
-        {"pengurus_koperasi_dilatih": "180", "pengurus_koperasi_seluruh": "1920"},
-        "9.375",
+        {"koperasi_ikut_pelatihan": "96", "koperasi_seluruh": "640"},
+        "15",
     ),
     # (412.500.000.000 - 375.000.000.000) / 375.000.000.000 x 100 = 37,5 / 375 x 100 = 10
     "kasi-produksi-koperasi-1": (
@@ -231,13 +233,14 @@ EXAMPLES: dict[str, tuple[dict[str, str], str | None]] = {
         {"ikm_dibina": "320", "ikm_terdata": "2400", "ikm_sudah_dibina": "800"},
         "20",
     ),
-    # as written in the decree: (560 - 392) / 560 x 100 = 168 / 560 x 100 = 30 (not yet vertek)
+    # name over formula (decree lines 1171-1174, 1193-1194): the share VERIFIED, not the share
+    # not yet verified: 392 / 560 x 100 = 70 (the decree's formula gave 30)
     "kabid-perindustrian-3": (
         {"ikm_oss_kbli_industri": "560", "ikm_oss_vertek_siinas": "392"},
-        "30",
+        "70",
     ),
-    # (250 - 215) / 250 x 100 = 35 / 250 x 100 = 14
-    "kasi-ikm-1": ({"ikm_oss_kbli_industri": "250", "ikm_oss_vertek_siinas": "215"}, "14"),
+    # 215 / 250 x 100 = 86 (the decree's formula gave (250 - 215) / 250 x 100 = 14)
+    "kasi-ikm-1": ({"ikm_oss_kbli_industri": "250", "ikm_oss_vertek_siinas": "215"}, "86"),
     # 320 / (2400 - 800) x 100 = 20
     "kasi-industri-mikro-1": (
         {"ikm_dibina": "320", "ikm_terdata": "2400", "ikm_sudah_dibina": "800"},
@@ -365,7 +368,68 @@ def test_indicator_fields() -> None:
         ), code
         assert 0 <= indicator.get("decimals", 2) <= 6, code
         if position == "kepala-dinas":
-            assert "Tidak ada di keputusan" in indicator["note"], code
+            assert indicator["origin"] == "derived", code
+            assert "Tidak ada di keputusan" in indicator["origin_note"], code
+        else:
+            assert indicator.get("origin", "decree") == "decree", code
+
+
+def test_44_decree_and_7_derived_indicators() -> None:
+    origins = [indicator.get("origin", "decree") for _, indicator in all_indicators()]
+    assert (origins.count("decree"), origins.count("derived"), len(origins)) == (44, 7, 51)
+
+
+# Issue 16, item 1: where the decree's name and formula disagree, the name and the sasaran
+# win; the SIINas rows measure the share verified and are positive.
+@pytest.mark.parametrize("code", ["kabid-perindustrian-3", "kasi-ikm-1"])
+def test_siinas_measures_the_share_verified_with_positive_polarity(code: str) -> None:
+    indicator = indicators_by_code()[code]
+    assert indicator["polarity"] == "positive"
+    assert expression_of(indicator) == "ikm_oss_vertek_siinas / ikm_oss_kbli_industri * 100"
+
+
+NAME_OVER_FORMULA = [
+    ("kabid-perindustrian-3", "1193"),
+    ("kasi-ikm-1", "1224"),
+    ("kasi-pembiayaan-usaha-mikro-2", "569"),
+    ("kasi-pembiayaan-koperasi-1", "704"),
+    ("kasi-kelembagaan-koperasi-1", "601"),
+    ("kasubag-keuangan-1", "224"),
+    ("kasubag-umum-3", "278"),
+    ("kasi-kelembagaan-koperasi-3", "608"),
+    ("kasi-promosi-permodalan-2", "1299"),
+]
+
+
+@pytest.mark.parametrize(("code", "line"), NAME_OVER_FORMULA)
+def test_each_name_over_formula_row_cites_the_rule_and_the_decree_line(
+    code: str, line: str
+) -> None:
+    note = indicators_by_code()[code]["note"]
+    assert "docs/catalogue.md" in note, code
+    assert f"baris {line}" in note, code
+
+
+def test_every_input_declares_its_kind_and_only_the_ihk_change_may_be_negative() -> None:
+    negative = set()
+    for _, indicator in all_indicators():
+        for variable in indicator["formula"]["variables"]:
+            assert variable["kind"] in ("count", "amount", "percentage", "index"), variable
+            if variable.get("negative"):
+                negative.add(variable["name"])
+            if variable.get("unit") in ("jumlah", "berkas"):
+                assert variable["kind"] == "count", (indicator["code"], variable["name"])
+    assert negative == {"ihk_bulan_1", "ihk_bulan_2", "ihk_bulan_3"}
+
+
+def test_the_9_growth_indicators_compare_the_same_period_and_say_so() -> None:
+    growth = [i for _, i in all_indicators() if i["formula"].get("preset") == "growth"]
+    assert len(growth) == 9
+    for indicator in growth:
+        assert indicator["growth_basis"] == "same_period", indicator["code"]
+        year_n, year_before = (v["label"] for v in indicator["formula"]["variables"])
+        assert year_n.endswith("s.d. triwulan ini"), indicator["code"]
+        assert year_before.endswith("s.d. triwulan yang sama"), indicator["code"]
 
 
 def test_every_parent_exists_and_the_cascade_has_no_cycle() -> None:

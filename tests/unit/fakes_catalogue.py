@@ -146,6 +146,12 @@ class FakeCatalogue:
     def latest_year(self) -> int | None:
         return max((i.year for i in self.stored_indicators), default=None)
 
+    def confirm(self, indicator_id: int) -> None:
+        self.stored_indicators = [
+            replace(i, confirmed=True) if i.id == indicator_id else i
+            for i in self.stored_indicators
+        ]
+
     def indicators(self, *, year: int, position_ids: Collection[int]) -> list[Indicator]:
         return [
             i for i in self.stored_indicators if i.year == year and i.position_id in position_ids

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
 from engine.capaian import Polarity
@@ -9,12 +12,14 @@ from engine.catalogue import CatalogDocument, CatalogFileError, CatalogueFacts
 from engine.catalogue_workbook import CatalogueContents, PositionEntry
 from engine.errors import NotFoundError, Problem, ValidationError
 from engine.formulas import parse
-from engine.indicators import Indicator, IndicatorKind
+from engine.indicators import Indicator, IndicatorKind, Origin
 from engine.ports import AgencyInfo
 from engine.targets import Rollup, TargetMode
 from engine.usecases.catalogue import (
     catalogue_template,
     choose_agency,
+    confirm_derived,
+    derived_indicators,
     export_catalogue,
     import_catalogue,
     show_catalogue,
@@ -130,3 +135,58 @@ def test_the_export_is_the_chosen_agency_catalogue_of_the_year() -> None:
     assert contents.indicators == (spec("iki-1"),)
     with pytest.raises(NotFoundError):
         export_catalogue(uow_with(contents=stored), "bappeda", 2021)
+
+
+# --- derived indicators: the agency confirms them (issue 16, item 2) -------------------------
+
+NOW = datetime(2021, 3, 1, 2, 0, tzinfo=UTC)
+
+
+def derived(code: str, position_id: int) -> Indicator:
+    return replace(indicator(code, position_id), origin=Origin.DERIVED, origin_note="dari kabid-1")
+
+
+def test_the_derived_indicators_are_listed_by_position_and_the_decree_ones_are_not() -> None:
+    uow = uow_with(
+        indicators=[
+            derived("iku-1", KADIS),
+            indicator("iki-1", KASI),
+            derived("d-2", KASI),
+        ]
+    )
+    listing = derived_indicators(uow)
+    assert listing is not None
+    assert [(p.code, [i.code for i in items]) for p, items in listing.positions] == [
+        ("kadis", ["iku-1"]),
+        ("kasi", ["d-2"]),
+    ]
+    assert derived_indicators(uow_with()) is None
+
+
+def test_confirming_a_derived_indicator_puts_it_in_the_headline_and_the_admin_log() -> None:
+    uow = uow_with(indicators=[derived("iku-1", KADIS)])
+    assert not uow.catalogue.stored_indicators[0].in_headline
+    confirmed = confirm_derived(uow, "iku-1", actor="admin", now=NOW)
+    assert confirmed.confirmed and confirmed.in_headline
+    assert uow.catalogue.stored_indicators[0].in_headline
+    assert uow.commits == 1
+    [row] = uow.admin_log.committed
+    assert (row.action, row.subject, row.actor) == (
+        "catalogue.confirm",
+        "Indikator turunan iku-1 tahun 2021",
+        "admin",
+    )
+    # A second confirmation changes nothing and records nothing.
+    confirm_derived(uow, "iku-1", actor="admin", now=NOW)
+    assert uow.commits == 1
+    assert len(uow.admin_log.committed) == 1
+
+
+def test_a_decree_indicator_or_an_unknown_code_cannot_be_confirmed() -> None:
+    uow = uow_with(indicators=[indicator("iki-1", KASI)])
+    with pytest.raises(ValidationError, match="bukan turunan"):
+        confirm_derived(uow, "iki-1", actor="admin", now=NOW)
+    with pytest.raises(NotFoundError, match="tidak ada di katalog"):
+        confirm_derived(uow, "nope", actor="admin", now=NOW)
+    assert uow.commits == 0
+    assert not uow.admin_log.committed

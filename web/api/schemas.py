@@ -229,6 +229,10 @@ class InputOut(_Out):
     label: str | None
     unit: str | None
     value: str | None
+    kind: str | None = Field(
+        default=None, description="count (whole numbers), amount, percentage or index"
+    )
+    negative: bool = Field(default=False, description="Whether the input may be below zero")
 
 
 class EntryOut(_Out):
@@ -238,6 +242,10 @@ class EntryOut(_Out):
     name: str
     unit: str
     expression: str
+    origin: str = Field(
+        default="decree", description="decree, derived (not in the decree: marked) or agency"
+    )
+    origin_note: str | None = None
     inputs: list[InputOut]
     no_data_reason: str | None
     kendala: str | None
@@ -285,6 +293,10 @@ class TargetOut(_Out):
     quarters: list[str | None]
     tw4_reason: str | None
     mode: str
+    origin: str = Field(
+        default="decree", description="decree, derived (not in the decree: marked) or agency"
+    )
+    origin_note: str | None = None
 
 
 class BudgetLineOut(_Out):

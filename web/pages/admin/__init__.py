@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from engine.usecases.people import admin_overview
 from web.auth import AdminUser
 from web.deps import UowDep, web_of
-from web.pages.admin import accounts, admin_log, holidays, outbox, people, workbooks
+from web.pages.admin import accounts, admin_log, derived, holidays, outbox, people, workbooks
 from web.pages.admin.common import render
 
 router = APIRouter()
@@ -44,4 +44,5 @@ router.include_router(holidays.router)
 router.include_router(accounts.router)
 router.include_router(outbox.router)
 router.include_router(workbooks.router)
+router.include_router(derived.router)
 router.include_router(admin_log.router)

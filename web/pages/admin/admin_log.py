@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "organisation.import": "Impor organisasi",
     "catalogue.import": "Impor katalog",
     "catalogue.workbook": "Impor buku kerja katalog",
+    "catalogue.confirm": "Indikator turunan dikonfirmasi",
     "outbox.retry": "Email gagal dikirim ulang",
 }
 KINDS = {
@@ -50,7 +51,7 @@ KINDS = {
     "holiday": "Hari libur",
     "account": "Akun",
     "organisation": "Impor organisasi",
-    "catalogue": "Impor katalog",
+    "catalogue": "Katalog",
     "outbox": "Kotak keluar",
 }
 FIELD_LABELS = {
