@@ -8,6 +8,7 @@ from typing import Any
 
 from kinerja.bootstrap import Container
 from tests.integration.conftest import Cli, WebClient
+from tests.integration.test_api import bearer
 
 REPORT = "62"  # LAP-62, the demo's TW III draft of the Kepala Seksi Pembiayaan Koperasi
 CODE = "kasi-pembiayaan-koperasi-1"  # koperasi that joined the training / koperasi aktif
@@ -60,3 +61,20 @@ def test_the_page_refuses_a_fraction_and_echoes_what_it_read(
     page = web.get(f"/laporan/{REPORT}").text
     assert "Terbaca: 1.500" in page
     assert "bilangan bulat" in page  # the label says what a count takes
+
+
+def test_the_api_refuses_a_fraction_of_koperasi_and_reads_the_kinds(
+    web: WebClient, web_container: Container
+) -> None:
+    headers = bearer(web_container, HOLDER)
+    report = web.client.get(f"/api/v1/reports/{REPORT}", headers=headers).json()
+    [entry] = [e for e in report["entries"] if e["indicator"] == CODE]
+    assert [i["kind"] for i in entry["inputs"]] == ["count", "count"]
+    path = f"/api/v1/reports/{REPORT}/entries?expected_version={report['version']}"
+    body = {CODE: {"values": {"koperasi_ikut_pelatihan": "74,61"}}}
+    refused = web.client.put(path, json=body, headers=headers)
+    assert refused.status_code == 422, refused.text
+    assert "harus bilangan bulat" in refused.text
+    body = {CODE: {"values": {"koperasi_ikut_pelatihan": "96"}}}
+    saved = web.client.put(path, json=body, headers=headers)
+    assert saved.status_code == 200, saved.text
