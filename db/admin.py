@@ -11,7 +11,8 @@ Holidays (libur nasional and cuti bersama) change by decree every year, so the `
 package only provides the starting point; engine.usecases.holidays lets an admin follow a
 new decree. Removing a day marks it inactive instead of deleting it, so that seeding
 again never brings back a day the admin took out. Reading the package is infrastructure,
-so it stays here, behind `SqlHolidays.seed`.
+so it stays here, behind `SqlHolidays.seed`. The capaian rules of a regency per year
+(`capaian_rules`, `put_capaian_rules`) are the administrator's too.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.models import AssignmentRow, OfficialRow, PositionRow
+from db.models import AssignmentRow, OfficialRow, PositionRow, Regency
 from db.organisation import to_official, to_position
 from db.signin import Account
-from db.workflow_models import Holiday, OutboxMessage
+from db.workflow_models import CapaianRuleSet, Holiday, OutboxMessage
 from engine.calendar import WorkingCalendar
+from engine.capaian import CapaianRules
 from engine.events import OutboxStatus
 from engine.holiday_table import GOVERNMENT, PUBLIC, SEED, HolidayDay
 from engine.memo import Memo
@@ -231,6 +233,31 @@ class SqlAdmin:
         self.session.add(row)
         return self._flushed()
 
+    def capaian_rules(self, year: int) -> CapaianRules | None:
+        """The capaian rules the regency set for `year`; None: it set none (the defaults)."""
+        return capaian_rules_of(self.session, year)
+
+    def put_capaian_rules(self, year: int, rules: CapaianRules, now: datetime) -> bool:
+        """Store the rules of `year` (replacing them); False when there is no regency yet."""
+        regency = self.session.exec(select(Regency.id)).first()
+        if regency is None:
+            return False
+        data = rules.as_json()
+        values = dict(
+            scale_name=data["scale"], categories=data["categories"], cap=rules.cap,
+            zero_target_met=rules.negative_zero_target_met, updated_at=now,
+            zero_target_missed=rules.negative_zero_target_missed,
+            negative_target=rules.negative_target.value,
+        )  # fmt: skip
+        row = self.session.exec(_rules_query(year)).first()
+        if row is None:
+            row = CapaianRuleSet(regency_id=regency, year=year, **values)
+        else:
+            row.sqlmodel_update(values)
+        self.session.add(row)
+        self.session.flush()
+        return True
+
     def _flushed(self) -> bool:
         """Flush; False when a unique index refused (the caller rolls back)."""
         try:
@@ -241,6 +268,21 @@ class SqlAdmin:
 
 
 # --- holidays --------------------------------------------------------------------------
+
+
+def _rules_query(year: int) -> Any:
+    return select(CapaianRuleSet).join(Regency).where(CapaianRuleSet.year == year)
+
+
+def capaian_rules_of(session: Session, year: int) -> CapaianRules | None:
+    """The capaian rules stored for `year` (None: none stored; the defaults apply)."""
+    row = session.exec(_rules_query(year)).first()
+    return None if row is None else CapaianRules.from_json({
+        "scale": row.scale_name, "categories": row.categories, "cap": row.cap,
+        "negative_zero_target_met": row.zero_target_met,
+        "negative_zero_target_missed": row.zero_target_missed,
+        "negative_target": row.negative_target,
+    })  # fmt: skip
 
 
 def package_holidays(years: Iterable[int]) -> dict[date, tuple[str, str]]:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from db.admin import capaian_rules_of
 from db.catalogue import load_indicators
 from db.models import Agency, PerjanjianKinerja, PkTarget, PositionRow, QuarterlyReport, ReportEntry
 from db.organisation import load_org_tree
@@ -238,9 +239,8 @@ class SqlReports:
         document = document_record(self.session, report)
         pk = self._approved_pk(report.position_id, report.year)
         found = self._sources(report, pk)
-        rows = report_rows(
-            found.indicators, found.quarter, found.entries, found.earlier, found.targets
-        )
+        rows = report_rows(found.indicators, found.quarter, found.entries, found.earlier,
+                           found.targets, capaian_rules_of(self.session, report.year))  # fmt: skip
         return ReportRecord(document, report.quarter, None if pk is None else pk.id, rows)
 
     def report_sources(self, report_id: int) -> ReportSources:

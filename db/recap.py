@@ -7,7 +7,9 @@ fifth) and hands plain values to `engine.recap`. Targets and entries are read as
 columns (SQLAlchemy Core), not ORM objects: a regency has tens of thousands of them. The
 targets of a position are those of its latest PK revision among the states asked for (by
 default: approved, the PK in force); realisations come from its quarterly reports of the
-year (engine.realisation computes them).
+year (engine.realisation computes them), each with its report's state: engine.recap counts
+those of verified and approved reports unless the `RecapBasis` (part of the cache's key,
+with the year's capaian rules) includes the others.
 
 The cache: a regency's recap reads ~6,000 indicators, their targets and ~25,000 report
 entries and runs every formula: about two seconds of Python. Twenty people opening the
@@ -25,8 +27,7 @@ connection the whole time. Here it is paid once per change of the data:
   delete of the newest row, an insert that reuses its id and updates adding up to the
   deleted row's counter would not; the application never deletes those rows.)
 - `RecapCache.get` compares the fingerprint with the cached one. On a miss one caller per
-  period computes (single flight; the others wait for its result instead of computing
-  the same thing).
+  period computes (single flight: the others wait for its result).
 
 The fingerprint is read before the rows, so a change committed in between can only make
 the cached entry look older than it is (it is computed again on the next request), never
@@ -68,7 +69,7 @@ from db.organisation import load_org_tree, org_stamp_parts
 from engine.org import OrgTree
 from engine.ports import EntryInputs, RecapData
 from engine.realisation import quarter_targets, realisation
-from engine.recap import IndicatorInput, Recap, build_recap
+from engine.recap import DEFAULT_BASIS, IndicatorInput, Recap, RecapBasis, build_recap
 from engine.workflow import State
 
 _INDICATOR = IndicatorRow.metadata.tables["indicator"]
@@ -128,7 +129,7 @@ def recap_inputs(
         latest[row.position_id] = max(latest.get(row.position_id, 0), row.revision)
     e, r = _ENTRY.c, _REPORT.c
     entry_query = of_year(
-        sa_select(e.indicator_id, e.inputs, e.no_data_reason, r.quarter)
+        sa_select(e.indicator_id, e.inputs, e.no_data_reason, r.quarter, r.state)
         .select_from(_ENTRY.join(_REPORT))
         .where(r.year == year),
         e.indicator_id,
@@ -136,15 +137,18 @@ def recap_inputs(
     if report_states is not None:
         entry_query = entry_query.where(r.state.in_(list(report_states)))
     entries: dict[tuple[int, int], EntryValues] = {
-        (row.indicator_id, row.quarter): EntryValues(row.inputs, row.no_data_reason)
+        (row.indicator_id, row.quarter): EntryValues(row.inputs, row.no_data_reason, row.state)
         for row in connection.execute(entry_query)
     }
     result = []
     for indicator in indicators:
         in_force = latest.get(indicator.position_id)
         target = targets.get((in_force, indicator.id)) if in_force is not None else None
-        quarters = [realisation(indicator, entries.get((indicator.id, q))) for q in range(1, 5)]
-        result.append(IndicatorInput(indicator, quarter_targets(indicator, target), quarters))
+        found = [entries.get((indicator.id, q)) for q in range(1, 5)]
+        quarters = [realisation(indicator, entry) for entry in found]
+        states = [None if entry is None else entry.state for entry in found]
+        goals = quarter_targets(indicator, target)
+        result.append(IndicatorInput(indicator, goals, quarters, states))
     return result
 
 
@@ -165,6 +169,7 @@ class EntryValues:
 
     inputs: Mapping[str, Any]
     no_data_reason: str | None
+    state: str
 
 
 def load_recap(
@@ -175,6 +180,7 @@ def load_recap(
     agency_code: str | None = None,
     pk_states: Collection[str] | None = APPROVED_ONLY,
     report_states: Collection[str] | None = None,
+    basis: RecapBasis = DEFAULT_BASIS,
 ) -> Recap:
     """The recap of a quarter (or the year) computed by the engine from one pass of queries."""
     tree = load_org_tree(session)
@@ -185,7 +191,7 @@ def load_recap(
         pk_states=pk_states,
         report_states=report_states,
     )
-    return build_recap(tree, items, year=year, quarter=quarter)
+    return build_recap(tree, items, year=year, quarter=quarter, basis=basis)
 
 
 # --- the cache -------------------------------------------------------------------------
@@ -204,6 +210,7 @@ class _Key:
     agency_code: str | None
     pk_states: tuple[str, ...] | None
     report_states: tuple[str, ...] | None
+    basis: RecapBasis
 
 
 def data_stamp(session: Session, *, year: int) -> Stamp:
@@ -249,16 +256,13 @@ class RecapCache:
         pk_states: Collection[str] | None = APPROVED_ONLY,
         report_states: Collection[str] | None = None,
         session: Session | None = None,
+        basis: RecapBasis = DEFAULT_BASIS,
     ) -> RecapData:
         """The recap as the database holds it now: from the cache when nothing changed. With
         `session` (a request's, unwritten), no second pooled connection is taken meanwhile."""
-        key = _Key(
-            year,
-            quarter,
-            agency_code,
-            None if pk_states is None else tuple(sorted(pk_states)),
-            None if report_states is None else tuple(sorted(report_states)),
-        )
+        pks = None if pk_states is None else tuple(sorted(pk_states))
+        reports = None if report_states is None else tuple(sorted(report_states))
+        key = _Key(year, quarter, agency_code, pks, reports, basis)
         with _reader(engine, session) as reader:
             stamp = data_stamp(reader, year=year)
         hit = self._fresh(engine, key, stamp)
@@ -272,15 +276,11 @@ class RecapCache:
             # committed in between makes the next request compute again.
             with _reader(engine, session) as reader:
                 tree = load_org_tree(reader)
-                items = recap_inputs(
-                    reader,
-                    year=year,
-                    agency_code=agency_code,
-                    pk_states=pk_states,
-                    report_states=report_states,
-                )
+                items = recap_inputs(reader, year=year, agency_code=agency_code,
+                                     pk_states=pk_states, report_states=report_states)  # fmt: skip
             # The connection is back in the pool before the formulas run.
-            data = RecapData(items, build_recap(tree, items, year=year, quarter=quarter))
+            recap = build_recap(tree, items, year=year, quarter=quarter, basis=basis)
+            data = RecapData(items, recap)
             self._store(engine, key, _Entry(stamp, data))
             return data
 
@@ -314,13 +314,11 @@ class RecapCache:
 
 
 recaps = RecapCache()
+"""The process's recap cache (the web application and the CLI share it)."""
 
 
 def _reader(engine: Engine, session: Session | None) -> AbstractContextManager[Session]:
     return nullcontext(session) if session is not None else Session(engine)
-
-
-"""The process's recap cache (the web application and the CLI share it)."""
 
 
 # --- the repository --------------------------------------------------------------------
@@ -378,11 +376,12 @@ class SqlRecaps:
         self._engine = engine
         self._session = session
 
-    def recap(self, *, year: int, quarter: int | None, agency_code: str | None = None) -> RecapData:
+    def recap(self, *, year: int, quarter: int | None, agency_code: str | None = None,
+              basis: RecapBasis = DEFAULT_BASIS) -> RecapData:  # fmt: skip
         """The recap as the database holds it now: from the cache when nothing changed."""
         return recaps.get(
             self._engine, year=year, quarter=quarter, agency_code=agency_code,
-            session=self._session(),
+            session=self._session(), basis=basis,
         )  # fmt: skip
 
     def org_tree(self) -> OrgTree:

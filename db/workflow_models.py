@@ -161,6 +161,27 @@ class LadderRung(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class CapaianRuleSet(SQLModel, table=True):
+    """The capaian rules a regency set for a year (engine.capaian.CapaianRules): the category
+    scale, the cap, the target-zero and negative-target rules. No row for a year: the
+    defaults (Permendagri 86/2017, domain.md)."""
+
+    __tablename__ = "capaian_rules"
+    __table_args__ = (Index("ux_capaian_rules_regency_year", "regency_id", "year", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    regency_id: int = Field(sa_column=Column(Integer, ForeignKey("regency.id"), nullable=False))
+    year: int = Field(sa_column=Column(Integer, nullable=False))
+    scale_name: str = Field(sa_column=Column(String(200), nullable=False))
+    categories: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    """[{"name", "minimum" (text or null for the last), "color"}], best first."""
+    cap: Decimal | None = Field(default=None, sa_column=Column(Numeric(9, 2)))
+    zero_target_met: Decimal = Field(sa_column=Column(Numeric(9, 2), nullable=False))
+    zero_target_missed: Decimal = Field(sa_column=Column(Numeric(9, 2), nullable=False))
+    negative_target: str = Field(sa_column=Column(String(20), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 class Holiday(SQLModel, table=True):
     """A non-working day. Seeded from the `holidays` package, then edited by an admin.
 

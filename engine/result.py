@@ -28,11 +28,13 @@ class Result:
     outcome: Outcome
     value: Decimal | None = None
     reason: str | None = None
+    flag: str | None = None
+    """A computed value the verifier must look at, and why (a capaian floored at 0)."""
 
     @classmethod
-    def ok(cls, value: Decimal) -> Result:
-        """A computed value."""
-        return cls(Outcome.OK, value, None)
+    def ok(cls, value: Decimal, *, flag: str | None = None) -> Result:
+        """A computed value (flagged when a rule changed what the arithmetic gave)."""
+        return cls(Outcome.OK, value, None, flag)
 
     @classmethod
     def missing(cls, reason: str) -> Result:

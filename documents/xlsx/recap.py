@@ -1,8 +1,10 @@
 """The recap as an Excel workbook: the dashboard's numbers, with the inputs they came from.
 
 The data is `engine.usecases.recap.recap_export`'s: the recap the dashboard shows
-(latest approved PK targets, reports in any state) and the formula inputs behind it,
-so the workbook and the page cannot disagree. Cells hold real numbers (capaian in
+(latest approved PK targets, realisations of verified and approved reports unless the
+export includes the others, the year's capaian rules) and the formula inputs behind it,
+so the workbook and the page cannot disagree; the title block says which rules and which
+reports were used. Cells hold real numbers (capaian in
 percent, e.g. 95.5 for 95,5%, with a two-decimal format and "(%)" in the header);
 Excel shows them with the reader's own separators. Sheets: Ringkasan (agency and bidang),
 Jabatan (per position), Indikator (one row per indicator) and Masukan (every
@@ -28,7 +30,7 @@ from documents.xlsx.common import (
     title_block,
     workbook_bytes,
 )
-from engine.capaian import PERMENDAGRI_86_2017, Polarity
+from engine.capaian import Polarity, Scale
 from engine.formatting import format_moment_id, format_number_id
 from engine.recap import (
     MISSING_LABEL,
@@ -48,7 +50,6 @@ PERCENT_FORMAT = "#,##0.00"
 COUNT_FORMAT = "0"
 EXTRA_COLOURS = EXTRA_CATEGORY_COLOURS
 """The dashboard's shades for indicators without a category."""
-CATEGORY_NAMES = [c.name for c in PERMENDAGRI_86_2017.categories] + list(EXTRA_COLOURS)
 _QUARTER_NAMES = {1: "TW I", 2: "TW II", 3: "TW III", 4: "TW IV"}
 
 
@@ -82,12 +83,27 @@ def write_recap_workbook(export: RecapExport, path: Path) -> None:
 
 def _header_lines(export: RecapExport, what: str) -> list[str]:
     scope = "Semua bidang" if export.bidang is None else f"Bidang: {export.bidang.unit_name}"
+    basis = export.recap.basis
+    rules = basis.rules
+    counted = (
+        "semua laporan triwulan (termasuk yang belum diverifikasi)"
+        if basis.include_unverified
+        else "laporan triwulan yang diverifikasi dan disetujui"
+    )
+    cap = "tanpa batas atas" if rules.cap is None else f"batas atas {rules.cap}%"
     return [
         f"Rekap Capaian Kinerja {export.period_label} · {what}",
         f"{scope}. Capaian dalam persen: rata-rata capaian indikator yang dapat dihitung.",
-        "Target dari Perjanjian Kinerja yang disetujui terakhir; realisasi dari laporan triwulan.",
-        f"Dibuat {format_moment_id(export.generated_at)}",
+        f"Target dari Perjanjian Kinerja yang disetujui terakhir; realisasi dari {counted}.",
+        f"Dibuat {format_moment_id(export.generated_at)}. Skala {rules.scale.name}; {cap}; "
+        f"target 0 (polaritas negatif): {rules.negative_zero_target_met}/"
+        f"{rules.negative_zero_target_missed}; target negatif: {rules.negative_target.value}.",
     ]
+
+
+def category_names(export: RecapExport) -> list[str]:
+    """The categories of the recap's scale, then missing and not computable."""
+    return [c.name for c in export.recap.basis.rules.scale.categories] + list(EXTRA_COLOURS)
 
 
 def _category_of(group: GroupScore | IndicatorScore) -> tuple[str | None, str | None]:
@@ -98,16 +114,19 @@ def _category_of(group: GroupScore | IndicatorScore) -> tuple[str | None, str | 
     return MISSING_LABEL, EXTRA_COLOURS[MISSING_LABEL]
 
 
-def _group_cells(group: GroupScore) -> list[Any]:
+def _group_cells(group: GroupScore, names: list[str]) -> list[Any]:
     name, _ = _category_of(group)
-    counts = [group.counts.get(category, 0) for category in CATEGORY_NAMES]
+    counts = [group.counts.get(category, 0) for category in names]
     return [group.indicators, group.capaian.value, name, *counts]
 
 
-_GROUP_HEADS = ["Jumlah indikator", "Capaian (%)", "Kategori", *CATEGORY_NAMES]
+def _group_heads(names: list[str]) -> list[str]:
+    return ["Jumlah indikator", "Capaian (%)", "Kategori", *names]
 
 
-def _style_groups(sheet: Worksheet, groups: Sequence[GroupScore], first: int) -> None:
+def _style_groups(
+    sheet: Worksheet, groups: Sequence[GroupScore], first: int, names: list[str]
+) -> None:
     """Number formats and the category fill of group rows whose figures start at column `first`."""
     for index, group in enumerate(groups, start=1):
         row = HEADER_ROW + index
@@ -115,7 +134,7 @@ def _style_groups(sheet: Worksheet, groups: Sequence[GroupScore], first: int) ->
         sheet.cell(row=row, column=first + 1).number_format = PERCENT_FORMAT
         name, colour = _category_of(group)
         fill_category(sheet.cell(row=row, column=first + 2), name, colour)
-        for offset in range(len(CATEGORY_NAMES)):
+        for offset in range(len(names)):
             sheet.cell(row=row, column=first + 3 + offset).number_format = COUNT_FORMAT
 
 
@@ -149,23 +168,24 @@ def _summary_sheet(sheet: Worksheet, export: RecapExport) -> None:
     groups = [("Perangkat daerah", g) for g in export.recap.agency] + [
         ("Bidang", g) for g in shown_bidang(export)
     ]
-    rows = [[level, g.key, g.label, *_group_cells(g)] for level, g in groups]
-    table(sheet, ["Tingkat", "Kode", "Nama", *_GROUP_HEADS], rows, freeze_columns=3)
-    _style_groups(sheet, [g for _, g in groups], first=4)
+    names = category_names(export)
+    rows = [[level, g.key, g.label, *_group_cells(g, names)] for level, g in groups]
+    table(sheet, ["Tingkat", "Kode", "Nama", *_group_heads(names)], rows, freeze_columns=3)
+    _style_groups(sheet, [g for _, g in groups], first=4, names=names)
 
 
 def _positions_sheet(sheet: Worksheet, export: RecapExport) -> None:
     title_block(sheet, _header_lines(export, "Per jabatan"))
     groups = shown_positions(export)
+    names = category_names(export)
     rows = []
     for group in groups:
         unit = bidang_of(export.tree, export.tree.position(group.position_id))
-        rows.append(
-            [group.key, group.label, "-" if unit is None else unit.unit_name, *_group_cells(group)]
-        )
-    heads = ["Kode jabatan", "Jabatan", "Bidang", *_GROUP_HEADS]
+        bidang = "-" if unit is None else unit.unit_name
+        rows.append([group.key, group.label, bidang, *_group_cells(group, names)])
+    heads = ["Kode jabatan", "Jabatan", "Bidang", *_group_heads(names)]
     table(sheet, heads, rows, freeze_columns=2, wrap=("Jabatan", "Bidang"), max_width=45)
-    _style_groups(sheet, groups, first=4)
+    _style_groups(sheet, groups, first=4, names=names)
 
 
 _INDICATOR_HEADS = [
@@ -237,11 +257,22 @@ def _indicators_sheet(sheet: Worksheet, export: RecapExport) -> None:
 
 
 def _explain(score: IndicatorScore) -> str | None:
-    """Why a realisation or capaian is blank, in the words users see elsewhere."""
+    """Why a realisation or capaian is blank or marked, in the words users see elsewhere."""
+    notes = []
     for result in (score.realisation, score.capaian):
         if result.value is None:
-            return f"{result.label}: {result.reason}"
-    return None
+            notes.append(f"{result.label}: {result.reason}")
+            break
+    if score.capaian.flag:
+        notes.append(score.capaian.flag)
+    if score.unverified:
+        quarters = ", ".join(
+            f"{_QUARTER_NAMES[q]} ({_state_label(state)})" for q, state in score.unverified
+        )
+        notes.append(f"belum diverifikasi: {quarters}")
+    if not score.indicator.in_headline:
+        notes.append("indikator turunan, di luar rata-rata perangkat daerah")
+    return "; ".join(notes) or None
 
 
 def quarters_used(item: IndicatorInput, quarter: int | None) -> list[int]:
@@ -379,7 +410,7 @@ def _result_note(result: Result | None) -> str | None:
     return f"{result.label}: {result.reason}"
 
 
-def category_colours() -> dict[str, str]:
-    """Every category the workbook may colour, with its "#rrggbb" colour."""
-    scale: dict[str, str] = {c.name: c.color for c in PERMENDAGRI_86_2017.categories}
-    return scale | EXTRA_COLOURS
+def category_colours(scale: Scale) -> dict[str, str]:
+    """Every category the workbook may colour under `scale`, with its "#rrggbb" colour."""
+    colours: dict[str, str] = {c.name: c.color for c in scale.categories}
+    return colours | EXTRA_COLOURS

@@ -16,6 +16,7 @@ from engine.accounts import (
     Throttle,
     TokenScope,
 )
+from engine.capaian import CapaianRules
 from engine.holiday_table import HolidayDay
 from engine.org import Official, Position
 from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
@@ -297,6 +298,14 @@ class AdminRepository(Protocol):
     ) -> list[AssignmentRecord]:
         """The position's definitif assignments (but `excluding`), after locking the position
         so that two administrators cannot both pass the one-definitif-holder check."""
+        ...
+
+    def capaian_rules(self, year: int) -> CapaianRules | None:
+        """The capaian rules the regency set for `year`; None when it set none."""
+        ...
+
+    def put_capaian_rules(self, year: int, rules: CapaianRules, now: datetime) -> bool:
+        """Store the rules of `year`, replacing any; False when there is no regency yet."""
         ...
 
     def add_assignment(

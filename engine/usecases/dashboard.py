@@ -6,7 +6,8 @@ are the recap every other reader gets (`engine.usecases.recap`); the progress is
 out as `engine.usecases.progress` does, with the reminder sweep's deadlines. The bidang
 filter narrows the bidang shown, the workflow counts and the report table; the agency
 totals stay whole. The workbook download (`dashboard_export`) gives the same recap with
-the same period and bidang.
+the same period and bidang. Realisations of reports not verified yet are left out unless
+`include_unverified` (the page's switch); either way the recap lists them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from engine.progress import (
 )
 from engine.recap import GroupScore, IndicatorInput, Recap, bidang_of, build_recap
 from engine.usecases.progress import period_progress
-from engine.usecases.recap import RecapExport, period_label, recap_export
+from engine.usecases.recap import RecapExport, period_label, recap_basis, recap_export
 from engine.workflow import State
 
 __all__ = [
@@ -107,6 +108,7 @@ def show_dashboard(
     status: str = "",
     now: datetime,
     policy: Policy,
+    include_unverified: bool = False,
 ) -> Dashboard:
     """The dashboard of a year and quarter (default: today's), filterable by bidang and status.
 
@@ -116,7 +118,8 @@ def show_dashboard(
     repo = uow.recaps
     years = repo.years_with_data()
     period = choose_period(year, quarter, years, Quarter.of(today))
-    data = repo.recap(year=period.year, quarter=period.quarter)
+    basis = recap_basis(uow, period.year, include_unverified=include_unverified)
+    data = repo.recap(year=period.year, quarter=period.quarter, basis=basis)
     items, recap = data.items, data.recap
     tree = repo.org_tree()
     rows = period_progress(
@@ -159,11 +162,19 @@ def dashboard_export(
     bidang: str = "",
     now: datetime,
     policy: Policy,
+    include_unverified: bool = False,
 ) -> RecapExport:
     """The workbook data of the dashboard's period (chosen as the page does) and bidang."""
     years = uow.recaps.years_with_data()
     period = choose_period(year, quarter, years, Quarter.of(local_date(now, policy.zone)))
-    return recap_export(uow, year=period.year, quarter=period.quarter, bidang=bidang, now=now)
+    return recap_export(
+        uow,
+        year=period.year,
+        quarter=period.quarter,
+        bidang=bidang,
+        now=now,
+        include_unverified=include_unverified,
+    )
 
 
 def choose_period(
@@ -248,7 +259,9 @@ def report_lines(
     by_quarter: dict[tuple[int, int], GroupScore] = {}
     for number in sorted({row.quarter.number for row in rows}):
         if number not in recaps:
-            recaps[number] = build_recap(tree, items, year=recap.year, quarter=number)
+            recaps[number] = build_recap(
+                tree, items, year=recap.year, quarter=number, basis=recap.basis
+            )
         for group in recaps[number].positions:
             by_quarter[(number, group.position_id)] = group
     result = []

@@ -4,7 +4,9 @@ Every reader of the recap (the dashboard, the API, `kinerja recap`, the Excel wo
 gets it from the recap repository, which computes it once per change of its data and
 hands the same object to every caller while nothing changed; so the page, the API and
 the workbook cannot disagree. Targets are those of the latest approved PK revision of
-each position, realisations come from the quarterly reports of the year in any state.
+each position; realisations count from verified and approved quarterly reports (all
+reports with `include_unverified`, the others still listed as "belum diverifikasi"), under
+the capaian rules of the year (engine.usecases.capaian_rules).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from engine.errors import ValidationError
 from engine.org import Level, OrgTree, Position
 from engine.periods import Quarter
 from engine.ports import EntryInputs, UnitOfWork
-from engine.recap import IndicatorInput, Recap
+from engine.recap import IndicatorInput, Recap, RecapBasis
+from engine.usecases.capaian_rules import capaian_rules
 
-__all__ = ["RecapExport", "period_recap", "recap_export"]
+__all__ = ["RecapExport", "period_recap", "recap_basis", "recap_export"]
 
 
 def period_label(year: int, quarter: int | None) -> str:
@@ -52,15 +55,27 @@ class RecapExport:
         return f"rekap-capaian-{self.recap.year}-{period}{suffix}.xlsx"
 
 
+def recap_basis(uow: UnitOfWork, year: int, *, include_unverified: bool = False) -> RecapBasis:
+    """What the recap of `year` is computed under: the year's capaian rules, and whether
+    realisations of reports not verified yet count."""
+    return RecapBasis(capaian_rules(uow, year), include_unverified)
+
+
 def period_recap(
-    uow: UnitOfWork, *, year: int, quarter: int | None, agency_code: str | None = None
+    uow: UnitOfWork,
+    *,
+    year: int,
+    quarter: int | None,
+    agency_code: str | None = None,
+    include_unverified: bool = False,
 ) -> Recap:
     """The recap of a quarter (or the year), of every agency or of one.
 
     The same `Recap` object comes back while its data is unchanged (the API serialises
     it once per change).
     """
-    return uow.recaps.recap(year=year, quarter=quarter, agency_code=agency_code).recap
+    basis = recap_basis(uow, year, include_unverified=include_unverified)
+    return uow.recaps.recap(year=year, quarter=quarter, agency_code=agency_code, basis=basis).recap
 
 
 def recap_export(
@@ -70,6 +85,7 @@ def recap_export(
     quarter: int | None,
     now: datetime,
     bidang: str | None = None,
+    include_unverified: bool = False,
 ) -> RecapExport:
     """The recap of a period as the dashboard shows it, plus the formula inputs behind it.
 
@@ -83,7 +99,8 @@ def recap_export(
     repo = uow.recaps
     tree = repo.org_tree()
     chosen = find_bidang(tree, bidang)
-    data = repo.recap(year=year, quarter=quarter)
+    basis = recap_basis(uow, year, include_unverified=include_unverified)
+    data = repo.recap(year=year, quarter=quarter, basis=basis)
     entries = repo.entry_inputs(year=year, indicator_ids=[i.indicator.id for i in data.items])
     return RecapExport(data.recap, tree, data.items, entries, chosen, now)
 

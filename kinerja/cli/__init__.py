@@ -16,6 +16,7 @@ import typer
 
 from engine.errors import KinerjaError
 from kinerja.cli import (
+    capaian_cmd,
     catalog_cmd,
     db_cmd,
     demo_cmd,
@@ -47,6 +48,7 @@ app.add_typer(org_cmd.app, name="org")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(catalog_cmd.formula_app, name="formula")
 app.add_typer(holidays_cmd.app, name="holidays")
+app.add_typer(capaian_cmd.app, name="capaian-rules")
 app.command("recap")(recap_cmd.recap)
 app.add_typer(pk_cmd.app, name="pk")
 app.add_typer(report_cmd.app, name="report")

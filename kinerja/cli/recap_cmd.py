@@ -36,6 +36,13 @@ def recap(
     bidang: Annotated[
         str | None, typer.Option(help="Kode bidang (hanya untuk --xlsx; bawaan: semua bidang)")
     ] = None,
+    include_unverified: Annotated[
+        bool,
+        typer.Option(
+            "--include-unverified",
+            help="Hitung juga realisasi laporan yang belum diverifikasi (diajukan, draf)",
+        ),
+    ] = False,
 ) -> None:
     """Rekap capaian kinerja per jabatan, bidang dan perangkat daerah."""
     from documents.xlsx.recap import shown_indicators, write_recap_workbook
@@ -50,7 +57,12 @@ def recap(
     if xlsx is not None:
         with container.uow() as uow:
             export = recap_export(
-                uow, year=year, quarter=quarter, bidang=bidang, now=container.clock.now()
+                uow,
+                year=year,
+                quarter=quarter,
+                bidang=bidang,
+                now=container.clock.now(),
+                include_unverified=include_unverified,
             )
         write_recap_workbook(export, xlsx)
         typer.echo(
@@ -59,7 +71,9 @@ def recap(
         )
         return
     with container.uow() as uow:
-        result = period_recap(uow, year=year, quarter=quarter)
+        result = period_recap(
+            uow, year=year, quarter=quarter, include_unverified=include_unverified
+        )
     if as_json:
         typer.echo(json.dumps(recap_json(result), ensure_ascii=False, indent=2))
         return
@@ -67,7 +81,9 @@ def recap(
     if not result.indicators:
         typer.echo(f"Belum ada indikator untuk {year}.")
         return
-    typer.echo(f"Rekap capaian kinerja {period}")
+    typer.echo(f"Rekap capaian kinerja {period} (skala {result.basis.rules.scale.name})")
+    counted = "semua laporan" if include_unverified else "laporan terverifikasi dan disetujui"
+    typer.echo(f"Realisasi yang dihitung: {counted}")
     for title, groups in (
         ("Perangkat daerah", result.agency),
         ("Per bidang", result.bidang),
@@ -94,14 +110,23 @@ def _line(group: GroupScore) -> str:
     category = f" {group.category.name}" if group.category else ""
     counts = ", ".join(f"{name} {n}" for name, n in group.counts.items() if n)
     capaian = _value(group.capaian)
-    return f"{group.label}: {capaian}{category} — {group.indicators} indikator ({counts})"
+    notes = [
+        f"{group.flagged} dibatasi 0" if group.flagged else "",
+        f"{group.unverified} belum diverifikasi" if group.unverified else "",
+        f"{group.left_out} turunan di luar rata-rata" if group.left_out else "",
+    ]
+    extra = "".join(f"; {note}" for note in notes if note)
+    return f"{group.label}: {capaian}{category} — {group.indicators} indikator ({counts}{extra})"
 
 
 def _indicator_line(item: IndicatorScore) -> str:
     decimals = item.indicator.decimals
     realisation = _value(item.realisation, decimals, percent=False)
     category = f" {item.category.name}" if item.category else ""
+    flag = f" [{item.capaian.flag}]" if item.capaian.flag else ""
+    pending = ", ".join(f"TW {q} {state}" for q, state in item.unverified)
+    unverified = f" [belum diverifikasi: {pending}]" if pending else ""
     return (
         f"{item.indicator.code}: target {item.target or '-'}, realisasi {realisation}, "
-        f"capaian {_value(item.capaian)}{category}"
+        f"capaian {_value(item.capaian)}{category}{flag}{unverified}"
     )

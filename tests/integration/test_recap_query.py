@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from db.models import QuarterlyReport
 from db.recap import load_recap
+from engine.recap import RecapBasis
 from kinerja.demo.seed import seed_demo
 from tests.conftest import FIXED_NOW
 from tests.integration.files import import_catalog_text
@@ -82,8 +83,21 @@ def check_report_states_filter_what_counts(engine: Engine) -> None:
             )
         )
         approved_only = load_recap(session, year=2021, quarter=3, report_states={"approved"})
-        everything = load_recap(session, year=2021, quarter=3)
+        everything = load_recap(
+            session, year=2021, quarter=3, basis=RecapBasis(include_unverified=True)
+        )
+        by_default = load_recap(session, year=2021, quarter=3)
     computed = {s.indicator.position_id for s in approved_only.indicators if s.capaian.computable}
     assert computed == approved_positions
     assert 0 < len(approved_positions) < 25
     assert all(s.capaian.computable for s in everything.indicators)
+    # By default only verified and approved reports count (issue 16, item 8): every demo
+    # indicator is computable from all its reports, so one is computable exactly when none
+    # of the reports its period is made of is still submitted or draft.
+    assert [s.capaian.computable for s in by_default.indicators] == [
+        not s.unverified for s in by_default.indicators
+    ]
+    assert 0 < sum(bool(s.unverified) for s in by_default.indicators) < len(by_default.indicators)
+    assert all(
+        state in ("verified", "approved") for s in by_default.indicators for _, state in s.counted
+    )

@@ -478,6 +478,13 @@ def test_a_year_of_the_demo_agency(engine: Engine) -> None:
     assert len(recap.indicators) == 51
     assert [s.indicator.code for s in recap.indicators if not s.capaian.computable] == []
     assert all(s.category is not None for s in recap.indicators)
+    # Every report is approved by the year's end, so the recap counts every realisation
+    # (issue 16, item 8: by default only verified and approved ones count) and marks none;
+    # the agency's mean leaves out the derived Kepala Dinas IKU until they are confirmed.
+    assert all(s.unverified == () and {st for _, st in s.counted} == {"approved"}
+               for s in recap.indicators)  # fmt: skip
+    derived = sum(not s.indicator.in_headline for s in recap.indicators)
+    assert [(g.indicators, g.left_out) for g in recap.agency] == [(51 - derived, derived)]
     in_force = next(s for s in recap.indicators if s.indicator.code == change["indicator"])
     assert str(in_force.target) == change["raised"]
     # TW I keeps its target; TW III is measured against the PK Perubahan.

@@ -22,6 +22,7 @@ from engine.accounts import (
     login_key,
     token_live,
 )
+from engine.capaian import CapaianRules
 from engine.holiday_table import SEED, HolidayDay
 from engine.org import AssignmentStatus, Official, OrgTree, Position
 from engine.ports import SignedIn
@@ -308,6 +309,10 @@ class FakeAdmin:
         """Answer writes as the database's unique index would refuse them."""
         self.counted_on: list[date] = []
         self._counts = counts or AdminCounts(3, 3, 3, 2, 16, 1, 0)
+        self.rules: dict[int, CapaianRules] = {}
+        """The capaian rules per year; `has_regency` False answers writes as db/admin.py
+        does before an organisation is imported."""
+        self.has_regency = True
 
     def counts(self, today: date) -> AdminCounts:
         self.counted_on.append(today)
@@ -382,6 +387,15 @@ class FakeAdmin:
         record = replace(record, status=AssignmentStatus(record.status))
         self.records[record.id] = record
         return record
+
+    def capaian_rules(self, year: int) -> CapaianRules | None:
+        return self.rules.get(year)
+
+    def put_capaian_rules(self, year: int, rules: CapaianRules, now: datetime) -> bool:
+        if not self.has_regency:
+            return False
+        self.rules[year] = rules
+        return True
 
     def set_assignment_end(self, assignment_id: int, valid_to: date) -> bool:
         if self.refuse_writes:

@@ -41,6 +41,7 @@ from engine.records import (
 from engine.targets import Rollup, TargetMode
 from engine.workflow import DocKind, DocumentView, State
 from tests.unit.fakes import KABID, KASI, TREE, FakeUnitOfWork, FakeWorkflow
+from tests.unit.fakes_accounts import FakeAdmin
 from tests.unit.fakes_evidence import FakeAudit, FakeEvidence, FakeFiles
 
 YEAR = 2021
@@ -403,7 +404,7 @@ class DocumentsUnitOfWork(FakeUnitOfWork):
         super().__init__(
             workflow=db.workflow, documents=FakeDocuments(db), reports=FakeReports(db),
             pks=FakePks(db), evidence=FakeEvidence(db), evidence_files=db.files,
-            audit=FakeAudit(db), **repositories,
+            audit=FakeAudit(db), **{"admin": FakeAdmin(), **repositories},
         )  # fmt: skip
         self.db = db
         self._saved = db.state()

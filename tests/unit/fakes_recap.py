@@ -15,7 +15,7 @@ from engine.formulas import Variable, parse
 from engine.indicators import Indicator, IndicatorKind
 from engine.org import OrgTree
 from engine.ports import EntryInputs, RecapData
-from engine.recap import IndicatorInput, build_recap
+from engine.recap import DEFAULT_BASIS, IndicatorInput, RecapBasis, build_recap
 from engine.result import Result
 from engine.targets import QuarterTargets, Rollup, TargetMode
 from tests.unit.fakes import KABID, KADIS, KASI, TREE
@@ -81,11 +81,21 @@ class FakeRecaps:
         self.years = list(years)
         self.agencies = {"dinas": 1} if agencies is None else agencies
         self.asked: list[tuple[object, ...]] = []
-        self._recaps: dict[tuple[int, int | None, str | None], RecapData] = {}
+        self._recaps: dict[tuple[int, int | None, str | None, RecapBasis], RecapData] = {}
+        self.bases: list[RecapBasis] = []
+        """The basis of each recap asked for (rules, which reports count)."""
 
-    def recap(self, *, year: int, quarter: int | None, agency_code: str | None = None) -> RecapData:
+    def recap(
+        self,
+        *,
+        year: int,
+        quarter: int | None,
+        agency_code: str | None = None,
+        basis: RecapBasis = DEFAULT_BASIS,
+    ) -> RecapData:
         self.asked.append(("recap", year, quarter, agency_code))
-        key = (year, quarter, agency_code)
+        self.bases.append(basis)
+        key = (year, quarter, agency_code, basis)
         if key not in self._recaps:
             agency = None if agency_code is None else self.agencies.get(agency_code, -1)
             items = [
@@ -98,7 +108,7 @@ class FakeRecaps:
                 )
             ]
             self._recaps[key] = RecapData(
-                items, build_recap(self.tree, items, year=year, quarter=quarter)
+                items, build_recap(self.tree, items, year=year, quarter=quarter, basis=basis)
             )
         return self._recaps[key]
 

@@ -12,6 +12,7 @@ from engine.capaian import (
     PERMENDAGRI_86_2017,
     CapaianRules,
     Category,
+    NegativeTargetRule,
     Polarity,
     Scale,
     Target,
@@ -80,6 +81,92 @@ def test_negative_polarity_equals_one_plus_one_minus_ratio() -> None:
 def test_negative_polarity_never_below_zero() -> None:
     for realisation in [D(21), D(30), D("1e9")]:
         assert _value(capaian(D(10), realisation, NEG)) == 0
+
+
+# ---------------------------------------------------------------------------
+# capaian: never below 0, and flagged when the arithmetic went below (issue 16, item 4)
+
+
+def test_negative_realisation_positive_polarity_is_floored_and_flagged() -> None:
+    # Before: (-730,325 / 50) x 100 = -1460,65 %, shown and averaged in as such.
+    result = capaian(D(50), D("-730.325"), POS)
+    assert result.value == D(0)
+    assert result.flag == "dibatasi 0: hasil hitung -1.460,65 %"
+
+
+def test_negative_polarity_far_above_target_is_flagged() -> None:
+    # (2 x 10 - 25) / 10 x 100 = -50 %: was silently 0, now 0 and flagged.
+    result = capaian(D(10), D(25), NEG)
+    assert (result.value, result.flag) == (D(0), "dibatasi 0: hasil hitung -50,00 %")
+
+
+def test_exactly_zero_is_not_flagged() -> None:
+    result = capaian(D(10), D(20), NEG)  # (20 - 20) / 10 x 100 = 0
+    assert (result.value, result.flag) == (D(0), None)
+    assert capaian(D(10), D(5), POS).flag is None
+
+
+# ---------------------------------------------------------------------------
+# capaian: negative targets (issue 16, item 3), worked by hand
+
+
+def test_lap_14_tw_i_negative_target() -> None:
+    # LAP-14 TW I: growth target -75 %, realisation -73,03 %, positive polarity:
+    # (1 + (-73,03 - -75) / 75) x 100 = (1 + 1,97 / 75) x 100 = 102,6266... %
+    result = capaian(D(-75), D("-73.03"), POS)
+    assert round(_value(result), 10) == D("102.6266666667")
+    assert category(result).name == "Sangat Tinggi"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("target", "realisation", "polarity", "expected"),
+    [
+        (D(-75), D(-80), POS, D("93.3333333333")),  # (1 + -5 / 75) x 100
+        (D(-10), D(5), POS, D(250)),  # (1 + 15 / 10) x 100: growth instead of a fall
+        (D(-10), D(-10), POS, D(100)),
+        (D(-10), D(-12), NEG, D(120)),  # (1 - -2 / 10) x 100: fell further, better
+        (D(-10), D(-5), NEG, D(50)),  # (1 - 5 / 10) x 100
+        (D(-4), D(-1), NEG, D(25)),  # (1 - 3 / 4) x 100
+    ],
+)
+def test_negative_target(
+    target: Decimal, realisation: Decimal, polarity: Polarity, expected: Decimal
+) -> None:
+    assert round(_value(capaian(target, realisation, polarity)), 10) == expected
+
+
+def test_negative_target_below_zero_is_floored_and_flagged() -> None:
+    # (1 + (-25 - -10) / 10) x 100 = -50 %
+    result = capaian(D(-10), D(-25), POS)
+    assert (result.value, result.flag) == (D(0), "dibatasi 0: hasil hitung -50,00 %")
+
+
+def test_negative_target_range_measures_against_nearer_bound() -> None:
+    target = parse_target("-10 s.d. -5")
+    assert _value(capaian(target, D(-7), POS)) == D(100)
+    assert _value(capaian(target, D(-4), POS)) == D(120)  # (1 + 1 / 5) x 100
+
+
+def test_negative_target_rule_is_configurable() -> None:
+    rules = CapaianRules(negative_target=NegativeTargetRule.NOT_COMPUTABLE)
+    result = capaian(D(-75), D("-73.03"), POS, rules=rules)
+    assert result.outcome is Outcome.NOT_COMPUTABLE
+    assert result.reason == "target negatif (-75): rumus capaian tidak berlaku"
+
+
+def test_rules_round_trip_as_json() -> None:
+    rules = CapaianRules(
+        cap=D(110),
+        negative_zero_target_met=D(120),
+        negative_target=NegativeTargetRule.NOT_COMPUTABLE,
+        scale=Scale.from_rows(
+            "Perbup 12/2020", [("Baik", "90", "#00aa00"), ("Kurang", None, "#aa0000")]
+        ),
+    )
+    assert CapaianRules.from_json(rules.as_json()) == rules
+    assert DEFAULT_RULES.as_json()["scale"] == "Permendagri 86/2017"
+    with pytest.raises(ValidationError):
+        CapaianRules.from_json({"scale": "x"})
 
 
 # ---------------------------------------------------------------------------
@@ -160,6 +247,8 @@ def test_target_zero_negative_is_configurable() -> None:
 
 
 def test_default_rules() -> None:
+    assert DEFAULT_RULES.scale is PERMENDAGRI_86_2017
+    assert DEFAULT_RULES.negative_target is NegativeTargetRule.RELATIVE
     assert DEFAULT_RULES.cap is None
     assert DEFAULT_RULES.negative_zero_target_met == D(100)
     assert DEFAULT_RULES.negative_zero_target_missed == D(0)

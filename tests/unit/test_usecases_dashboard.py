@@ -13,10 +13,12 @@ from engine.org import OrgTree
 from engine.pending import Step
 from engine.policy import Policy
 from engine.progress import ReportRow
+from engine.recap import IndicatorInput
 from engine.usecases.dashboard import dashboard_export, show_dashboard
 from engine.workflow import State
 from tests.unit.fakes import KABID, KADIS, KASI, TREE, FakeUnitOfWork
-from tests.unit.fakes_recap import FakeRecaps
+from tests.unit.fakes_accounts import FakeAdmin
+from tests.unit.fakes_recap import ITEMS, FakeRecaps
 from workflows.definitions import MACHINES
 
 POLICY = Policy(machines=MACHINES)
@@ -48,7 +50,9 @@ class FakePending:
 
 
 def uow(years: tuple[int, ...] = (2022, 2021)) -> FakeUnitOfWork:
-    return FakeUnitOfWork(recaps=FakeRecaps(years=years), pending=FakePending(*REPORTS))
+    return FakeUnitOfWork(
+        recaps=FakeRecaps(years=years), pending=FakePending(*REPORTS), admin=FakeAdmin()
+    )
 
 
 def lines(shown: object) -> list[tuple[str, int, str]]:
@@ -170,3 +174,34 @@ def test_the_export_takes_the_dashboard_s_period_and_bidang() -> None:
     assert whole.recap.quarter is None and whole.bidang is None
     with pytest.raises(ValidationError, match="Triwulan harus 1 sampai 4 atau kosong"):
         dashboard_export(uow(), year=2021, quarter="9", now=MAY, policy=POLICY)
+
+
+def test_unverified_realisations_are_left_out_unless_the_switch_is_on() -> None:
+    # kasi: TW I approved (15), TW II only submitted (20). By default TW II's cumulative
+    # value is missing and the report line has no capaian; with the switch it is 35 of 50.
+    items = [
+        IndicatorInput(item.indicator, item.targets, item.quarters, ["approved", "submitted"])
+        for item in ITEMS
+    ]
+    work = FakeUnitOfWork(
+        recaps=FakeRecaps(items=items), pending=FakePending(*REPORTS), admin=FakeAdmin()
+    )
+    shown = show_dashboard(work, year=2021, quarter="", now=MAY, policy=POLICY)
+    by_key = {
+        (line.progress.position.code, line.progress.quarter.number): line for line in shown.rows
+    }
+    assert by_key[("kasi", 1)].capaian == Decimal(60)
+    assert by_key[("kasi", 2)].capaian is None
+    assert not shown.recap.basis.include_unverified
+    everything = show_dashboard(
+        work, year=2021, quarter="", now=MAY, policy=POLICY, include_unverified=True
+    )
+    by_key = {
+        (line.progress.position.code, line.progress.quarter.number): line
+        for line in everything.rows
+    }
+    assert by_key[("kasi", 2)].capaian == Decimal(70)
+    export = dashboard_export(
+        work, year=2021, quarter="2", now=MAY, policy=POLICY, include_unverified=True
+    )
+    assert export.recap.basis.include_unverified

@@ -7,9 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from engine.capaian import CapaianRules, Scale
 from engine.errors import ValidationError
-from engine.usecases.recap import period_label, period_recap, recap_export
+from engine.recap import RecapBasis
+from engine.usecases.recap import period_label, period_recap, recap_basis, recap_export
 from tests.unit.fakes import KABID, FakeUnitOfWork
+from tests.unit.fakes_accounts import FakeAdmin
 from tests.unit.fakes_recap import FakeRecaps
 
 NOW = datetime(2021, 7, 5, 2, 0, tzinfo=UTC)
@@ -17,7 +20,7 @@ NOW = datetime(2021, 7, 5, 2, 0, tzinfo=UTC)
 
 def test_period_recap_is_the_repositorys_recap_of_that_period() -> None:
     recaps = FakeRecaps()
-    uow = FakeUnitOfWork(recaps=recaps)
+    uow = FakeUnitOfWork(recaps=recaps, admin=FakeAdmin())
     recap = period_recap(uow, year=2021, quarter=2)
     assert (recap.year, recap.quarter) == (2021, 2)
     assert [g.capaian.value for g in recap.positions] == [Decimal(100), Decimal(90), Decimal(70)]
@@ -28,7 +31,7 @@ def test_period_recap_is_the_repositorys_recap_of_that_period() -> None:
 
 def test_period_recap_of_one_agency_and_of_the_year() -> None:
     recaps = FakeRecaps()
-    uow = FakeUnitOfWork(recaps=recaps)
+    uow = FakeUnitOfWork(recaps=recaps, admin=FakeAdmin())
     assert len(period_recap(uow, year=2021, quarter=None, agency_code="dinas").indicators) == 3
     assert period_recap(uow, year=2021, quarter=None, agency_code="badan").indicators == []
     assert recaps.asked[-1] == ("recap", 2021, None, "badan")
@@ -36,7 +39,9 @@ def test_period_recap_of_one_agency_and_of_the_year() -> None:
 
 def test_the_export_carries_the_recap_the_tree_and_the_inputs_of_its_indicators() -> None:
     recaps = FakeRecaps()
-    export = recap_export(FakeUnitOfWork(recaps=recaps), year=2021, quarter=2, now=NOW)
+    export = recap_export(
+        FakeUnitOfWork(recaps=recaps, admin=FakeAdmin()), year=2021, quarter=2, now=NOW
+    )
     assert export.recap is recaps.recap(year=2021, quarter=2).recap  # the dashboard's numbers
     assert [i.indicator.id for i in export.items] == [1, 2, 3]
     assert set(export.entries) == {(2, 1), (3, 2)}  # 2022's indicator is not asked for
@@ -48,7 +53,11 @@ def test_the_export_carries_the_recap_the_tree_and_the_inputs_of_its_indicators(
 
 def test_the_export_of_a_bidang_and_of_a_whole_year() -> None:
     export = recap_export(
-        FakeUnitOfWork(recaps=FakeRecaps()), year=2021, quarter=None, now=NOW, bidang="kabid"
+        FakeUnitOfWork(recaps=FakeRecaps(), admin=FakeAdmin()),
+        year=2021,
+        quarter=None,
+        now=NOW,
+        bidang="kabid",
     )
     assert export.bidang is not None and export.bidang.id == KABID
     assert export.recap.quarter is None
@@ -71,7 +80,11 @@ def test_the_export_refuses_a_bad_quarter_or_bidang(
     recaps = FakeRecaps()
     with pytest.raises(ValidationError) as raised:
         recap_export(
-            FakeUnitOfWork(recaps=recaps), year=2021, quarter=quarter, now=NOW, bidang=bidang
+            FakeUnitOfWork(recaps=recaps, admin=FakeAdmin()),
+            year=2021,
+            quarter=quarter,
+            now=NOW,
+            bidang=bidang,
         )
     assert raised.value.message == message
     assert not any(question[0] == "recap" for question in recaps.asked)  # refused before reading
@@ -80,3 +93,26 @@ def test_the_export_refuses_a_bad_quarter_or_bidang(
 def test_period_labels() -> None:
     assert period_label(2021, None) == "Tahun 2021"
     assert period_label(2021, 3) == "TW III 2021"
+
+
+def test_the_recap_uses_the_years_rules_and_counts_verified_reports_by_default() -> None:
+    recaps = FakeRecaps()
+    admin = FakeAdmin()
+    scale = Scale.from_rows("Perbup", [("Baik", "95", "#00aa00"), ("Kurang", None, "#aa0000")])
+    admin.rules[2021] = CapaianRules(scale=scale)
+    uow = FakeUnitOfWork(recaps=recaps, admin=admin)
+    recap = period_recap(uow, year=2021, quarter=2)
+    assert recaps.bases == [RecapBasis(admin.rules[2021])]
+    assert recap.basis.rules.scale.name == "Perbup"
+    assert [g.category.name for g in recap.positions if g.category] == ["Baik", "Kurang", "Kurang"]
+    everything = period_recap(uow, year=2021, quarter=2, include_unverified=True)
+    assert everything.basis == RecapBasis(admin.rules[2021], include_unverified=True)
+    assert recap_basis(uow, 2022) == RecapBasis()  # 2022 set no rules: the defaults
+
+
+def test_the_export_counts_as_asked() -> None:
+    recaps = FakeRecaps()
+    uow = FakeUnitOfWork(recaps=recaps, admin=FakeAdmin())
+    export = recap_export(uow, year=2021, quarter=2, now=NOW, include_unverified=True)
+    assert export.recap.basis.include_unverified
+    assert recaps.bases == [RecapBasis(include_unverified=True)]

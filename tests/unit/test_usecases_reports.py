@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from engine.capaian import CapaianRules, Scale
 from engine.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from engine.policy import Policy
 from engine.realisation import report_rows
@@ -23,6 +24,7 @@ from engine.usecases.reports import (
 )
 from engine.workflow import Actor, DocKind, State
 from tests.unit.fakes import KABID, KASI, O_KABID, O_KASI
+from tests.unit.fakes_accounts import FakeAdmin
 from tests.unit.fakes_documents import (
     DocumentsUnitOfWork,
     FakeDocuments,
@@ -206,3 +208,17 @@ def test_only_who_may_view_the_report_gets_a_preview() -> None:
     stranger = Actor(None, "Tamu")
     with pytest.raises(ForbiddenError, match="tidak berhak melihat LAP-7"):
         preview_entries(uow, 7, {}, stranger, now=NOW, policy=POLICY)
+
+
+def test_a_preview_computes_capaian_under_the_years_rules() -> None:
+    # ind-11: 87,5 % as above, "Tinggi" under Permendagri 86/2017; under the year's own
+    # two-step scale (Baik from 90) it is "Cukup".
+    admin = FakeAdmin()
+    scale = Scale.from_rows("Perbup", [("Baik", "90", "#00aa00"), ("Cukup", None, "#aa0000")])
+    admin.rules[2021] = CapaianRules(scale=scale)
+    uow = DocumentsUnitOfWork(_preview_tables(), admin=admin)
+    typed = {"ind-11": EntryInput({"a": "3,5", "b": "10"})}
+    _, rows = preview_entries(uow, 7, typed, KABID_ACTOR, now=NOW, policy=POLICY)
+    first = next(row for row in rows if row["indicator"] == "ind-11")
+    assert Decimal(first["capaian"]) == Decimal("87.5")
+    assert (first["category"], first["capaian_flag"]) == ("Cukup", None)

@@ -111,9 +111,15 @@ def recap(
     agency: Annotated[
         str | None, Query(max_length=CODE_LIMIT, description="Kode perangkat daerah")
     ] = None,
+    include_unverified: Annotated[
+        bool, Query(description="Hitung juga realisasi laporan yang belum diverifikasi")
+    ] = False,
 ) -> Any:
-    """Rekap capaian per jabatan, bidang dan perangkat daerah (target dari PK yang disetujui)."""
-    found = period_recap(uow, year=year, quarter=quarter, agency_code=agency)
+    """Rekap capaian per jabatan, bidang dan perangkat daerah (target dari PK yang disetujui;
+    realisasi dari laporan yang sudah diverifikasi/disetujui, kecuali include_unverified)."""
+    found = period_recap(
+        uow, year=year, quarter=quarter, agency_code=agency, include_unverified=include_unverified
+    )
     return Response(recap_body(found), media_type="application/json")
 
 

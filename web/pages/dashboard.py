@@ -3,7 +3,9 @@
 The route parses the filters, asks `engine.usecases.dashboard.show_dashboard` and draws
 the page: the category legend, a bar chart per bidang and the download link are
 presentation, everything else is the use case's. `/dasbor/rekap.xlsx` gives the same
-recap as an Excel workbook, with the same period and bidang filter.
+recap as an Excel workbook, with the same period and bidang filter. `semua_laporan=1`
+counts the realisations of reports not verified yet too (by default they are left out);
+either way the page lists them apart, marked "belum diverifikasi".
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from documents.colours import CATEGORY_COLOURS, EXTRA_CATEGORY_COLOURS, text_colour
+from documents.colours import EXTRA_CATEGORY_COLOURS, text_colour
 from documents.xlsx.common import CONTENT_TYPE
 from documents.xlsx.recap import recap_workbook_bytes
+from engine.capaian import Scale
 from engine.org import Position
 from engine.periods import Quarter
-from engine.recap import GroupScore
+from engine.recap import GroupScore, IndicatorScore
+from engine.targets import ROMAN
 from engine.usecases.dashboard import (
     OVERDUE_FILTER,
     STATUS_OPTIONS,
@@ -37,6 +41,8 @@ from web.deps import UowDep, web_of
 from web.render import page
 
 router = APIRouter()
+LISTED = 100
+"""At most this many indicators in each "shown apart" list (the count says how many)."""
 
 
 @dataclass(frozen=True)
@@ -58,18 +64,22 @@ def dashboard(
     quarter: str | None = None,
     bidang: str = "",
     state: str = "",
+    semua_laporan: str = "",
 ) -> HTMLResponse:
     """The dashboard of a year and quarter (default: today's), filterable by bidang and state.
 
     `state` is a report state, "missing" (not created yet) or "terlambat" (overdue only).
     """
     web = web_of(request)
+    everything = semua_laporan == "1"
     shown = show_dashboard(
         uow, year=year, quarter=quarter, bidang=bidang, status=state,
-        now=web.now(), policy=web.deps.policy,
+        now=web.now(), policy=web.deps.policy, include_unverified=everything,
     )  # fmt: skip
     period = shown.period
-    legend = category_legend()
+    legend = category_legend(shown.recap.basis.rules.scale)
+    unverified = [s for s in shown.recap.indicators if s.unverified]
+    flagged = [s for s in shown.recap.indicators if s.capaian.flag]
     context: dict[str, Any] = {
         "period": period,
         "years": shown.years,
@@ -86,7 +96,14 @@ def dashboard(
         "sections": [with_chart(section) for section in shown.sections],
         "summary": shown.summary,
         "rows": shown.rows,
-        "xlsx_url": xlsx_url(period, shown.chosen),
+        "xlsx_url": xlsx_url(period, shown.chosen, everything),
+        "include_unverified": everything,
+        "rules": shown.recap.basis.rules,
+        "unverified": unverified[:LISTED],
+        "unverified_count": len(unverified),
+        "flagged": flagged[:LISTED],
+        "flagged_count": len(flagged),
+        "quarter_states": quarter_states,
     }
     return page(request, "dashboard.html", context, user)
 
@@ -99,12 +116,14 @@ def dashboard_xlsx(
     year: int | None = None,
     quarter: str | None = None,
     bidang: str = "",
+    semua_laporan: str = "",
 ) -> Response:
     """The recap of the dashboard's period (and bidang filter) as an Excel workbook."""
     web = web_of(request)
     export = dashboard_export(
-        uow, year=year, quarter=quarter, bidang=bidang, now=web.now(), policy=web.deps.policy
-    )
+        uow, year=year, quarter=quarter, bidang=bidang, now=web.now(), policy=web.deps.policy,
+        include_unverified=semua_laporan == "1",
+    )  # fmt: skip
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", export.filename)
     return Response(
         recap_workbook_bytes(export),
@@ -116,20 +135,31 @@ def dashboard_xlsx(
     )
 
 
-def xlsx_url(period: Period, chosen: Position | None) -> str:
+def xlsx_url(period: Period, chosen: Position | None, everything: bool = False) -> str:
     """The download link of the period and bidang shown (the status filter does not apply)."""
     query = {
         "year": str(period.year),
         "quarter": "" if period.quarter is None else str(period.quarter),
         "bidang": "" if chosen is None else chosen.code,
     }
+    if everything:
+        query["semua_laporan"] = "1"
     return "/dasbor/rekap.xlsx?" + urlencode(query)
 
 
-def category_legend() -> list[tuple[str, str, str]]:
-    """(name, background, text colour) of every category, then missing and not computable."""
-    colours = CATEGORY_COLOURS | EXTRA_CATEGORY_COLOURS
+def category_legend(scale: Scale) -> list[tuple[str, str, str]]:
+    """(name, background, text colour) of every category of the year's scale, then missing
+    and not computable."""
+    colours = {c.name: c.color for c in scale.categories} | EXTRA_CATEGORY_COLOURS
     return [(name, colour, text_colour(colour)) for name, colour in colours.items()]
+
+
+def quarter_states(score: IndicatorScore) -> str:
+    """The unverified quarters of an indicator as people read them: "TW II diajukan"."""
+    names = {"submitted": "diajukan", "draft": "draf"}
+    return ", ".join(
+        f"TW {ROMAN[q - 1]} {names.get(state, state)}" for q, state in score.unverified
+    )
 
 
 def with_chart(section: BidangScores) -> BidangSection:

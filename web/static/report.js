@@ -23,8 +23,13 @@
       strong.textContent = fmt(row.capaian, 2) + "%";
       const badge = document.createElement("span");
       badge.className = "badge cat"; badge.textContent = row.category || "";
-      badge.style.background = colours[row.category] || "#5b6b7b";
+      badge.style.background = row.category_color || colours[row.category] || "#5b6b7b";
       c.append(strong, " ", badge);
+      if (row.capaian_flag) {
+        const flag = document.createElement("span");
+        flag.className = "badge flagged"; flag.dataset.flag = ""; flag.textContent = row.capaian_flag;
+        c.append(" ", flag);
+      }
     } else { c.textContent = row.capaian_reason || "-"; }
   }
   async function recompute() {

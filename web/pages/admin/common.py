@@ -31,6 +31,7 @@ NOTICES = {
     "jabatan-diubah": "Nama jabatan disimpan",
     "libur-ditambah": "Hari libur disimpan",
     "libur-dihapus": "Hari libur dihapus; tanggal itu kembali menjadi hari kerja",
+    "aturan-capaian-disimpan": "Aturan capaian disimpan",
     "akun-dibuat": "Akun dibuat",
     "akun-nonaktif": "Akun dinonaktifkan; semua sesinya diakhiri dan token API-nya dicabut",
     "akun-aktif": "Akun diaktifkan kembali",
