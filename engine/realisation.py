@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from engine.capaian import Target, capaian, category, parse_target
+from engine.capaian import DEFAULT_RULES, CapaianRules, Target, capaian, parse_target
 from engine.errors import ValidationError
 from engine.indicators import Indicator
 from engine.result import Result
@@ -94,13 +94,16 @@ def report_rows(
     entries: Mapping[int, ReportEntryLike],
     earlier: Mapping[tuple[int, int], EntryLike],
     targets: Mapping[int, TargetLike],
+    rules: CapaianRules | None = None,
 ) -> list[dict[str, Any]]:
-    """A report's rows, one JSON-ready row per indicator in catalogue order.
+    """A report's rows, one JSON-ready row per indicator in catalogue order, under the
+    capaian `rules` of the report's year (None: the defaults).
 
     `entries` are the report's own, by indicator id; `earlier` the entries of the same
     position and year up to this quarter, by (indicator id, quarter), for cumulative
     targets measured to date; `targets` those of the approved PK, by indicator id.
     """
+    rules = rules or DEFAULT_RULES
     rows = []
     for indicator in indicators:
         entry = entries.get(indicator.id)
@@ -112,8 +115,8 @@ def report_rows(
             own if goals is None
             else period_realisation(goals.mode, results, quarter, indicator.rollup)
         )  # fmt: skip
-        score = capaian(target, measured, indicator.polarity)
-        group = category(score)
+        score = capaian(target, measured, indicator.polarity, rules=rules)
+        group = None if score.value is None else rules.scale.classify(score.value)
         rows.append(
             {
                 "indicator": indicator.code,
@@ -145,7 +148,9 @@ def report_rows(
                 "capaian": _number(score.value),
                 "capaian_status": score.outcome.value,
                 "capaian_reason": score.reason,
+                "capaian_flag": score.flag,
                 "category": None if group is None else group.name,
+                "category_color": None if group is None else group.color,
                 "decimals": indicator.decimals,
             }
         )

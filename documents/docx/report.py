@@ -47,7 +47,8 @@ def _realisation(entry: Mapping[str, Any]) -> str:
 def _capaian(entry: Mapping[str, Any]) -> str:
     if entry["capaian"] is None:
         return entry["capaian_reason"] or "-"
-    return number_text(entry["capaian"], 2)
+    flag = entry.get("capaian_flag")
+    return number_text(entry["capaian"], 2) + (f" ({flag})" if flag else "")
 
 
 def recap_rows(view: Mapping[str, Any]) -> list[tuple[str, ...]]:

@@ -14,7 +14,7 @@ from engine.indicators import Indicator
 from engine.manual import ManualEntry
 from engine.org import OrgTree
 from engine.orgspec import OrgDocument, OrgFacts
-from engine.recap import IndicatorInput, Recap
+from engine.recap import DEFAULT_BASIS, IndicatorInput, Recap, RecapBasis
 from engine.workflow import State
 
 # --- organisation and catalogue -----------------------------------------------------------
@@ -169,9 +169,17 @@ class EntryInputs:
 class RecapRepository(Protocol):
     """The recap of a period and what the dashboard and the workbook show around it."""
 
-    def recap(self, *, year: int, quarter: int | None, agency_code: str | None = None) -> RecapData:
-        """The recap of a quarter (or the year): targets from the latest approved PKs, reports
-        in any state, every agency or one.
+    def recap(
+        self,
+        *,
+        year: int,
+        quarter: int | None,
+        agency_code: str | None = None,
+        basis: RecapBasis = DEFAULT_BASIS,
+    ) -> RecapData:
+        """The recap of a quarter (or the year) under `basis` (the capaian rules; which
+        report states count): targets from the latest approved PKs, every agency or one;
+        `items` carry every report's result and state.
 
         Computed once per change of the rows it reads and shared by every caller: the same
         `RecapData` object comes back while nothing it depends on has changed.

@@ -24,6 +24,7 @@ from engine.policy import JAKARTA, Policy
 from engine.ports import DocumentRepository, ReportRepository, UnitOfWork, writes
 from engine.realisation import report_rows
 from engine.records import DocumentHead, StoredEntry
+from engine.usecases.capaian_rules import capaian_rules
 from engine.usecases.documents import CONSOLE, check_editable, record_save
 from engine.usecases.workflow import NARRATIVE_LIMIT
 from engine.workflow import Actor, DocKind, DocumentView, State
@@ -250,5 +251,6 @@ def preview_entries(
                 EntryInput(values, typed.no_data_reason, typed.kendala, typed.upaya),
             )  # fmt: skip
             own[indicator.id] = earlier[(indicator.id, found.quarter)] = entry
-    rows = report_rows(found.indicators, found.quarter, own, earlier, found.targets)
+    rules = capaian_rules(uow, view.year)
+    rows = report_rows(found.indicators, found.quarter, own, earlier, found.targets, rules)
     return errors, rows

@@ -258,7 +258,9 @@ class EntryOut(_Out):
     capaian: str | None
     capaian_status: str
     capaian_reason: str | None
+    capaian_flag: str | None = None
     category: str | None
+    category_color: str | None = None
     decimals: int
 
 
@@ -401,6 +403,37 @@ class GroupOut(_Out):
     category: str | None
     indicators: int
     counts: dict[str, int]
+    flagged: int = Field(description="Indikator yang capaiannya dibatasi 0 (dirata-rata sebagai 0)")
+    unverified: int = Field(description="Indikator dengan realisasi yang belum diverifikasi")
+    left_out: int = Field(
+        description="Indikator turunan yang belum dikonfirmasi (di luar rata-rata)"
+    )
+
+
+class QuarterStateOut(_Out):
+    """A quarter's realisation and the state of the report it comes from."""
+
+    quarter: int
+    state: str
+
+
+class CategoryOut(_Out):
+    """A category of the scale: its name, lower bound (null for the last) and colour."""
+
+    name: str
+    minimum: str | None
+    color: str
+
+
+class RulesOut(_Out):
+    """The capaian rules the recap was computed with (the year's, or the defaults)."""
+
+    scale: str
+    categories: list[CategoryOut]
+    cap: str | None
+    negative_zero_target_met: str
+    negative_zero_target_missed: str
+    negative_target: str
 
 
 class RecapIndicatorOut(_Out):
@@ -414,7 +447,11 @@ class RecapIndicatorOut(_Out):
     capaian: str | None
     capaian_status: str
     reason: str | None
+    flag: str | None = Field(description="Mengapa capaian ditandai, mis. dibatasi 0")
     category: str | None
+    in_headline: bool
+    counted: list[QuarterStateOut]
+    unverified: list[QuarterStateOut]
 
 
 class RecapOut(_Out):
@@ -422,6 +459,9 @@ class RecapOut(_Out):
 
     year: int
     quarter: int | None
+    rules: RulesOut
+    counted_states: list[str]
+    include_unverified: bool
     agency: list[GroupOut]
     bidang: list[GroupOut]
     positions: list[GroupOut]

@@ -18,7 +18,16 @@ from fastapi.responses import HTMLResponse
 from engine.usecases.people import admin_overview
 from web.auth import AdminUser
 from web.deps import UowDep, web_of
-from web.pages.admin import accounts, admin_log, derived, holidays, outbox, people, workbooks
+from web.pages.admin import (
+    accounts,
+    admin_log,
+    capaian,
+    derived,
+    holidays,
+    outbox,
+    people,
+    workbooks,
+)
 from web.pages.admin.common import render
 
 router = APIRouter()
@@ -41,6 +50,7 @@ def settings_page(request: Request, user: AdminUser) -> HTMLResponse:
 
 router.include_router(people.router)
 router.include_router(holidays.router)
+router.include_router(capaian.router)
 router.include_router(accounts.router)
 router.include_router(outbox.router)
 router.include_router(workbooks.router)

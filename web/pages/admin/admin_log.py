@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "holiday.add": "Hari libur ditambahkan",
     "holiday.remove": "Hari libur dihapus",
     "holiday.seed": "Hari libur resmi diisi",
+    "capaian_rules.set": "Aturan capaian diubah",
     "account.create": "Akun dibuat",
     "account.activate": "Akun diaktifkan",
     "account.deactivate": "Akun dinonaktifkan",
@@ -49,6 +50,7 @@ KINDS = {
     "official": "Pegawai",
     "position": "Jabatan",
     "holiday": "Hari libur",
+    "capaian_rules": "Aturan capaian",
     "account": "Akun",
     "organisation": "Impor organisasi",
     "catalogue": "Katalog",
@@ -72,6 +74,12 @@ FIELD_LABELS = {
     "second_factor": "Verifikasi dua langkah",
     "messages": "Pesan",
     "added": "Ditambahkan",
+    "scale": "Skala capaian",
+    "categories": "Kategori",
+    "cap": "Batas atas capaian",
+    "negative_zero_target_met": "Target 0 (polaritas negatif), realisasi 0",
+    "negative_zero_target_missed": "Target 0 (polaritas negatif), realisasi di atas 0",
+    "negative_target": "Target negatif",
     "baru": "Baru",
     "diubah": "Diubah",
     "tetap": "Tidak berubah",
@@ -79,6 +87,10 @@ FIELD_LABELS = {
 VALUE_LABELS = {
     "status": {"definitif": "Definitif", "plt": "Plt.", "plh": "Plh.", "pj": "Pj."},
     "category": {"public": "Libur nasional", "government": "Cuti bersama", "local": "Libur daerah"},
+    "negative_target": {
+        "relative": "(1 ± (R - T) / |T|) x 100",
+        "not_computable": "tidak dihitung",
+    },
 }
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ORDER = {key: n for n, key in enumerate(FIELD_LABELS)}
