@@ -12,6 +12,7 @@ as an object). What is missing is decided by engine.completeness on the rows rea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -38,10 +39,15 @@ from db.models import (
     PerjanjianKinerja,
     PkTarget,
     QuarterlyReport,
-    Regency,
     ReportEntry,
 )
-from db.organisation import chain_statement, chain_tree, load_org_tree, position_chain
+from db.organisation import (
+    chain_statement,
+    chain_tree,
+    load_org_tree,
+    position_chain,
+    regency_head,
+)
 from db.workflow_models import TransitionLog
 from engine.completeness import missing_inputs, missing_targets
 from engine.errors import NotFoundError
@@ -302,9 +308,9 @@ class SqlWorkflowStore:
             return self._org[1]  # read with the document, in this transaction
         return position_chain(self.connection, position_id)
 
-    def regency_head_title(self) -> str:
-        regency = self.session.exec(select(Regency)).first()
-        return regency.head_title if regency is not None else "Kepala Daerah"
+    def regency_head(self, on: date) -> Party:
+        name, title = regency_head(self.session, on)
+        return Party(name=name, nip=None, title=title)
 
     def last_change(self, kind: DocKind, doc_id: int) -> LoggedChange | None:
         entry = self.session.exec(
