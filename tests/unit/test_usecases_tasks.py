@@ -48,7 +48,9 @@ def test_the_verifier_has_the_submitted_report_and_their_own_pk_overdue_first() 
     uow = FakeUnitOfWork(pending=pending())
     tasks = my_tasks(uow, KABID_ACTOR, now=wib(date(2021, 4, 8)), policy=POLICY)
     assert [(t.ref, t.step, t.deadline) for t in tasks] == [
-        ("PK-3", Step.SUBMIT, date(2021, 2, 4)),  # overdue
+        # overdue: the PK must be signed by 4 February (a month after the DPA), so this
+        # one-step PK is submitted the 3 approval working days before (issue 16, item 9)
+        ("PK-3", Step.SUBMIT, date(2021, 2, 1)),
         ("LAP-8", Step.VERIFY, date(2021, 7, 12)),  # TW II: 5 + 3 working days after 30 June
     ]
     assert tasks[0].period == "Tahun 2021" and tasks[0].overdue
