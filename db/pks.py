@@ -8,20 +8,20 @@ decided in engine (engine.pk, engine/usecases/pk.py and documents.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, select
 
 from db.catalogue import load_indicators
 from db.documents import SqlDocuments, SqlReports, document_record, get_pk, not_found
 from db.models import Agency, PerjanjianKinerja, PkTarget, PositionRow
-from db.workflow_models import AgencyYear, PkBudgetLine, TransitionLog
+from db.workflow_models import AgencyYear, PkBudgetLine
 from engine.budget import BudgetLine
 from engine.deadlines import pk_due
 from engine.records import PkRecord, Revision, SignedParty, StoredTargets
 from engine.usecases.pk import add_pk, add_revision, write_budget, write_target
-from engine.workflow import Action, DocKind, State
+from engine.workflow import State
 
 _TARGET_FIELDS = ("annual", "tw1", "tw2", "tw3", "tw4", "tw4_reason")
 
@@ -100,19 +100,6 @@ class SqlPks:
             for r in rows
             if r.id is not None
         ]
-
-    def first_submitted(self, pk_id: int) -> datetime | None:
-        first = self.session.exec(
-            select(func.min(TransitionLog.at)).where(
-                TransitionLog.doc_type == DocKind.PK.value,
-                TransitionLog.doc_id == pk_id,
-                TransitionLog.action == Action.SUBMIT.value,
-            )
-        ).one()
-        if first is None:
-            return None
-        # SQL aggregates bypass the column type: SQLite hands back naive UTC.
-        return first if first.tzinfo is not None else first.replace(tzinfo=UTC)
 
     def add(
         self,

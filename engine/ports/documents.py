@@ -132,10 +132,6 @@ class PkRepository(Protocol):
         """Every revision of a position's PK for a year, oldest first."""
         ...
 
-    def first_submitted(self, pk_id: int) -> datetime | None:
-        """When the PK was first submitted (its log), if ever."""
-        ...
-
     def add(
         self,
         position_id: int,

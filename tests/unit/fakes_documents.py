@@ -98,7 +98,6 @@ class Tables:
     dpa: dict[tuple[int, int], date] = field(default_factory=dict)
     parties: dict[int, tuple[SignedParty, SignedParty]] = field(default_factory=dict)
     approved_at: dict[int, datetime] = field(default_factory=dict)
-    submitted: dict[int, datetime] = field(default_factory=dict)
     evidence: dict[int, EvidenceRecord] = field(default_factory=dict)
     log: list[LogEntry] = field(default_factory=list)
     saved: dict[tuple[DocKind, int], tuple[str, datetime]] = field(default_factory=dict)
@@ -348,9 +347,6 @@ class FakePks:
             if kind is DocKind.PK and (v.position_id, v.year) == (position_id, year)
         ]
         return sorted(found, key=lambda r: r.revision)
-
-    def first_submitted(self, pk_id: int) -> datetime | None:
-        return self.db.submitted.get(pk_id)
 
     def add(
         self,

@@ -104,18 +104,28 @@ def test_a_draft_pk_shows_who_would_sign_today_its_deadline_and_revisions() -> N
     ]
 
 
-def test_an_approved_pk_prints_its_snapshot_and_the_first_submission_decides_lateness() -> None:
+@pytest.mark.parametrize(
+    ("approved", "signed_on", "late"),
+    [
+        (datetime(2021, 2, 4, 18, 0, tzinfo=UTC), "2021-02-05", True),  # 01.00 WIB on the 5th
+        (datetime(2021, 2, 4, 16, 0, tzinfo=UTC), "2021-02-04", False),  # 23.00 WIB on the 4th
+    ],
+)
+def test_an_approved_pk_prints_its_snapshot_and_its_approval_decides_lateness(
+    approved: datetime, signed_on: str, late: bool
+) -> None:
+    # Issue 16, item 9: the signature (approval) counts, on Jakarta's calendar, not the
+    # first submission (PermenPAN-RB 53/2014: signed within a month of the DPA).
     db = tables(pk(4, state=State.APPROVED))
-    db.dpa[(1, 2021)] = date(2021, 1, 4)
-    db.submitted[4] = datetime(2021, 2, 4, 18, 0, tzinfo=UTC)  # 5 February, 01.00 WIB
-    db.approved_at[4] = datetime(2021, 2, 9, 20, 0, tzinfo=UTC)  # 10 February in Jakarta
+    db.dpa[(1, 2021)] = date(2021, 1, 4)  # to be signed by 4 February
+    db.approved_at[4] = approved
     db.parties[4] = (SignedParty("Dewi Kasi", "1980", "Plt. Kepala Seksi IKM"),
                      SignedParty("Citra Kabid", None, "Kepala Bidang Industri"))  # fmt: skip
     data = pk_detail(DocumentsUnitOfWork(db), 4, now=NOW, policy=POLICY)
     assert not data["parties_provisional"]
     assert data["parties"]["first"]["title"] == "Plt. Kepala Seksi IKM"
-    assert data["late"] is True  # the day after the deadline in Jakarta (still the 4th in UTC)
-    assert data["signed_on"] == "2021-02-10"
+    assert data["late"] is late
+    assert data["signed_on"] == signed_on
 
 
 def test_the_pk_file_carries_the_sasaran_and_the_same_rights_as_the_page() -> None:
