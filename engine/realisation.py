@@ -126,6 +126,9 @@ def report_rows(
                 "expression": indicator.formula.expression,
                 "origin": indicator.origin.value,
                 "origin_note": indicator.origin_note,
+                "growth_basis": None
+                if indicator.growth_basis is None
+                else indicator.growth_basis.value,
                 "inputs": [
                     {
                         "name": v.name,

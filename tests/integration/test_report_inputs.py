@@ -8,7 +8,8 @@ from typing import Any
 
 from kinerja.bootstrap import Container
 from tests.integration.conftest import Cli, WebClient
-from tests.integration.test_api import bearer
+from tests.integration.test_api import bearer, headers_of
+from tests.integration.test_derived_marks import first_report
 
 REPORT = "62"  # LAP-62, the demo's TW III draft of the Kepala Seksi Pembiayaan Koperasi
 CODE = "kasi-pembiayaan-koperasi-1"  # koperasi that joined the training / koperasi aktif
@@ -78,3 +79,21 @@ def test_the_api_refuses_a_fraction_of_koperasi_and_reads_the_kinds(
     body = {CODE: {"values": {"koperasi_ikut_pelatihan": "96"}}}
     saved = web.client.put(path, json=body, headers=headers)
     assert saved.status_code == 200, saved.text
+
+
+def test_a_growth_indicator_shows_its_basis_on_the_page_and_in_the_api(
+    web: WebClient, web_container: Container
+) -> None:
+    report_id = first_report(str(web_container.engine.url), "kabid-perdagangan")
+    web.login("admin", "admin")
+    page = web.get(f"/laporan/{report_id}").text
+    assert page.count("Dasar pertumbuhan: s.d. periode yang sama tahun lalu (c-to-c)") == 1
+    assert "Jumlah nilai ekspor tahun n-1, s.d. triwulan yang sama" in page
+    headers = headers_of(web_container, "kabid-perdagangan")
+    report = web.client.get(f"/api/v1/reports/{report_id}", headers=headers).json()
+    bases = {e["indicator"]: e["growth_basis"] for e in report["entries"]}
+    assert bases == {
+        "kabid-perdagangan-1": None,
+        "kabid-perdagangan-2": None,
+        "kabid-perdagangan-3": "same_period",
+    }

@@ -246,6 +246,11 @@ class EntryOut(_Out):
         default="decree", description="decree, derived (not in the decree: marked) or agency"
     )
     origin_note: str | None = None
+    growth_basis: str | None = Field(
+        default=None,
+        description="Growth indicators: same_period (c-to-c: year n-1 to the same quarter) or "
+        "whole_year",
+    )
     inputs: list[InputOut]
     no_data_reason: str | None
     kendala: str | None
