@@ -94,6 +94,18 @@ def test_rules_set_by_cli_and_page_are_used_by_the_recap_and_logged(
     assert json.loads(run(seeded_url, capsys, "capaian-rules", "show", "--year", "2022",
                           "--json"))["stored"] is False  # fmt: skip
 
+    # The dashboard and a report page use the year's scale too.
+    board = admin.get("/dasbor?year=2021&quarter=1")
+    assert "Skala kategori: Perbup Gresik 7/2020, capaian dibatasi 110%" in board.text
+    assert 'data-category="Cukup"' in board.text and 'data-category="Sedang"' not in board.text
+    report = re.search(r'href="(/laporan/\d+)"', board.text)
+    assert report is not None
+    shown_report = admin.get(report.group(1)).text
+    badges = re.findall(
+        r'<span class="badge cat" style="background: #[0-9a-f]{6}">([^<]*)<', shown_report
+    )
+    assert badges and set(badges) <= {"Baik", "Cukup", "Kurang"}
+
     # The admin page shows them and changes them; a bad colour is refused in Indonesian.
     page = admin.get("/admin/aturan-capaian?tahun=2021")
     assert page.status_code == 200
