@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from engine.acting import ActingRules
 from engine.calendar import WorkingCalendar
 from engine.clock import local_date
 from engine.events import Recipient, RemindersDue
@@ -35,6 +36,7 @@ from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import ClusterLock, UnitOfWork, writes
 from engine.usecases.reports import add_missing_reports
+from engine.workflow import Action, DocKind
 
 __all__ = [
     "LOCK_HELD",
@@ -110,7 +112,7 @@ def plan(uow: UnitOfWork, *, now: datetime, policy: Policy) -> SweepResult:
     dates = LadderDates(calendar, policy.ladder)
     done = sent | superseded_reminders(steps, sent, calendar, policy.ladder, dates=dates)
     rungs = due_rungs(steps, done, today, calendar, policy.ladder, dates=dates)
-    result.planned = _resolve(rungs, tree, calendar, today)
+    result.planned = _resolve(rungs, tree, calendar, today, policy.acting_rules)
     return result
 
 
@@ -194,16 +196,32 @@ def digest_keys(planned: Iterable[Planned], stamp: str) -> dict[int, str]:
     }
 
 
-def _recipient(tree: OrgTree, position_id: int, today: date) -> Holding | None:
-    return tree.acting_holder(position_id, today) or tree.nearest_held_superior(position_id, today)
+def _recipient(
+    tree: OrgTree,
+    position_id: int,
+    today: date,
+    rules: ActingRules,
+    acts: tuple[DocKind, Action] | None,
+) -> Holding | None:
+    """Who is reminded for a position: the first of its holders who may take the step
+    `acts` (a Plh is not reminded to submit or approve a PK: the acting rules do not let
+    them; None: an escalation, for whoever holds the post), else the nearest held superior."""
+    for holding in tree.holders(position_id, today):
+        if acts is None or rules.permits(*acts, holding.status):
+            return holding
+    return tree.nearest_held_superior(position_id, today)
 
 
 def _resolve(
-    rungs: Iterable[Rung], tree: OrgTree, calendar: WorkingCalendar, today: date
+    rungs: Iterable[Rung],
+    tree: OrgTree,
+    calendar: WorkingCalendar,
+    today: date,
+    rules: ActingRules,
 ) -> list[Planned]:
     """Each rung with the official who receives it on `today` and its digest item."""
     # Per sweep: the same positions and deadlines come up again and again.
-    recipients: dict[int, Holding | None] = {}
+    recipients: dict[tuple[int, tuple[DocKind, Action] | None], Holding | None] = {}
     holders: dict[int, Holding | None] = {}
     days_to: dict[date, int] = {}
     periods: dict[tuple[int, int | None], str] = {}
@@ -219,10 +237,16 @@ def _resolve(
             position_id = pending.head_position_id
         if position_id is None:
             continue
-        if position_id in recipients:
-            recipient = recipients[position_id]
+        doc = pending.document
+        assert doc is not None  # a remindable step is of a document
+        # The one who must act is reminded only if the acting rules let them act; an
+        # escalation informs whoever holds the post above.
+        acts = (doc.kind, pending.step.action) if rung.audience is Audience.ACTOR else None
+        key = (position_id, acts)
+        if key in recipients:
+            recipient = recipients[key]
         else:
-            recipient = recipients[position_id] = _recipient(tree, position_id, today)
+            recipient = recipients[key] = _recipient(tree, position_id, today, rules, acts)
         if recipient is None:
             continue
         # The item's text is the document's, whatever the rung: worked out once per document

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from engine.events import RemindersDue
+from engine.org import Assignment, AssignmentStatus, Official, OrgTree
 from engine.pending import PendingDoc
 from engine.policy import Policy
 from engine.usecases.reminders import (
@@ -22,7 +23,17 @@ from engine.usecases.reminders import (
     sweep,
 )
 from engine.workflow import DocKind, State
-from tests.unit.fakes import KABID, KADIS, KASI, O_KABID, O_KASI, FakeUnitOfWork
+from tests.unit.fakes import (
+    ASSIGNMENTS,
+    KABID,
+    KADIS,
+    KASI,
+    O_KABID,
+    O_KASI,
+    OFFICIALS,
+    POSITIONS,
+    FakeUnitOfWork,
+)
 from tests.unit.fakes_reminders import (
     FakeLock,
     FakePending,
@@ -110,3 +121,22 @@ def test_the_daily_tick_opens_the_quarter_and_sweeps_in_one_commit() -> None:
     assert reports.opened == [(2021, 1, KABID), (2021, 1, KASI)]
     assert outcome.sweep is not None and outcome.sweep.enqueued_rungs == 1
     assert uow.commits == 1 and len(uow.outbox.messages) == 1
+
+
+def test_a_plh_is_reminded_of_reports_but_not_of_a_pk_the_rules_keep_from_them() -> None:
+    """A Plh covers the Kepala Seksi's absence: they act on reports, but the acting rules
+    (default: definitif, Plt, Pj) keep them from submitting a PK, so the PK's reminder goes
+    to the definitif holder instead."""
+    plh = Official(104, "199001012015011004", "Eko Plh", "eko@dinas.test")
+    tree = OrgTree(
+        POSITIONS,
+        (*OFFICIALS, plh),
+        (*ASSIGNMENTS, Assignment(plh.id, KASI, AssignmentStatus.PLH, date(2021, 1, 1))),
+    )
+    pk = PendingDoc(DocKind.PK, 3, KASI, 2021, None, State.DRAFT, 1)
+    pending = FakePending(DRAFT, pk, tree=tree, dpa={(1, 2021): date(2021, 1, 4)})
+    uow = FakeUnitOfWork(pending=pending, reminders=FakeReminders())
+    planned = plan(uow, now=wib(date(2021, 3, 29)), policy=POLICY).planned
+    to = {p.item["doc"]: p.recipient.official.id for p in planned if p.rung.name.startswith("r")}
+    assert to["LAP-7"] == plh.id
+    assert to["PK-3"] == O_KASI
