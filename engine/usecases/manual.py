@@ -22,6 +22,7 @@ from engine.ports import UnitOfWork
 from engine.tree import PerformanceTree, build_tree
 from engine.usecases.catalogue import CatalogueListing, show_catalogue
 from engine.usecases.dashboard import Period, choose_period
+from engine.usecases.recap import recap_basis
 
 __all__ = ["ManualBook", "catalogue_manuals", "manual_book", "performance_tree"]
 
@@ -84,5 +85,6 @@ def performance_tree(
     repo = uow.recaps
     current = Quarter.of(local_date(now, policy.zone))
     period = choose_period(year, quarter, repo.years_with_data(), current)
-    recap = repo.recap(year=period.year, quarter=period.quarter).recap
+    basis = recap_basis(uow, period.year)  # the year's capaian rules, as the dashboard's
+    recap = repo.recap(year=period.year, quarter=period.quarter, basis=basis).recap
     return period, build_tree(repo.org_tree(), recap)

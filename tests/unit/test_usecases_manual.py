@@ -18,6 +18,7 @@ from engine.targets import Rollup, TargetMode
 from engine.usecases.catalogue import show_catalogue
 from engine.usecases.manual import catalogue_manuals, manual_book, performance_tree
 from tests.unit.fakes import KABID, KADIS, KASI, FakeUnitOfWork
+from tests.unit.fakes_accounts import FakeAdmin
 from tests.unit.fakes_catalogue import FakeCatalogue, FakeOrganisation
 from tests.unit.fakes_recap import ITEMS, FakeRecaps
 from workflows.definitions import MACHINES
@@ -103,7 +104,7 @@ def test_the_tree_of_a_quarter_places_the_recap_on_the_cascade() -> None:
         replace(ITEMS[1], indicator=replace(kabid, parent_id=kadis.id)),
         replace(ITEMS[2], indicator=replace(kasi, parent_id=kabid.id)),
     ]
-    work = FakeUnitOfWork(recaps=FakeRecaps(items=items))
+    work = FakeUnitOfWork(recaps=FakeRecaps(items=items), admin=FakeAdmin())
     period, tree = performance_tree(work, year=2021, quarter="2", now=MAY, policy=POLICY)
     assert (period.year, period.quarter) == (2021, 2)
     assert [(depth, node.code, node.score.capaian.value) for depth, node in tree.rows()] == [
@@ -116,7 +117,7 @@ def test_the_tree_of_a_quarter_places_the_recap_on_the_cascade() -> None:
 
 
 def test_the_default_period_is_the_dashboards_and_broken_links_are_listed() -> None:
-    work = FakeUnitOfWork(recaps=FakeRecaps())  # no parents at all
+    work = FakeUnitOfWork(recaps=FakeRecaps(), admin=FakeAdmin())  # no parents at all
     period, tree = performance_tree(work, year=None, quarter=None, now=MAY, policy=POLICY)
     assert (period.year, period.quarter) == (2021, 2)
     assert [n.code for n in tree.roots] == ["i1", "i2", "i3"]
