@@ -224,7 +224,12 @@ def test_export_holds_the_whole_gresik_catalogue(demo_engine: Engine) -> None:
     assert filled(targets) == 51  # a target per indicator in the approved PKs
     assert isinstance(targets["C2"].value, str)
     budget = book["Anggaran"]
-    assert filled(budget) == 25
+    # Since issue 16, item 12 the demo's PK budgets cascade from programme to sub kegiatan:
+    # more than one line per PK, every one of them exported.
+    with Session(demo_engine) as session:
+        lines = session.exec(select(func.count()).select_from(PkBudgetLine)).one()
+    assert lines > 25
+    assert filled(budget) == lines
     assert isinstance(budget["E2"].value, int | float) and budget["E2"].value > 0
     fungsi = book["Jabatan"].cell(
         row=row_of(book["Jabatan"], "Kode jabatan", "kabid-koperasi"), column=4
