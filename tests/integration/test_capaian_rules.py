@@ -105,6 +105,11 @@ def test_rules_set_by_cli_and_page_are_used_by_the_recap_and_logged(
         r'<span class="badge cat" style="background: #[0-9a-f]{6}">([^<]*)<', shown_report
     )
     assert badges and set(badges) <= {"Baik", "Cukup", "Kurang"}
+    # The pohon kinerja colours its nodes with the same scale (it drew the default's colours,
+    # so a regency's own categories showed grey).
+    tree = admin.get("/pohon-kinerja?year=2021&quarter=1").text
+    coloured = re.findall(r'<span class="badge cat" style="background: (#[0-9a-f]{6})">', tree)
+    assert coloured and "#5b6b7b" not in coloured
 
     # The admin page shows them and changes them; a bad colour is refused in Indonesian.
     page = admin.get("/admin/aturan-capaian?tahun=2021")

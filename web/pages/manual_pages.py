@@ -23,6 +23,7 @@ from documents.docx.manual import (
 from documents.docx.pk import DOCX_MEDIA_TYPE
 from engine.periods import Quarter
 from engine.usecases.manual import manual_book, performance_tree
+from engine.usecases.recap import recap_basis
 from web.auth import PageUser
 from web.deps import UowDep, web_of
 from web.pages.document_files import file_response
@@ -75,9 +76,11 @@ def tree_page(
     period, tree = performance_tree(
         uow, year=year, quarter=quarter, now=web.now(), policy=web.deps.policy
     )
+    scale = recap_basis(uow, period.year).rules.scale  # the dashboard's colours, too
     context: dict[str, Any] = {
         "period": period,
         "tree": tree,
+        "CATEGORY_COLOURS": {c.name: c.color for c in scale.categories},
         "quarters": [(q, Quarter(period.year, q).label) for q in range(1, 5)],
         "word_url": "/pohon-kinerja-word?year={}&quarter={}".format(
             period.year, "" if period.quarter is None else period.quarter
