@@ -27,7 +27,7 @@ def _number(value: Any, decimals: int = 2) -> str:
     return format_number_id(Decimal(str(value)), decimals)
 
 
-def _typed_number(value: Any) -> str:
+def typed_number(value: Any) -> str:
     """A stored input as its holder typed it: the places it has, up to four ("111", "12,5")."""
     if value is None or value == "":
         return "-"
@@ -53,7 +53,7 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["tanggal"] = format_date_id
     templates.env.filters["angka"] = _number
     templates.env.filters["target"] = _target
-    templates.env.filters["isian"] = _typed_number
+    templates.env.filters["isian"] = typed_number
     templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
     templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
     return templates

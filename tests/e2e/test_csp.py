@@ -68,6 +68,10 @@ def test_no_csp_violation_and_the_live_preview_works(browser: Browser, server: L
     for index in range(inputs.count()):
         inputs.nth(index).fill("40")
     expect(box.locator('[data-result="capaian"]')).to_contain_text("%")
+    # Each input says how it was read (issue 16, item 5), as she types, before any save.
+    first = inputs.first.get_attribute("name")
+    read = page.locator(f'[data-read-for="{first}"]')
+    expect(read).to_have_text("Terbaca: 40")
     badge = box.locator('[data-result="capaian"] .badge')
     expect(badge).not_to_be_empty()
     colour = badge.evaluate("element => element.style.background")

@@ -20,7 +20,7 @@ from engine.usecases.reports import EntryInput, preview_entries, save_entries
 from engine.workflow import Action, State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import UowDep, web_of
-from web.render import page
+from web.render import page, typed_number
 
 router = APIRouter()
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -196,6 +196,13 @@ async def preview(request: Request, report_id: DocId, user: FormUser, uow: UowDe
                     "capaian_reason": r["capaian_reason"],
                     "category": r["category"],
                     "decimals": r["decimals"],
+                    # Each input as it was read ("Terbaca: 0,26"), so the holder sees at
+                    # once what a typed "0,260" or "1.500" became.
+                    "read": {
+                        f"v.{r['indicator']}.{i['name']}": typed_number(i["value"])
+                        for i in r["inputs"]
+                        if i["value"] is not None
+                    },
                 }
                 for r in rows
             ],

@@ -31,6 +31,17 @@
         c.append(" ", flag);
       }
     } else { c.textContent = row.capaian_reason || "-"; }
+    Object.keys(row.read || {}).forEach(function (field) {
+      const input = document.getElementById(field);
+      if (!input) return;
+      let read = form.querySelector('[data-read-for="' + CSS.escape(field) + '"]');
+      if (!read) {
+        read = document.createElement("span");
+        read.className = "muted input-read"; read.dataset.readFor = field;
+        input.parentNode.insertBefore(read, input.nextElementSibling ? input.nextElementSibling.nextSibling : null);
+      }
+      read.textContent = input.getAttribute("aria-invalid") === "true" ? "" : "Terbaca: " + row.read[field];
+    });
   }
   async function recompute() {
     const mine = ++seq;
@@ -43,7 +54,7 @@
       const input = document.getElementById(el.getAttribute("data-input"));
       if (input) { if (data.errors[key]) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid"); }
     });
-    data.rows.forEach(render);
+    data.rows.forEach(render);  // after the errors: a refused input shows no "Terbaca"
     form.dataset.computed = String(mine);
   }
   form.addEventListener("input", function (event) {
