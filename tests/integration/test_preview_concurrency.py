@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from db.models import ReportEntry
+from db.models import IndicatorRow, PerjanjianKinerja, PkTarget, ReportEntry
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient, csrf_of
@@ -29,10 +29,10 @@ OCTOBER = datetime(2021, 10, 8, 2, 0, tzinfo=UTC)  # 09.00 WIB: TW III reports i
 PREVIEWS = 200
 WAIT = 60.0  # seconds: the longest a writer may take to start or to stop before the test fails
 # The previewed report: Kasi Produksi Usaha Mikro's TW III draft; its one indicator is
-# um_difasilitasi / um_seluruh * 100, positive, with the TW III target 78.29 in the PK.
+# um_difasilitasi / um_seluruh * 100, positive, against the TW III target of the PK (read
+# from the database: the demo's plan sets it).
 HOLDER = ("fitri.handayani@diskoperindag-gresik.test", "kasi-produksi-usaha-mikro")
 INDICATOR = "kasi-produksi-usaha-mikro-1"
-TARGET = Decimal("78.29")
 # Two other holders, each saving their own TW III draft.
 WRITERS = (
     ("rudi.hartono@diskoperindag-gresik.test", "kasi-pembiayaan-koperasi"),
@@ -75,10 +75,23 @@ class Writer(threading.Thread):
             self.saved_once.set()
 
 
-def hand(number: int) -> tuple[Decimal, Decimal]:
+def tw3_target(container: Container) -> Decimal:
+    """The TW III target of the previewed indicator in its (approved) 2021 PK."""
+    with Session(container.engine) as session:
+        typed = session.exec(
+            select(PkTarget.tw3)
+            .join(IndicatorRow, IndicatorRow.id == PkTarget.indicator_id)  # type: ignore[arg-type]
+            .join(PerjanjianKinerja, PerjanjianKinerja.id == PkTarget.pk_id)  # type: ignore[arg-type]
+            .where(IndicatorRow.code == INDICATOR, PerjanjianKinerja.year == 2021)
+        ).one()
+    assert typed is not None
+    return Decimal(typed)
+
+
+def hand(number: int, target: Decimal) -> tuple[Decimal, Decimal]:
     """Realisation and capaian of the typed inputs `number` of 2000, by hand."""
     realisation = Decimal(number) / Decimal(2000) * 100
-    return realisation, realisation / TARGET * 100
+    return realisation, realisation / target * 100
 
 
 def stored_inputs(container: Container, rid: int) -> list[dict[str, Any]]:
@@ -130,11 +143,12 @@ def test_previews_answer_with_the_right_numbers_while_two_holders_save(
         assert set(writer.statuses) == {303}, writer.statuses
 
     assert len(answers) == PREVIEWS
+    target = tw3_target(web_container)
     assert [status for _, status, _ in answers] == [200] * PREVIEWS
     for number, _, body in answers:
         assert body["errors"] == {}
         (row,) = [row for row in body["rows"] if row["indicator"] == INDICATOR]
-        realisation, capaian = hand(number)
+        realisation, capaian = hand(number, target)
         assert Decimal(row["realisation"]).quantize(CENT) == realisation.quantize(CENT), number
         assert Decimal(row["capaian"]).quantize(CENT) == capaian.quantize(CENT), number
         assert row["category"] is not None
@@ -159,6 +173,6 @@ def test_a_preview_answers_while_another_connection_holds_the_write_lock(
         other.close()
     assert response.status_code == 200, response.text[-500:]
     row = response.json()["rows"][0]
-    realisation, capaian = hand(1500)
+    realisation, capaian = hand(1500, tw3_target(web_container))
     assert Decimal(row["realisation"]).quantize(CENT) == realisation.quantize(CENT) == Decimal("75")
     assert Decimal(row["capaian"]).quantize(CENT) == capaian.quantize(CENT)
