@@ -191,3 +191,34 @@ def web_factory(web_container: Container) -> Iterator[Callable[[], WebClient]]:
     yield make
     for client in clients:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded_url(database_url: str, demo_template: Path, tmp_path: Path) -> str:
+    """The demo database on the backend under test (SQLite: a copy of the seeded file;
+    PostgreSQL: migrated and seeded by the CLI)."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path / "seeded.db"
+        shutil.copyfile(demo_template, path)
+        return f"sqlite:///{path}"
+    state = CliState(environ={"KINERJA_DATABASE_URL": database_url}, clock=FixedClock(FIXED_NOW))
+    assert main(["db", "upgrade"], state) == 0
+    assert main(["demo", "seed"], state) == 0
+    state.close()
+    return database_url
+
+
+@pytest.fixture
+def seeded_container(seeded_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    """The container of `seeded_url` (either backend)."""
+    with container_of(seeded_url, tmp_path, clock) as built:
+        yield built
+
+
+@pytest.fixture
+def seeded_admin(seeded_container: Container) -> Iterator[WebClient]:
+    """The administrator, signed in, on `seeded_container`'s app."""
+    with TestClient(create_app(seeded_container)) as client:
+        web = WebClient(client)
+        web.login("admin", "admin")
+        yield web

@@ -7,51 +7,28 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from kinerja.cli import main
 from kinerja.cli.state import CliState
 from tests.conftest import FIXED_NOW
-from tests.integration.conftest import WebClient, container_of
-from web.app import create_app
+from tests.integration.conftest import WebClient
 
 PERBUP = ["--category", "Baik:80:#1a7f37", "--category", "Cukup:60:#d4a106",
           "--category", "Kurang::#c62828"]  # fmt: skip
 
 
 @pytest.fixture
-def seeded_url(database_url: str, demo_template: Path, tmp_path: Path) -> str:
-    """The demo database on the backend under test (SQLite: a copy of the seeded file)."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "rules.db"
-        shutil.copyfile(demo_template, path)
-        return f"sqlite:///{path}"
-    state = CliState(environ={"KINERJA_DATABASE_URL": database_url}, clock=FixedClock(FIXED_NOW))
-    assert main(["db", "upgrade"], state) == 0
-    assert main(["demo", "seed"], state) == 0
-    state.close()
-    return database_url
+def container(seeded_container: Container) -> Container:
+    return seeded_container
 
 
 @pytest.fixture
-def container(seeded_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
-    with container_of(seeded_url, tmp_path, clock) as built:
-        yield built
-
-
-@pytest.fixture
-def admin(container: Container) -> Iterator[WebClient]:
-    with TestClient(create_app(container)) as client:
-        web = WebClient(client)
-        web.login("admin", "admin")
-        yield web
+def admin(seeded_admin: WebClient) -> WebClient:
+    return seeded_admin
 
 
 def run(url: str, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
