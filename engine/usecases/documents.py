@@ -192,6 +192,7 @@ def _header(
         "id": record.id,
         "kind": kind.value,
         "position": record.position_code,
+        "position_id": record.position_id,
         "position_title": record.position_title,
         "year": record.year,
         "state": record.state.value,

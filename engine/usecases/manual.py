@@ -24,7 +24,13 @@ from engine.usecases.catalogue import CatalogueListing, show_catalogue
 from engine.usecases.dashboard import Period, choose_period
 from engine.usecases.recap import recap_basis
 
-__all__ = ["ManualBook", "catalogue_manuals", "manual_book", "performance_tree"]
+__all__ = [
+    "ManualBook",
+    "catalogue_manuals",
+    "manual_book",
+    "performance_tree",
+    "position_manuals",
+]
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,17 @@ def catalogue_manuals(uow: UnitOfWork, listing: CatalogueListing) -> dict[int, M
         for position, indicators in listing.positions
         for i in indicators
     }
+
+
+def position_manuals(
+    uow: UnitOfWork, position_id: int, year: int, position_title: str
+) -> dict[str, ManualIK]:
+    """The Manual IK of one position's indicators in `year`, by indicator code: the report
+    page's "Cara mengukur". Two small reads; a position code names one position in each
+    agency of a regency, so the page asks by id."""
+    indicators = uow.catalogue.indicators(year=year, position_ids=[position_id])
+    entries = uow.catalogue.manuals([i.id for i in indicators])
+    return {i.code: manual_of(i, entries.get(i.id), position_title) for i in indicators}
 
 
 def manual_book(

@@ -16,7 +16,12 @@ from engine.manual import ManualEntry
 from engine.policy import Policy
 from engine.targets import Rollup, TargetMode
 from engine.usecases.catalogue import show_catalogue
-from engine.usecases.manual import catalogue_manuals, manual_book, performance_tree
+from engine.usecases.manual import (
+    catalogue_manuals,
+    manual_book,
+    performance_tree,
+    position_manuals,
+)
 from tests.unit.fakes import KABID, KADIS, KASI, FakeUnitOfWork
 from tests.unit.fakes_accounts import FakeAdmin
 from tests.unit.fakes_catalogue import FakeCatalogue, FakeOrganisation
@@ -126,3 +131,12 @@ def test_the_default_period_is_the_dashboards_and_broken_links_are_listed() -> N
     assert [n.code for n in tree.orphans] == ["i2", "i3"]
     assert [n.code for n in tree.barren] == ["i1", "i2"]
     assert [n.position.id for n in tree.roots] == [KADIS, KABID, KASI]
+
+
+def test_a_report_page_reads_the_manuals_of_its_own_position_only() -> None:
+    """By id: a position code names one position per agency of a regency."""
+    found = position_manuals(uow({7: ENTRY}), KASI, 2021, "Kepala Seksi IKM")
+    assert list(found) == ["ikm-7"]
+    assert found["ikm-7"].entry == ENTRY
+    assert found["ikm-7"].as_json()["penanggung_jawab"] == "Kepala Seksi IKM"
+    assert position_manuals(uow(), KADIS, 2021, "Kepala Dinas") == {}

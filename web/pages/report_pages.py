@@ -15,7 +15,7 @@ from engine.inputs import check_input
 from engine.ports import UnitOfWork
 from engine.usecases.documents import view_report
 from engine.usecases.evidence import upload_evidence
-from engine.usecases.manual import manual_book
+from engine.usecases.manual import position_manuals
 from engine.usecases.reports import EntryInput, preview_entries, save_entries
 from engine.workflow import Action, State
 from web.auth import CurrentUser, FormUser, PageUser
@@ -108,7 +108,7 @@ def render_report(
         "flash": flash,
         "conflict": conflict,
         "stored_now": _stored_now(doc, typed or {}) if conflict else {},
-        "guides": manual_book(uow, position=doc["position"], year=doc["year"]).by_code(),
+        "guides": position_manuals(uow, doc["position_id"], doc["year"], doc["position_title"]),
     }
     return page(request, "report.html", context, user, status_code=status_code)
 
