@@ -64,6 +64,9 @@ def import_cmd(
                 actor=console_actor(),
                 now=container.clock.now(),
             )
+    from db.database import refresh_statistics
+
+    refresh_statistics(container.engine)  # a bulk write: fresh planner statistics
     typer.echo(report.summary())
     if report.not_in_file:
         typer.echo(

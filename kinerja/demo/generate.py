@@ -23,7 +23,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session
 
 from db.admin import seed_holidays
-from db.database import transaction
+from db.database import refresh_statistics, transaction
 from db.models import Agency, OfficialRow, Regency, metadata
 from db.signin import Account
 from engine.errors import ValidationError
@@ -152,6 +152,7 @@ def generate(
             _move_sequences(session)
         years = range(options.first_year - 1, options.year + 2)
         result.counts["holiday"] = seed_holidays(session, years, now)
+    refresh_statistics(engine)  # tens of thousands of rows: the planner must know at once
     result.states = {
         "pk": _states(rows["pk"]),
         "report": _states(rows["report"]),
