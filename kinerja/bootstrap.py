@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from engine.accounts import ThrottlePolicy
-from engine.clock import Clock, FixedClock, SystemClock
+from engine.clock import Clock, FixedClock, SystemClock, local_date
 from engine.deadlines import DeadlineRules
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
 from engine.ladder import LadderPolicy
@@ -154,13 +154,13 @@ class Container:
             overview=overview,
         )
 
-    def demo_logins(self) -> list[tuple[str, str, str]]:
-        """The demo accounts with their passwords, only in demo mode."""
+    def demo_logins(self) -> list[tuple[str, str, str, str]]:
+        """The demo accounts with their passwords and posts, only in demo mode."""
         from kinerja.demo.seed import demo_accounts
 
         if not self.demo:
             return []
-        return demo_accounts(self.engine)
+        return demo_accounts(self.engine, local_date(self.clock.now(), self.zone))
 
     def mailbox(self) -> list[CaughtMail] | None:
         """What the demo's mail catcher received, newest first (None without a catcher)."""

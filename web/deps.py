@@ -62,8 +62,9 @@ class WebDeps(Protocol):
         """The settings the pages and the API use."""
         ...
 
-    def demo_logins(self) -> list[tuple[str, str, str]]:
-        """(login, password, who) shown on the demo pages; empty outside demo mode."""
+    def demo_logins(self) -> list[tuple[str, str, str, str]]:
+        """(login, password, who, posts held today) shown on the demo pages; empty outside
+        demo mode."""
         ...
 
     def mailbox(self) -> list[CaughtMail] | None:

@@ -165,16 +165,20 @@ def seed_demo(engine: Engine, now: datetime, *, quarters: int = 3) -> ImportRepo
     return report
 
 
-def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
-    """(login, password, who) of the demo accounts, for the demo login page (in the order
-    they were made)."""
+def demo_accounts(engine: Engine, today: date) -> list[tuple[str, str, str, str]]:
+    """(login, password, who, the posts they hold on `today`) of the demo accounts, for the
+    demo login page (in the order they were made), so a visitor picks a role, not a name."""
     with SqlUnitOfWork(engine) as uow:
         accounts = list_accounts(uow)
-    return [
-        (
-            account.login,
-            ADMIN_PASSWORD if account.is_admin else DEMO_PASSWORD,
-            "Administrator" if official is None else official.name,
+        tree = uow.organisation.tree()
+    rows = []
+    for account, official in sorted(accounts, key=lambda pair: pair[0].id):
+        posts = (
+            "Administrator"
+            if official is None
+            else ", ".join(h.display_title for h in tree.holdings_of(official.id, today))
         )
-        for account, official in sorted(accounts, key=lambda pair: pair[0].id)
-    ]
+        who = "Administrator" if official is None else official.name
+        rows.append((account.login, ADMIN_PASSWORD if account.is_admin else DEMO_PASSWORD,
+                     who, posts or "-"))  # fmt: skip
+    return rows
