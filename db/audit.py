@@ -8,6 +8,7 @@ engine.ports.AdminLogRepository; the hash chains are computed and checked in eng
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict, fields
 
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
@@ -69,18 +70,9 @@ ADMIN_LOG_LOCK = lock_key("admin_log")
 
 
 def admin_row(row: AdminLog) -> AdminLogRow:
-    """An admin log row as the engine reads it, exactly as stored."""
-    return AdminLogRow(
-        id=row.id or 0,
-        at=row.at,
-        actor=row.actor,
-        action=row.action,
-        subject=row.subject,
-        before=row.before,
-        after=row.after,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+    """An admin log row as the engine reads it, exactly as stored (the same fields)."""
+    stored = {f.name: getattr(row, f.name) for f in fields(AdminLogRow)}
+    return AdminLogRow(**(stored | {"id": row.id or 0}))
 
 
 class SqlAdminLog:
@@ -101,19 +93,7 @@ class SqlAdminLog:
         return None if row is None else admin_row(row)
 
     def append(self, row: AdminLogRow) -> None:
-        self.session.add(
-            AdminLog(
-                id=row.id,
-                at=row.at,
-                actor=row.actor,
-                action=row.action,
-                subject=row.subject,
-                before=row.before,
-                after=row.after,
-                prev_hash=row.prev_hash,
-                hash=row.hash,
-            )
-        )
+        self.session.add(AdminLog(**asdict(row)))
         self.session.flush()
 
     def page(self, query: AdminLogQuery) -> tuple[list[AdminLogRow], int]:

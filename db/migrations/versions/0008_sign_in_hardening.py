@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(length=10), server_default="write", nullable=False),
     )
     token = sa.table("api_token", sa.column("expires_at", sa.DateTime(timezone=True)))
+    # A migration runs once, at the upgrade, with no injected clock: the upgrade's moment is
+    # the one meant (90 days from it, not from each token's creation).
     later = datetime.now(UTC) + timedelta(days=90)
     op.execute(token.update().where(token.c.expires_at.is_(None)).values(expires_at=later))
 
