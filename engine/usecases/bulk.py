@@ -149,10 +149,6 @@ def act_on_many(
             conflict = isinstance(exc, ConflictError)
             outcomes.append(BulkOutcome(choice.ref, False, exc.message, conflict=conflict))
             continue
-        outcomes.append(
-            BulkOutcome(
-                result.ref, True, f"{result.action.label}: {result.to_state.label}",
-                result.to_state,
-            )  # fmt: skip
-        )
+        label = f"{result.action.label}: {result.to_state.label}"
+        outcomes.append(BulkOutcome(result.ref, True, label, result.to_state))
     return outcomes

@@ -154,7 +154,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 holder=_holder_name(holds.status.prefix, holds.official.name) if holds else "",
                 position_id=doc.position_id,
                 bidang_id=None if unit is None else unit.id,
-                bidang="" if unit is None else unit.title,
+                bidang="" if unit is None else unit.unit_name,
                 period_key=f"{doc.year}-{doc.quarter}" if doc.quarter else str(doc.year),
             )
         )

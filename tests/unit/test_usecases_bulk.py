@@ -31,7 +31,11 @@ def test_one_refusal_among_three_stops_nothing_and_each_has_its_own_audit_row() 
     uow = FakeUnitOfWork(workflow=FakeWorkflow(TREE, submitted(1), draft, submitted(3)))
     choices = [BulkChoice(DocKind.REPORT, n, 2) for n in (1, 2, 3)]
     outcomes = act_on_many(uow, Action.VERIFY, choices, KABID_ACTOR, now=NOW, policy=POLICY)
-    assert [(o.ref, o.done) for o in outcomes] == [("LAP-1", True), ("LAP-2", False), ("LAP-3", True)]
+    assert [(o.ref, o.done) for o in outcomes] == [
+        ("LAP-1", True),
+        ("LAP-2", False),
+        ("LAP-3", True),
+    ]
     assert outcomes[1].message and not outcomes[1].conflict
     assert uow.commits == 2 and uow.writes == 3  # one transaction per document
     assert [row["doc_id"] for row in uow.workflow.log] == [1, 3]  # one audit row each
