@@ -160,7 +160,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
         )
     reasons = pending.return_reasons(returned) if returned else {}
     entered = pending.entered_at([(t.kind, t.doc_id) for t in tasks]) if tasks else {}
-    scores = _capaian(uow, tasks)
+    scores = _capaian(uow, tree, tasks)
     tasks = [
         replace(
             t,
@@ -187,18 +187,32 @@ def _waited(
     return max(0, calendar.working_days_between(local_date(at, policy.zone), today))
 
 
-def _capaian(uow: UnitOfWork, tasks: list[Task]) -> dict[tuple[int, str], Decimal | None]:
+PER_AGENCY = 3
+"""Up to this many agencies listed, each agency's recap is read; beyond (the
+administrator's list), the regency's."""
+
+
+def _capaian(
+    uow: UnitOfWork, tree: OrgTree, tasks: list[Task]
+) -> dict[tuple[int, str], Decimal | None]:
     """(position id, period key) -> capaian of each listed report's position in its quarter,
-    from the period's recap: one per quarter listed, shared with the dashboard's while
-    nothing changed, with the realisations not verified yet counted (the verifier judges
-    exactly those)."""
-    periods = {t.period_key for t in tasks if t.kind is DocKind.REPORT}
+    from the recap of the period and agency: one per quarter listed, shared with the
+    dashboard's while nothing changed, with the realisations not verified yet counted (the
+    verifier judges exactly those). An official's list lies in one agency: its recap is
+    what is computed again after a change, not the whole regency's."""
+    reports = [t for t in tasks if t.kind is DocKind.REPORT]
+    agencies = {tree.position(t.position_id).agency_id for t in reports}
+    scopes: list[str | None] = [None]
+    if len(agencies) <= PER_AGENCY:
+        codes = {a.id: a.code for a in uow.organisation.agencies()}
+        scopes = [codes[i] for i in sorted(agencies) if i in codes]
     found: dict[tuple[int, str], Decimal | None] = {}
-    for key in sorted(periods):
+    for key in sorted({t.period_key for t in reports}):
         year, quarter = (int(part) for part in key.split("-"))
         basis = recap_basis(uow, year, include_unverified=True)
-        recap = uow.recaps.recap(year=year, quarter=quarter, basis=basis).recap
-        found.update({(g.position_id, key): g.capaian.value for g in recap.positions})
+        for code in scopes:
+            data = uow.recaps.recap(year=year, quarter=quarter, agency_code=code, basis=basis)
+            found.update({(g.position_id, key): g.capaian.value for g in data.recap.positions})
     return found
 
 

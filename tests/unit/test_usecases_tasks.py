@@ -18,6 +18,7 @@ from engine.usecases.tasks import TaskQuery, list_tasks, my_tasks
 from engine.workflow import Actor, DocKind, State
 from tests.unit.fakes import KABID, KADIS, KASI, O_KABID, O_KASI, FakeUnitOfWork
 from tests.unit.fakes_accounts import FakeAdmin
+from tests.unit.fakes_catalogue import FakeOrganisation
 from tests.unit.fakes_recap import FakeRecaps
 from tests.unit.fakes_reminders import FakePending, wib
 from workflows.definitions import MACHINES
@@ -41,7 +42,12 @@ def pending() -> FakePending:
 
 
 def tasks_uow(pending_docs: FakePending | None = None) -> FakeUnitOfWork:
-    return FakeUnitOfWork(pending=pending_docs or pending(), recaps=FakeRecaps(), admin=FakeAdmin())
+    return FakeUnitOfWork(
+        pending=pending_docs or pending(),
+        recaps=FakeRecaps(),
+        admin=FakeAdmin(),
+        organisation=FakeOrganisation(),
+    )
 
 
 def test_the_holder_has_the_returned_draft_with_its_reason_and_deadline() -> None:
@@ -90,8 +96,8 @@ def test_each_row_has_capaian_holder_and_working_days_waiting() -> None:
     assert report.bidang == "Bidang" and report.period_key == "2021-2"
     pk = next(t for t in tasks if t.ref == "PK-3")
     assert (pk.capaian, pk.waiting_days) == (None, None)  # a PK has no capaian; never moved
-    # one recap per quarter listed, with the realisations not verified yet counted
-    assert [q for q in uow.recaps.asked if q[0] == "recap"] == [("recap", 2021, 2, None)]
+    # one recap per quarter listed, of the agency only, with unverified realisations counted
+    assert [q for q in uow.recaps.asked if q[0] == "recap"] == [("recap", 2021, 2, "dinas")]
     assert uow.recaps.bases[0].include_unverified
 
 
