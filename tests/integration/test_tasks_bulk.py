@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import bindparam, text
 
-from engine.clock import FixedClock
+from db.uow import SqlUnitOfWork
+from engine.clock import JAKARTA, FixedClock
+from engine.usecases.tasks import my_tasks
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient, csrf_of
+from tests.integration.sweeps import POLICY
+from tests.integration.test_api import bearer
 from web.app import create_app
 
 OCTOBER = datetime(2021, 10, 8, 2, 0, tzinfo=UTC)  # 09.00 WIB: TW III reports in flight
@@ -136,3 +140,41 @@ def test_sort_and_filter_by_query_parameters(kadis: WebClient) -> None:
         for v in re.findall(r"data-capaian>([\d.,]+)%", by_capaian)
     ]
     assert values == sorted(values)
+
+
+def test_the_api_approves_several_with_the_same_semantics(
+    kadis: WebClient, seeded_container: Container
+) -> None:
+    headers = bearer(seeded_container, KADIS)
+    listed = kadis.get("/api/v1/tasks", headers=headers).json()["items"]
+    chosen = [f"{t['ref']}@{t['version']}" for t in listed if t["step"] == "approve"][:2]
+    assert listed[0]["holder"] is not None and "waiting_days" in listed[0]
+    stale = chosen[0].replace("@", "@9")  # a version the document never had
+    response = kadis.post(
+        "/api/v1/tasks/bulk",
+        json={"action": "approve", "documents": [stale, chosen[1]]},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    outcomes = response.json()["outcomes"]
+    assert [(o["done"], o["conflict"]) for o in outcomes] == [(False, True), (True, False)]
+    assert outcomes[1]["state"] == "approved"
+    too_many = [f"LAP-{n}@1" for n in range(1, 102)]
+    refused = kadis.post(
+        "/api/v1/tasks/bulk", json={"action": "approve", "documents": too_many}, headers=headers
+    )
+    assert refused.status_code == 422 and "Paling banyak 100" in refused.text
+
+
+def test_the_deadline_day_says_so_instead_of_zero_days_left(
+    kadis: WebClient, seeded_container: Container, clock: FixedClock
+) -> None:
+    with SqlUnitOfWork(seeded_container.engine) as uow:
+        actor = uow.accounts.resolve_actor(KADIS)
+        due = [t for t in my_tasks(uow, actor, now=OCTOBER, policy=POLICY) if t.deadline]
+    deadline = min(t.deadline for t in due if t.deadline and t.deadline >= OCTOBER.date())
+    clock.set(datetime.combine(deadline, time(9), JAKARTA))
+    kadis.login(KADIS)  # the session of four days ago has ended
+    html = kadis.get("/tugas").text
+    assert "hari ini tenggatnya" in html
+    assert "0 hari kerja lagi" not in html
