@@ -90,7 +90,12 @@ def test_a_head_of_bidang_verifies_two_reports_at_once(
         expect(row.locator("[data-capaian]")).to_contain_text("%")
         expect(row.locator("[data-holder]")).not_to_be_empty()
         expect(row.locator("[data-waiting]")).to_contain_text("sejak")
-        row.locator("input[name=pilih]").check()
+    # Only these two wait for verification: "pilih semua" (tasks.js) ticks both.
+    expect(listed.locator("input[name=pilih]")).to_have_count(2)
+    listed.locator("input.select-all").check()
+    for ref in refs:
+        expect(listed.locator(f'tr[data-ref="{ref}"] input[name=pilih]')).to_be_checked()
+    expect(listed.locator("button[data-bulk=verify]")).to_have_text("Verifikasi yang dipilih (2)")
     shot(kabid, "tugas-saya-pilih")
     listed.locator("button[data-bulk=verify]").click()
     expect(kabid.locator("h1")).to_have_text("Pastikan verifikasi 2 dokumen")
