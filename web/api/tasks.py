@@ -49,7 +49,7 @@ class BulkOut(BaseModel):
     outcomes: list[BulkOutcomeOut]
 
 
-@router.post("/tasks/bulk", response_model=BulkOut, responses=responses(401, 403, 422))
+@router.post("/tasks/bulk", response_model=BulkOut, responses=responses(400, 401, 403, 422))
 def bulk(request: Request, user: ApiUser, uow: UowDep, body: BulkIn) -> Any:
     """Verifikasi atau setujui beberapa dokumen sekaligus, masing-masing lewat gerbangnya
     sendiri; yang ditolak (beserta alasannya) tidak menghentikan yang lain."""
