@@ -196,10 +196,10 @@ def _capaian(
     uow: UnitOfWork, tree: OrgTree, tasks: list[Task]
 ) -> dict[tuple[int, str], Decimal | None]:
     """(position id, period key) -> capaian of each listed report's position in its quarter,
-    from the recap of the period and agency: one per quarter listed, shared with the
-    dashboard's while nothing changed, with the realisations not verified yet counted (the
-    verifier judges exactly those). An official's list lies in one agency: its recap is
-    what is computed again after a change, not the whole regency's."""
+    computed by the recap the dashboard uses (`RecapRepository.recap`, kept while nothing it
+    reads changed), with the realisations not verified yet counted: the verifier judges
+    exactly those. One recap per quarter and agency listed, so a change elsewhere in the
+    regency costs an official's list one agency's recap, not the regency's."""
     reports = [t for t in tasks if t.kind is DocKind.REPORT]
     agencies = {tree.position(t.position_id).agency_id for t in reports}
     scopes: list[str | None] = [None]
