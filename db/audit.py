@@ -222,6 +222,12 @@ class SqlNotifications:
         return None if row is None else row.read_at
 
     def mark_read(self, official_id: int, at: datetime) -> None:
+        newest = self.session.exec(
+            select(func.max(OutboxMessage.created_at)).where(
+                OutboxMessage.recipient_official_id == official_id
+            )
+        ).one()
+        at = max(at, newest) if newest is not None else at
         row = self.session.get(NotificationRead, official_id)
         if row is None:
             self.session.add(NotificationRead(official_id=official_id, read_at=at))

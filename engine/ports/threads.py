@@ -72,5 +72,6 @@ class NotificationRepository(Protocol):
         ...
 
     def mark_read(self, official_id: int, at: datetime) -> None:
-        """Everything created up to `at` is read."""
+        """Everything created up to `at`, and every message there is now (a clock behind a
+        message's time must not leave it unread), is read."""
         ...
