@@ -32,6 +32,7 @@ __all__ = [
     "COMMENT_LIMIT",
     "Thread",
     "comment_threads",
+    "document_comments",
     "post_comment",
 ]
 
@@ -61,6 +62,14 @@ def comment_threads(uow: UnitOfWork, kind: DocKind, doc_id: int) -> dict[str, Th
         threads.setdefault(key, Thread(comment.anchor_kind, comment.anchor_key))
         threads[key].comments.append(comment)
     return threads
+
+
+def document_comments(
+    uow: UnitOfWork, kind: DocKind, doc_id: int, actor: Actor, *, now: datetime, policy: Policy
+) -> list[CommentRecord]:
+    """Every comment of a document `actor` may view (ForbiddenError otherwise), oldest first."""
+    document_access(uow, kind, doc_id, actor, now=now, policy=policy)
+    return uow.comments.of_document(kind, doc_id)
 
 
 def anchor_id(anchor_kind: str, anchor_key: str | None) -> str:

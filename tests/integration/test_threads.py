@@ -186,3 +186,21 @@ def test_an_action_link_leads_through_the_login_to_one_confirmation(
     assert "evil" not in web.client.get(
         "/masuk?next=//evil.test/", follow_redirects=False
     ).headers.get("location", "")
+
+
+def test_the_api_reads_and_writes_a_discussion(web: WebClient, web_container: Container) -> None:
+    from tests.integration.test_api import bearer
+
+    rid = report_id(web_container, "kasi-produksi-usaha-mikro")
+    kabid = bearer(web_container, KABID)
+    posted = web.client.post(
+        f"/api/v1/reports/{rid}/comments", json={"text": " Sumber data? "}, headers=kabid
+    )
+    assert posted.status_code == 201, posted.text
+    assert posted.json()["text"] == "Sumber data?"
+    listed = web.client.get(f"/api/v1/reports/{rid}/comments", headers=kabid).json()
+    assert [c["text"] for c in listed] == ["Sumber data?"]
+    empty = web.client.post(f"/api/v1/reports/{rid}/comments", json={"text": "   "}, headers=kabid)
+    assert empty.status_code == 422
+    other = bearer(web_container, OTHER_KASI)
+    assert web.client.get(f"/api/v1/reports/{rid}/comments", headers=other).status_code == 403
