@@ -152,11 +152,13 @@ def test_notifications_list_a_digest_item_and_are_marked_read(
     web.login(KASI)
     page = web.get("/notifikasi").text
     assert "Pengingat: Laporan Realisasi TW III 2021" in page
-    assert 'href="/dokumen/LAP-9"' in page
+    assert 'href="/dokumen/LAP-9?aksi=submit"' in page  # as the email's link
     assert _count(page) >= 1
     done = web.submit("/notifikasi/baca", {}, page="/notifikasi")
     assert done.status_code == 303
     assert _count(web.get("/notifikasi").text) == 0
+    missing = web.client.get("/laporan/999999")
+    assert missing.status_code == 404 and 'id="bell"' in missing.text  # error pages keep it
 
 
 def test_an_action_link_leads_through_the_login_to_one_confirmation(
@@ -204,3 +206,24 @@ def test_the_api_reads_and_writes_a_discussion(web: WebClient, web_container: Co
     assert empty.status_code == 422
     other = bearer(web_container, OTHER_KASI)
     assert web.client.get(f"/api/v1/reports/{rid}/comments", headers=other).status_code == 403
+
+
+def test_a_pk_has_its_discussion_too(web: WebClient, web_container: Container) -> None:
+    from tests.integration.test_web_pk import pk_of
+
+    pk_id = pk_of(web_container, "kasi-produksi-usaha-mikro").id
+    web.login(KABID)
+    page = web.get(f"/pk/{pk_id}").text
+    indicator = page.split('name="indicator_id" value="', 1)[1].split('"', 1)[0]
+    posted = web.submit(
+        f"/pk/{pk_id}/komentar",
+        {"comment": "Target TW IV terlalu rendah?", "indicator_id": indicator},
+        page=f"/pk/{pk_id}",
+    )
+    assert posted.status_code == 303
+    after = web.get(f"/pk/{pk_id}").text
+    assert "Target TW IV terlalu rendah?" in after
+    foreign = web.submit(
+        f"/pk/{pk_id}/komentar", {"comment": "x", "indicator_id": "999999"}, page=f"/pk/{pk_id}"
+    )
+    assert foreign.status_code == 422 and "bukan bagian dari dokumen ini" in foreign.text

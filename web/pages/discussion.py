@@ -31,11 +31,15 @@ def discussion(
 ) -> dict[str, Any]:
     """The page's context for _comments.html and _action_link.html."""
     state = request.state
+    error = getattr(state, "comment_error", None)
+    rows = doc.get("entries") or doc.get("targets") or []
+    if error is not None and error[0] not in {str(row.get("indicator_id")) for row in rows}:
+        error = ("dokumen", error[1])  # no such indicator here: say it by the document's form
     return {
         "threads": comment_threads(uow, kind, doc_id),
         "comment_url": f"/{'laporan' if kind is DocKind.REPORT else 'pk'}/{doc_id}/komentar",
         "comment_limit": COMMENT_LIMIT,
-        "comment_error": getattr(state, "comment_error", None),
+        "comment_error": error,
         "comment_typed": getattr(state, "comment_typed", None),
         "link_action": link_action(request.query_params.get("aksi", ""), doc.get("choices", [])),
     }

@@ -8,6 +8,7 @@ notifications are the outbox messages to the reader, listed with their emails' s
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +20,7 @@ from engine.workflow import DocKind
 from web.auth import FormUser, PageUser
 from web.deps import UowDep, web_of
 from web.pages import pk_pages, report_pages
+from web.pages.discussion import LINK_ACTIONS
 from web.render import page
 
 router = APIRouter()
@@ -113,23 +115,33 @@ def notices(
     return page(request, "notifications.html", {"found": found, "rows": rows}, user)
 
 
+_EVENT_ACTIONS = {
+    "workflow.submitted": "verify",
+    "workflow.verified": "approve",
+    "workflow.reopened": "submit",
+}
+"""The action a workflow message's link gets ready, as in its email."""
+
+
 def _href(kind: str, payload: object) -> str | None:
-    """Where a notification leads: its document (the comment, or the action ready)."""
+    """Where a notification leads, as its email's link: the document, with the action
+    ready where the reader has one (`?aksi=`), or the comment; a digest of several
+    items leads to Tugas Saya."""
     if not isinstance(payload, dict):
         return None
-    doc = payload.get("doc")
+    doc, aksi = payload.get("doc"), _EVENT_ACTIONS.get(kind)
     if kind == "digest":
         items = payload.get("items") or []
-        if len(items) == 1 and isinstance(items[0], dict):
-            doc = items[0].get("doc")
-        else:
+        if len(items) != 1 or not isinstance(items[0], dict):
             return "/tugas"
+        doc = items[0].get("doc")
+        aksi = items[0].get("step") if items[0].get("rung") == "reminder" else None
     if not isinstance(doc, str):
         return None
-    href = f"/dokumen/{doc}"
+    href = f"/dokumen/{quote(doc, safe='')}"
     if kind == "comment.posted":
         return f"{href}#komentar-{payload.get('comment_id')}"
-    return href
+    return f"{href}?aksi={aksi}" if aksi in LINK_ACTIONS else href
 
 
 @router.post("/notifikasi/baca")
