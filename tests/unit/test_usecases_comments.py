@@ -13,7 +13,7 @@ import pytest
 from engine.errors import ForbiddenError, ValidationError
 from engine.policy import Policy
 from engine.ports import Notice
-from engine.usecases.comments import comment_threads, post_comment
+from engine.usecases.comments import comment_threads, document_comments, post_comment
 from engine.usecases.notices import mark_all_read, notice_page, unread_count
 from engine.workflow import Actor, DocKind, State
 from tests.unit.fakes import O_KABID, O_KADIS, O_KASI
@@ -130,3 +130,13 @@ def test_unread_notifications_are_those_after_the_read_mark() -> None:
     repo.notices[O_KASI].append(_notice(3, 10))
     assert unread_count(uow, O_KASI) == 1
     assert [unread for _, unread in notice_page(uow, O_KASI).items] == [True, False, False]
+
+
+def test_the_comment_list_of_a_document_is_for_its_readers_only() -> None:
+    uow = _uow(report(7, state=State.SUBMITTED))
+    post_comment(uow, DocKind.REPORT, 7, KABID_ACTOR, "Pertama", now=NOW, policy=POLICY)
+    post_comment(uow, DocKind.REPORT, 7, KASI_ACTOR, "Kedua", now=NOW, policy=POLICY)
+    listed = document_comments(uow, DocKind.REPORT, 7, KASI_ACTOR, now=NOW, policy=POLICY)
+    assert [c.body for c in listed] == ["Pertama", "Kedua"]
+    with pytest.raises(ForbiddenError):
+        document_comments(uow, DocKind.REPORT, 7, STRANGER, now=NOW, policy=POLICY)
