@@ -108,12 +108,11 @@ def expected_evidence(data_source: str, inputs: list[str]) -> list[str]:
 
 
 def format_size(size: int) -> str:
-    """A size as people read it: "612 bita", "1,2 KB", "3,4 MB" (1 KB = 1024 bita)."""
+    """A size as people read it: "612 bita", "1,2 KB", "3,4 MB", "10 MB" (1 KB = 1024 bita)."""
     if size < 1024:
         return f"{size} bita"
-    if size < _MIB:
-        return f"{format_number_id(Decimal(size) / 1024, 1)} KB"
-    return f"{format_number_id(Decimal(size) / _MIB, 1)} MB"
+    amount, unit = (Decimal(size) / 1024, "KB") if size < _MIB else (Decimal(size) / _MIB, "MB")
+    return f"{format_number_id(amount, 1).removesuffix(',0')} {unit}"
 
 
 _ACTIVE_PARTS = re.compile(
