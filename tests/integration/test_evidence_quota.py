@@ -19,7 +19,7 @@ from engine.policy import JAKARTA
 from engine.records import EvidenceRecord
 from engine.usecases.evidence import store_evidence
 from tests.conftest import FIXED_NOW
-from tests.integration.test_evidence import add_report, report_id, root  # noqa: F401
+from tests.integration.test_evidence import add_report, report_id, root
 
 __all__ = ["report_id", "root"]
 
@@ -46,12 +46,11 @@ def test_a_withdrawal_is_stored_with_who_when_why(
 ) -> None:
     who = official(engine)
     stored = put(engine, root, report_id, 1, 40, EvidenceQuota(), who)
-    with SqlUnitOfWork(engine, write=True, evidence_dir=root) as uow:
-        with uow.writing():
-            at = FIXED_NOW + timedelta(hours=1)
-            assert uow.evidence.retire(stored.id, at=at, by=who, reason="salah berkas")
-            assert not uow.evidence.retire(stored.id, at=at, by=who, reason="lagi")
-            uow.commit()
+    with SqlUnitOfWork(engine, write=True, evidence_dir=root) as uow, uow.writing():
+        at = FIXED_NOW + timedelta(hours=1)
+        assert uow.evidence.retire(stored.id, at=at, by=who, reason="salah berkas")
+        assert not uow.evidence.retire(stored.id, at=at, by=who, reason="lagi")
+        uow.commit()
     with SqlUnitOfWork(engine, evidence_dir=root) as uow:
         row = uow.evidence.get(stored.id)
         assert uow.evidence.of_report(report_id) == []

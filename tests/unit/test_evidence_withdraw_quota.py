@@ -137,8 +137,9 @@ def test_a_replacement_frees_the_place_of_the_file_it_replaces() -> None:
         upload_evidence(uow, 7, KASI_ACTOR, filename=f"{n}.pdf", data=pdf(n), now=NOW, policy=SMALL)
         for n in range(3)
     ]
+    why = "versi bertanda tangan"
     new = upload_evidence(uow, 7, KASI_ACTOR, filename="baru.pdf", data=pdf(9), now=NOW,
-                          policy=SMALL, replaces_id=olds[1].id, reason="versi bertanda tangan")  # fmt: skip
+                          policy=SMALL, replaces_id=olds[1].id, reason=why)  # fmt: skip
     old = uow.evidence.get(olds[1].id)
     assert old is not None and not old.active and old.withdrawn_reason == "versi bertanda tangan"
     assert new.replaces_id == olds[1].id
