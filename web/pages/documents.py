@@ -108,7 +108,8 @@ PREVIEW_POLICY = "; ".join(
     )
 )
 """The file shown inline: a sandbox (no script, no form, an opaque origin), nothing loaded
-but itself. Chromium's PDF viewer still draws a PDF under it."""
+but itself. Chromium's PDF viewer still draws a PDF under this header (it does not inside
+an <iframe sandbox>: the preview page frames a PDF without the attribute, an image with it)."""
 
 
 @router.get("/bukti/{evidence_id}/pratinjau", response_class=HTMLResponse)
