@@ -97,8 +97,7 @@ def test_evidence_per_indicator_preview_replace_withdraw(
     # Evidence for the first indicator: its checklist is ticked, its size in Indonesian units.
     first = kasi.locator("#indikator option").nth(1)
     indicator_id = first.get_attribute("value") or ""
-    code = (first.text_content() or "").split(" · ")[0]
-    block = kasi.locator(f"#bukti-{code}")
+    block = kasi.locator(".ev-group", has_text=first.text_content() or "-").locator(".ev-indicator")
     expect(block.locator(".checklist li.open").first).to_be_visible()
     surat = pdf_file("Daftar hadir TW I")
     upload(kasi, "daftar-hadir.pdf", "application/pdf", surat, indicator_id)
