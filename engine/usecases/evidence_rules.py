@@ -13,6 +13,8 @@ from engine.formatting import format_date_id
 from engine.ports import UnitOfWork
 from engine.records import EvidenceRecord
 
+__all__ = ["check_quota", "one_line_reason"]
+
 MAX_REASON_LENGTH = 500
 
 

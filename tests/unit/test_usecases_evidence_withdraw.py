@@ -13,6 +13,7 @@ import pytest
 from engine.errors import ForbiddenError, ValidationError
 from engine.evidence import ALLOWED_LABEL, EvidenceQuota, check_upload, format_size
 from engine.usecases.evidence import upload_evidence, withdraw_evidence
+from engine.usecases.evidence_rules import check_quota, one_line_reason
 from engine.workflow import State
 from tests.unit.fakes import O_KASI
 from tests.unit.fakes_documents import Tables, report, tables
@@ -144,3 +145,15 @@ def test_a_replacement_frees_the_place_of_the_file_it_replaces() -> None:
     assert old is not None and not old.active and old.withdrawn_reason == "versi bertanda tangan"
     assert new.replaces_id == olds[1].id
     assert [e.filename for e in uow.evidence.of_report(7)] == ["0.pdf", "2.pdf", "baru.pdf"]
+
+
+def test_the_rules_alone() -> None:
+    assert one_line_reason("  sudah ditandatangani ", "Penarikan", "penarikan") == (
+        "sudah ditandatangani"
+    )
+    with pytest.raises(ValidationError, match="Penarikan: alasan penarikan wajib diisi"):
+        one_line_reason(None, "Penarikan", "penarikan")
+    uow = unit(tables(report(7)))
+    check_quota(uow, 7, None, 100, O_KASI, NOW, EvidenceQuota(daily_bytes=100), None)
+    with pytest.raises(ValidationError, match="per hari 100 bita"):
+        check_quota(uow, 7, None, 101, O_KASI, NOW, EvidenceQuota(daily_bytes=100), None)
