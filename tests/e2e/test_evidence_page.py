@@ -112,7 +112,7 @@ def test_evidence_per_indicator_preview_replace_withdraw(
 
     # The preview: the PDF inline, sandboxed, and Chromium draws it.
     with kasi.expect_response(re.compile(r"/bukti/\d+/isi$")) as inline:
-        block.locator("a.ev-name", has_text="daftar-hadir.pdf").click()
+        block.get_by_label("Lihat daftar-hadir.pdf").click()
     expect(kasi.locator("h1")).to_have_text("Pratinjau bukti dukung")
     response = inline.value
     headers = response.all_headers()
@@ -131,7 +131,7 @@ def test_evidence_per_indicator_preview_replace_withdraw(
 
     # The image preview shows the picture.
     kasi.goto(report_url)
-    kasi.locator("#bukti-laporan a.ev-name", has_text="foto-kegiatan.png").click()
+    kasi.locator("#bukti-laporan").get_by_label("Lihat foto-kegiatan.png").click()
     assert kasi.locator("#preview-frame").get_attribute("sandbox") == ""
     image = kasi.frame_locator("#preview-frame").locator("img")
     expect(image).to_be_visible()
@@ -168,9 +168,8 @@ def test_evidence_per_indicator_preview_replace_withdraw(
     shot(kasi, "bukti-riwayat")
 
     # A withdrawn file stays downloadable by readers.
-    withdrawn = history.locator("a", has_text="foto-kegiatan.png")
-    href = withdrawn.get_attribute("href") or ""
-    download = kasi.request.get(server.url + href.replace("/pratinjau", ""))
+    href = history.get_by_role("link", name="foto-kegiatan.png", exact=True).get_attribute("href")
+    download = kasi.request.get(f"{server.url}{href}")
     assert download.status == 200 and download.body() == png_file()
 
     # On a phone the evidence section fits the screen.
