@@ -93,5 +93,6 @@ def test_preview_withdraw_and_replace_through_the_pages(
     assert listed is not None
     assert "diganti dengan surat-ttd.pdf" in listed.group(0) and "Salah laporan" in listed.group(0)
     assert "ditarik</strong> oleh" in listed.group(0)
-    # Withdrawn files stay downloadable by readers.
+    # Withdrawn files stay downloadable by readers; their preview says they were withdrawn.
     assert web.get(f"/bukti/{old.id}").content == PDF
+    assert "sudah ditarik atau diganti" in web.get(f"/bukti/{old.id}/pratinjau").text
