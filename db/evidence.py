@@ -22,12 +22,13 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from db.models import IndicatorRow
+from db.models import IndicatorRow, OfficialRow
 from db.workflow_models import Evidence
 from engine.ports import StorageFullError
 from engine.records import EvidenceRecord, IndicatorPlace
@@ -53,6 +54,9 @@ def _record(row: Evidence) -> EvidenceRecord:
         active=row.active,
         replaces_id=row.replaces_id,
         replace_reason=row.replace_reason,
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_by=row.withdrawn_by,
+        withdrawn_reason=row.withdrawn_reason,
     )
 
 
@@ -98,11 +102,11 @@ class SqlEvidence:
         )
         return [_record(row) for row in rows]
 
-    def retire(self, evidence_id: int) -> bool:
+    def retire(self, evidence_id: int, *, at: datetime, by: int | None, reason: str) -> bool:
         result = self.session.exec(
             update(Evidence)
             .where(col(Evidence.id) == evidence_id, col(Evidence.active))
-            .values(active=False)
+            .values(active=False, withdrawn_at=at, withdrawn_by=by, withdrawn_reason=reason)
             .execution_options(synchronize_session=False)
         )
         retired = result.rowcount == 1
@@ -111,6 +115,17 @@ class SqlEvidence:
             if old is not None:
                 self.session.refresh(old)
         return retired
+
+    def uploaded_since(self, official_id: int, since: datetime) -> int:
+        self.session.exec(
+            select(OfficialRow.id).where(OfficialRow.id == official_id).with_for_update()
+        ).first()
+        total = self.session.exec(
+            select(func.coalesce(func.sum(Evidence.size), 0)).where(
+                Evidence.uploaded_by == official_id, col(Evidence.uploaded_at) >= since
+            )
+        ).one()
+        return int(total)
 
     def indicator(self, indicator_id: int) -> IndicatorPlace | None:
         row = self.session.get(IndicatorRow, indicator_id)

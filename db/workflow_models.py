@@ -154,6 +154,7 @@ class Evidence(SQLModel, table=True):
     """An evidence file (bukti dukung) of a report, stored by checksum, never overwritten."""
 
     __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_uploaded_by", "uploaded_by", "uploaded_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(
@@ -176,6 +177,11 @@ class Evidence(SQLModel, table=True):
     )
     replace_reason: str | None = Field(default=None, sa_column=Column(Text))
     active: bool = True
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    withdrawn_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("official.id"))
+    )
+    withdrawn_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class LadderRung(SQLModel, table=True):

@@ -9,8 +9,10 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from engine.errors import ValidationError
+from engine.formatting import format_number_id
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_FILENAME_LENGTH = 255
@@ -82,6 +84,35 @@ FILE_TYPES: dict[str, FileType] = {
 }
 # For the upload form's `accept` attribute and help text.
 ALLOWED_EXTENSIONS: tuple[str, ...] = tuple(FILE_TYPES)
+ALLOWED_LABEL = ", ".join(ext.lstrip(".").upper() for ext in ALLOWED_EXTENSIONS if ext != ".jpeg")
+"""What the form says is accepted: "PDF, PNG, JPG, XLSX, DOCX, CSV, TXT" (JPEG is JPG)."""
+PREVIEWABLE = frozenset({"application/pdf", "image/png", "image/jpeg"})
+"""Types a browser shows inline in the sandboxed viewer; the others are downloaded."""
+
+
+@dataclass(frozen=True)
+class EvidenceQuota:
+    """How much evidence may be stored (settings): per report, counting the files that are
+    evidence (not withdrawn or replaced), and per person per local day, counting every
+    upload (withdrawn ones too)."""
+
+    report_files: int = 30
+    report_bytes: int = 100 * 1024 * 1024
+    daily_bytes: int = 200 * 1024 * 1024
+
+
+def expected_evidence(data_source: str, inputs: list[str]) -> list[str]:
+    """What a verifier expects as an indicator's bukti dukung, one checklist line each: the
+    data source's document, then the figure of every input (engine.manual's `evidence`)."""
+    return [f"Dokumen dari sumber data: {data_source}", *(f"Angka {i}" for i in inputs)]
+
+
+def format_size(size: int) -> str:
+    """A size as people read it: "612 bita", "1,2 KB", "3,4 MB", "10 MB" (1 KB = 1024 bita)."""
+    if size < 1024:
+        return f"{size} bita"
+    amount, unit = (Decimal(size) / 1024, "KB") if size < _MIB else (Decimal(size) / _MIB, "MB")
+    return f"{format_number_id(amount, 1).removesuffix(',0')} {unit}"
 
 
 _ACTIVE_PARTS = re.compile(
@@ -155,9 +186,9 @@ def check_size(data: bytes) -> None:
     if not data:
         raise ValidationError("Berkas bukti kosong", log_message="empty evidence refused")
     if len(data) > MAX_EVIDENCE_BYTES:
-        size = f"{len(data) / _MIB:.1f}".replace(".", ",")
         raise ValidationError(
-            f"Berkas bukti terlalu besar ({size} MB); batasnya {MAX_EVIDENCE_BYTES // _MIB} MB",
+            f"Berkas bukti terlalu besar ({format_size(len(data))}); "
+            f"batasnya {format_size(MAX_EVIDENCE_BYTES)}",
             log_message=f"evidence of {len(data)} bytes refused",
         )
 

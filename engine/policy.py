@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from engine.deadlines import DeadlineRules
+from engine.evidence import EvidenceQuota
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
 from engine.ladder import LadderPolicy
 from engine.workflow import DocKind, StateMachine
@@ -33,3 +34,5 @@ class Policy:
     """Working days allowed for each step of a report or PK (engine.deadlines)."""
     ladder: LadderPolicy = field(default_factory=LadderPolicy)
     """When reminders and escalations go out, in working days around a deadline."""
+    evidence_quota: EvidenceQuota = field(default_factory=EvidenceQuota)
+    """How much evidence a report may hold and a person may upload in a day."""

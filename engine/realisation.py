@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from engine.capaian import DEFAULT_RULES, CapaianRules, Target, capaian, parse_target
 from engine.errors import ValidationError
+from engine.evidence import expected_evidence
 from engine.indicators import Indicator
 from engine.result import Result
 from engine.targets import QuarterTargets, period_realisation
@@ -140,6 +141,10 @@ def report_rows(
                     }
                     for v in indicator.formula.variables.values()
                 ],
+                "evidence_expected": expected_evidence(
+                    indicator.data_source,
+                    [v.label or v.name for v in indicator.formula.variables.values()],
+                ),
                 "no_data_reason": None if entry is None else entry.no_data_reason,
                 "kendala": None if entry is None else entry.kendala,
                 "upaya": None if entry is None else entry.upaya,

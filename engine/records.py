@@ -201,8 +201,13 @@ class EvidenceRecord:
     uploaded_by: int | None
     uploaded_at: datetime
     active: bool = True
+    """False once replaced or withdrawn: no longer counted as evidence, still downloadable."""
     replaces_id: int | None = None
     replace_reason: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: int | None = None
+    withdrawn_reason: str | None = None
+    """Why it was withdrawn (or replaced: the replacement's reason is copied here too)."""
 
 
 @dataclass(frozen=True)

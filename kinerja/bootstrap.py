@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from engine.accounts import ThrottlePolicy
 from engine.clock import Clock, FixedClock, SystemClock, local_date
 from engine.deadlines import DeadlineRules
+from engine.evidence import EvidenceQuota
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules
 from engine.ladder import LadderPolicy
 from engine.policy import Policy
@@ -91,6 +92,11 @@ class Container:
             acting_rules=self.acting_rules,
             deadlines=deadline_rules(self.settings),
             ladder=ladder_policy(self.settings),
+            evidence_quota=EvidenceQuota(
+                report_files=self.settings.evidence_report_max_files,
+                report_bytes=self.settings.evidence_report_max_mb * 1024 * 1024,
+                daily_bytes=self.settings.evidence_daily_max_mb * 1024 * 1024,
+            ),
         )
 
     def cluster_lock(self, name: str) -> AbstractContextManager[bool]:

@@ -65,6 +65,16 @@ class Settings(BaseSettings):
         default=Path("./var/evidence"),
         description="Where uploaded evidence files are kept",
     )
+    evidence_report_max_files: int = Field(
+        default=30, ge=1, le=1000, description="Evidence files a report may hold (not withdrawn)"
+    )
+    evidence_report_max_mb: int = Field(
+        default=100, ge=1, le=100_000, description="Megabytes of evidence a report may hold"
+    )
+    evidence_daily_max_mb: int = Field(
+        default=200, ge=1, le=100_000,
+        description="Megabytes of evidence one person may upload per local day",
+    )  # fmt: skip
     log_level: str = Field(default="INFO", description="Python logging level")
     submit_working_days: int = Field(
         default=5, ge=0, le=60, description="Report due this many working days after quarter end"

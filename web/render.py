@@ -15,6 +15,7 @@ from jinja2 import StrictUndefined
 from documents.colours import CATEGORY_COLOURS
 from engine.capaian import parse_target
 from engine.errors import KinerjaError
+from engine.evidence import ALLOWED_EXTENSIONS, ALLOWED_LABEL, MAX_EVIDENCE_BYTES, format_size
 from engine.formatting import format_date_id, format_moment_id, format_number_id
 from engine.usecases.notices import unread_count
 from web.auth import CSRF_FIELD, CurrentUser
@@ -57,7 +58,12 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["angka"] = _number
     templates.env.filters["target"] = _target
     templates.env.filters["isian"] = typed_number
+    # Evidence: sizes as people read them, what the upload form accepts.
+    templates.env.filters["ukuran"] = format_size
     templates.env.filters["waktu"] = format_moment_id
+    templates.env.globals["EVIDENCE_TYPES"] = ALLOWED_LABEL
+    templates.env.globals["EVIDENCE_ACCEPT"] = ",".join(ALLOWED_EXTENSIONS)
+    templates.env.globals["EVIDENCE_MAX"] = MAX_EVIDENCE_BYTES
     templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
     templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
     return templates

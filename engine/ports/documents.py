@@ -194,8 +194,15 @@ class EvidenceRepository(Protocol):
         """Earlier evidence of the report with the same bytes, oldest first."""
         ...
 
-    def retire(self, evidence_id: int) -> bool:
-        """Mark an active evidence replaced; False when it no longer was active."""
+    def retire(self, evidence_id: int, *, at: datetime, by: int | None, reason: str) -> bool:
+        """Mark an active evidence withdrawn (or replaced) by `by` at `at` for `reason`; False
+        when it no longer was active. The row and the file stay."""
+        ...
+
+    def uploaded_since(self, official_id: int, since: datetime) -> int:
+        """The bytes `official_id` uploaded from `since` on (withdrawn files too), after
+        locking the official's row so that two uploads of one person count one after the
+        other (the daily quota)."""
         ...
 
     def indicator(self, indicator_id: int) -> IndicatorPlace | None:

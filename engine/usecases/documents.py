@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from engine.clock import local_date
 from engine.errors import ForbiddenError, ValidationError
+from engine.evidence import PREVIEWABLE
 from engine.formatting import format_moment_id
 from engine.gate import decide, may_edit, may_view, parties
 from engine.org import OrgTree
@@ -24,7 +25,7 @@ from engine.periods import Quarter
 from engine.pk import is_pk_late, pk_deadline
 from engine.policy import Policy
 from engine.ports import UnitOfWork
-from engine.records import DocumentRecord, LogEntry, SignedParty
+from engine.records import DocumentRecord, EvidenceRecord, LogEntry, SignedParty
 from engine.usecases.workflow import signatories, stale_version
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 
@@ -291,18 +292,41 @@ def view_report(
     its evidence, whether they may edit it and the actions offered."""
     found = document_access(uow, DocKind.REPORT, report_id, actor, now=now, policy=policy)
     data, _ = _report(uow, report_id, found.view)
-    data["evidence"] = [
-        {
-            "id": e.id,
-            "filename": e.filename,
-            "size": e.size,
-            "content_type": e.content_type,
-            "indicator_id": e.indicator_id,
-            "uploaded_at": e.uploaded_at.isoformat(),
-        }
-        for e in uow.evidence.of_report(report_id)
+    every = uow.evidence.of_report(report_id, include_replaced=True)
+    data["evidence"] = [evidence_item(uow, e, every, policy.zone) for e in every if e.active]
+    data["evidence_history"] = [
+        evidence_item(uow, e, every, policy.zone) for e in every if not e.active
     ]
     return _labelled(data, found)
+
+
+def evidence_item(
+    uow: UnitOfWork, e: EvidenceRecord, every: list[EvidenceRecord], zone: ZoneInfo
+) -> dict[str, Any]:
+    """An evidence file as the report page lists it; a withdrawn or replaced one says who
+    withdrew it, when, why, and which file replaced it."""
+    item: dict[str, Any] = {
+        "id": e.id,
+        "filename": e.filename,
+        "size": e.size,
+        "content_type": e.content_type,
+        "indicator_id": e.indicator_id,
+        "uploaded_at": e.uploaded_at.isoformat(),
+        "previewable": e.content_type in PREVIEWABLE,
+    }
+    if not e.active:
+        who = None if e.withdrawn_by is None else uow.admin.official(e.withdrawn_by)
+        after = next((n for n in every if n.replaces_id == e.id), None)
+        item |= {
+            "withdrawn_at": None if e.withdrawn_at is None else e.withdrawn_at.isoformat(),
+            "withdrawn_when": None
+            if e.withdrawn_at is None
+            else format_moment_id(e.withdrawn_at, zone),
+            "withdrawn_by": None if who is None else who.name,
+            "withdrawn_reason": e.withdrawn_reason or (after and after.replace_reason),
+            "replaced_by": None if after is None else after.filename,
+        }
+    return item
 
 
 def view_pk(

@@ -15,16 +15,19 @@ is never served, and a later upload of the same bytes to the same report reuses 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from engine.drafts import require_draft
 from engine.errors import NotFoundError, ValidationError
-from engine.evidence import candidate_names, check_upload
+from engine.evidence import EvidenceQuota, candidate_names, check_upload
 from engine.policy import Policy
 from engine.ports import StorageFullError, UnitOfWork
 from engine.records import DocumentHead, EvidenceRecord
 from engine.usecases.documents import check_editable, document_access
+from engine.usecases.evidence_rules import check_quota, one_line_reason
 from engine.usecases.reports import find_indicator
 from engine.workflow import Actor, DocKind
 
@@ -36,7 +39,10 @@ __all__ = [
     "read_evidence",
     "store_evidence",
     "upload_evidence",
+    "withdraw_evidence",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,48 @@ def upload_evidence(
     the same name and no `replaces_id` is another piece of evidence, not a replacement.
     """
     check_editable(uow, DocKind.REPORT, report_id, actor, now=now, policy=policy)
+    if replaces_id is not None:
+        old = uow.evidence.get(replaces_id)
+        if old is not None and old.indicator_id is not None and indicator_id is None:
+            indicator_id = old.indicator_id  # a replacement stands where the old file stood
     return store_evidence(
         uow, report_id, filename=filename, data=data, uploaded_by=actor.official_id, now=now,
         indicator_id=indicator_id, replaces_id=replaces_id, reason=reason,
+        quota=policy.evidence_quota, zone=policy.zone,
     )  # fmt: skip
+
+
+def withdraw_evidence(
+    uow: UnitOfWork,
+    evidence_id: int,
+    actor: Actor,
+    *,
+    reason: str,
+    now: datetime,
+    policy: Policy,
+) -> EvidenceRecord:
+    """Withdraw an evidence file of a draft report `actor` may fill, with a one-line reason,
+    and commit. The row and the file stay (listed as withdrawn, still downloadable by
+    readers); the file no longer counts as evidence."""
+    record = _record(uow, evidence_id)
+    check_editable(uow, DocKind.REPORT, record.report_id, actor, now=now, policy=policy)
+    why = one_line_reason(reason, f"Penarikan bukti '{record.filename}'", "penarikan")
+    with uow.writing():
+        report = uow.documents.head(DocKind.REPORT, record.report_id, lock=True)
+        require_draft(report.kind, report.id, report.state)
+        if not uow.evidence.retire(record.id, at=now, by=actor.official_id, reason=why):
+            raise ValidationError(
+                f"Bukti '{record.filename}' sudah ditarik atau diganti; muat ulang halaman",
+                log_message=f"evidence {record.id} was no longer active",
+            )
+        uow.commit()
+    logger.info(
+        "evidence %s (%s) of report %s withdrawn by %s: %s",
+        record.id, record.filename, record.report_id, actor.name, why,
+    )  # fmt: skip
+    withdrawn = uow.evidence.get(record.id)
+    assert withdrawn is not None
+    return withdrawn
 
 
 def add_evidence(
@@ -136,9 +180,13 @@ def store_evidence(
     indicator_id: int | None = None,
     replaces_id: int | None = None,
     reason: str | None = None,
+    quota: EvidenceQuota | None = None,
+    zone: ZoneInfo | None = None,
 ) -> EvidenceRecord:
     """Check an upload against the report, store it and commit (the caller has checked who
-    may upload: `upload_evidence` and `add_evidence` do).
+    may upload: `upload_evidence` and `add_evidence` do). With a `quota` (the pages and
+    the API; not the operator's console) the report's and the uploader's quotas are
+    checked, again inside the write transaction after locking the report and the uploader.
 
     Raises ValidationError or NotFoundError (Bahasa Indonesia). The file is written after
     the checks and before the write transaction (no file I/O holds the lock), which checks
@@ -152,7 +200,9 @@ def store_evidence(
     require_draft(report.kind, report.id, report.state)
     _check_indicator(uow, report, indicator_id)
     name, file_type = check_upload(filename, data)
-    _replaced(uow, report_id, replaces_id, reason)
+    old = _replaced(uow, report_id, replaces_id, reason)
+    if quota is not None:
+        check_quota(uow, report_id, old, len(data), uploaded_by, now, quota, zone)
     sha256 = hashlib.sha256(data).hexdigest()
     path = _stored_copy(uow, report_id, sha256) or _write(uow, report, sha256, name, data)
     with uow.writing():
@@ -160,7 +210,12 @@ def store_evidence(
         report = uow.documents.head(DocKind.REPORT, report_id, lock=True)
         require_draft(report.kind, report.id, report.state)
         replaced = _replaced(uow, report_id, replaces_id, reason)
-        if replaced is not None and not uow.evidence.retire(replaced.id):
+        if quota is not None:
+            check_quota(uow, report_id, replaced, len(data), uploaded_by, now, quota, zone)
+        why = None if replaced is None or reason is None else reason.strip()
+        if replaced is not None and not uow.evidence.retire(
+            replaced.id, at=now, by=uploaded_by, reason=why or ""
+        ):
             raise ValidationError(
                 f"Bukti dukung #{replaced.id} baru saja diganti oleh orang lain; "
                 "muat ulang halaman",
@@ -179,10 +234,15 @@ def store_evidence(
                 uploaded_by=uploaded_by,
                 uploaded_at=now,
                 replaces_id=replaces_id,
-                replace_reason=reason.strip() if replaced is not None and reason else None,
+                replace_reason=why,
             )
         )
         uow.commit()
+    logger.info(
+        "evidence %s (%s, %s bytes) stored for report %s by official %s%s",
+        record.id, name, len(data), report_id, uploaded_by,
+        "" if replaced is None else f", replacing evidence {replaced.id}: {why}",
+    )  # fmt: skip
     return record
 
 
@@ -210,11 +270,7 @@ def _replaced(
     """The active evidence of the same report being replaced, if any; a reason is required."""
     if replaces_id is None:
         return None
-    if reason is None or not reason.strip():
-        raise ValidationError(
-            f"Penggantian bukti #{replaces_id}: alasan penggantian wajib diisi",
-            log_message=f"replacement of evidence {replaces_id} without a reason",
-        )
+    one_line_reason(reason, f"Penggantian bukti #{replaces_id}", "penggantian")
     old = uow.evidence.get(replaces_id)
     if old is None:
         raise NotFoundError(

@@ -44,12 +44,21 @@ class FakeEvidence:
     def with_checksum(self, report_id: int, sha256: str) -> list[EvidenceRecord]:
         return [e for e in self.of_report(report_id, include_replaced=True) if e.sha256 == sha256]
 
-    def retire(self, evidence_id: int) -> bool:
+    def retire(self, evidence_id: int, *, at: datetime, by: int | None, reason: str) -> bool:
         found = self.db.evidence.get(evidence_id)
         if found is None or not found.active:
             return False
-        self.db.evidence[evidence_id] = replace(found, active=False)
+        self.db.evidence[evidence_id] = replace(
+            found, active=False, withdrawn_at=at, withdrawn_by=by, withdrawn_reason=reason
+        )
         return True
+
+    def uploaded_since(self, official_id: int, since: datetime) -> int:
+        return sum(
+            e.size
+            for e in self.db.evidence.values()
+            if e.uploaded_by == official_id and e.uploaded_at >= since
+        )
 
     def indicator(self, indicator_id: int) -> IndicatorPlace | None:
         for i in self.db.indicators:

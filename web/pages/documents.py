@@ -12,13 +12,15 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from engine.errors import ActionRefusedError, ConflictError, KinerjaError, ValidationError
-from engine.usecases.evidence import download_evidence
+from engine.evidence import PREVIEWABLE
+from engine.usecases.evidence import download_evidence, withdraw_evidence
 from engine.usecases.workflow import parse_action, take_action
 from engine.workflow import Action, DocKind, parse_ref
 from web.auth import FormUser, PageUser
 from web.deps import UowDep, web_of
 from web.pages import document_files, history_export, pk_pages, report_pages, threads
 from web.pages.discussion import LINK_ACTIONS
+from web.render import page
 
 router = APIRouter()
 router.include_router(report_pages.router)
@@ -100,6 +102,77 @@ def evidence(request: Request, evidence_id: DocId, user: PageUser, uow: UowDep) 
             "Cache-Control": "private, no-store",
         },
     )
+
+
+PREVIEW_POLICY = "; ".join(
+    (
+        "sandbox",
+        "default-src 'none'",
+        "img-src 'self' data:",
+        "object-src 'self'",
+        "style-src 'unsafe-inline'",
+    )
+)
+"""The file shown inline: a sandbox (no script, no form, an opaque origin), nothing loaded
+but itself. Chromium's PDF viewer still draws a PDF under this header (it does not inside
+an <iframe sandbox>: the preview page frames a PDF without the attribute, an image with it)."""
+
+
+@router.get("/bukti/{evidence_id}/pratinjau", response_class=HTMLResponse)
+def preview(request: Request, evidence_id: DocId, user: PageUser, uow: UowDep) -> Response:
+    """A page showing a PDF or an image in a sandboxed frame (other types: the download)."""
+    web = web_of(request)
+    found = download_evidence(uow, evidence_id, user.actor, now=web.now(), policy=web.deps.policy)
+    return page(
+        request, "evidence_preview.html",
+        {"ev": found.record, "previewable": found.record.content_type in PREVIEWABLE},
+        user,
+    )  # fmt: skip
+
+
+@router.get("/bukti/{evidence_id}/isi")
+def inline(request: Request, evidence_id: DocId, user: PageUser, uow: UowDep) -> Response:
+    """The bytes of a PDF or an image, inline, sandboxed (the preview frame's source)."""
+    web = web_of(request)
+    found = download_evidence(uow, evidence_id, user.actor, now=web.now(), policy=web.deps.policy)
+    if found.record.content_type not in PREVIEWABLE:
+        return RedirectResponse(f"/bukti/{evidence_id}", status_code=303)
+    quoted = quote(found.record.filename)
+    return Response(
+        found.data,
+        media_type=found.record.content_type,
+        headers={
+            "Content-Disposition": f"inline; filename*=UTF-8''{quoted}",
+            "Content-Security-Policy": PREVIEW_POLICY,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post("/bukti/{evidence_id}/tarik", response_class=HTMLResponse)
+def withdraw(
+    request: Request,
+    evidence_id: DocId,
+    user: FormUser,
+    uow: UowDep,
+    alasan: Annotated[str, Form(max_length=2_000)] = "",
+) -> Response:
+    """Withdraw an evidence file of a draft report, with a reason (the file stays stored)."""
+    web = web_of(request)
+    try:
+        record = withdraw_evidence(
+            uow, evidence_id, user.actor, reason=alasan, now=web.now(), policy=web.deps.policy
+        )
+    except ValidationError as exc:
+        uow.rollback()
+        report_id = uow.evidence.get(evidence_id)
+        if report_id is None:
+            raise
+        return report_pages.render_report(
+            request, user, uow, report_id.report_id, upload_error=exc.message, status_code=422
+        )
+    return RedirectResponse(f"/laporan/{record.report_id}?selesai=tarik#bukti", status_code=303)
 
 
 __all__ = ["KinerjaError", "router"]

@@ -135,7 +135,12 @@ def _stored_now(doc: dict[str, Any], typed: dict[str, str]) -> dict[str, Decimal
 
 def done_message(done: str, state: State) -> str | None:
     """The confirmation after a redirect (a fixed code, so a link cannot inject text)."""
-    fixed = {"simpan": "Isian disimpan", "unggah": "Bukti dukung diunggah"}
+    fixed = {
+        "simpan": "Isian disimpan",
+        "unggah": "Bukti dukung diunggah",
+        "ganti": "Bukti dukung diganti; berkas lama tetap tersimpan di riwayat bukti",
+        "tarik": "Bukti dukung ditarik; berkasnya tetap tersimpan di riwayat bukti",
+    }
     if done in fixed:
         return fixed[done]
     if done in {a.value for a in Action}:
@@ -219,6 +224,7 @@ async def upload(request: Request, report_id: DocId, user: FormUser, uow: UowDep
     web = web_of(request)
     file = form.get("berkas")
     indicator = form.get("indikator")
+    replaces, reason = form.get("ganti"), form.get("alasan")
     try:
         if not isinstance(file, UploadFile) or not file.filename:
             raise ValidationError("Pilih berkas bukti dukung", log_message="no file uploaded")
@@ -229,6 +235,8 @@ async def upload(request: Request, report_id: DocId, user: FormUser, uow: UowDep
         upload_evidence(
             uow, report_id, user.actor, filename=file.filename, data=data, now=web.now(),
             policy=web.deps.policy, indicator_id=indicator_id,
+            replaces_id=int(replaces) if isinstance(replaces, str) and replaces.isdigit() else None,
+            reason=reason if isinstance(reason, str) else None,
         )  # fmt: skip
     except ValidationError as exc:
         uow.rollback()
@@ -237,4 +245,5 @@ async def upload(request: Request, report_id: DocId, user: FormUser, uow: UowDep
         )
     finally:
         await form.close()
-    return RedirectResponse(f"/laporan/{report_id}?selesai=unggah", status_code=303)
+    done = "ganti" if isinstance(replaces, str) and replaces else "unggah"
+    return RedirectResponse(f"/laporan/{report_id}?selesai={done}#bukti", status_code=303)
