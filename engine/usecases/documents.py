@@ -1,11 +1,12 @@
 """Reading a report or a PK: who may see it, what they may do with it, and what it says.
 
 Reading needs `may_view` (the position's holders and everyone above them, whoever
-held the position during the document's year, whoever acted on it, or the administrator); changing a draft needs `may_edit` (whoever may submit it) and the
-draft itself (engine.drafts). The rights are decided on the part of the organisation
-the document is decided on, read with the document in the same round trip, on the
-regency's date. The page, the API, the CLI and the Word files all read a document
-through here, so they say the same thing.
+held the position during the document's year, whoever acted on it, or the administrator);
+changing a draft needs `may_edit` (whoever may submit it) and the draft itself
+(engine.drafts). The rights are decided on the part of the organisation the document is
+decided on, read with the document in the same round trip, on the regency's date.
+The page, the API, the CLI and the Word files all read a document through here,
+so they say the same thing.
 """
 
 from __future__ import annotations
