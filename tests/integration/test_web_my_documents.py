@@ -91,6 +91,9 @@ def test_a_former_holder_reads_her_old_report_but_cannot_save_it(
     assert 'name="v.' not in page.text  # no input fields any more
     saved = app_web.submit(f"/laporan/{rid}", typed, page=f"/laporan/{rid}")
     assert saved.status_code == 403
+    # The Word file and the history follow the same reading rule.
+    assert app_web.get(f"/laporan/{rid}/unduh.docx").status_code == 200
+    assert app_web.get(f"/dokumen/LAP-{rid}/riwayat.xlsx").status_code == 200
     mine = app_web.get("/dokumen-saya?relation=dulu-pemegang").text
     assert f"LAP-{rid}" in rows_of(mine)
     assert "Dulu pemegang" in mine
