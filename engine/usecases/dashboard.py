@@ -297,13 +297,16 @@ def readable_lines(
     me = actor.official_id
     acted = set() if me is None else set(uow.workflow.acted_by(me))
     today = local_date(now, policy.zone)
+    by_position: dict[tuple[int, int], bool] = {}  # the tree's answer, once per position
     marked = []
     for line in lines:
         row = line.progress
-        readable = row.report_id is not None and may_view(
-            row.position.id, actor, today, tree=tree, year=row.quarter.year,
-            acted=(DocKind.REPORT, row.report_id) in acted,
-        )  # fmt: skip
+        key = (row.position.id, row.quarter.year)
+        if key not in by_position:
+            by_position[key] = may_view(key[0], actor, today, tree=tree, year=key[1])
+        readable = row.report_id is not None and (
+            by_position[key] or (DocKind.REPORT, row.report_id) in acted
+        )
         marked.append(replace(line, readable=readable))
     return marked
 

@@ -27,7 +27,6 @@ from engine.pending import PendingDoc, PendingWork
 from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import UnitOfWork
-from engine.recap import build_recap
 from engine.records import DocumentFilter
 from engine.usecases.recap import recap_basis
 from engine.workflow import Action, Actor, DocKind, State
@@ -120,7 +119,6 @@ def my_documents(
         acted = uow.workflow.acted_by(me)
         held = {a.position_id for a in tree.assignments_of(me)}
         below = {p.id for pid in held for _, p in tree.walk(pid)}
-        by_code = {p.code: p.id for p in tree.positions}
         where = DocumentFilter(year=year, state=state or None)
         for kind in (DocKind.PK, DocKind.REPORT):
             if period and (period == "pk") != (kind is DocKind.PK):
@@ -129,7 +127,6 @@ def my_documents(
                 where = DocumentFilter(year=year, quarter=int(period), state=state or None)
             rows, _ = uow.documents.page(kind, where, visible=below, offset=0, limit=100_000)
             for row in rows:
-                row["position_id"] = by_code[str(row["position"])]
                 years.add(int(row["year"]))
                 mine = _relations(
                     tree, me, kind, row, acted.get((kind, int(row["id"])), set()), today
@@ -238,9 +235,8 @@ def _with_progress(
         if not quarters:
             continue
         basis = recap_basis(uow, year, include_unverified=True)
-        data = uow.recaps.recap(year=year, quarter=None, basis=basis)
-        for number in sorted(quarters):
-            recap = build_recap(tree, data.items, year=year, quarter=number, basis=basis)
+        for number in sorted(quarters):  # the recap of a quarter is cached until data changes
+            recap = uow.recaps.recap(year=year, quarter=number, basis=basis).recap
             for group in recap.positions:
                 category = None if group.category is None else group.category.name
                 scores[(year, number, group.position_id)] = (group.capaian.value, category)

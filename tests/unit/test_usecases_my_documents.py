@@ -73,6 +73,7 @@ class Documents:
                 "id": d.id,
                 "ref": d.ref,
                 "position": TREE.position(d.position_id).code,
+                "position_id": d.position_id,
                 "position_title": TREE.position(d.position_id).title,
                 "year": d.year,
                 "state": d.state.value,
