@@ -19,6 +19,7 @@ from db.models import AssignmentRow, OfficialRow, PositionRow
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient
+from tests.integration.test_api import bearer
 from tests.integration.test_web_pages import KASI, OCTOBER, act, fill_all, report_id, state_of
 from web.app import create_app
 
@@ -109,3 +110,19 @@ def test_every_dashboard_link_a_kasi_sees_opens(app_web: WebClient) -> None:
         for link in links:
             assert app_web.get(link).status_code == 200, (query, link)
         assert "data-unreadable" in table  # others' reports are listed, without a link
+
+
+def test_the_api_lists_the_same_documents(app_web: WebClient, seeded_container: Container) -> None:
+    headers = bearer(seeded_container, KASI)
+    response = app_web.client.get("/api/v1/documents/mine", headers=headers)
+    assert response.status_code == 200
+    body = response.json()
+    app_web.login(KASI)
+    page = rows_of(app_web.get("/dokumen-saya").text)
+    assert body["total"] == len(page)
+    assert {item["ref"]: item["state"] for item in body["items"]} == page
+    assert all(item["relations"] == ["pemegang"] for item in body["items"])
+    only_pk = app_web.client.get("/api/v1/documents/mine?period=pk", headers=headers).json()
+    assert [item["kind"] for item in only_pk["items"]] == ["pk"]
+    bad = app_web.client.get("/api/v1/documents/mine?relation=bos", headers=headers)
+    assert bad.status_code == 422
