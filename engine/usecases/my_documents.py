@@ -140,9 +140,8 @@ def my_documents(
         ]
     if relation:
         found = [d for d in found if relation in d.relations]
-    found.sort(
-        key=lambda d: (d.year, d.quarter or 0, d.position_title, d.id), reverse=not oldest_first
-    )
+    found.sort(key=lambda d: (d.position_title, d.id))  # within a period: by title
+    found.sort(key=lambda d: (d.year, d.quarter or 0), reverse=not oldest_first)
     pages = max(1, -(-len(found) // PAGE_SIZE))
     shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     if shown and me is not None:
