@@ -11,7 +11,7 @@ import pytest
 from engine.calendar import WorkingCalendar
 from engine.deadlines import Step
 from engine.errors import ValidationError
-from engine.org import Assignment, AssignmentStatus, Official, OrgTree
+from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
 from engine.policy import Policy
 from engine.records import DocumentFilter
 from engine.usecases.my_documents import my_documents
@@ -35,8 +35,12 @@ POLICY = Policy(machines=MACHINES)
 OCTOBER = datetime(2021, 10, 4, 2, 0, tzinfo=UTC)
 O_OLD, O_NEW, O_STRANGER = 201, 202, 203
 # The Kepala Seksi IKM changes on 1 April 2021: the old one held the post in 2021.
+OTHER_AGENCY_KASI = 4  # another agency's position with the same code "kasi"
 TREE = OrgTree(
-    POSITIONS,
+    (
+        *POSITIONS,
+        Position(OTHER_AGENCY_KASI, 2, "kasi", "Kepala Seksi Pasar", "Seksi", Level.PENGAWAS, None),
+    ),
     (
         *OFFICIALS,
         Official(O_OLD, "198101012006012001", "Lama Kasi", "lama@dinas.test"),
@@ -47,6 +51,7 @@ TREE = OrgTree(
         *(a for a in ASSIGNMENTS if a.position_id != KASI),
         Assignment(O_OLD, KASI, AssignmentStatus.DEFINITIF, date(2020, 1, 1), date(2021, 3, 31)),
         Assignment(O_NEW, KASI, AssignmentStatus.DEFINITIF, date(2021, 4, 1)),
+        Assignment(O_STRANGER, OTHER_AGENCY_KASI, AssignmentStatus.DEFINITIF, date(2021, 1, 1)),
     ),
 )
 DOCS = (
@@ -55,6 +60,7 @@ DOCS = (
     DocumentView(DocKind.REPORT, 11, KASI, 2021, 3, State.DRAFT, 1, 1),
     DocumentView(DocKind.REPORT, 12, KASI, 2022, 1, State.DRAFT, 1, 1),
     DocumentView(DocKind.REPORT, 20, KABID, 2021, 3, State.SUBMITTED, 2, 1),
+    DocumentView(DocKind.REPORT, 30, OTHER_AGENCY_KASI, 2021, 3, State.DRAFT, 1, 1),
 )
 
 
@@ -134,7 +140,7 @@ def test_a_former_holder_finds_the_documents_of_the_years_she_held_the_post() ->
 def test_verifier_and_approver_find_what_they_acted_on_and_only_that() -> None:
     assert mine(O_KABID) == {"LAP-20": ("pemegang",), "LAP-10": ("verifikator",)}
     assert mine(O_KADIS) == {"LAP-10": ("penyetuju",)}
-    assert mine(O_STRANGER) == {}
+    assert mine(O_STRANGER) == {"LAP-30": ("pemegang",)}  # only her own agency's "kasi"
     assert mine(None) == {}
 
 
