@@ -96,26 +96,24 @@ class SqlPending:
         `positions` (engine.pending: `PENDING_STATES`, `WAITING_PK_REVISION`)."""
         reports = sa_select(
             REPORT.c.id, REPORT.c.position_id, REPORT.c.year, REPORT.c.quarter,
-            REPORT.c.state, REPORT.c.visit,
+            REPORT.c.state, REPORT.c.visit, REPORT.c.version,
         ).where(REPORT.c.state.in_(_PENDING_STATES))  # fmt: skip
-        pks = sa_select(PK.c.id, PK.c.position_id, PK.c.year, PK.c.state, PK.c.visit).where(
-            PK.c.state.in_(_PENDING_STATES), PK.c.revision == WAITING_PK_REVISION
-        )
+        pks = sa_select(
+            PK.c.id, PK.c.position_id, PK.c.year, PK.c.state, PK.c.visit, PK.c.version
+        ).where(PK.c.state.in_(_PENDING_STATES), PK.c.revision == WAITING_PK_REVISION)
         if positions is not None:
             ids = sorted(positions)
             reports = reports.where(REPORT.c.position_id.in_(ids))
             pks = pks.where(PK.c.position_id.in_(ids))
-        connection = self._connection
-        report, pk, states = DocKind.REPORT, DocKind.PK, _STATES
+        run, states = self._connection.execute, _STATES
         docs = [
-            PendingDoc(report, id_, position_id, year, quarter, states[state], visit)
-            for id_, position_id, year, quarter, state, visit in connection.execute(reports).all()
+            PendingDoc(DocKind.REPORT, id_, position, year, quarter, states[state], visit, version)
+            for id_, position, year, quarter, state, visit, version in run(reports).all()
         ]
-        docs += [
-            PendingDoc(pk, id_, position_id, year, None, states[state], visit)
-            for id_, position_id, year, state, visit in connection.execute(pks).all()
+        return docs + [
+            PendingDoc(DocKind.PK, id_, position, year, None, states[state], visit, version)
+            for id_, position, year, state, visit, version in run(pks).all()
         ]
-        return docs
 
     def dpa_dates(self, years: Collection[int] | None = None) -> dict[tuple[int, int], date]:
         """(agency id, year) -> when its DPA was ratified, of every year or of `years`."""
@@ -150,6 +148,20 @@ class SqlPending:
                 if comment:
                     reasons[(kind, doc_id)] = comment
         return reasons
+
+    def entered_at(
+        self, docs: Collection[tuple[DocKind, int]]
+    ) -> dict[tuple[DocKind, int], datetime]:
+        """When each document took its last step (entered its current state), if it took any."""
+        entered: dict[tuple[DocKind, int], datetime] = {}
+        for kind in DocKind:
+            ids = sorted(doc_id for k, doc_id in docs if k is kind)
+            query = sa_select(LOG.c.doc_id, func.max(LOG.c.at)).where(
+                LOG.c.doc_type == kind.value, LOG.c.doc_id.in_(ids)
+            )
+            rows = self._connection.execute(query.group_by(LOG.c.doc_id)) if ids else ()
+            entered.update({(kind, doc_id): at for doc_id, at in rows})
+        return entered
 
     def reports_of(self, *, year: int, quarter: int | None) -> list[ReportRow]:
         """The reports of a quarter (or of every quarter of the year), in one query."""

@@ -49,6 +49,7 @@ class SqlPks:
         rows = [
             {
                 "indicator": i.code,
+                "indicator_id": i.id,
                 "name": i.name,
                 "unit": i.unit,
                 "annual": t.annual if (t := targets.get(i.id)) else None,

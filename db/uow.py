@@ -41,7 +41,7 @@ from sqlmodel import Session
 
 from db.accounts import PASSWORDS, Argon2Passwords, SqlAccounts
 from db.admin import SqlAdmin, SqlHolidays
-from db.audit import SqlAdminLog, SqlAudit
+from db.audit import SqlAdminLog, SqlAudit, SqlComments, SqlNotifications
 from db.catalogue import SqlCatalogue
 from db.database import WRITE_OPTION
 from db.documents import SqlDocuments, SqlReports
@@ -68,6 +68,8 @@ _REPOSITORIES = (
     "evidence",
     "audit",
     "admin_log",
+    "comments",
+    "notifications",
     "organisation",
     "catalogue",
 )
@@ -336,6 +338,16 @@ class SqlUnitOfWork:
     def admin_log(self) -> SqlAdminLog:
         """The hash-chained log of administrators' actions."""
         return SqlAdminLog(self.session)
+
+    @repository
+    def comments(self) -> SqlComments:
+        """The comment threads of documents."""
+        return SqlComments(self.session)
+
+    @repository
+    def notifications(self) -> SqlNotifications:
+        """The outbox read as each official's notifications, with their read marks."""
+        return SqlNotifications(self.session)
 
     @repository
     def organisation(self) -> SqlOrganisation:

@@ -68,7 +68,10 @@ class OutboxMessage(SQLModel, table=True):
     """A message to send after commit; the dedupe key makes enqueueing idempotent."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_available_at", "status", "available_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_available_at", "status", "available_at"),
+        Index("ix_outbox_recipient_created", "recipient_official_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
@@ -88,6 +91,39 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Comment(SQLModel, table=True):
+    """A comment in a document's thread, append-only. Anchored to the document ("dokumen")
+    or to a part of it ("indikator" and the indicator's id; an LKjIP section later)."""
+
+    __tablename__ = "comment"
+    __table_args__ = (Index("ix_comment_document", "doc_type", "doc_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    doc_type: str = Field(sa_column=Column(String(10), nullable=False))
+    doc_id: int
+    anchor_kind: str = Field(sa_column=Column(String(20), nullable=False))
+    anchor_key: str | None = Field(default=None, sa_column=Column(String(40)))
+    author_official_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("official.id"))
+    )
+    author_name: str = Field(sa_column=Column(String(200), nullable=False))
+    author_title: str = Field(sa_column=Column(String(320), nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    reply_to: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("comment.id")))
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class NotificationRead(SQLModel, table=True):
+    """Until when an official has read their notifications (the outbox rows to them)."""
+
+    __tablename__ = "notification_read"
+
+    official_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("official.id"), primary_key=True, autoincrement=False)
+    )
+    read_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class PkBudgetLine(SQLModel, table=True):

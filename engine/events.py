@@ -184,6 +184,14 @@ class PkReopened(WorkflowEvent):
     kind: ClassVar[str] = "workflow.reopened"
 
 
+@dataclass(frozen=True)
+class CommentPosted(DomainEvent):
+    """Someone wrote in a document's thread (the other party and the thread's writers are
+    told; the document itself does not change)."""
+
+    kind: ClassVar[str] = "comment.posted"
+
+
 WORKFLOW_EVENTS: Mapping[tuple[DocKind, Action], type[WorkflowEvent]] = MappingProxyType(
     {
         (DocKind.REPORT, Action.SUBMIT): ReportSubmitted,

@@ -70,6 +70,8 @@ class PendingDoc:
     visit: int
     ref: str = field(init=False, compare=False)
     """The document's reference: LAP-12, PK-3."""
+    version: int = 1
+    """The document's version as read (a bulk action on the list expects it unchanged)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ref", f"{self.kind.prefix}-{self.doc_id}")

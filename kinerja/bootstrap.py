@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from engine.accounts import ThrottlePolicy
@@ -161,6 +162,12 @@ class Container:
         if not self.demo:
             return []
         return demo_accounts(self.engine, local_date(self.clock.now(), self.zone))
+
+    def notice_subject(self, kind: str, payload: Mapping[str, Any]) -> str:
+        """The subject of the email an outbox message becomes (the app's notifications)."""
+        from notifications.render import subject
+
+        return subject(kind, payload)
 
     def mailbox(self) -> list[CaughtMail] | None:
         """What the demo's mail catcher received, newest first (None without a catcher)."""

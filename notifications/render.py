@@ -11,7 +11,7 @@ environment, so they obey the same rule.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,11 +43,16 @@ _WORKFLOW: dict[str, tuple[str, str]] = {
     "workflow.reopened": ("action_needed", "reopened"),
 }
 _RUNGS = ("reminder", "escalation")
-KINDS: frozenset[str] = frozenset({"digest", *_WORKFLOW})
+_COMMENT = "comment.posted"
+KINDS: frozenset[str] = frozenset({"digest", _COMMENT, *_WORKFLOW})
 """The outbox kinds `render` accepts."""
 
 # What the recipient of an action_needed email is asked to do, by event.
 _ACTIONS = {"submitted": "verifikasi", "verified": "persetujuan", "reopened": "perbaikan"}
+# The action a link in that email gets ready on the page (`?aksi=`): never taken by the link.
+_LINK_ACTIONS = {"submitted": "verify", "verified": "approve", "reopened": "submit"}
+LINK_ACTIONS: frozenset[str] = frozenset({"submit", "verify", "approve"})
+"""The actions a link may get ready (the reminder steps are the same words)."""
 
 _SUBJECTS: dict[str, str] = {
     "reminder": (
@@ -63,6 +68,7 @@ _SUBJECTS: dict[str, str] = {
     "returned": "Dikembalikan: {{ doc_label }} {{ period }} perlu perbaikan",
     "approved": "Disetujui: {{ doc_label }} {{ period }}",
     "action_needed": "Menunggu {{ action }} Anda: {{ doc_label }} {{ period }} — {{ position }}",
+    "comment": "Komentar dari {{ actor }}: {{ doc_label }} {{ period }} — {{ position }}",
     "digest": (
         "{% set late = items|selectattr('overdue')|list|length %}"
         "Ringkasan Kinerja: {{ items|length|angka }} pekerjaan menunggu Anda"
@@ -170,12 +176,9 @@ def render(kind: str, payload: Mapping[str, Any], *, base_url: str, recipient_na
     `ValueError` for an unknown kind, an empty digest or an unknown rung, and
     `jinja2.UndefinedError` when the payload lacks a key the email needs.
     """
-    root = base_url.rstrip("/")
-
-    def link_to(doc: object) -> str:
-        return f"{root}/dokumen/{quote(str(doc), safe='')}"
-
-    common: dict[str, Any] = {"recipient_name": recipient_name, "link_to": link_to}
+    common: dict[str, Any] = {"recipient_name": recipient_name, "link_to": linker(base_url)}
+    if kind == _COMMENT:
+        return _render("comment", {**payload, **common})
     if kind == "digest":
         items = _digest_items(payload)
         if len(items) == 1:
@@ -184,8 +187,40 @@ def render(kind: str, payload: Mapping[str, Any], *, base_url: str, recipient_na
     if kind not in _WORKFLOW:
         raise ValueError(f"no email template for outbox kind {kind!r}")
     template, event = _WORKFLOW[kind]
-    context = {**payload, **common, "event": event, "action": _ACTIONS.get(event, "")}
+    context = {
+        **payload,
+        **common,
+        "event": event,
+        "action": _ACTIONS.get(event, ""),
+        "aksi": _LINK_ACTIONS.get(event),
+    }
     return _render(template, context)
+
+
+def linker(base_url: str) -> Callable[..., str]:
+    """`link_to(doc, aksi=None, anchor=None)` for the templates: the document's address,
+    with the action the page gets ready (`?aksi=verify`: only a known action, and the page
+    still asks for the click) and the part of the page to open at (`#komentar-3`)."""
+    root = base_url.rstrip("/")
+
+    def link_to(doc: object, aksi: object = None, anchor: object = None) -> str:
+        href = f"{root}/dokumen/{quote(str(doc), safe='')}"
+        if aksi in LINK_ACTIONS:
+            href += f"?aksi={aksi}"
+        if anchor:
+            href += f"#{quote(str(anchor), safe='-')}"
+        return href
+
+    return link_to
+
+
+def subject(kind: str, payload: Mapping[str, Any]) -> str:
+    """The email's subject line alone (the app's notification list shows it); a message
+    that cannot be rendered gets a plain line instead of an error."""
+    try:
+        return render(kind, payload, base_url="", recipient_name="").subject
+    except (ValueError, UndefinedError, TypeError):
+        return f"Pesan Kinerja ({kind})"
 
 
 def _render(template: str, context: Mapping[str, Any]) -> Email:

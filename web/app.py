@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -132,8 +133,10 @@ def create_app(container: WebDeps) -> FastAPI:
             target = request.url.path
             if request.url.query:
                 target += "?" + request.url.query
+            # Quoted whole: a link's own query (?aksi=verify&...) comes back intact.
             return RedirectResponse(
-                f"/masuk?next={target}" if request.method == "GET" else "/masuk", 303
+                "/masuk?" + urlencode({"next": target}) if request.method == "GET" else "/masuk",
+                303,
             )
         if _is_api(request):
             return error_json(status, code, exc.message)

@@ -7,10 +7,10 @@ reached from a request through `request.app.state.web`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
@@ -67,6 +67,10 @@ class WebDeps(Protocol):
         demo mode."""
         ...
 
+    def notice_subject(self, kind: str, payload: Mapping[str, Any]) -> str:
+        """The subject line of the email an outbox message becomes."""
+        ...
+
     def mailbox(self) -> list[CaughtMail] | None:
         """Messages caught by the demo's local SMTP server; None when it is not running."""
         ...
@@ -106,6 +110,7 @@ def request_uow(request: Request) -> Iterator[UnitOfWork]:
     page rendered. Whatever was not committed is rolled back when the request ends.
     """
     with web_of(request).deps.uow() as uow:
+        request.state.uow = uow  # the header's notification count reads through it
         yield uow
 
 

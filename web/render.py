@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,13 @@ from jinja2 import StrictUndefined
 from documents.colours import CATEGORY_COLOURS
 from engine.capaian import parse_target
 from engine.errors import KinerjaError
-from engine.formatting import format_date_id, format_number_id
+from engine.formatting import format_date_id, format_moment_id, format_number_id
+from engine.usecases.notices import unread_count
 from web.auth import CSRF_FIELD, CurrentUser
 from web.deps import web_of
 
 TEMPLATES = Path(__file__).with_name("templates")
+log = logging.getLogger(__name__)
 
 
 def _number(value: Any, decimals: int = 2) -> str:
@@ -54,6 +57,7 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["angka"] = _number
     templates.env.filters["target"] = _target
     templates.env.filters["isian"] = typed_number
+    templates.env.filters["waktu"] = format_moment_id
     templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
     templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
     return templates
@@ -71,6 +75,7 @@ def page(
     web = web_of(request)
     full = {
         "user": user,
+        "unread_notices": _unread(request, user),
         "csrf_token": "" if user is None else user.csrf_token,
         "demo": web.deps.demo,
         "today": web.today(),
@@ -79,3 +84,17 @@ def page(
     response = web.templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _unread(request: Request, user: CurrentUser | None) -> int | None:
+    """The header bell's count: the signed-in official's unread notifications, read in the
+    request's unit of work (None when there is no user, or the database cannot answer now:
+    an error page still renders)."""
+    uow = getattr(request.state, "uow", None)
+    if user is None or uow is None:
+        return None
+    try:
+        return unread_count(uow, user.actor.official_id)
+    except Exception:  # an error page after a failed statement: show no count
+        log.warning("unread notifications not counted for %s", user.login, exc_info=True)
+        return None

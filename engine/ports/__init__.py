@@ -12,8 +12,8 @@ Repositories are grouped by capability. Each protocol lists only what a use case
 calls; the SQL implementation may have more for db/'s own use.
 
 The protocols live in one module per capability (workflow, documents, organisation,
-accounts, audit, outbox) and the unit of work that gathers them in `engine.ports.uow`; they are
-all importable from `engine.ports`.
+accounts, audit, outbox, threads) and the unit of work that gathers them in
+`engine.ports.uow`; they are all importable from `engine.ports`.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ from engine.ports.outbox import (
     PendingRepository,
     RemindersRepository,
 )
+from engine.ports.threads import (
+    CommentRecord,
+    CommentRepository,
+    Notice,
+    NotificationRepository,
+)
 from engine.ports.uow import UnitOfWork, UnitOfWorkFactory, writes
 from engine.ports.workflow import LoggedChange, Party, StateChange, WorkflowRepository
 
@@ -67,12 +73,16 @@ __all__ = [
     "CaughtMail",
     "Clock",
     "ClusterLock",
+    "CommentRecord",
+    "CommentRepository",
     "DocumentRepository",
     "EntryInputs",
     "EvidenceRepository",
     "FileStore",
     "HolidayRepository",
     "LoggedChange",
+    "Notice",
+    "NotificationRepository",
     "Organisation",
     "OrganisationRepository",
     "OutboxRepository",

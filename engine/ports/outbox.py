@@ -89,6 +89,12 @@ class PendingRepository(Protocol):
         """The comment of the last step that sent each document back to draft."""
         ...
 
+    def entered_at(
+        self, docs: Collection[tuple[DocKind, int]]
+    ) -> dict[tuple[DocKind, int], datetime]:
+        """When each document took its last step (entered its current state), if it took any."""
+        ...
+
     def reports_of(self, *, year: int, quarter: int | None) -> list[ReportRow]:
         """The reports of a quarter (or of every quarter of the year)."""
         ...

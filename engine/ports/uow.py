@@ -30,6 +30,7 @@ from engine.ports.organisation import (
     RecapRepository,
 )
 from engine.ports.outbox import OutboxRepository, PendingRepository, RemindersRepository
+from engine.ports.threads import CommentRepository, NotificationRepository
 from engine.ports.workflow import WorkflowRepository
 
 # --- the unit of work -------------------------------------------------------------------
@@ -133,6 +134,16 @@ class UnitOfWork(Protocol):
     @property
     def catalogue(self) -> CatalogueRepository:
         """The indicator catalogue and the PK rows its workbook carries."""
+        ...
+
+    @property
+    def comments(self) -> CommentRepository:
+        """The comment threads of documents."""
+        ...
+
+    @property
+    def notifications(self) -> NotificationRepository:
+        """The outbox read as each official's notifications, with their read marks."""
         ...
 
     @property

@@ -10,19 +10,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from engine.calendar import WorkingCalendar
 from engine.clock import local_date
-from engine.errors import NotFoundError
+from engine.errors import NotFoundError, ValidationError
 from engine.gate import acting_holding
 from engine.org import OrgTree
 from engine.pending import PendingDoc, PendingWork, Step
 from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import UnitOfWork
+from engine.recap import bidang_of
+from engine.usecases.recap import recap_basis
 from engine.workflow import Actor, DocKind, State
 
-__all__ = ["Task", "my_tasks"]
+__all__ = ["SORTS", "Task", "TaskList", "TaskQuery", "list_tasks", "my_tasks"]
+
+SORTS = {
+    "tenggat": "Tenggat",
+    "menunggu": "Lama menunggu",
+    "capaian": "Capaian",
+    "jabatan": "Jabatan",
+}
+"""The orders Tugas Saya offers (query value -> label)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,19 @@ class Task:
     acting_title: str
     acting_prefix: str
     returned_reason: str | None
+    version: int = 1
+    """The document's version as listed: a bulk action expects it unchanged."""
+    holder: str = ""
+    """Who holds the document's position today ("Plt. Nama" when acting), or empty."""
+    capaian: Decimal | None = None
+    """The report's capaian (its position in its quarter, as the dashboard computes it)."""
+    waiting_days: int | None = None
+    """Working days since the document entered its state (None: it never moved yet)."""
+    position_id: int = 0
+    bidang_id: int | None = None
+    bidang: str = ""
+    period_key: str = ""
+    """The period as a filter value: "2021-1" for TW I 2021, "2021" for a PK."""
 
     def as_json(self) -> dict[str, Any]:
         """The task for the API."""
@@ -58,6 +83,10 @@ class Task:
             "overdue": self.overdue,
             "acting_as": self.acting_title,
             "returned_reason": self.returned_reason,
+            "version": self.version,
+            "holder": self.holder or None,
+            "capaian": None if self.capaian is None else str(self.capaian),
+            "waiting_days": self.waiting_days,
         }
 
 
@@ -99,6 +128,9 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 continue
             title, prefix = holding.display_title, holding.status.prefix
         deadline = waiting.deadline
+        position = tree.position(doc.position_id)
+        unit = bidang_of(tree, position)
+        holds = tree.acting_holder(doc.position_id, today)
         if doc.state is State.DRAFT and doc.visit > 1:
             returned.append((doc.kind, doc.doc_id))
         tasks.append(
@@ -107,7 +139,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 kind=doc.kind,
                 doc_id=doc.doc_id,
                 period=_period(doc),
-                position_title=tree.position(doc.position_id).title,
+                position_title=position.title,
                 state=doc.state,
                 step=waiting.step,
                 deadline=deadline,
@@ -118,17 +150,70 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 acting_title=title,
                 acting_prefix=prefix,
                 returned_reason=None,
+                version=doc.version,
+                holder=_holder_name(holds.status.prefix, holds.official.name) if holds else "",
+                position_id=doc.position_id,
+                bidang_id=None if unit is None else unit.id,
+                bidang="" if unit is None else unit.unit_name,
+                period_key=f"{doc.year}-{doc.quarter}" if doc.quarter else str(doc.year),
             )
         )
     reasons = pending.return_reasons(returned) if returned else {}
+    entered = pending.entered_at([(t.kind, t.doc_id) for t in tasks]) if tasks else {}
+    scores = _capaian(uow, tree, tasks)
     tasks = [
-        replace(t, returned_reason=reasons[(t.kind, t.doc_id)])
-        if (t.kind, t.doc_id) in reasons
-        else t
+        replace(
+            t,
+            returned_reason=reasons.get((t.kind, t.doc_id)),
+            waiting_days=_waited(entered.get((t.kind, t.doc_id)), today, calendar, policy),
+            capaian=scores.get((t.position_id, t.period_key)) if t.kind is DocKind.REPORT else None,
+        )
         for t in tasks
     ]
     tasks.sort(key=lambda t: (not t.overdue, t.deadline or date.max, t.ref))
     return tasks
+
+
+def _holder_name(prefix: str, name: str) -> str:
+    return f"{prefix} {name}" if prefix else name
+
+
+def _waited(
+    at: datetime | None, today: date, calendar: WorkingCalendar, policy: Policy
+) -> int | None:
+    """Working days from the day the document took its last step to today."""
+    if at is None:
+        return None
+    return max(0, calendar.working_days_between(local_date(at, policy.zone), today))
+
+
+PER_AGENCY = 3
+"""Up to this many agencies listed, each agency's recap is read; beyond (the
+administrator's list), the regency's."""
+
+
+def _capaian(
+    uow: UnitOfWork, tree: OrgTree, tasks: list[Task]
+) -> dict[tuple[int, str], Decimal | None]:
+    """(position id, period key) -> capaian of each listed report's position in its quarter,
+    computed by the recap the dashboard uses (`RecapRepository.recap`, kept while nothing it
+    reads changed), with the realisations not verified yet counted: the verifier judges
+    exactly those. One recap per quarter and agency listed, so a change elsewhere in the
+    regency costs an official's list one agency's recap, not the regency's."""
+    reports = [t for t in tasks if t.kind is DocKind.REPORT]
+    agencies = {tree.position(t.position_id).agency_id for t in reports}
+    scopes: list[str | None] = [None]
+    if len(agencies) <= PER_AGENCY:
+        codes = {a.id: a.code for a in uow.organisation.agencies()}
+        scopes = [codes[i] for i in sorted(agencies) if i in codes]
+    found: dict[tuple[int, str], Decimal | None] = {}
+    for key in sorted({t.period_key for t in reports}):
+        year, quarter = (int(part) for part in key.split("-"))
+        basis = recap_basis(uow, year, include_unverified=True)
+        for code in scopes:
+            data = uow.recaps.recap(year=year, quarter=quarter, agency_code=code, basis=basis)
+            found.update({(g.position_id, key): g.capaian.value for g in data.recap.positions})
+    return found
 
 
 def _period(doc: PendingDoc) -> str:
@@ -159,3 +244,72 @@ def _documents_for(uow: UnitOfWork, actor: Actor, today: date) -> tuple[OrgTree,
         return tree, []
     mine = {position.id for root in held for _, position in tree.walk(root)}
     return tree, pending.pending_documents(mine) if mine else []
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """How Tugas Saya is sorted and filtered (query parameters; empty: everything)."""
+
+    sort: str = "tenggat"
+    step: str = ""
+    bidang: int | None = None
+    period: str = ""
+    overdue_only: bool = False
+
+
+@dataclass(frozen=True)
+class TaskList:
+    """The tasks shown, with the choices the filters offer (from all the tasks)."""
+
+    tasks: list[Task]
+    total: int
+    query: TaskQuery
+    bidang_options: list[tuple[int, str]]
+    period_options: list[tuple[str, str]]
+
+
+def list_tasks(
+    uow: UnitOfWork, actor: Actor, query: TaskQuery, *, now: datetime, policy: Policy
+) -> TaskList:
+    """Tugas Saya sorted and filtered on the server (the page works without scripts)."""
+    if query.sort not in SORTS:
+        raise ValidationError(
+            f"Urutan '{query.sort}' tidak dikenal", log_message=f"unknown sort {query.sort!r}"
+        )
+    if query.step and query.step not in {s.value for s in Step}:
+        raise ValidationError(
+            f"Langkah '{query.step}' tidak dikenal", log_message=f"unknown step {query.step!r}"
+        )
+    every = my_tasks(uow, actor, now=now, policy=policy)
+    shown = [
+        t
+        for t in every
+        if (not query.step or t.step.value == query.step)
+        and (query.bidang is None or t.bidang_id == query.bidang)
+        and (not query.period or t.period_key == query.period)
+        and (not query.overdue_only or t.overdue)
+    ]
+    shown.sort(key=_SORT_KEYS[query.sort])
+    bidang = sorted({(t.bidang_id, t.bidang) for t in every if t.bidang_id is not None})
+    periods = {t.period_key: t.period for t in every}
+    return TaskList(
+        tasks=shown,
+        total=len(every),
+        query=query,
+        bidang_options=[(i, title) for i, title in bidang if i is not None],
+        period_options=sorted(periods.items(), reverse=True),
+    )
+
+
+def _by_deadline(t: Task) -> tuple[Any, ...]:
+    return (not t.overdue, t.deadline or date.max, t.ref)
+
+
+_SORT_KEYS: dict[str, Any] = {
+    "tenggat": _by_deadline,
+    # longest waiting first; never moved (None) last
+    "menunggu": lambda t: (t.waiting_days is None, -(t.waiting_days or 0), _by_deadline(t)),
+    # lowest capaian first (what needs a look); none last
+    "capaian": lambda t: (t.capaian is None, t.capaian or 0, _by_deadline(t)),
+    "jabatan": lambda t: (t.position_title, t.period_key, t.ref),
+}

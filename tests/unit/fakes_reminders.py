@@ -41,7 +41,9 @@ class FakePending:
         dpa: Mapping[tuple[int, int], date] | None = None,
         reasons: Mapping[tuple[DocKind, int], str] | None = None,
         reports: Sequence[ReportRow] = (),
+        entered: Mapping[tuple[DocKind, int], datetime] | None = None,
     ) -> None:
+        self.entered = dict(entered or {})
         self.docs = list(docs)
         self.tree = tree
         self.holidays = calendar
@@ -70,6 +72,11 @@ class FakePending:
         self, docs: Collection[tuple[DocKind, int]]
     ) -> dict[tuple[DocKind, int], str]:
         return {doc: reason for doc, reason in self.reasons.items() if doc in docs}
+
+    def entered_at(
+        self, docs: Collection[tuple[DocKind, int]]
+    ) -> dict[tuple[DocKind, int], datetime]:
+        return {doc: at for doc, at in self.entered.items() if doc in docs}
 
     def reports_of(self, *, year: int, quarter: int | None) -> list[ReportRow]:
         return [

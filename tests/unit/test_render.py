@@ -312,6 +312,26 @@ CASES = (
             "http://127.0.0.1:8000/dokumen/PK-7",
         ),
     ),
+    Case(
+        "comment",
+        "comment.posted",
+        event(
+            "comment",
+            actor=KABID[0],
+            actor_title=KABID[1],
+            comment="Mengapa realisasi turun dari TW lalu?",
+            comment_id=31,
+            anchor="indikator:5",
+        ),
+        KASI_MIKRO[0],
+        f"Komentar dari {KABID[0]}: Laporan Realisasi TW I 2021 — Kepala Seksi Industri Mikro",
+        (
+            "Mengapa realisasi turun dari TW lalu?",
+            KABID[1],
+            "tidak mengubah status",
+            "http://127.0.0.1:8000/dokumen/LAP-12#komentar-31",
+        ),
+    ),
 )
 
 
@@ -453,7 +473,7 @@ def test_a_single_item_digest_reads_as_its_reminder_or_escalation() -> None:
 def test_links_join_the_base_url_with_one_slash(base_url: str) -> None:
     email = render("workflow.submitted", event("submitted"), base_url=base_url, recipient_name="A")
     assert "http://127.0.0.1:8000/dokumen/LAP-12" in email.text
-    assert 'href="http://127.0.0.1:8000/dokumen/LAP-12"' in email.html
+    assert 'href="http://127.0.0.1:8000/dokumen/LAP-12?aksi=verify"' in email.html
     assert "8000//" not in email.text + email.html
 
 
@@ -588,3 +608,53 @@ def test_templates_are_compiled_once_and_never_statted_again() -> None:
     env = environment()
     assert env.auto_reload is False
     assert env.get_template("digest.html") is env.get_template("digest.html")
+
+
+# --- links lead to the action (issue 17 item 8) -------------------------------------------
+
+
+def test_each_digest_item_links_to_its_document_with_its_step_ready() -> None:
+    """Before: every item linked to /dokumen/LAP-n alone (the reader had to find the action)."""
+    verify = item(doc="LAP-13", step="verify", step_label="verifikasi")
+    email = render(
+        "digest", digest("2021-04-09", item(), verify), base_url=BASE_URL, recipient_name="A"
+    )
+    for body in (email.text, email.html):
+        assert "http://127.0.0.1:8000/dokumen/LAP-12?aksi=submit" in body
+        assert "http://127.0.0.1:8000/dokumen/LAP-13?aksi=verify" in body
+
+
+def test_an_escalation_links_without_an_action() -> None:
+    """The superior told of someone else's late step has nothing to take: a plain link."""
+    late = item(doc="LAP-13", rung="escalation", days_left=-1, overdue=True)
+    email = render(
+        "digest", digest("2021-04-09", late, item()), base_url=BASE_URL, recipient_name="A"
+    )
+    assert "http://127.0.0.1:8000/dokumen/LAP-13\n" in email.text
+    assert "LAP-13?aksi" not in email.text + email.html
+
+
+@pytest.mark.parametrize(
+    ("kind", "aksi"),
+    [("workflow.submitted", "verify"), ("workflow.verified", "approve")],
+)
+def test_an_action_email_links_with_its_action_ready(kind: str, aksi: str) -> None:
+    name = kind.removeprefix("workflow.")
+    email = render(kind, event(name), base_url=BASE_URL, recipient_name="A")
+    assert f"/dokumen/LAP-12?aksi={aksi}" in email.text
+    assert f'href="http://127.0.0.1:8000/dokumen/LAP-12?aksi={aksi}"' in email.html
+
+
+def test_an_unknown_action_never_reaches_a_link() -> None:
+    from notifications.render import linker
+
+    link_to = linker(BASE_URL)
+    assert link_to("LAP-1", "return") == "http://127.0.0.1:8000/dokumen/LAP-1"
+    assert link_to("LAP-1", "approve") == "http://127.0.0.1:8000/dokumen/LAP-1?aksi=approve"
+
+
+def test_the_app_shows_the_subject_and_never_fails_on_a_bad_row() -> None:
+    from notifications.render import subject
+
+    assert subject("workflow.submitted", event("submitted")).startswith("Menunggu verifikasi")
+    assert subject("nonsense", {}) == "Pesan Kinerja (nonsense)"

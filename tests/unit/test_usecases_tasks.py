@@ -7,12 +7,19 @@ April, approval Thu 15 April; the head's own report waits for the administrator.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
+import pytest
+
+from engine.errors import ValidationError
 from engine.pending import PendingDoc, Step
 from engine.policy import Policy
-from engine.usecases.tasks import my_tasks
+from engine.usecases.tasks import TaskQuery, list_tasks, my_tasks
 from engine.workflow import Actor, DocKind, State
 from tests.unit.fakes import KABID, KADIS, KASI, O_KABID, O_KASI, FakeUnitOfWork
+from tests.unit.fakes_accounts import FakeAdmin
+from tests.unit.fakes_catalogue import FakeOrganisation
+from tests.unit.fakes_recap import FakeRecaps
 from tests.unit.fakes_reminders import FakePending, wib
 from workflows.definitions import MACHINES
 
@@ -34,8 +41,17 @@ def pending() -> FakePending:
     )  # fmt: skip
 
 
+def tasks_uow(pending_docs: FakePending | None = None) -> FakeUnitOfWork:
+    return FakeUnitOfWork(
+        pending=pending_docs or pending(),
+        recaps=FakeRecaps(),
+        admin=FakeAdmin(),
+        organisation=FakeOrganisation(),
+    )
+
+
 def test_the_holder_has_the_returned_draft_with_its_reason_and_deadline() -> None:
-    uow = FakeUnitOfWork(pending=pending())
+    uow = tasks_uow()
     (task,) = my_tasks(uow, KASI_ACTOR, now=wib(date(2021, 4, 8)), policy=POLICY)
     assert (task.ref, task.step, task.period) == ("LAP-7", Step.SUBMIT, "TW I 2021")
     assert (task.deadline, task.days_left, task.overdue) == (date(2021, 4, 7), -1, True)
@@ -45,7 +61,7 @@ def test_the_holder_has_the_returned_draft_with_its_reason_and_deadline() -> Non
 
 
 def test_the_verifier_has_the_submitted_report_and_their_own_pk_overdue_first() -> None:
-    uow = FakeUnitOfWork(pending=pending())
+    uow = tasks_uow()
     tasks = my_tasks(uow, KABID_ACTOR, now=wib(date(2021, 4, 8)), policy=POLICY)
     assert [(t.ref, t.step, t.deadline) for t in tasks] == [
         # overdue: the PK must be signed by 4 February (a month after the DPA), so this
@@ -59,11 +75,45 @@ def test_the_verifier_has_the_submitted_report_and_their_own_pk_overdue_first() 
 
 
 def test_the_administrator_records_the_heads_approval() -> None:
-    uow = FakeUnitOfWork(pending=pending())
+    uow = tasks_uow()
     (task,) = my_tasks(uow, ADMIN, now=wib(date(2021, 4, 8)), policy=POLICY)
     assert (task.ref, task.step, task.acting_title) == ("LAP-9", Step.APPROVE, "Administrator")
 
 
 def test_someone_without_a_position_waits_for_nothing() -> None:
-    uow = FakeUnitOfWork(pending=pending())
+    uow = tasks_uow()
     assert my_tasks(uow, Actor(None, "Tamu"), now=wib(date(2021, 4, 8)), policy=POLICY) == []
+
+
+def test_each_row_has_capaian_holder_and_working_days_waiting() -> None:
+    entered = {(DocKind.REPORT, 8): wib(date(2021, 4, 5))}  # submitted Monday
+    docs = FakePending(SUBMITTED, PK, dpa={(1, 2021): date(2021, 1, 4)}, entered=entered)
+    uow = tasks_uow(docs)
+    tasks = my_tasks(uow, KABID_ACTOR, now=wib(date(2021, 4, 8)), policy=POLICY)
+    report = next(t for t in tasks if t.ref == "LAP-8")
+    assert report.capaian == Decimal("70.00")  # TW II of the Kasi, as the dashboard has it
+    assert (report.holder, report.waiting_days, report.version) == ("Dewi Kasi", 3, 1)
+    assert report.bidang == "Bidang" and report.period_key == "2021-2"
+    pk = next(t for t in tasks if t.ref == "PK-3")
+    assert (pk.capaian, pk.waiting_days) == (None, None)  # a PK has no capaian; never moved
+    # one recap per quarter listed, of the agency only, with unverified realisations counted
+    assert [q for q in uow.recaps.asked if q[0] == "recap"] == [("recap", 2021, 2, "dinas")]
+    assert uow.recaps.bases[0].include_unverified
+
+
+def test_sorted_and_filtered_on_the_server() -> None:
+    uow = tasks_uow()
+    now = wib(date(2021, 4, 8))
+    by_position = list_tasks(uow, KABID_ACTOR, TaskQuery(sort="jabatan"), now=now, policy=POLICY)
+    assert [t.ref for t in by_position.tasks] == ["PK-3", "LAP-8"]  # by title
+    lowest = list_tasks(uow, KABID_ACTOR, TaskQuery(sort="capaian"), now=now, policy=POLICY)
+    assert [t.ref for t in lowest.tasks] == ["LAP-8", "PK-3"]  # no capaian last
+    only_verify = list_tasks(uow, KABID_ACTOR, TaskQuery(step="verify"), now=now, policy=POLICY)
+    assert [t.ref for t in only_verify.tasks] == ["LAP-8"] and only_verify.total == 2
+    overdue = list_tasks(uow, KABID_ACTOR, TaskQuery(overdue_only=True), now=now, policy=POLICY)
+    assert [t.ref for t in overdue.tasks] == ["PK-3"]
+    period = list_tasks(uow, KABID_ACTOR, TaskQuery(period="2021-2"), now=now, policy=POLICY)
+    assert [t.ref for t in period.tasks] == ["LAP-8"]
+    assert period.period_options == [("2021-2", "TW II 2021"), ("2021", "Tahun 2021")]
+    with pytest.raises(ValidationError, match="Urutan"):
+        list_tasks(uow, KABID_ACTOR, TaskQuery(sort="x"), now=now, policy=POLICY)

@@ -111,6 +111,10 @@ class TaskOut(_Out):
     overdue: bool
     acting_as: str
     returned_reason: str | None
+    version: int = Field(description="The version listed: send it back to act on it")
+    holder: str | None = Field(description="Who holds the position today (Plt./Plh. prefixed)")
+    capaian: str | None = Field(description="The report's capaian in its quarter, % (decimal)")
+    waiting_days: int | None = Field(description="Working days since its last step")
 
 
 # --- organisation --------------------------------------------------------------------

@@ -17,13 +17,15 @@ from engine.usecases.workflow import parse_action, take_action
 from engine.workflow import Action, DocKind, parse_ref
 from web.auth import FormUser, PageUser
 from web.deps import UowDep, web_of
-from web.pages import document_files, history_export, pk_pages, report_pages
+from web.pages import document_files, history_export, pk_pages, report_pages, threads
+from web.pages.discussion import LINK_ACTIONS
 
 router = APIRouter()
 router.include_router(report_pages.router)
 router.include_router(pk_pages.router)
 router.include_router(history_export.router)
 router.include_router(document_files.router)
+router.include_router(threads.router)
 
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
@@ -34,10 +36,14 @@ def document_url(kind: DocKind, doc_id: int) -> str:
 
 
 @router.get("/dokumen/{ref}")
-def document(ref: str, user: PageUser) -> RedirectResponse:
-    """The link in emails: PK-n or LAP-n, to the document's page."""
+def document(ref: str, user: PageUser, aksi: str = "") -> RedirectResponse:
+    """The link in emails: PK-n or LAP-n, to the document's page; `aksi` (a known action
+    only) is passed on so the page shows that action ready. A GET never acts."""
     kind, doc_id = parse_ref(ref)
-    return RedirectResponse(document_url(kind, doc_id), status_code=303)
+    target = document_url(kind, doc_id)
+    if aksi in LINK_ACTIONS:
+        target += f"?aksi={aksi}"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/dokumen/{ref}/aksi", response_class=HTMLResponse)

@@ -12,9 +12,10 @@ from engine.errors import ConflictError
 from engine.ports import UnitOfWork
 from engine.usecases.documents import view_pk
 from engine.usecases.pk import TargetInput, save_budget, save_targets
-from engine.workflow import State
+from engine.workflow import DocKind, State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import UowDep, web_of
+from web.pages.discussion import discussion
 from web.pages.report_pages import FIELD_LIMIT, done_message, form_version
 from web.render import page
 
@@ -61,6 +62,7 @@ def render_pk(
         "flash": flash,
         "warnings": warnings or [],
         "conflict": conflict,
+        **discussion(request, uow, DocKind.PK, pk_id, doc),
     }
     return page(request, "pk.html", context, user, status_code=status_code)
 

@@ -17,9 +17,10 @@ from engine.usecases.documents import view_report
 from engine.usecases.evidence import upload_evidence
 from engine.usecases.manual import position_manuals
 from engine.usecases.reports import EntryInput, preview_entries, save_entries
-from engine.workflow import Action, State
+from engine.workflow import Action, DocKind, State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import UowDep, web_of
+from web.pages.discussion import discussion
 from web.render import page, typed_number
 
 router = APIRouter()
@@ -107,6 +108,7 @@ def render_report(
         "upload_error": upload_error,
         "flash": flash,
         "conflict": conflict,
+        **discussion(request, uow, DocKind.REPORT, report_id, doc),
         "stored_now": _stored_now(doc, typed or {}) if conflict else {},
         "guides": position_manuals(uow, doc["position_id"], doc["year"], doc["position_title"]),
     }
