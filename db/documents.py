@@ -376,6 +376,7 @@ def _summary(kind: DocKind, doc: DocumentRow, position: PositionRow) -> dict[str
         "id": doc.id,
         "ref": f"{kind.prefix}-{doc.id}",
         "position": position.code,
+        "position_id": doc.position_id,
         "position_title": position.title,
         "year": doc.year,
         "state": doc.state,
@@ -390,8 +391,7 @@ def _summary(kind: DocKind, doc: DocumentRow, position: PositionRow) -> dict[str
     return item
 
 
-# --- for callers holding their own session (the demo's bulk generator, test set-ups): the
-# use cases' steps on that session, committed by the caller.
+# --- for callers holding their own session (demo generator, test set-ups), who commit.
 
 
 def open_reports(session: Session, year: int, quarter: int, now: datetime) -> list[QuarterlyReport]:

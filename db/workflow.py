@@ -322,6 +322,25 @@ class SqlWorkflowStore:
             return None
         return LoggedChange(entry.actor_name, entry.at, Action(entry.action))
 
+    def acted_on(self, kind: DocKind, doc_id: int, official_id: int) -> bool:
+        found = core_select(LOG.c.id).where(
+            LOG.c.doc_type == kind.value,
+            LOG.c.doc_id == doc_id,
+            LOG.c.actor_official_id == official_id,
+        )
+        return self.connection.execute(found.limit(1)).first() is not None
+
+    def acted_by(self, official_id: int) -> dict[tuple[DocKind, int], set[Action]]:
+        rows = self.connection.execute(
+            core_select(LOG.c.doc_type, LOG.c.doc_id, LOG.c.action)
+            .where(LOG.c.actor_official_id == official_id)
+            .distinct()
+        )
+        acted: dict[tuple[DocKind, int], set[Action]] = {}
+        for doc_type, doc_id, action in rows:
+            acted.setdefault((DocKind(doc_type), doc_id), set()).add(Action(action))
+        return acted
+
     def apply(self, change: StateChange) -> bool:
         document = change.document
         values: dict[str, object] = {

@@ -312,19 +312,38 @@ def may_edit(
     return Role.HOLDER in roles
 
 
-def may_view(position_id: int, actor: Actor, on: date, *, tree: OrgTree) -> bool:
-    """True when `actor` may read the documents of a position.
+def may_view(
+    position_id: int,
+    actor: Actor,
+    on: date,
+    *,
+    tree: OrgTree,
+    year: int | None = None,
+    acted: bool = False,
+) -> bool:
+    """True when `actor` may read the documents of a position (of `year`, when given).
 
     The position's own holders and everyone above it in the tree (who verify,
     approve and supervise), acting officials included; the administrator reads all.
+    For one document (`year` given) also whoever held the position during that year,
+    definitif or acting (a former holder finds her own PK and reports), and whoever
+    `acted` on it (submitted, verified, approved or returned it, even after moving
+    post). Reading only: editing and acting follow `may_edit` and `decide`.
     """
     if actor.is_admin:
         return True
-    if actor.official_id is None:
+    me = actor.official_id
+    if me is None:
         return False
+    if acted:
+        return True
+    if year is not None and tree.held_between(
+        me, position_id, date(year, 1, 1), date(year, 12, 31)
+    ):
+        return True
     current: Position | None = tree.position(position_id)
     while current is not None:
-        if any(h.official.id == actor.official_id for h in tree.holders(current.id, on)):
+        if any(h.official.id == me for h in tree.holders(current.id, on)):
             return True
         current = tree.superior(current.id)
     return False

@@ -358,6 +358,17 @@ class OrgTree:
         valid.sort(key=lambda a: (a.status.is_acting, a.position_id))
         return [Holding(official, self.position(a.position_id), a.status) for a in valid]
 
+    def assignments_of(self, official_id: int) -> list[Assignment]:
+        """Every assignment of an official, past, present and future (any status)."""
+        return list(self._by_official.get(official_id, ()))
+
+    def held_between(self, official_id: int, position_id: int, start: date, end: date) -> bool:
+        """True when the official held the position (any status) on some day of [start, end]."""
+        return any(
+            a.official_id == official_id and a.valid_from <= end and (a.valid_to or end) >= start
+            for a in self._by_position.get(position_id, ())
+        )
+
     def nearest_held_superior(self, position_id: int, on: date) -> Holding | None:
         """The first superior up the tree that somebody holds on `on`.
 

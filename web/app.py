@@ -36,6 +36,7 @@ from web.pages import (
     documents,
     home,
     manual_pages,
+    my_documents,
     second_factor,
     tasks,
 )
@@ -108,7 +109,8 @@ def create_app(container: WebDeps) -> FastAPI:
         settings=container.web_settings(),
     )
     for module in (
-        home, account, second_factor, tasks, documents, dashboard, manual_pages, admin, demo,
+        home, account, second_factor, tasks, documents, my_documents, dashboard, manual_pages,
+        admin, demo,
     ):  # fmt: skip
         app.include_router(module.router)
     from web.api import v1

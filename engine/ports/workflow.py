@@ -75,6 +75,15 @@ class WorkflowRepository(Protocol):
         """The latest log entry of the document."""
         ...
 
+    def acted_on(self, kind: DocKind, doc_id: int, official_id: int) -> bool:
+        """True when the official has a row in the document's transition log (submitted,
+        verified, approved, returned or reopened it): such a reader may read it."""
+        ...
+
+    def acted_by(self, official_id: int) -> dict[tuple[DocKind, int], set[Action]]:
+        """Every document the official acted on, with the actions taken (Dokumen saya)."""
+        ...
+
     def apply(self, change: StateChange) -> bool:
         """Compare-and-swap the state and version, append the log row; False on conflict."""
         ...

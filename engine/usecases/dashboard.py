@@ -12,12 +12,13 @@ the same period and bidang. Realisations of reports not verified yet are left ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from engine.clock import local_date
 from engine.errors import ValidationError
+from engine.gate import may_view
 from engine.org import Level, OrgTree, Position
 from engine.periods import Quarter
 from engine.policy import Policy
@@ -32,7 +33,7 @@ from engine.progress import (
 from engine.recap import GroupScore, IndicatorInput, Recap, bidang_of, build_recap
 from engine.usecases.progress import period_progress
 from engine.usecases.recap import RecapExport, period_label, recap_basis, recap_export
-from engine.workflow import State
+from engine.workflow import Actor, DocKind, State
 
 __all__ = [
     "BidangScores",
@@ -80,6 +81,8 @@ class ReportLine:
     progress: ReportProgress
     capaian: Decimal | None
     category: str | None
+    readable: bool = True
+    """The reader may open the report (the page links only to those)."""
 
 
 @dataclass(frozen=True)
@@ -109,10 +112,14 @@ def show_dashboard(
     now: datetime,
     policy: Policy,
     include_unverified: bool = False,
+    actor: Actor | None = None,
 ) -> Dashboard:
     """The dashboard of a year and quarter (default: today's), filterable by bidang and status.
 
     `status` is a report state, "missing" (not created yet) or "terlambat" (overdue only).
+    With `actor`, each report line says whether that reader may open the report (the gate's
+    `may_view`, with the reports they acted on read in one query), so the page links only
+    to what opens.
     """
     today = local_date(now, policy.zone)
     repo = uow.recaps
@@ -150,7 +157,9 @@ def show_dashboard(
         leaders=[] if chosen is not None else leader_scores(tree, recap),
         sections=bidang_sections(tree, recap, chosen),
         summary=summarise(rows),
-        rows=report_lines(shown, tree, items, recap),
+        rows=readable_lines(
+            uow, report_lines(shown, tree, items, recap), actor, tree, now=now, policy=policy
+        ),
     )
 
 
@@ -271,6 +280,35 @@ def report_lines(
         category = None if score is None or score.category is None else score.category.name
         result.append(ReportLine(row, value, category))
     return result
+
+
+def readable_lines(
+    uow: UnitOfWork,
+    lines: list[ReportLine],
+    actor: Actor | None,
+    tree: OrgTree,
+    *,
+    now: datetime,
+    policy: Policy,
+) -> list[ReportLine]:
+    """Mark the lines whose report `actor` may not open (None or the administrator: all)."""
+    if actor is None or actor.is_admin or not lines:
+        return lines
+    me = actor.official_id
+    acted = set() if me is None else set(uow.workflow.acted_by(me))
+    today = local_date(now, policy.zone)
+    by_position: dict[tuple[int, int], bool] = {}  # the tree's answer, once per position
+    marked = []
+    for line in lines:
+        row = line.progress
+        key = (row.position.id, row.quarter.year)
+        if key not in by_position:
+            by_position[key] = may_view(key[0], actor, today, tree=tree, year=key[1])
+        readable = row.report_id is not None and (
+            by_position[key] or (DocKind.REPORT, row.report_id) in acted
+        )
+        marked.append(replace(line, readable=readable))
+    return marked
 
 
 def _status_matches(row: ReportProgress, status: str) -> bool:

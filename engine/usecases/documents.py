@@ -1,11 +1,12 @@
 """Reading a report or a PK: who may see it, what they may do with it, and what it says.
 
-Reading needs `may_view` (the position's holders and everyone above them, or the
-administrator); changing a draft needs `may_edit` (whoever may submit it) and the
-draft itself (engine.drafts). The rights are decided on the part of the organisation
-the document is decided on, read with the document in the same round trip, on the
-regency's date. The page, the API, the CLI and the Word files all read a document
-through here, so they say the same thing.
+Reading needs `may_view` (the position's holders and everyone above them, whoever
+held the position during the document's year, whoever acted on it, or the administrator);
+changing a draft needs `may_edit` (whoever may submit it) and the draft itself
+(engine.drafts). The rights are decided on the part of the organisation the document is
+decided on, read with the document in the same round trip, on the regency's date.
+The page, the API, the CLI and the Word files all read a document through here,
+so they say the same thing.
 """
 
 from __future__ import annotations
@@ -96,7 +97,10 @@ def document_access(
     view = repo.document(kind, doc_id, with_org=True)
     tree = repo.org_tree_for(view.position_id)
     today = local_date(now, policy.zone)
-    if not may_view(view.position_id, actor, today, tree=tree):
+    readable = may_view(view.position_id, actor, today, tree=tree, year=view.year)
+    if not readable and not may_view(
+        view.position_id, actor, today, tree=tree, acted=_acted(uow, view, actor)
+    ):  # the log is read only for a reader the organisation does not admit
         raise ForbiddenError(
             f"Anda tidak berhak melihat {view.ref}",
             log_message=f"{actor.name} may not view {view.ref}",
@@ -116,6 +120,12 @@ def document_access(
         if decision.allowed or decision.has_role:
             choices.append(ActionChoice(action, decision.allowed, decision.reason, needs_comment))
     return DocumentAccess(kind, view, tree, editable, choices)
+
+
+def _acted(uow: UnitOfWork, view: DocumentView, actor: Actor) -> bool:
+    """Whether `actor` is in the document's log (asked only of officials, one small query)."""
+    me = actor.official_id
+    return me is not None and not actor.is_admin and uow.workflow.acted_on(view.kind, view.id, me)
 
 
 def check_editable(

@@ -97,6 +97,17 @@ class FakeWorkflow:
                 return LoggedChange(str(row["actor_name"]), row["at"], Action(row["action"]))  # type: ignore[arg-type]
         return None
 
+    def acted_on(self, kind: DocKind, doc_id: int, official_id: int) -> bool:
+        return (kind, doc_id) in self.acted_by(official_id)
+
+    def acted_by(self, official_id: int) -> dict[tuple[DocKind, int], set[Action]]:
+        acted: dict[tuple[DocKind, int], set[Action]] = {}
+        for row in self.log:
+            if row.get("actor_official_id") == official_id:
+                key = (DocKind(row["doc_type"]), int(row["doc_id"]))  # type: ignore[call-overload]
+                acted.setdefault(key, set()).add(Action(row["action"]))
+        return acted
+
     def apply(self, change: StateChange) -> bool:
         current = self.documents[(change.document.kind, change.document.id)]
         if (current.state, current.version) != (change.document.state, change.document.version):

@@ -8,11 +8,14 @@ from tests.unit.test_gate_matrix import (
     KABID_A,
     KABID_B,
     KASI_A1,
+    KASI_B1,
     MAIN_DAY,
     O_KABID_A,
+    O_KABID_B_OLD,
     O_KADIS,
     O_KASI_A1,
     O_KASI_B1,
+    O_KASI_B1_OLD,
     O_PLH_KABID_A,
     O_PLT_KABID_B,
     O_STAFF,
@@ -41,6 +44,38 @@ def test_the_position_and_everyone_above_it_may_view() -> None:
     # The Plh reads the bidang's documents while the window lasts.
     assert may_view(KASI_A1, who(O_PLH_KABID_A), PLH_DAY, tree=TREE)
     assert not may_view(KASI_A1, who(O_PLH_KABID_A), MAIN_DAY, tree=TREE)
+
+
+def test_a_former_holder_reads_the_documents_of_the_years_held_but_never_edits() -> None:
+    # The old Kepala Seksi B1 left on 28 February 2021: her 2021 and 2020 documents
+    # stay readable to her, not those of 2022, and she no longer fills any of them.
+    assert not may_view(KASI_B1, who(O_KASI_B1_OLD), MAIN_DAY, tree=TREE)
+    assert may_view(KASI_B1, who(O_KASI_B1_OLD), MAIN_DAY, tree=TREE, year=2021)
+    assert may_view(KASI_B1, who(O_KASI_B1_OLD), MAIN_DAY, tree=TREE, year=2020)
+    assert not may_view(KASI_B1, who(O_KASI_B1_OLD), MAIN_DAY, tree=TREE, year=2022)
+    draft = report(KASI_B1, State.DRAFT)
+    assert not may_edit(draft, who(O_KASI_B1_OLD), MAIN_DAY, tree=TREE)
+    refused = decide(draft, Action.SUBMIT, who(O_KASI_B1_OLD), MAIN_DAY, tree=TREE,
+                     machine=REPORT_WORKFLOW)  # fmt: skip
+    assert not refused.allowed and not refused.has_role
+
+
+def test_a_verifier_who_acted_then_moved_post_still_reads_but_acts_no_more() -> None:
+    # The old Kepala Bidang B verified Kasi B1's report, then left on 31 March 2021.
+    on = MAIN_DAY.replace(year=2022)
+    assert not may_view(KASI_B1, who(O_KABID_B_OLD), on, tree=TREE, year=2022)
+    assert may_view(KASI_B1, who(O_KABID_B_OLD), on, tree=TREE, year=2022, acted=True)
+    verified = report(KASI_B1, State.VERIFIED)
+    refused = decide(verified, Action.RETURN, who(O_KABID_B_OLD), on, tree=TREE,
+                     machine=REPORT_WORKFLOW, comment="alasan")  # fmt: skip
+    assert not refused.allowed
+
+
+def test_a_stranger_still_may_not_read() -> None:
+    # Neither holder (then or now), nor above, nor in the log: refused, whatever the year.
+    for year in (None, 2020, 2021):
+        assert not may_view(KASI_A1, who(O_KASI_B1), MAIN_DAY, tree=TREE, year=year)
+        assert not may_view(KASI_A1, who(None), MAIN_DAY, tree=TREE, year=year, acted=True)
 
 
 def test_only_whoever_may_submit_edits_and_only_a_draft() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from web.api import comments, documents, errors, overview, tasks
+from web.api import comments, documents, errors, my_documents, overview, tasks
 from web.deps import Web
 
 DESCRIPTION = """\
@@ -45,6 +45,7 @@ def create_api(web: Web) -> FastAPI:
     api.include_router(documents.router)
     api.include_router(tasks.router)
     api.include_router(comments.router)
+    api.include_router(my_documents.router)
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:

@@ -74,7 +74,7 @@ def dashboard(
     everything = semua_laporan == "1"
     shown = show_dashboard(
         uow, year=year, quarter=quarter, bidang=bidang, status=state,
-        now=web.now(), policy=web.deps.policy, include_unverified=everything,
+        now=web.now(), policy=web.deps.policy, include_unverified=everything, actor=user.actor,
     )  # fmt: skip
     period = shown.period
     legend = category_legend(shown.recap.basis.rules.scale)
