@@ -47,6 +47,7 @@ PAGES = [
     Checked("pk", HOLDER, "/pk/{pk}"),
     Checked("dasbor", KADIS, "/dasbor"),
     Checked("admin", ADMIN, "/admin"),
+    Checked("admin-penugasan", ADMIN, "/admin/penugasan"),  # its filter once overflowed at 375 px
     Checked("akun", HOLDER, "/akun"),
 ]
 
