@@ -52,6 +52,7 @@ class SqlPks:
                 "indicator_id": i.id,
                 "name": i.name,
                 "unit": i.unit,
+                "decimals": i.decimals,
                 "annual": t.annual if (t := targets.get(i.id)) else None,
                 "quarters": [getattr(t, f"tw{q}") for q in range(1, 5)] if t else [None] * 4,
                 "tw4_reason": t.tw4_reason if t else None,

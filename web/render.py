@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
-from documents.colours import CATEGORY_COLOURS
+from documents.colours import CATEGORY_COLOURS, text_colour
 from engine.capaian import parse_target
 from engine.errors import KinerjaError
 from engine.evidence import ALLOWED_EXTENSIONS, ALLOWED_LABEL, MAX_EVIDENCE_BYTES, format_size
 from engine.formatting import format_date_id, format_moment_id, format_number_id
+from engine.nip import format_nip
 from engine.usecases.notices import unread_count
 from web.auth import CSRF_FIELD, CurrentUser
 from web.deps import web_of
@@ -50,6 +52,59 @@ def _target(text: str | None) -> str:
         return text
 
 
+# --- human text: NIPs, ISO dates and stored targets as people read them (issue 17) ---------
+
+
+def nip_text(value: str | None) -> str:
+    """A NIP in its four groups ("19740512 199803 1 004"); "-" when absent; as stored when it is
+    not 18 digits (an old or contract number), never an error on a page."""
+    if not value:
+        return "-"
+    try:
+        return format_nip(value)
+    except KinerjaError:
+        return value
+
+
+def date_text(value: date | str | None) -> str:
+    """An Indonesian date ("4 Februari 2021") from a date or its ISO text; "-" when absent."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, date):
+        return format_date_id(value)
+    try:
+        return format_date_id(date.fromisoformat(value[:10]))
+    except ValueError:
+        return value
+
+
+def stored_target(text: str | None, decimals: int | None = None) -> str:
+    """A target as stored, read the way the engine reads it ("78.29", "1.027.733,50", "80-90"),
+    in Indonesian style ("78,29"). With the indicator's `decimals` for reading, never hiding a
+    place the holder typed; without, every place kept (a form field gives back the same value).
+    Text that does not read as a target is shown as stored."""
+    if not text:
+        return "-"
+    try:
+        target = parse_target(str(text))
+    except KinerjaError:
+        return str(text)
+
+    def places(value: Decimal) -> int:
+        exponent = value.as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+    def shown(value: Decimal) -> str:
+        if decimals is None:
+            return format_number_id(value, min(places(value), 4))
+        return format_number_id(value, min(max(decimals, places(value.normalize())), 4))
+
+    if not target.is_range:
+        return shown(target.low)
+    separator = " s.d. " if target.low < 0 or target.high < 0 else "-"
+    return f"{shown(target.low)}{separator}{shown(target.high)}"
+
+
 def build_templates() -> Jinja2Templates:
     """The Jinja2 environment: strict, autoescaped, with Indonesian formatting filters."""
     templates = Jinja2Templates(directory=TEMPLATES)
@@ -64,6 +119,10 @@ def build_templates() -> Jinja2Templates:
     templates.env.globals["EVIDENCE_TYPES"] = ALLOWED_LABEL
     templates.env.globals["EVIDENCE_ACCEPT"] = ",".join(ALLOWED_EXTENSIONS)
     templates.env.globals["EVIDENCE_MAX"] = MAX_EVIDENCE_BYTES
+    templates.env.filters["nip"] = nip_text
+    templates.env.filters["tanggal_teks"] = date_text
+    templates.env.filters["target_tersimpan"] = stored_target
+    templates.env.filters["warna_teks"] = text_colour  # text readable on a category colour
     templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
     templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
     return templates

@@ -77,13 +77,20 @@ def test_demo_mode_lists_the_demo_accounts(demo_container: Container) -> None:
     with TestClient(create_app(container)) as client:
         page = client.get("/masuk").text
     assert 'id="demo-accounts"' in page
-    assert "<td>Administrator</td><td>admin</td><td>admin</td><td>Administrator</td>" in page
-    assert page.count("<td>demo</td>") == 25
+    # Stacked on a phone: each cell carries its column's name (data-label).
+    assert (
+        '<td data-label="Jabatan">Administrator</td><td data-label="Login">admin</td>'
+        '<td data-label="Sandi">admin</td><td data-label="Pegawai">Administrator</td>'
+    ) in page
+    assert page.count('<td data-label="Sandi">demo</td>') == 25
     # Each account says the posts its official holds today, so a visitor picks a role
     # (issue 17, item 10), acting ones with their prefix.
     kadis = "Kepala Dinas Koperasi, Usaha Mikro, Perindustrian dan Perdagangan"
-    assert f"<tr><td>{kadis}</td><td>hendra.wibisono@diskoperindag-gresik.test</td>" in page
-    assert page.count("<tr><td>-</td>") == 0
+    assert (
+        f'<tr><td data-label="Jabatan">{kadis}</td>'
+        '<td data-label="Login">hendra.wibisono@diskoperindag-gresik.test</td>'
+    ) in page
+    assert page.count('<tr><td data-label="Jabatan">-</td>') == 0
 
 
 def test_unknown_page_is_a_friendly_404(container: Container) -> None:
