@@ -16,6 +16,8 @@ from engine.ladder import LadderPolicy
 from engine.workflow import DocKind, StateMachine
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+NARRATIVE_THRESHOLD = "Rendah"
+"""The default capaian category at or below which kendala and upaya are required."""
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,6 @@ class Policy:
     """Working days allowed for each step of a report or PK (engine.deadlines)."""
     ladder: LadderPolicy = field(default_factory=LadderPolicy)
     """When reminders and escalations go out, in working days around a deadline."""
+    narrative_threshold: str = NARRATIVE_THRESHOLD
+    """The capaian category at or below which a report's result needs its kendala and upaya
+    before it can be submitted (a category name of the year's scale; engine.completeness)."""

@@ -90,6 +90,7 @@ class Container:
             acting_rules=self.acting_rules,
             deadlines=deadline_rules(self.settings),
             ladder=ladder_policy(self.settings),
+            narrative_threshold=self.settings.narrative_threshold.strip(),
         )
 
     def cluster_lock(self, name: str) -> AbstractContextManager[bool]:
