@@ -11,12 +11,12 @@ import pytest
 from engine.completeness import missing_in_rows, missing_narratives, narratives_needed
 from engine.errors import ActionRefusedError, ConflictError
 from engine.policy import Policy
-from engine.records import StoredEntry
+from engine.records import StoredEntry, StoredTargets
 from engine.usecases.reports import EntryInput, save_and_submit
 from engine.usecases.workflow import apply_action
 from engine.workflow import Action, Actor, DocKind, State
-from tests.unit.fakes import O_KASI
-from tests.unit.fakes_documents import DocumentsUnitOfWork, report
+from tests.unit.fakes import KASI, O_KASI
+from tests.unit.fakes_documents import DocumentsUnitOfWork, pk, report
 from tests.unit.fakes_documents import tables as make_tables
 from workflows.definitions import MACHINES
 
@@ -126,19 +126,25 @@ def test_the_live_gaps_follow_the_typed_values() -> None:
 
 
 def test_a_submit_is_refused_while_a_low_result_lacks_its_narrative() -> None:
-    db = make_tables(report(7))
-    db.entries[(7, 11)] = StoredEntry({"a": "1", "b": "2"})
+    db = make_tables(pk(1, KASI, State.APPROVED), report(7))
+    db.targets[(1, 11)] = StoredTargets("80", "20", "40", "60", "80")
+    db.entries[(7, 11)] = StoredEntry({"a": "1", "b": "100"})  # 1 % against 20: 5 % capaian
     uow = DocumentsUnitOfWork(db)
-    low = [{"indicator": "ind-11", "category": "Rendah", "kendala": None, "upaya": None}]
-    uow.reports.report = lambda report_id: replace(  # type: ignore[method-assign]
-        type(uow.reports).report(uow.reports, report_id), entries=low
-    )
-    refused = pytest.raises(ActionRefusedError, match="kendala dan upaya ind-11 \\(capaian Rendah")
+    refused = pytest.raises(ActionRefusedError, match="kendala dan upaya ind-11 \\(capaian Sangat")
     with refused, uow.writing():
         apply_action(uow, DocKind.REPORT, 7, Action.SUBMIT, KASI_ACTOR, now=NOW, policy=POLICY)
-    lenient = replace(POLICY, narrative_threshold="Sangat Rendah")
+    lenient = replace(POLICY, narrative_threshold="Buruk")  # not in the scale: asks nothing
     with uow.writing():
         result = apply_action(
             uow, DocKind.REPORT, 7, Action.SUBMIT, KASI_ACTOR, now=NOW, policy=lenient
         )
     assert result.to_state is State.SUBMITTED
+    db.entries[(7, 11)] = StoredEntry({"a": "1", "b": "100"}, kendala="Hujan", upaya="Lembur")
+    db2 = make_tables(pk(1, KASI, State.APPROVED), report(7))
+    db2.targets, db2.entries = db.targets, {(7, 11): db.entries[(7, 11)]}
+    uow2 = DocumentsUnitOfWork(db2)
+    with uow2.writing():
+        explained = apply_action(
+            uow2, DocKind.REPORT, 7, Action.SUBMIT, KASI_ACTOR, now=NOW, policy=POLICY
+        )
+    assert explained.to_state is State.SUBMITTED
