@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from db.models import ReportEntry
+from db.documents import SqlReports
+from db.models import QuarterlyReport, ReportEntry
 from db.workflow_models import OutboxMessage, TransitionLog
 from engine.clock import FixedClock
+from engine.formatting import format_number_id
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient, container_of
 from tests.integration.test_web_pages import KASI, OCTOBER, input_names, report_id, state_of
@@ -142,3 +145,64 @@ def test_a_low_result_needs_kendala_and_upaya_before_submit(strict: Container) -
         # With kendala and upaya written, the same one click submits.
         done = web.submit(f"/laporan/{rid}", typed_form(fresh), page=f"/laporan/{rid}")
         assert done.status_code == 303 and state_of(strict, rid) == "submitted"
+
+
+def test_a_cumulative_result_shows_the_value_compared_and_the_target(lenient: Container) -> None:
+    """Issue 17: "Realisasi 103 · target 586 · Capaian 51,19 %" hid the 300 compared."""
+    with Session(lenient.engine) as session:
+        reports = session.exec(select(QuarterlyReport).where(QuarterlyReport.quarter == 3)).all()
+        found = None
+        for row in reports:
+            assert row.id is not None
+            for entry in SqlReports(session).report(row.id).entries:
+                if entry["compared_to_date"] and entry["measured_to_date"] != entry["realisation"]:
+                    found = (row.id, entry)
+                    break
+            if found:
+                break
+    assert found is not None, "the demo has a cumulative indicator with earlier quarters"
+    rid, entry = found
+    with TestClient(create_app(lenient)) as client:
+        web = WebClient(client)
+        web.login("admin", "admin")
+        page = web.get(f"/laporan/{rid}").text
+    box = page[page.index(f'data-indicator="{entry["indicator"]}"') :]
+    box = box[: box.index("</section>")]
+    label = "Rata-rata" if entry["compared_to_date"] == "average" else "Realisasi"
+    assert f"{label} s.d. TW III (dibandingkan):" in box
+    measured = format_number_id(Decimal(entry["measured_to_date"]), entry["decimals"])
+    assert f'<strong data-result="measured">{measured}</strong>' in box
+    assert "Target TW III:" in box and "Realisasi TW III" in box
+    assert 'data-result="to-date" hidden' not in box
+
+
+def test_no_data_is_a_state_of_its_own_and_the_numbers_read_as_typed(lenient: Container) -> None:
+    """Issue 17: the no-data reason sat in big bold text in the Realisasi slot, capaian read
+    the fragment "realisasi TW III"; counts read "1.700,0000"; "versi 4"; code as formula."""
+    rid = report_id(lenient, POSITION)
+    for web in kasi_page(lenient):
+        page = web.get(f"/laporan/{rid}").text
+        names = input_names(page)
+        code = names[0].split(".")[1]
+        form = {**typed_form(page, "1700", narratives=False), "lanjut": "simpan"}
+        assert web.submit(f"/laporan/{rid}", form, page=f"/laporan/{rid}").status_code == 303
+        counted = web.get(f"/laporan/{rid}").text
+        assert f'name="{names[0]}" value="1.700"' in counted  # not "1.700,0000"
+        form = {**typed_form(counted, "1700", narratives=False), "lanjut": "simpan"}
+        for name in names:
+            if name.split(".")[1] == code:
+                form[name] = ""
+        form[f"nodata.{code}"] = "BPS belum merilis data triwulan ini"
+        assert web.submit(f"/laporan/{rid}", form, page=f"/laporan/{rid}").status_code == 303
+        shown = web.get(f"/laporan/{rid}").text
+        box = shown[shown.index(f'data-indicator="{code}"') :]
+        box = box[: box.index("</section>")]
+        nodata = box[box.index('data-result="nodata"') :]
+        assert nodata[: nodata.index(">")].count("hidden") == 0  # the no-data box is shown
+        assert "Tidak ada data</strong> untuk TW III" in box
+        assert "Alasan: BPS belum merilis data triwulan ini" in box
+        figures = box[box.index('data-result="figures"') :]
+        assert " hidden" in figures[: figures.index(">")]  # no figures in its place
+        assert ">realisasi TW III<" not in shown and "realisasi TW III</span>" not in shown
+        assert "versi" not in shown.split("<h1>")[0].split("<main")[-1]
+        assert "<code>" not in box and " dikali " in shown  # formulas in words
