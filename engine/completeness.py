@@ -50,3 +50,59 @@ def missing_inputs(
         if any(str(given.get(name, "")).strip() == "" for name in formula.variables):
             problems.append(f"isian {code} (atau alasan tidak ada data)")
     return problems
+
+
+def narratives_needed(
+    rows: Sequence[Mapping[str, Any]], categories: Sequence[str], threshold: str
+) -> dict[str, list[str]]:
+    """For each report row whose capaian category is `threshold` or worse (`categories` run
+    from best to worst), the narrative parts still empty ("kendala", "upaya"), by indicator
+    code. A threshold the scale does not name asks for nothing."""
+    if threshold not in categories:
+        return {}
+    low = set(categories[list(categories).index(threshold) :])
+    needed: dict[str, list[str]] = {}
+    for row in rows:
+        if row.get("category") not in low:
+            continue
+        parts = [part for part in ("kendala", "upaya") if not (row.get(part) or "").strip()]
+        if parts:
+            needed[str(row["indicator"])] = parts
+    return needed
+
+
+def missing_narratives(
+    rows: Sequence[Mapping[str, Any]], categories: Sequence[str], threshold: str
+) -> list[str]:
+    """The gaps of a report whose low results are not explained: a capaian at or below
+    `threshold` needs its kendala and its upaya before the report is submitted."""
+    by_code = {str(row["indicator"]): row for row in rows}
+    return [
+        f"{' dan '.join(parts)} {code} (capaian {by_code[code]['category']}: "
+        f"kendala dan upaya wajib diisi)"
+        for code, parts in narratives_needed(rows, categories, threshold).items()
+    ]
+
+
+def missing_in_rows(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The gaps of a report as the live preview computes it: rows of
+    `engine.realisation.report_rows` (with typed values merged in) and, when set, each row's
+    `narrative_needed` parts; the same words as `missing_inputs` and `missing_narratives`."""
+    if not rows:
+        return [NO_INDICATORS]
+    problems: list[str] = []
+    for row in rows:
+        code = row["indicator"]
+        given = [item.get("value") for item in row.get("inputs", [])]
+        if not (row.get("no_data_reason") or "").strip() and any(
+            value is None or str(value).strip() == "" for value in given
+        ):
+            problems.append(f"isian {code} (atau alasan tidak ada data)")
+    for row in rows:
+        parts = row.get("narrative_needed") or []
+        if parts:
+            problems.append(
+                f"{' dan '.join(parts)} {row['indicator']} (capaian {row['category']}: "
+                f"kendala dan upaya wajib diisi)"
+            )
+    return problems

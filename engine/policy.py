@@ -17,6 +17,8 @@ from engine.ladder import LadderPolicy
 from engine.workflow import DocKind, StateMachine
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+NARRATIVE_THRESHOLD = "Rendah"
+"""The default capaian category at or below which kendala and upaya are required."""
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,6 @@ class Policy:
     """When reminders and escalations go out, in working days around a deadline."""
     evidence_quota: EvidenceQuota = field(default_factory=EvidenceQuota)
     """How much evidence a report may hold and a person may upload in a day."""
+    narrative_threshold: str = NARRATIVE_THRESHOLD
+    """The capaian category at or below which a report's result needs its kendala and upaya
+    before it can be submitted (a category name of the year's scale; engine.completeness)."""

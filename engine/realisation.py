@@ -18,8 +18,9 @@ from engine.capaian import DEFAULT_RULES, CapaianRules, Target, capaian, parse_t
 from engine.errors import ValidationError
 from engine.evidence import expected_evidence
 from engine.indicators import Indicator
+from engine.manual import formula_in_words
 from engine.result import Result
-from engine.targets import QuarterTargets, period_realisation
+from engine.targets import QuarterTargets, Rollup, TargetMode, period_realisation
 
 
 class TargetLike(Protocol):
@@ -125,6 +126,7 @@ def report_rows(
                 "name": indicator.name,
                 "unit": indicator.unit,
                 "expression": indicator.formula.expression,
+                "formula_words": formula_in_words(indicator.formula),
                 "origin": indicator.origin.value,
                 "origin_note": indicator.origin_note,
                 "growth_basis": None
@@ -152,6 +154,14 @@ def report_rows(
                 "realisation_status": own.outcome.value,
                 "realisation_reason": own.reason,
                 "measured_to_date": _number(measured.value),
+                # What the capaian compares when it is not the quarter's own value: the value
+                # to date ("sum") or the average to date ("average"); None otherwise.
+                "compared_to_date": None
+                if goals is None
+                or goals.mode is not TargetMode.CUMULATIVE
+                or quarter == 1
+                or indicator.rollup is Rollup.LAST
+                else indicator.rollup.value,
                 "target": None if target is None else str(target),
                 "capaian": _number(score.value),
                 "capaian_status": score.outcome.value,

@@ -97,6 +97,7 @@ class Container:
                 report_bytes=self.settings.evidence_report_max_mb * 1024 * 1024,
                 daily_bytes=self.settings.evidence_daily_max_mb * 1024 * 1024,
             ),
+            narrative_threshold=self.settings.narrative_threshold.strip(),
         )
 
     def cluster_lock(self, name: str) -> AbstractContextManager[bool]:

@@ -136,6 +136,13 @@ class Settings(BaseSettings):
         default=None,
         description="Send cookies over HTTPS only (default: when KINERJA_BASE_URL is https)",
     )
+    narrative_threshold: str = Field(
+        default="Rendah",
+        min_length=1,
+        max_length=60,
+        description="Capaian category at or below which kendala and upaya are required "
+        "before a report is submitted (a category of the year's scale, e.g. Rendah)",
+    )
     fixed_now: datetime | None = Field(
         default=None,
         description="Freeze the clock at this moment (demos, training and tests only), "

@@ -105,6 +105,26 @@ def stored_target(text: str | None, decimals: int | None = None) -> str:
     return f"{shown(target.low)}{separator}{shown(target.high)}"
 
 
+# --- the report page's words (issue 17) ---------------------------------------------------
+
+
+DISABLED_STYLE = "background:#e3e6ea; color:#5b6b7b; border-color:#c4cad1; cursor:not-allowed"
+"""How a button the reader cannot use now looks (grey, not the accent colour)."""
+
+
+def capaian_sentence(reason: str | None) -> str:
+    """Why a capaian is not shown, as a sentence ("Capaian belum dapat dihitung karena
+    realisasi TW III belum tersedia."), never a bare fragment."""
+    text = (reason or "").strip()
+    if not text:
+        return "Capaian belum dapat dihitung."
+    if text.startswith("tidak ada data"):
+        return "Capaian tidak dihitung karena tidak ada data."
+    if text.startswith("realisasi TW"):
+        return f"Capaian belum dapat dihitung karena {text} belum tersedia."
+    return f"Capaian belum dapat dihitung: {text}."
+
+
 def build_templates() -> Jinja2Templates:
     """The Jinja2 environment: strict, autoescaped, with Indonesian formatting filters."""
     templates = Jinja2Templates(directory=TEMPLATES)
@@ -123,8 +143,10 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["tanggal_teks"] = date_text
     templates.env.filters["target_tersimpan"] = stored_target
     templates.env.filters["warna_teks"] = text_colour  # text readable on a category colour
+    templates.env.filters["alasan_capaian"] = capaian_sentence
     templates.env.globals["CATEGORY_COLOURS"] = CATEGORY_COLOURS
     templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
+    templates.env.globals["DISABLED_STYLE"] = DISABLED_STYLE
     return templates
 
 

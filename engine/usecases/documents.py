@@ -11,7 +11,7 @@ so they say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +27,7 @@ from engine.pk import is_pk_late, pk_deadline
 from engine.policy import Policy
 from engine.ports import UnitOfWork
 from engine.records import DocumentRecord, EvidenceRecord, LogEntry, SignedParty
-from engine.usecases.workflow import signatories, stale_version
+from engine.usecases.workflow import low_results_unexplained, signatories, stale_version
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 
 __all__ = [
@@ -105,6 +105,9 @@ def document_access(
             f"Anda tidak berhak melihat {view.ref}",
             log_message=f"{actor.name} may not view {view.ref}",
         )
+    if kind is DocKind.REPORT and view.state is State.DRAFT:
+        gaps = low_results_unexplained(uow, doc_id, view.year, policy.narrative_threshold)
+        view = replace(view, missing=(*view.missing, *gaps))
     rules = policy.acting_rules
     editable = may_edit(view, actor, today, tree=tree, rules=rules)
     choices = []

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.clock import local_date
+from engine.completeness import narratives_needed
 from engine.drafts import require_draft
 from engine.errors import ForbiddenError, NotFoundError, ValidationError
 from engine.gate import may_view
@@ -26,8 +27,8 @@ from engine.realisation import report_rows
 from engine.records import DocumentHead, StoredEntry
 from engine.usecases.capaian_rules import capaian_rules
 from engine.usecases.documents import CONSOLE, check_editable, record_save
-from engine.usecases.workflow import NARRATIVE_LIMIT
-from engine.workflow import Actor, DocKind, DocumentView, State
+from engine.usecases.workflow import NARRATIVE_LIMIT, ActionResult, apply_action
+from engine.workflow import Action, Actor, DocKind, DocumentView, State
 
 __all__ = [
     "EntryInput",
@@ -35,6 +36,7 @@ __all__ = [
     "fill_entry",
     "open_reports",
     "preview_entries",
+    "save_and_submit",
     "save_entries",
     "write_entry",
 ]
@@ -195,6 +197,54 @@ def save_entries(
     """Store typed entries in a draft `actor` may fill, all or nothing, and commit; the
     field errors (nothing stored), empty on success. ConflictError (nothing stored) when
     `expected_version`, the version the form was built on, is not the report's any more."""
+    errors = _save_entries(
+        uow, report_id, entries, actor, now=now, policy=policy, expected_version=expected_version
+    )
+    if not errors:
+        uow.commit()
+    return errors  # with errors nothing is stored: leaving writing() rolls the version back
+
+
+@writes
+def save_and_submit(
+    uow: UnitOfWork,
+    report_id: int,
+    entries: Mapping[str, EntryInput],
+    actor: Actor,
+    *,
+    now: datetime,
+    policy: Policy,
+    expected_version: int | None = None,
+) -> tuple[dict[str, str], ActionResult | None]:
+    """Store typed entries and submit the report through the gate, in one transaction
+    ("Simpan dan ajukan"): the field errors and no result when an entry is refused; the
+    gate's ActionRefusedError (or a ConflictError for a stale form) otherwise. On any
+    refusal nothing is stored. The submit writes its log row and outbox rows exactly as
+    a plain submit does (`engine.usecases.workflow.apply_action`)."""
+    errors = _save_entries(
+        uow, report_id, entries, actor, now=now, policy=policy, expected_version=expected_version
+    )
+    if errors:
+        return errors, None
+    result = apply_action(
+        uow, DocKind.REPORT, report_id, Action.SUBMIT, actor, now=now, policy=policy,
+        must_view=True,
+    )  # fmt: skip
+    uow.commit()
+    return {}, result
+
+
+def _save_entries(
+    uow: UnitOfWork,
+    report_id: int,
+    entries: Mapping[str, EntryInput],
+    actor: Actor,
+    *,
+    now: datetime,
+    policy: Policy,
+    expected_version: int | None,
+) -> dict[str, str]:
+    """`save_entries` without the commit."""
     view = check_editable(uow, DocKind.REPORT, report_id, actor, now=now, policy=policy).view
     head = _head(view)  # a draft: `check_editable` saw it in this transaction
     record_save(
@@ -204,11 +254,10 @@ def save_entries(
     indicators = uow.documents.indicators(view.position_id, view.year)
     errors = check_entries(indicators, entries)
     if errors:
-        return errors  # nothing stored: leaving writing() rolls the version back too
+        return errors
     by_code = {indicator.code: indicator for indicator in indicators}
     for code, typed in entries.items():
         _store(uow.reports, head, by_code[code], typed)
-    uow.commit()
     return {}
 
 
@@ -222,7 +271,8 @@ def preview_entries(
     policy: Policy,
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """Realisation, capaian and category as they would be with the typed inputs, for a
-    report `actor` may see; the field errors of what was typed, and the report's rows.
+    report `actor` may see; the field errors of what was typed, and the report's rows (each
+    with `narrative_needed`: the kendala / upaya a low result still lacks).
 
     A pure read: the stored entries, targets and indicators are read, the valid typed
     values merged in memory as a save would merge them (a draft only), and the rows
@@ -253,4 +303,8 @@ def preview_entries(
             own[indicator.id] = earlier[(indicator.id, found.quarter)] = entry
     rules = capaian_rules(uow, view.year)
     rows = report_rows(found.indicators, found.quarter, own, earlier, found.targets, rules)
+    names = [category.name for category in rules.scale.categories]
+    needed = narratives_needed(rows, names, policy.narrative_threshold)
+    for row in rows:
+        row["narrative_needed"] = needed.get(row["indicator"], [])
     return errors, rows

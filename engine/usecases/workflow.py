@@ -10,13 +10,15 @@ here sends mail; the event becomes an outbox row in the same commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.audit import entry_hash
+from engine.capaian import DEFAULT_RULES
 from engine.clock import local_date
+from engine.completeness import missing_narratives
 from engine.errors import ActionRefusedError, ConflictError, ForbiddenError, ValidationError
 from engine.events import WORKFLOW_EVENTS, Recipient, WorkflowEvent
 from engine.formatting import format_date_id
@@ -25,11 +27,13 @@ from engine.org import Holding, OrgTree
 from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import LoggedChange, Party, StateChange, UnitOfWork, WorkflowRepository, writes
+from engine.realisation import report_rows
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State, parse_ref
 
 __all__ = [
     "ActionResult",
     "act_as",
+    "apply_action",
     "parse_action",
     "signatories",
     "take_action",
@@ -86,6 +90,30 @@ def take_action(
     is told so (ForbiddenError) before the gate is asked: the same transaction, the same
     part of the organisation.
     """
+    result = apply_action(
+        uow, kind, doc_id, action, actor, now=now, policy=policy, comment=comment,
+        expected_version=expected_version, must_view=must_view,
+    )  # fmt: skip
+    uow.commit()
+    return result
+
+
+def apply_action(
+    uow: UnitOfWork,
+    kind: DocKind,
+    doc_id: int,
+    action: Action,
+    actor: Actor,
+    *,
+    now: datetime,
+    policy: Policy,
+    comment: str | None = None,
+    expected_version: int | None = None,
+    must_view: bool = False,
+) -> ActionResult:
+    """`take_action` without the commit: a step of a use case holding its own transaction
+    (saving a report and submitting it in one). The state change, the log row and the
+    outbox rows are written exactly as by `take_action`; the caller commits."""
     if comment is not None and len(comment) > NARRATIVE_LIMIT:
         raise ValidationError(
             f"Alasan paling banyak {NARRATIVE_LIMIT} karakter", log_message="comment too long"
@@ -93,6 +121,9 @@ def take_action(
     now = now.astimezone(UTC)  # the log stores UTC; hash what is stored
     repo = uow.workflow
     document = repo.document(kind, doc_id, completeness=action is Action.SUBMIT, with_org=True)
+    if kind is DocKind.REPORT and action is Action.SUBMIT and document.state is State.DRAFT:
+        gaps = low_results_unexplained(uow, doc_id, document.year, policy.narrative_threshold)
+        document = replace(document, missing=(*document.missing, *gaps))
     tree = repo.org_tree_for(document.position_id)
     on = local_date(now, policy.zone)
     if must_view and not may_view(document.position_id, actor, on, tree=tree):
@@ -147,7 +178,6 @@ def take_action(
         repo.record_parties(doc_id, *parties)
     events = _events(document, change, tree, decision.parties, on, now)
     uow.collect(*events)
-    uow.commit()
     return ActionResult(
         ref=document.ref,
         action=action,
@@ -159,6 +189,19 @@ def take_action(
         messages=len(events),
         log=log,
     )
+
+
+def low_results_unexplained(
+    uow: UnitOfWork, report_id: int, year: int, threshold: str
+) -> list[str]:
+    """The report's results at or below the `threshold` category without kendala and upaya
+    (part of the READY guard of a submit: engine.completeness.missing_narratives)."""
+    found = uow.reports.report_sources(report_id)
+    rules = uow.admin.capaian_rules(year) or DEFAULT_RULES
+    rows = report_rows(
+        found.indicators, found.quarter, found.entries, found.earlier, found.targets, rules
+    )
+    return missing_narratives(rows, [c.name for c in rules.scale.categories], threshold)
 
 
 def act_as(

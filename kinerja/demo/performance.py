@@ -21,8 +21,11 @@ from sqlalchemy import Engine
 
 from db.uow import SqlUnitOfWork
 from engine.budget import BudgetLine
+from engine.capaian import DEFAULT_RULES
+from engine.completeness import narratives_needed
 from engine.indicators import Indicator
 from engine.periods import Quarter
+from engine.policy import NARRATIVE_THRESHOLD
 from engine.records import DocumentFilter
 from engine.usecases.demo import DemoYear, demo_year
 from engine.usecases.listing import list_documents
@@ -30,6 +33,7 @@ from engine.usecases.pk import create_pk, set_budget_lines, set_dpa_date, set_ta
 from engine.usecases.reports import EntryInput, fill_entry, open_reports
 from engine.workflow import Action, DocKind, Role, parse_ref
 from kinerja.demo.budget import budget_total, demo_budgets
+from kinerja.demo.generate_names import KENDALA, UPAYA
 from kinerja.demo.numbers import DemoPlan, GresikWorld, demo_plan
 from kinerja.demo.scenario import actor_for, approve_all_the_way, one_step, step
 
@@ -148,7 +152,26 @@ def _walk_quarter(
             typed = EntryInput(values={name: str(value) for name, value in values.items()})
             with SqlUnitOfWork(engine, write=True) as uow:
                 fill_entry(uow, report_id, indicator.code, typed, now=wib(end), by=DEMO)
+        _explain_low_results(engine, report_id, quarter, index, end)
         _move(engine, report_id, quarter, index, end)
+
+
+def _explain_low_results(
+    engine: Engine, report_id: int, quarter: Quarter, index: int, end: date
+) -> None:
+    """Kendala and upaya for each result at or below the default threshold (Rendah), as a
+    holder must write them before submitting (engine.completeness.narratives_needed)."""
+    with SqlUnitOfWork(engine) as uow:
+        rows = uow.reports.report(report_id).entries
+        scale = (uow.admin.capaian_rules(quarter.year) or DEFAULT_RULES).scale
+    needed = narratives_needed(rows, [c.name for c in scale.categories], NARRATIVE_THRESHOLD)
+    for number, code in enumerate(needed):
+        typed = EntryInput(
+            kendala=KENDALA[(index + number) % len(KENDALA)],
+            upaya=UPAYA[(index + number) % len(UPAYA)],
+        )
+        with SqlUnitOfWork(engine, write=True) as uow:
+            fill_entry(uow, report_id, code, typed, now=wib(end), by=DEMO)
 
 
 def _move(engine: Engine, report_id: int, quarter: Quarter, index: int, end: date) -> None:

@@ -222,7 +222,11 @@ def fill(client: Client, report_id: int) -> int:
                 item["name"]: str(10 + (report_id * 7 + n * 13 + visit) % 90)
                 for n, item in enumerate(entry["inputs"])
             },
-            "kendala": None if visit == 1 else "Bukti dukung dilengkapi setelah dikembalikan",
+            # A low result needs kendala and upaya before submit (issue 17, item 4).
+            "kendala": "Data kecamatan terlambat"
+            if visit == 1
+            else "Bukti dukung dilengkapi setelah dikembalikan",
+            "upaya": "Koordinasi rutin",
         }
         for entry in detail["entries"]
     }

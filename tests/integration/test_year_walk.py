@@ -584,6 +584,8 @@ def test_a_locked_quarter_target_may_be_retyped_in_another_format(engine: Engine
             report_id,
             indicator.code,
             values=dict.fromkeys(indicator.formula.variables, "7"),
+            kendala="Data dari desa terlambat masuk.",  # a low result needs both (issue 17)
+            upaya="Koordinasi rutin.",
         )
     approve_all_the_way(
         engine, DocKind.REPORT, report_id, wib(date(2021, 4, 6)), wib(date(2021, 4, 8)),

@@ -187,6 +187,8 @@ def test_a_preview_gives_the_numbers_the_saved_report_shows() -> None:
     found = FakeReports(db).report_sources(7)
     saved = report_rows(found.indicators, found.quarter, found.entries, found.earlier,
                         found.targets)  # fmt: skip
+    # The preview adds to each row the narrative a low result still needs (ind-11: upaya).
+    assert [row.pop("narrative_needed") for row in preview] == [["upaya"], []]
     assert preview == saved
 
 

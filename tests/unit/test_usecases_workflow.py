@@ -10,6 +10,7 @@ from engine.errors import ActionRefusedError, ConflictError, ForbiddenError, Val
 from engine.events import ReportSubmitted, ReportVerified
 from engine.gate import parties
 from engine.policy import Policy
+from engine.records import ReportSources
 from engine.usecases.workflow import (
     act_as,
     parse_action,
@@ -27,8 +28,17 @@ from tests.unit.fakes import (
     FakeUnitOfWork,
     FakeWorkflow,
 )
+from tests.unit.fakes_accounts import FakeAdmin
 from tests.unit.fakes_documents import DocumentsUnitOfWork, tables
 from workflows.definitions import MACHINES
+
+
+class NoEntries:
+    """The reports of these tests: no indicators, so no low result needs a narrative."""
+
+    def report_sources(self, report_id: int) -> ReportSources:
+        return ReportSources(1, [], {}, {}, {})
+
 
 POLICY = Policy(machines=MACHINES)
 NOW = datetime(2021, 4, 5, 2, 0, tzinfo=UTC)  # 5 April 2021, 09.00 WIB
@@ -52,7 +62,11 @@ class FakeAccounts:
 
 
 def test_submit_moves_the_report_records_the_event_and_commits_once() -> None:
-    uow = FakeUnitOfWork(workflow=FakeWorkflow(TREE, report()))
+    uow = FakeUnitOfWork(
+        reports=NoEntries(),
+        admin=FakeAdmin(),
+        workflow=FakeWorkflow(TREE, report()),
+    )
     result = take_action(uow, DocKind.REPORT, 7, Action.SUBMIT, KASI_ACTOR, now=NOW, policy=POLICY)
     assert (result.from_state, result.to_state, result.version) == (State.DRAFT, State.SUBMITTED, 2)
     assert uow.commits == 1
@@ -64,14 +78,22 @@ def test_submit_moves_the_report_records_the_event_and_commits_once() -> None:
 
 
 def test_verify_tells_the_head() -> None:
-    uow = FakeUnitOfWork(workflow=FakeWorkflow(TREE, report(State.SUBMITTED, version=2)))
+    uow = FakeUnitOfWork(
+        reports=NoEntries(),
+        admin=FakeAdmin(),
+        workflow=FakeWorkflow(TREE, report(State.SUBMITTED, version=2)),
+    )
     take_action(uow, DocKind.REPORT, 7, Action.VERIFY, KABID_ACTOR, now=NOW, policy=POLICY)
     (message,) = uow.outbox.messages.values()
     assert (message.kind, message.recipient_official_id) == (ReportVerified.kind, O_KADIS)
 
 
 def test_a_refusal_commits_nothing() -> None:
-    uow = FakeUnitOfWork(workflow=FakeWorkflow(TREE, report(missing=("isian x",))))
+    uow = FakeUnitOfWork(
+        reports=NoEntries(),
+        admin=FakeAdmin(),
+        workflow=FakeWorkflow(TREE, report(missing=("isian x",))),
+    )
     with pytest.raises(ActionRefusedError, match="belum lengkap"):
         take_action(uow, DocKind.REPORT, 7, Action.SUBMIT, KASI_ACTOR, now=NOW, policy=POLICY)
     assert uow.commits == 0 and not uow.outbox.messages
@@ -105,7 +127,11 @@ def test_a_later_save_is_named_rather_than_the_earlier_action() -> None:
 
 
 def test_must_view_refuses_strangers_before_the_gate() -> None:
-    uow = FakeUnitOfWork(workflow=FakeWorkflow(TREE, report()))
+    uow = FakeUnitOfWork(
+        reports=NoEntries(),
+        admin=FakeAdmin(),
+        workflow=FakeWorkflow(TREE, report()),
+    )
     with pytest.raises(ForbiddenError, match="tidak berhak melihat LAP-7"):
         take_action(
             uow, DocKind.REPORT, 7, Action.SUBMIT, STRANGER, now=NOW, policy=POLICY, must_view=True
@@ -114,7 +140,11 @@ def test_must_view_refuses_strangers_before_the_gate() -> None:
 
 
 def test_a_too_long_reason_is_refused() -> None:
-    uow = FakeUnitOfWork(workflow=FakeWorkflow(TREE, report(State.SUBMITTED)))
+    uow = FakeUnitOfWork(
+        reports=NoEntries(),
+        admin=FakeAdmin(),
+        workflow=FakeWorkflow(TREE, report(State.SUBMITTED)),
+    )
     with pytest.raises(ValidationError, match="paling banyak"):
         take_action(
             uow, DocKind.REPORT, 7, Action.RETURN, KABID_ACTOR, now=NOW, policy=POLICY,
@@ -124,7 +154,10 @@ def test_a_too_long_reason_is_refused() -> None:
 
 def test_act_as_resolves_the_actor_and_the_reference() -> None:
     uow = FakeUnitOfWork(
-        workflow=FakeWorkflow(TREE, report()), accounts=FakeAccounts(dewi=KASI_ACTOR)
+        reports=NoEntries(),
+        admin=FakeAdmin(),
+        workflow=FakeWorkflow(TREE, report()),
+        accounts=FakeAccounts(dewi=KASI_ACTOR),
     )
     result = act_as(uow, "lap-7", "Submit", "dewi", now=NOW, policy=POLICY)
     assert (result.ref, result.to_state) == ("LAP-7", State.SUBMITTED)

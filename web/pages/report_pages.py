@@ -9,14 +9,15 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from engine.errors import ConflictError, ValidationError
+from engine.completeness import missing_in_rows
+from engine.errors import ActionRefusedError, ConflictError, ValidationError
 from engine.evidence import MAX_EVIDENCE_BYTES
 from engine.inputs import check_input
 from engine.ports import UnitOfWork
 from engine.usecases.documents import view_report
 from engine.usecases.evidence import upload_evidence
 from engine.usecases.manual import position_manuals
-from engine.usecases.reports import EntryInput, preview_entries, save_entries
+from engine.usecases.reports import EntryInput, preview_entries, save_and_submit, save_entries
 from engine.workflow import Action, DocKind, State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import UowDep, web_of
@@ -89,6 +90,7 @@ def render_report(
     upload_error: str | None = None,
     flash: str | None = None,
     conflict: str | None = None,
+    entries: dict[str, EntryInput] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The report page, with what the user typed and the errors next to the fields; with
@@ -99,8 +101,22 @@ def render_report(
     done = request.query_params.get("selesai", "")
     if flash is None and done:
         flash = done_message(done, State(doc["state"]))
+    needed: dict[str, list[str]] = {}
+    if doc["editable"]:
+        # The gaps and the low results needing kendala and upaya as the typed values make
+        # them (the page shows what the holder typed, even when nothing was stored).
+        _, rows = preview_entries(
+            uow, report_id, entries or {}, user.actor, now=web.now(), policy=web.deps.policy
+        )
+        doc["missing"] = missing_in_rows(rows)
+        needed = {row["indicator"]: row["narrative_needed"] for row in rows}
     context: dict[str, Any] = {
         "doc": doc,
+        "needed": needed,
+        "need_text": (
+            "Wajib diisi sebelum diajukan: capaian "
+            f"{web.deps.policy.narrative_threshold} atau di bawahnya"
+        ),
         "typed": typed or {},
         "errors": errors or {},
         "action_error": action_error,
@@ -156,30 +172,47 @@ def report(request: Request, report_id: DocId, user: PageUser, uow: UowDep) -> H
 
 @router.post("/laporan/{report_id}", response_class=HTMLResponse)
 async def save(request: Request, report_id: DocId, user: FormUser, uow: UowDep) -> Response:
-    """Store the typed inputs; on any error nothing is stored and the typed values stay.
+    """Store the typed inputs ("Simpan") or store them and submit the report in the same
+    transaction ("Simpan dan ajukan", `lanjut=ajukan`); on any error or refusal nothing is
+    stored, the typed values stay and the reasons are shown.
 
     A form built on an older version of the report (someone saved or acted since it was
     opened) is refused with 409: the page names who and when, keeps the typed values and
     shows what is stored now; saving again from it is a deliberate choice."""
     form = await request.form()
     entries = entries_from_form(form)
+    submit = form.get("lanjut") == "ajukan"
     web = web_of(request)
+    typed = _typed_fields(entries)
     try:
-        errors = save_entries(
-            uow, report_id, entries, user.actor, now=web.now(), policy=web.deps.policy,
-            expected_version=form_version(form),
-        )  # fmt: skip
+        if submit:
+            errors, _ = save_and_submit(
+                uow, report_id, entries, user.actor, now=web.now(), policy=web.deps.policy,
+                expected_version=form_version(form),
+            )  # fmt: skip
+        else:
+            errors = save_entries(
+                uow, report_id, entries, user.actor, now=web.now(), policy=web.deps.policy,
+                expected_version=form_version(form),
+            )  # fmt: skip
     except ConflictError as exc:
+        uow.rollback()
         return render_report(
-            request, user, uow, report_id, typed=_typed_fields(entries), conflict=exc.message,
-            status_code=409,
+            request, user, uow, report_id, typed=typed, conflict=exc.message, status_code=409
+        )
+    except ActionRefusedError as exc:
+        uow.rollback()
+        return render_report(
+            request, user, uow, report_id, typed=typed, entries=entries,
+            action_error=(Action.SUBMIT.value, exc.message), status_code=422,
         )  # fmt: skip
     if errors:
         return render_report(
-            request, user, uow, report_id, typed=_typed_fields(entries), errors=errors,
+            request, user, uow, report_id, typed=typed, errors=errors, entries=entries,
             flash=None, status_code=422,
         )  # fmt: skip
-    return RedirectResponse(f"/laporan/{report_id}?selesai=simpan", status_code=303)
+    done = Action.SUBMIT.value if submit else "simpan"
+    return RedirectResponse(f"/laporan/{report_id}?selesai={done}", status_code=303)
 
 
 @router.post("/laporan/{report_id}/hitung")
@@ -194,6 +227,7 @@ async def preview(request: Request, report_id: DocId, user: FormUser, uow: UowDe
     return JSONResponse(
         {
             "errors": errors,
+            "missing": missing_in_rows(rows),
             "rows": [
                 {
                     "indicator": r["indicator"],
@@ -203,6 +237,12 @@ async def preview(request: Request, report_id: DocId, user: FormUser, uow: UowDe
                     "capaian_reason": r["capaian_reason"],
                     "category": r["category"],
                     "decimals": r["decimals"],
+                    "measured_to_date": r["measured_to_date"],
+                    "compared_to_date": r["compared_to_date"],
+                    "target": r["target"],
+                    "no_data": bool((r["no_data_reason"] or "").strip())
+                    and r["realisation"] is None,
+                    "narrative_needed": r["narrative_needed"],
                     # Each input as it was read ("Terbaca: 0,26"), so the holder sees at
                     # once what a typed "0,260" or "1.500" became.
                     "read": {
