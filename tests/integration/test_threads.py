@@ -175,9 +175,11 @@ def test_an_action_link_leads_through_the_login_to_one_confirmation(
     opened = web.client.get(link, follow_redirects=True)
     assert opened.url.path == f"/laporan/{rid}"
     page = opened.text
-    # a GET never acts: still one form per action, and the banner for the one asked
-    if 'data-action="verify"' in page:
-        assert 'id="action-link"' in page and "memverifikasi" in page
+    # a GET never acts: the report is still a draft, so the banner says the link's action
+    # does not wait for this reader (it is not silently dropped)
+    assert 'id="state">Draf<' in page
+    assert 'id="action-link"' in page and "memverifikasi" in page
+    assert "tidak sedang menunggu tindakan itu dari Anda" in page
     assert (
         web.client.get(f"/dokumen/LAP-{rid}?aksi=return", follow_redirects=False).headers[
             "location"
@@ -227,3 +229,17 @@ def test_a_pk_has_its_discussion_too(web: WebClient, web_container: Container) -
         f"/pk/{pk_id}/komentar", {"comment": "x", "indicator_id": "999999"}, page=f"/pk/{pk_id}"
     )
     assert foreign.status_code == 422 and "bukan bagian dari dokumen ini" in foreign.text
+
+
+def test_a_submit_link_points_the_holder_at_save_and_submit(
+    web: WebClient, web_container: Container
+) -> None:
+    """On her draft the submit is the form's "Simpan dan ajukan" (the separate submit form is
+    not shown), so the banner of a reminder's link points there, not at a hidden form."""
+    rid = report_id(web_container, "kasi-produksi-usaha-mikro")
+    web.login(KASI)
+    page = web.client.get(f"/dokumen/LAP-{rid}?aksi=submit", follow_redirects=True).text
+    assert 'id="action-link"' in page
+    assert 'href="#save-submit">Simpan dan ajukan</a>' in page
+    assert 'id="save-submit"' in page
+    assert 'data-action="submit"' not in page
