@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import LiveServer, running_server
-from tests.e2e.test_report_flow import KABID, PNG, act, login, shot
+from tests.e2e.test_report_flow import KABID, PNG, login, save_and_submit, shot
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def submit_tw1(browser: Browser, server: LiveServer, who: str) -> str:
     )
     page.click("#upload-form button[type=submit]")
     expect(page.locator("#evidence")).to_contain_text("daftar-hadir.png")
-    act(page, "submit")
+    save_and_submit(page)
     page.context.close()
     return ref
 
