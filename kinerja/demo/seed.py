@@ -180,5 +180,5 @@ def demo_accounts(engine: Engine, today: date) -> list[tuple[str, str, str, str]
         )
         who = "Administrator" if official is None else official.name
         rows.append((account.login, ADMIN_PASSWORD if account.is_admin else DEMO_PASSWORD,
-                     who, posts or "-"))  # fmt: skip
+                     who, posts or "Tidak memegang jabatan hari ini"))  # fmt: skip
     return rows

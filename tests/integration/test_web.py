@@ -93,6 +93,22 @@ def test_demo_mode_lists_the_demo_accounts(demo_container: Container) -> None:
     assert page.count('<tr><td data-label="Jabatan">-</td>') == 0
 
 
+def test_a_demo_account_without_a_post_says_so(
+    demo_container: Container, clock: FixedClock
+) -> None:
+    """The Kepala Bidang Perindustrian of the demo retires on 30 September 2021: in October
+    his row says he holds no post that day, instead of a bare "-"."""
+    demo_container.demo = True
+    clock.set(datetime(2021, 10, 8, 2, 0, tzinfo=UTC))
+    with TestClient(create_app(demo_container)) as client:
+        page = client.get("/masuk").text
+    assert (
+        '<tr><td data-label="Jabatan">Tidak memegang jabatan hari ini</td>'
+        '<td data-label="Login">slamet.riyadi@diskoperindag-gresik.test</td>'
+    ) in page
+    assert '<td data-label="Jabatan">-</td>' not in page
+
+
 def test_unknown_page_is_a_friendly_404(container: Container) -> None:
     with TestClient(create_app(container)) as client:
         response = client.get("/tidak-ada")
