@@ -123,10 +123,17 @@ def test_evidence_per_indicator_preview_replace_withdraw(
     assert headers["content-disposition"].startswith("inline")
     # The header sandboxes the PDF; an <iframe sandbox> would stop Chromium's viewer.
     assert kasi.locator("#preview-frame").get_attribute("sandbox") is None
-    kasi.wait_for_timeout(1500)  # the PDF viewer draws after load (no event to wait for)
     # Chromium's "blocked" page in the frame is flat grey with a small icon (about 4 KB as
-    # PNG at this size); the viewer with its toolbar, thumbnail and page is about 15 KB.
-    assert len(kasi.locator("#preview-frame").screenshot()) > 8_000
+    # PNG at this size); the viewer with its toolbar, thumbnail and page is about 15 KB. The
+    # viewer draws after the load event (no event to wait for): poll for the drawing, up to
+    # 10 s, instead of sleeping a fixed time.
+    drawn = 0
+    for _ in range(40):
+        drawn = len(kasi.locator("#preview-frame").screenshot())
+        if drawn > 8_000:
+            break
+        kasi.wait_for_timeout(250)
+    assert drawn > 8_000, f"the PDF viewer drew nothing ({drawn} bytes of screenshot)"
     shot(kasi, "bukti-pratinjau-pdf", full_page=False)
 
     # The image preview shows the picture.
