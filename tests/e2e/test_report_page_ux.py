@@ -102,8 +102,8 @@ def test_leaving_with_unsaved_input_asks_first_but_saving_does_not(
     page.click(f'[name="{FIELD}"]')  # a real gesture: browsers ask only after one
     page.keyboard.press("Control+A")
     page.keyboard.type("21")
-    page.close(run_before_unload=True)
-    page.wait_for_timeout(500)  # the dialog event is delivered asynchronously
+    with page.expect_event("dialog"):  # delivered asynchronously: wait for it, not a time
+        page.close(run_before_unload=True)
     assert seen == ["beforeunload"] and not page.is_closed()
     seen.clear()
     with page.expect_navigation():
