@@ -79,7 +79,8 @@ def test_rules_set_by_cli_and_page_are_used_by_the_recap_and_logged(
     assert report is not None
     shown_report = admin.get(report.group(1)).text
     badges = re.findall(
-        r'<span class="badge cat" style="background: #[0-9a-f]{6}">([^<]*)<', shown_report
+        r'<span class="badge cat" style="background: #[0-9a-f]{6}; color: #[0-9a-f]{6}">([^<]*)<',
+        shown_report,
     )
     assert badges and set(badges) <= {"Baik", "Cukup", "Kurang"}
     # The pohon kinerja colours its nodes with the same scale (it drew the default's colours,
