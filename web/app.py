@@ -135,7 +135,9 @@ def create_app(container: WebDeps) -> FastAPI:
                 target += "?" + request.url.query
             # Quoted whole: a link's own query (?aksi=verify&...) comes back intact.
             return RedirectResponse(
-                "/masuk?" + urlencode({"next": target}) if request.method == "GET" else "/masuk",
+                "/masuk?" + urlencode({"next": target}, safe="/")
+                if request.method == "GET"
+                else "/masuk",
                 303,
             )
         if _is_api(request):

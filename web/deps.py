@@ -111,7 +111,12 @@ def request_uow(request: Request) -> Iterator[UnitOfWork]:
     """
     with web_of(request).deps.uow() as uow:
         request.state.uow = uow  # the header's notification count reads through it
-        yield uow
+        try:
+            yield uow
+        finally:
+            # An error page is rendered after this unit of work closed: it must not reach
+            # it (its first statement would open a connection nobody gives back).
+            request.state.uow = None
 
 
 UowDep = Annotated[UnitOfWork, Depends(request_uow)]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from html import unescape
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from markupsafe import escape
@@ -192,8 +193,12 @@ def test_signed_out_pages_redirect_to_login(web: WebClient) -> None:
     answers = {path: web.get(path, follow_redirects=False) for path in PAGES}
     assert {p: r.status_code for p, r in answers.items()} == dict.fromkeys(PAGES, 303)
     assert {p: r.headers["location"] for p, r in answers.items()} == {
-        path: f"/masuk?next={path}" for path in PAGES
+        path: "/masuk?" + urlencode({"next": path}, safe="/") for path in PAGES
     }
+    # the page's own query comes back whole (it was cut at its first "&" before issue 17)
+    assert answers["/admin/hari-libur?tahun=2022"].headers["location"] == (
+        "/masuk?next=/admin/hari-libur%3Ftahun%3D2022"
+    )
 
 
 def test_signed_out_posts_redirect_to_login_and_write_nothing(
