@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,13 +13,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container, bootstrap
 from kinerja.cli import main
 from kinerja.cli.state import CliState
 from kinerja.settings import load_settings
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, POSTGRES_ENV, POSTGRES_HINT, require_service
 from web.app import create_app
 
 
@@ -194,18 +198,63 @@ def web_factory(web_container: Container) -> Iterator[Callable[[], WebClient]]:
 
 
 @pytest.fixture
-def seeded_url(database_url: str, demo_template: Path, tmp_path: Path) -> str:
+def seeded_url(
+    database_url: str, demo_template: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> str:
     """The demo database on the backend under test (SQLite: a copy of the seeded file;
-    PostgreSQL: migrated and seeded by the CLI)."""
+    PostgreSQL: a copy of the session's seeded template database)."""
     if database_url.startswith("sqlite"):
         path = tmp_path / "seeded.db"
         shutil.copyfile(demo_template, path)
         return f"sqlite:///{path}"
-    state = CliState(environ={"KINERJA_DATABASE_URL": database_url}, clock=FixedClock(FIXED_NOW))
-    assert main(["db", "upgrade"], state) == 0
-    assert main(["demo", "seed"], state) == 0
-    state.close()
+    clone_postgres(request.getfixturevalue("postgres_demo_template"), database_url)
     return database_url
+
+
+def seed_demo(database_url: str) -> None:
+    """Migrate and seed the demo through the CLI, on the session's fixed clock."""
+    state = CliState(environ={"KINERJA_DATABASE_URL": database_url}, clock=FixedClock(FIXED_NOW))
+    try:
+        assert main(["db", "upgrade"], state) == 0
+        assert main(["demo", "seed"], state) == 0
+    finally:
+        state.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template() -> Iterator[str]:
+    """A PostgreSQL database with the demo seeded once per session (about 7 s); each test's
+    database is a copy of it (CREATE DATABASE ... TEMPLATE, a fraction of a second), as the
+    SQLite tests copy `demo_template`."""
+    server = os.environ.get(POSTGRES_ENV)
+    require_service(bool(server), POSTGRES_HINT)
+    assert server is not None
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"kinerja_template_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        seed_demo(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def clone_postgres(template_url: str, target_url: str) -> None:
+    """Replace the (empty) database of `target_url` by a copy of `template_url`'s."""
+    template, target = make_url(template_url).database, make_url(target_url).database
+    admin = create_engine(
+        make_url(target_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{target}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{template}"'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture
