@@ -1,0 +1,25 @@
+"""Organisation changes with effective dates (issue 18, item 3)
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-08
+
+Reserved on main so that parallel branches keep a linear history; filled by its branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""

@@ -1,0 +1,25 @@
+"""Reserved (issue 18, demo or dashboard)
+
+Revision ID: 0019
+Revises: 0018
+Create Date: 2026-12-08
+
+Reserved on main so that parallel branches keep a linear history; filled by its branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0019"
+down_revision: str | None = "0018"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
