@@ -1,18 +1,13 @@
-"""The administrator's rows: officials, assignments, position titles and the overview's
-counts (`engine.ports.AdminRepository`), and the holiday table with the working calendar
-read from it (`engine.ports.HolidayRepository`).
+"""The administrator's rows: officials, assignments, position titles and roles, the
+overview's counts and the capaian rules per year (`engine.ports.AdminRepository`), and
+the holiday table with the working calendar read from it (`HolidayRepository`).
 
 Storage only: the checks (a valid NIP, an unused email, one definitif holder at a time)
-are engine.usecases.people's and engine.usecases.assignments'. The database's unique
-index on an open definitif window is the last guard: its refusal is answered as None or
-False, for the use case to roll back and explain.
-
-Holidays (libur nasional and cuti bersama) change by decree every year, so the `holidays`
-package only provides the starting point; engine.usecases.holidays lets an admin follow a
-new decree. Removing a day marks it inactive instead of deleting it, so that seeding
-again never brings back a day the admin took out. Reading the package is infrastructure,
-so it stays here, behind `SqlHolidays.seed`. The capaian rules of a regency per year
-(`capaian_rules`, `put_capaian_rules`) are the administrator's too.
+are the use cases'. The unique index on an open definitif window is the last guard: its
+refusal is answered as None or False, for the use case to roll back and explain.
+Holidays change by decree every year: the `holidays` package only seeds them (behind
+`SqlHolidays.seed`), and removing a day marks it inactive so that seeding again never
+brings back a day the admin took out.
 """
 
 from __future__ import annotations
@@ -35,7 +30,7 @@ from engine.capaian import CapaianRules
 from engine.events import OutboxStatus
 from engine.holiday_table import GOVERNMENT, PUBLIC, SEED, HolidayDay
 from engine.memo import Memo
-from engine.org import AssignmentStatus, Official, Position
+from engine.org import AssignmentStatus, Official, Position, PositionRole
 from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
 
 
@@ -138,6 +133,14 @@ class SqlAdmin:
         row = self.session.get(PositionRow, position_id)
         assert row is not None
         row.title = title
+        self.session.add(row)
+        self.session.flush()
+
+    def set_position_role(self, position_id: int, role: PositionRole | None) -> None:
+        """Store the duty the administrator gives a position (None: none)."""
+        row = self.session.get(PositionRow, position_id)
+        assert row is not None
+        row.role = None if role is None else role.value
         self.session.add(row)
         self.session.flush()
 

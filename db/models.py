@@ -3,9 +3,8 @@
 The tables around the documents are in db/workflow_models.py, those of accounts and
 signing in in db/signin.py; all share one metadata (`db.migrate.metadata`). Enumerated values
 are stored as short strings; db/ maps rows to engine values. Rows that caches are
-computed from count their changes (`count_changes`). Every schema change goes through
-an Alembic migration in db/migrations; a test compares the tables with the migrated
-schema and fails when they disagree.
+computed from count their changes (`count_changes`). Every schema change goes through an
+Alembic migration in db/migrations; a test holds the tables and the migrations equal.
 """
 
 from __future__ import annotations
@@ -111,6 +110,7 @@ class PositionRow(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("position.id"), index=True)
     )
     sort_order: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    role: str | None = Field(default=None, sa_column=Column(String(20)))  # engine.org.PositionRole
     changes: int = Field(default=0, sa_column=_change_counter())
 
 

@@ -18,7 +18,7 @@ from engine.accounts import (
 )
 from engine.capaian import CapaianRules
 from engine.holiday_table import HolidayDay
-from engine.org import Official, Position
+from engine.org import Official, Position, PositionRole
 from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
 from engine.workflow import Actor
 
@@ -274,6 +274,10 @@ class AdminRepository(Protocol):
 
     def rename_position(self, position_id: int, title: str) -> None:
         """Store a position's new title."""
+        ...
+
+    def set_position_role(self, position_id: int, role: PositionRole | None) -> None:
+        """Store the duty the administrator gives a position (None: none)."""
         ...
 
     def assignment(self, assignment_id: int) -> AssignmentRecord | None:
