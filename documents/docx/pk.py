@@ -355,7 +355,14 @@ def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
         )
         for n, t in enumerate(view["targets"], start=1)
     ]
-    grid_table(doc, TARGET_HEADER, targets, TARGET_WIDTHS_CM, right=(4,), nowrap=(3, 4))
+    table = grid_table(doc, TARGET_HEADER, targets, TARGET_WIDTHS_CM, right=(4,), nowrap=(3, 4))
+    for first, last in sasaran_runs([row[1] for row in targets]):
+        if last > first:  # one sasaran over its indicators, as agencies print it
+            top = table.cell(1 + first, 1)
+            for below in range(first + 1, last + 1):
+                cell = table.cell(1 + below, 1)
+                cell.paragraphs[0].clear()
+            top.merge(table.cell(1 + last, 1))
     if any(t.get("origin") == "derived" for t in view["targets"]):
         add_text(doc, DERIVED_NOTE, size=10)
     add_text(doc, "", after=12)
@@ -387,6 +394,20 @@ def pk_filename(view: Mapping[str, Any], extension: str = "docx") -> str:
     """A file name people recognise: PK-2021-kasi-ikm-rev2.docx."""
     revision = f"-rev{view['revision']}" if view["revision"] > 1 else ""
     return f"PK-{view['year']}-{view['position']}{revision}.{extension}"
+
+
+def sasaran_runs(values: Sequence[str]) -> list[tuple[int, int]]:
+    """The runs of equal consecutive sasaran as (first, last) indexes: one cell each in print.
+
+    ["A", "A", "B"] -> [(0, 1), (2, 2)]; an empty sasaran is never merged with another.
+    """
+    runs: list[tuple[int, int]] = []
+    for index, value in enumerate(values):
+        if runs and value and values[runs[-1][0]] == value:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
 
 
 def marked_name(row: Mapping[str, Any]) -> str:

@@ -33,6 +33,7 @@ from documents.docx.pk import (
     SIGNATURE_SPACE_CM,
     SUPERVISION,
     TARGET_WIDTHS_CM,
+    sasaran_runs,
 )
 from documents.pdf import find_soffice
 from engine.clock import FixedClock
@@ -391,3 +392,21 @@ def test_the_pdf_embeds_a_times_metric_font_and_breaks_no_number(
     for target in view["targets"]:
         assert indonesian(target["annual"]) in words
     assert text.count("Pihak Kedua,") == text.count("Pihak Pertama,") == 2
+
+
+def test_one_sasaran_over_its_indicators_in_the_word_file_and_on_the_page(
+    web: WebClient, web_container: Container
+) -> None:
+    """The Kepala Bidang Perdagangan's three indicators serve one sasaran: one cell (a vertical
+    merge in Word, a rowspan on the page) instead of the same sentence three times."""
+    assert sasaran_runs(["A", "A", "B", "", "", "A"]) == [(0, 1), (2, 2), (3, 3), (4, 4), (5, 5)]
+    pk_id = latest_pk(str(web_container.engine.url), "kabid-perdagangan")
+    web.login("admin", "admin")
+    word = read_docx(web.get(f"/pk/{pk_id}/unduh.docx").content)
+    page = web.get(f"/pk/{pk_id}/cetak").text
+    merged = word.tables[3].column_cells(1)[1:]
+    assert len(merged) == 3 and len({cell._tc for cell in merged}) == 1  # one cell, three rows
+    assert merged[0].text == "Meningkatnya sistem distribusi usaha Perdagangan"
+    assert page.count('<td class="sasaran" rowspan="3">') == 1
+    assert page.count("Meningkatnya sistem distribusi usaha Perdagangan") == 1
+    assert tables(page)["print-targets"].rows == cells(word)[3]

@@ -8,7 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from documents.docx.pk import BLANK_NAME, BUDGET_WIDTHS_CM, TARGET_WIDTHS_CM, signature_rows
+from documents.docx.pk import (
+    BLANK_NAME,
+    BUDGET_WIDTHS_CM,
+    TARGET_WIDTHS_CM,
+    sasaran_runs,
+    signature_rows,
+)
 from engine.errors import ConflictError
 from engine.ports import UnitOfWork
 from engine.usecases.documents import pk_document, view_pk
@@ -150,9 +156,13 @@ def printable(request: Request, pk_id: DocId, user: PageUser, uow: UowDep) -> HT
     same columns, widths and signature rows as the Word file (documents/docx/pk.py)."""
     web = web_of(request)
     doc = pk_document(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
+    goals = [doc.sasaran.get(t["indicator"], "") for t in doc.view["targets"]]
+    cells: list[tuple[str, int] | None] = [None] * len(goals)  # None: under the cell above
+    for first, last in sasaran_runs(goals):
+        cells[first] = (goals[first], last - first + 1)
     context = {
         "doc": doc.view,
-        "sasaran": doc.sasaran,
+        "sasaran_cells": cells,
         "signed_on": date.fromisoformat(doc.view["signed_on"]),
         "signature_rows": signature_rows(doc.view["parties"]),
         "blank_name": BLANK_NAME,
