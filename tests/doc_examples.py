@@ -245,9 +245,9 @@ def json_differences(expected: Any, actual: Any, at: str = "$") -> list[str]:
         for number, item in enumerate(items):
             problems += json_differences(item, actual[number], f"{at}[{number}]")
         return problems
-    if isinstance(expected, str) and ELLIPSIS in expected and isinstance(actual, str):
-        if _pattern(expected).fullmatch(actual):
-            return []
+    wildcard = isinstance(expected, str) and ELLIPSIS in expected and isinstance(actual, str)
+    if wildcard and _pattern(expected).fullmatch(actual):
+        return []
     if expected != actual:
         return [f"{at}: expected {json.dumps(expected)}, got {json.dumps(actual)[:300]}"]
     return []
