@@ -54,7 +54,12 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        return f"{shown(self.path)}:{self.line}"
+
+
+def shown(path: Path) -> Path:
+    """A document's path as messages name it (relative to the repository)."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 @dataclass
@@ -83,7 +88,7 @@ def parse_document(path: Path, text: str | None = None) -> Document:
     problems: list[str] = []
     clock: datetime | None = None
     index = 0
-    where = path.relative_to(ROOT) if path.is_absolute() else path
+    where = shown(path)
     while index < len(lines):
         line = lines[index]
         directive = DIRECTIVE.match(line.strip())
@@ -153,6 +158,19 @@ def console_commands(block: Block) -> list[Command]:
         commands.append(Command(block.line + 1 + start, command, []))
         index += 1
     return commands
+
+
+STATUS = re.compile(r"^\[status (\d+)\]$")
+
+
+def expected_status(expected: list[str]) -> tuple[list[str], int | None]:
+    """The expected output without a last line `[status N]`, and N (None when not stated)."""
+    lines = list(expected)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and (found := STATUS.match(lines[-1].strip())):
+        return lines[:-1], int(found[1])
+    return lines, None
 
 
 def _pattern(expected: str) -> re.Pattern[str]:

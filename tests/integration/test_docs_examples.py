@@ -36,6 +36,7 @@ from tests.doc_examples import (
     Document,
     console_commands,
     documents,
+    expected_status,
     http_example,
     json_differences,
     output_matches,
@@ -120,15 +121,22 @@ class Reader:
             code = main(words[1:], CliState(environ=self.environ(clock) | extra))
             out, err = self.capsys.readouterr()
             actual = (out + err).splitlines()
-            if not output_matches(command.expected, actual):
+            expected, status = expected_status(command.expected)
+            if not output_matches(expected, actual):
                 self.failures.append(
                     f"{where}\n  exit status {code}; expected:\n    "
-                    + "\n    ".join(command.expected)
+                    + "\n    ".join(expected)
                     + "\n  got:\n    "
                     + "\n    ".join(actual[:60])
                 )
-            elif code != 0 and not any("Galat" in line for line in command.expected):
-                self.failures.append(f"{where}\n  exit status {code}: {err.strip()}")
+            else:
+                shows_error = any(line.startswith("Galat") for line in expected)
+                wanted = status if status is not None else (code if shows_error else 0)
+                if code != wanted:
+                    self.failures.append(
+                        f"{where}\n  exit status {code}, expected {status or 0} (a failing "
+                        "command shows its 'Galat: ...' or ends its output with '[status N]')"
+                    )
 
     def client(self, clock: datetime) -> tuple[Container, TestClient]:
         if clock not in self.containers:
