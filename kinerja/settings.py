@@ -238,14 +238,16 @@ class Settings(BaseSettings):
         """True when the database is a SQLite file (or memory)."""
         return self.database_url.startswith("sqlite")
 
-    def overview(self) -> list[tuple[str, str]]:
-        """(variable, value) of every setting, secrets masked, empty for unset: what
-        `kinerja config` prints and the admin's settings page shows, from one list."""
+    def overview(self) -> list[tuple[str, str, str]]:
+        """(variable, value, meaning) of every setting, secrets masked, empty for unset:
+        what `kinerja config` prints and the admin's settings page shows, from one list."""
+        from kinerja.settings_meaning import MEANINGS
+
         shown = self.model_dump()
         # A password inside the database URL is a secret too.
         shown["database_url"] = re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", self.database_url)
         return [
-            (f"{ENV_PREFIX}{name.upper()}", "" if value is None else str(value))
+            (f"{ENV_PREFIX}{name.upper()}", "" if value is None else str(value), MEANINGS[name])
             for name, value in shown.items()
         ]
 

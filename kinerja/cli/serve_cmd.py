@@ -149,7 +149,7 @@ def show_config(ctx: typer.Context) -> None:
         env_file = apply_env_file()
         environ = os.environ
     settings = load_settings(environ)
-    for name, value in settings.overview():
+    for name, value, _meaning in settings.overview():
         typer.echo(f"{name}={value}")
     if env_file is not None:
         typer.echo(

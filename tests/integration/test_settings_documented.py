@@ -66,6 +66,7 @@ def test_admin_page_shows_every_setting(web: WebClient) -> None:
     assert page.status_code == 200
     shown = set(re.findall(r"<code>(KINERJA_[A-Z0-9_]+)</code>", page.text))
     assert shown == defined()
+    assert "Program LibreOffice (soffice) pembuat PDF" in page.text  # the meaning column
 
 
 def test_config_before_db_upgrade_creates_nothing(tmp_path: Path, cli: Cli) -> None:
@@ -156,3 +157,10 @@ def test_cli_reads_dot_env_of_the_working_directory(
     assert f"# Berkas .env dibaca: {tmp_path / '.env'}" in out
     assert "# Basis data: terhubung" in out
     assert os.environ["KINERJA_SWEEP_HOUR"] == "6"
+
+
+def test_every_setting_has_its_meaning_in_indonesian() -> None:
+    from kinerja.settings_meaning import MEANINGS
+
+    assert set(MEANINGS) == set(Settings.model_fields)
+    assert all(MEANINGS.values())
