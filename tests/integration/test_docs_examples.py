@@ -10,6 +10,7 @@ the mark must give its reason. The convention is in tests/doc_examples.py and th
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 from collections.abc import Iterator
@@ -63,6 +64,12 @@ def test_examples_are_well_formed() -> None:
                     http_example(block)
                 except ValueError as exc:
                     problems.append(f"{block.where}: {exc}")
+                for name in re.findall(r"\$([A-Z][A-Z0-9_]*)", block.text):
+                    if name not in doc.tokens:
+                        problems.append(
+                            f"{block.where}: ${name} is no token of the document "
+                            f"(<!-- example: token {name} LOGIN -->)"
+                        )
             if block.tag == "console":
                 console_commands(block)
                 problems += block.problems
