@@ -141,10 +141,7 @@ class Container:
         from web.config import WebSettings
 
         settings = self.settings
-        overview = tuple(
-            (f"KINERJA_{name.upper()}", "" if value is None else str(value))
-            for name, value in settings.model_dump().items()
-        )
+        overview = tuple(settings.overview())
         return WebSettings(
             evidence_dir=settings.evidence_dir,
             session_hours=settings.session_hours,

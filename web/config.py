@@ -23,5 +23,5 @@ class WebSettings:
     second_factor_required: frozenset[str] = frozenset()
     """"admin" and/or "approver": who must have a TOTP second factor."""
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
-    overview: tuple[tuple[str, str], ...] = ()
-    """(name, value) of every setting, secrets masked, for the admin's overview page."""
+    overview: tuple[tuple[str, str, str], ...] = ()
+    """(name, value, meaning) of every setting, secrets masked, for the admin's settings page."""
