@@ -272,6 +272,7 @@ def create_administrator(
     password: str | None,
     now: datetime,
     days: int = INVITE_DAYS,
+    actor: str = SYSTEM_ACTOR,
 ) -> tuple[AccountInfo, str | None]:
     """An administrator account without an official (the first account of a deployment):
     with the password given, or, when `password` is None, without one and with a one-time
@@ -301,7 +302,7 @@ def create_administrator(
             secret = uow.accounts.add_link(account.id, LinkPurpose.INVITE, now, expires)
         after = {"login": key, "active": True, "admin": True}
         subject = account_subject(uow, account)
-        record_admin(uow, "kinerja admin create", "account.create", subject, None, after, now=now)
+        record_admin(uow, actor, "account.create", subject, None, after, now=now)
         uow.commit()
     return account, secret
 

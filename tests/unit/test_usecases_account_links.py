@@ -82,7 +82,7 @@ def test_the_invitation_link_sets_the_password_once_and_the_user_signs_in() -> N
 
 
 def test_an_expired_invitation_is_refused_and_a_resent_one_replaces_it() -> None:
-    uow, accounts = given()
+    uow, _ = given()
     account = invite_official_account(uow, official_id=O_KASI, login="dewi", now=NOW, days=7)
     first = next(iter(uow.outbox.messages.values())).payload["secret"]
     later = NOW + timedelta(days=7)
@@ -162,7 +162,7 @@ def test_the_admin_unlocks_a_locked_account_and_the_log_says_so() -> None:
 
 
 def test_the_first_administrator_with_a_password_or_a_link() -> None:
-    uow, accounts = given()
+    uow, _ = given()
     admin, secret = create_administrator(uow, login="Admin", password="rahasia-admin", now=NOW)
     assert (admin.login, admin.is_admin, admin.official_id, secret) == ("admin", True, None, None)
     sign_in(uow, "admin", "rahasia-admin", now=NOW, throttle=POLICY, lifetime=timedelta(hours=1))
