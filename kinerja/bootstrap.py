@@ -145,6 +145,8 @@ class Container:
         return WebSettings(
             evidence_dir=settings.evidence_dir,
             session_hours=settings.session_hours,
+            invite_days=settings.invite_days,
+            reset_minutes=settings.reset_minutes,
             throttle=ThrottlePolicy(
                 settings.login_max_failures,
                 settings.login_lock_minutes,

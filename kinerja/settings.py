@@ -115,6 +115,15 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         default=12, ge=1, le=24 * 30, description="How long a browser stays signed in"
     )
+    invite_days: int = Field(
+        default=7, ge=1, le=60, description="Days an invitation's set-password link stays valid"
+    )
+    reset_minutes: int = Field(
+        default=60,
+        ge=5,
+        le=24 * 60,
+        description="Minutes a 'lupa kata sandi' link stays valid",
+    )
     login_max_failures: int = Field(
         default=5, ge=1, le=100, description="Failed logins before the login is locked"
     )

@@ -16,6 +16,10 @@ class WebSettings:
 
     evidence_dir: Path
     session_hours: int = 12
+    invite_days: int = 7
+    """Days an invitation's set-password link stays valid."""
+    reset_minutes: int = 60
+    """Minutes a "lupa kata sandi" link stays valid."""
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     secure_cookies: bool = False
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
