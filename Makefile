@@ -2,25 +2,44 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# `make demo` installs what running the product needs (the runtime dependencies and the
+# demo's mail catcher); `make test` (and lint, bench) add the development extras.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+# The frozen 2021 demo (`make demo-2021`): its own database, its clock in a TW III close.
+DEMO_2021 := KINERJA_DATABASE_URL=sqlite:///./var/demo-2021.db KINERJA_FIXED_NOW=2021-10-12T09:00:00+07:00
 
-.PHONY: demo test lint bench install clean
+PORT ?= 8000
 
-$(STAMP): pyproject.toml constraints.txt
+.PHONY: demo demo-2021 test lint bench install clean
+
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kinerja needs Python 3.11 or newer (set PYTHON=python3.x)")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[demo]'
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
-	@touch $(STAMP)
+	$(PIP) -e '.[demo,dev,bench]'
+	@touch $@ $(RUN_STAMP)
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/kinerja db upgrade
 	$(BIN)/kinerja demo seed --if-empty
-	$(BIN)/kinerja serve --demo
+	$(BIN)/kinerja serve --demo --port $(PORT)
 
-lint: $(STAMP)
+demo-2021: $(RUN_STAMP)
+	$(DEMO_2021) $(BIN)/kinerja db upgrade
+	$(DEMO_2021) $(BIN)/kinerja demo seed --if-empty --year 2021
+	$(DEMO_2021) $(BIN)/kinerja serve --demo --port $(PORT)
+
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -30,7 +49,7 @@ test: lint
 
 # Every benchmark, the binding figures repeated at the end, bench/results.md written.
 # BENCH_ARGS passes options: make bench BENCH_ARGS="--pg-url URL --backends sqlite" (python -m bench --help)
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench --write $(BENCH_ARGS)
 
 clean:
