@@ -21,17 +21,17 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 git clone --quiet --branch "$BRANCH" "$SOURCE" "$DEST"
 cd "$DEST"
 start=$(now)
-make --no-print-directory .venv/.installed-run >/dev/null
+make --no-print-directory .venv/.installed-run >"$DEST.install.log" 2>&1 || { cat "$DEST.install.log"; exit 1; }
 install=$(since "$start")
 step=$(now)
-.venv/bin/kinerja db upgrade >/dev/null
-.venv/bin/kinerja demo seed --if-empty >/dev/null
+.venv/bin/kinerja db upgrade >/dev/null 2>&1
+.venv/bin/kinerja demo seed --if-empty >/dev/null 2>&1
 seed=$(since "$step")
 step=$(now)
 .venv/bin/kinerja serve --demo --port "$PORT" >var/serve.log 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/masuk"; do
+until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/masuk" 2>/dev/null; do
   kill -0 "$server" 2>/dev/null || { cat var/serve.log; exit 1; }
   sleep 0.1
 done
