@@ -4,7 +4,8 @@ The 2021 catalogue and story are carried into the clock's year (kinerja.demo.see
 the organisation's dates), and every step is taken at its moment of that year, only if
 that moment is already past: the PKs signed in January, each quarter closed before
 today's opened, filled and moved through the workflow in a plausible mix (most reports
-approved within the week after the quarter, some later, one returned for revision first),
+approved within the week after the quarter, others up to three weeks later, one returned
+for revision first),
 and the quarter the clock is in opened (its reports due in working days after its end,
 some already being filled). A quarter whose close is happening now is therefore caught
 in flight, whatever the day: nothing is ever years overdue.
@@ -43,9 +44,11 @@ from kinerja.demo.scenario import actor_for, one_step, step
 
 PK_STEPS = (date(2021, 1, 20), date(2021, 1, 22), date(2021, 1, 26))
 """When the PKs are submitted, verified and approved (their day, moved into the year)."""
-REPORT_PACE = ((5, 7, 10), (6, 9, 13), (7, 12, 17), (9, 15, 21))
+REPORT_PACE = ((3, 5, 7), (5, 8, 12), (7, 12, 17), (12, 16, 22))
 """Days after the quarter's end each report is submitted, verified and approved: four
-paces, the report's place in the organisation's order picking one (index % 4)."""
+paces, the report's place in the organisation's order picking one (index % 4). A week after
+the quarter's end a quarter of the reports is approved, a quarter verified, a quarter
+submitted and a quarter not yet (their holders late); three weeks after, all approved."""
 FILLING_FROM = 45
 """Days into the quarter after which some holders start typing its realisation."""
 
