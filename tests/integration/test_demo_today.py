@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from engine.clock import JAKARTA, FixedClock
 from engine.events import OutboxStatus
 from engine.periods import Quarter
+from engine.ports import CaughtMail
 from engine.records import DocumentFilter
 from engine.usecases.listing import list_documents
 from engine.usecases.tasks import my_tasks
@@ -30,6 +32,7 @@ from kinerja.demo.scenario import holder_of
 from kinerja.settings import load_settings
 from notifications.catcher import MailCatcher
 from tests.servers import free_port
+from web.app import create_app
 
 pytestmark = pytest.mark.slow
 
@@ -150,3 +153,31 @@ def test_a_year_after_the_clocks_is_refused(
     )
     assert code != 0
     assert "Tahun demo 2027 belum tiba" in capsys.readouterr().err
+
+
+class _Mailbox:
+    """The demo mail catcher's read side."""
+
+    def __init__(self, messages: list[CaughtMail]) -> None:
+        self.kept = messages
+
+    def messages(self) -> list[CaughtMail]:
+        return self.kept
+
+
+def test_the_mailbox_shows_wib_times_and_how_to_play_todays_close(today_demo: Path) -> None:
+    received = datetime(2026, 12, 7, 2, tzinfo=UTC)
+    mail = CaughtMail(received, "kinerja@x.test", ("a@x.test",), "Ringkasan", "t", "", "1")
+    container = bootstrap(load_settings(_environ(today_demo)), clock=FixedClock(NOW), demo=True)
+    try:
+        with TestClient(create_app(container)) as client:
+            container.mail_catcher = _Mailbox([])  # type: ignore[assignment]
+            empty = client.get("/demo/kotak-surat").text
+            container.mail_catcher = _Mailbox([mail])  # type: ignore[assignment]
+            one = client.get("/demo/kotak-surat").text
+            container.mail_catcher = None
+    finally:
+        container.close()
+    assert "kinerja demo advance --from 2026-12-07 --to 2027-01-14" in empty
+    assert "7 Desember 2026 09.00 WIB" in one  # 02.00 UTC
+    assert "1 pesan" in one
