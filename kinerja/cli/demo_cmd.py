@@ -71,7 +71,7 @@ def seed_cmd(
             min=2000,
             max=2100,
             help="Tahun demo sebagaimana keadaannya pertengahan Oktober (mis. 2021: sejarah "
-            "demo yang dipakai pengujian). Bawaan: tahun berjalan menurut jam, hidup hari ini",
+            "demo yang dipakai pengujian). Bawaan: tahun berjalan menurut jam, sampai hari ini",
         ),
     ] = None,
     quarters: Annotated[
@@ -86,7 +86,8 @@ def seed_cmd(
         ),
     ] = None,
 ) -> None:
-    """Muat organisasi Diskoperindag Gresik dengan pegawai fiktif, hari libur dan akun demo."""
+    """Muat organisasi Diskoperindag Gresik dengan pegawai fiktif, hari libur, akun demo dan
+    satu tahun PK dan laporan yang dijalankan lewat alur kerja."""
     from kinerja.demo.seed import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD, has_data, seed_demo
 
     container = state_of(ctx).container()
