@@ -143,6 +143,23 @@ def test_advance_delivers_what_it_enqueued_on_a_clock_left_on_today(
         container.close()
 
 
+def test_more_quarters_than_have_closed_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On 20 May only TW I has ended: --quarters 2 is refused before anything is written."""
+    environ = _environ(tmp_path / "k.db")
+    may = FixedClock(datetime(2026, 5, 20, 9, tzinfo=JAKARTA))
+    assert main(["db", "upgrade"], CliState(environ=environ, clock=may)) == 0
+    assert main(["demo", "seed", "--quarters", "2"], CliState(environ=environ, clock=may)) != 0
+    assert "baru 1 triwulan tahun 2026 yang berakhir" in capsys.readouterr().err
+    container = bootstrap(load_settings(environ), clock=may)
+    try:
+        with container.uow() as uow:
+            assert not uow.organisation.agencies()
+    finally:
+        container.close()
+
+
 def test_a_year_after_the_clocks_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
