@@ -50,7 +50,7 @@ def seeded(folder: Path) -> tuple[dict[str, str], int]:
         "KINERJA_LOG_LEVEL": "WARNING",
     }
     run_process([*KINERJA, "db", "upgrade"], env, folder)
-    run_process([*KINERJA, "demo", "seed"], env, folder)
+    run_process([*KINERJA, "demo", "seed", "--year", "2021"], env, folder)
     report_id = 1
     shown = json.loads(
         run_process([*KINERJA, "report", "show", str(report_id), "--json"], env, folder)

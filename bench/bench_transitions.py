@@ -149,7 +149,7 @@ def _actor(tree: OrgTree, position_id: int) -> Actor:
 def prepare(engine: Engine) -> list[Job]:
     """Migrate, seed the demo, open TW II-IV, fill every entry; the two-step reports as jobs."""
     upgrade(engine)
-    seed_demo(engine, datetime(DEMO_YEAR, 1, 5, 8, tzinfo=JAKARTA), quarters=0)
+    seed_demo(engine, datetime(DEMO_YEAR, 1, 5, 8, tzinfo=JAKARTA), year=DEMO_YEAR, quarters=0)
     with transaction(engine) as session:
         for quarter in (2, 3, 4):
             open_reports(session, DEMO_YEAR, quarter, WHEN)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from engine.clock import FixedClock
+from engine.clock import Clock, FixedClock
 from engine.outbox import OutboxEntry
 from engine.usecases.reminders import DailyOutcome
 from kinerja.bootstrap import Container
@@ -30,19 +30,27 @@ def renderer(settings: Settings) -> Renderer:
     return render_row
 
 
-def dispatcher(container: Container) -> Dispatcher:
-    """The dispatcher sending through the configured SMTP server."""
+def dispatcher(container: Container, clock: Clock | None = None) -> Dispatcher:
+    """The dispatcher sending through the configured SMTP server (on the container's clock
+    unless another is given)."""
     return Dispatcher(
         container.uow,
         SmtpMailer(container.settings),
         renderer(container.settings),
-        clock=container.clock,
+        clock=clock or container.clock,
     )
 
 
-def drain(container: Container) -> DispatchReport:
-    """Send every due outbox row now (one event loop per call: the scheduler runs in threads)."""
-    return asyncio.run(dispatcher(container).drain())
+def drain(container: Container, *, at_least: datetime | None = None) -> DispatchReport:
+    """Send every due outbox row now (one event loop per call: the scheduler runs in threads).
+
+    `at_least`: send as if the clock read at least this moment (`kinerja demo advance`: the
+    digests of the days it played are due on those days, which a frozen demo clock has not
+    reached; a drain on the clock's own moment left them pending).
+    """
+    behind = at_least is not None and container.clock.now() < at_least
+    clock = FixedClock(at_least) if behind and at_least is not None else None
+    return asyncio.run(dispatcher(container, clock).drain())
 
 
 def daily(container: Container) -> DailyOutcome:
@@ -55,14 +63,18 @@ def cleanup_tick(container: Container) -> tuple[int, int]:
     return cleanup(container.uow, container.clock)
 
 
+def sweep_moment(container: Container, day: date) -> datetime:
+    """When the scheduler's daily tick runs on `day` (KINERJA_SWEEP_HOUR, local time)."""
+    hour = container.settings.sweep_hour
+    return datetime(day.year, day.month, day.day, hour, tzinfo=container.zone)
+
+
 def advance(container: Container, first: date, last: date) -> list[tuple[date, DailyOutcome]]:
     """Run the daily tick for every day from `first` to `last`, as the scheduler would have."""
-    hour = container.settings.sweep_hour
     outcomes = []
     day = first
     while day <= last:
-        moment = datetime(day.year, day.month, day.day, hour, tzinfo=container.zone)
-        clock = FixedClock(moment)
+        clock = FixedClock(sweep_moment(container, day))
         outcome = daily_tick(container.uow, container.cluster_lock, clock, container.policy)
         outcomes.append((day, outcome))
         day += timedelta(days=1)

@@ -80,7 +80,7 @@ def demo_server(folder: Path, *, port: int | None = None) -> Iterator[Server]:
         "KINERJA_LOGIN_ADDRESS_MAX_FAILURES": "10000",
     }
     kinerja("db", "upgrade", env=env)
-    kinerja("demo", "seed", env=env)
+    kinerja("demo", "seed", "--year", "2021", env=env)
     options = ("--demo", "--no-scheduler")
     with serve(env, folder / "serve.log", *options, port=port) as served:
         yield Server(served.url, database_url)

@@ -28,7 +28,7 @@ def advance_cmd(
     ] = True,
 ) -> None:
     """Majukan demo: jalankan sapuan harian tiap hari kerja sampai tanggal itu, lalu kirim email."""
-    from kinerja.notify_app import advance, drain
+    from kinerja.notify_app import advance, drain, sweep_moment
 
     last = _day(to, "--to")
     first = _day(start, "--from") if start else last - timedelta(days=7)
@@ -42,7 +42,8 @@ def advance_cmd(
         else:
             typer.echo(f"{day.isoformat()}: {outcome.reason}")
     if send:
-        report = drain(container)
+        # What the last day enqueued is due at its sweep: sent even on a clock not there yet.
+        report = drain(container, at_least=sweep_moment(container, last))
         paused = " (server SMTP menolak login: pengiriman dijeda)" if report.paused else ""
         typer.echo(
             f"Email terkirim: {report.sent}, dicoba lagi nanti: {report.retry}, "
@@ -63,25 +64,37 @@ def seed_cmd(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Lewati bila basis data sudah berisi organisasi")
     ] = False,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            min=2000,
+            max=2100,
+            help="Tahun demo sebagaimana keadaannya pertengahan Oktober (mis. 2021: sejarah "
+            "demo yang dipakai pengujian). Bawaan: tahun berjalan menurut jam, sampai hari ini",
+        ),
+    ] = None,
     quarters: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--quarters",
             min=0,
             max=3,
-            help="Sampai triwulan berapa tahun demo dijalankan: 3 (TW III sedang berjalan) "
-            "atau 0 (awal tahun: PK disetujui, laporan TW I masih kosong)",
+            help="Berapa triwulan yang dijalani. Tahun berjalan: bawaan semua triwulan yang "
+            "sudah berakhir sebelum triwulan hari ini (yang dibuka); dengan --year: 3 (TW III "
+            "sedang berjalan) atau 0 (awal tahun: PK disetujui, laporan TW I masih kosong)",
         ),
-    ] = 3,
+    ] = None,
 ) -> None:
-    """Muat organisasi Diskoperindag Gresik dengan pegawai fiktif, hari libur dan akun demo."""
+    """Muat organisasi Diskoperindag Gresik dengan pegawai fiktif, hari libur, akun demo dan
+    satu tahun PK dan laporan yang dijalankan lewat alur kerja."""
     from kinerja.demo.seed import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD, has_data, seed_demo
 
     container = state_of(ctx).container()
     if if_empty and has_data(container.engine):
         typer.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
         return
-    report = seed_demo(container.engine, container.clock.now(), quarters=quarters)
+    report = seed_demo(container.engine, container.clock.now(), year=year, quarters=quarters)
     typer.echo(report.summary())
     typer.echo(
         f"Akun demo: email pegawai dengan sandi '{DEMO_PASSWORD}'; "

@@ -13,6 +13,8 @@ from kinerja.cli.scheduler_cmd import sigterm_as_interrupt
 from kinerja.cli.state import state_of
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from kinerja.settings import Settings
 
 log = logging.getLogger("kinerja.serve")
@@ -63,6 +65,7 @@ def serve(
             f"Server SMTP demo di {catcher.host}:{catcher.port}; "
             f"kotak surat: http://{host}:{port}/demo/kotak-surat"
         )
+        typer.echo(_demo_clock(container.settings, container.clock.now()))
     background = scheduler(container, blocking=False) if with_scheduler else None
     if background is not None:
         background.start()
@@ -104,6 +107,16 @@ def serve(
             background.shutdown(wait=True)
         if container.mail_catcher is not None:
             container.mail_catcher.stop()
+
+
+def _demo_clock(settings: Settings, now: datetime) -> str:
+    """What the demo's clock reads: the real time, or the moment KINERJA_FIXED_NOW froze."""
+    from engine.formatting import format_moment_id
+
+    shown = format_moment_id(now, settings.zone)
+    if settings.fixed_now is None:
+        return f"Jam demo: {shown} (jam sistem)"
+    return f"Jam demo: {shown}, dibekukan oleh KINERJA_FIXED_NOW"
 
 
 def _shared_secret_key(settings: Settings, workers: int) -> str | None:

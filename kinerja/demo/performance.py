@@ -57,17 +57,12 @@ def seed_performance(engine: Engine, *, year: int = DEMO_YEAR, quarters: int = 3
     signed and TW I opened, every report an empty draft: the start of a year, for
     training and for the end-to-end tests).
     """
-    with SqlUnitOfWork(engine) as uow:
-        found = demo_year(uow, year)
-    if found.has_pks:
+    prepared = prepare_year(engine, year)
+    if prepared is None:
         return 0
-    rng = random.Random(SEED)  # noqa: S311 (reproducible demo numbers, not secrets)
-    budgets = demo_budgets(found.positions, rng)
-    heads = [p.id for p in found.positions.values() if p.parent_id is None]
-    world = GresikWorld(rng, budget=sum((budget_total(budgets[h]) for h in heads), Decimal(0)))
-    plans = {i.id: demo_plan(i, world) for i in found.indicators}
+    found, plans, budgets = prepared
     plan = {indicator_id: p.inputs for indicator_id, p in plans.items()}
-    pks = _draft_pks(engine, found, plans, budgets)
+    pks = draft_pks(engine, found, plans, budgets, dpa=DPA_DATE, created=wib(date(year, 1, 11)))
     for pk_id in pks:
         approve_all_the_way(
             engine,
@@ -85,7 +80,23 @@ def seed_performance(engine: Engine, *, year: int = DEMO_YEAR, quarters: int = 3
     return len(pks)
 
 
-def _by_position(indicators: list[Indicator]) -> dict[int, list[Indicator]]:
+def prepare_year(
+    engine: Engine, year: int
+) -> tuple[DemoYear, dict[int, DemoPlan], dict[int, list[BudgetLine]]] | None:
+    """The year's positions and indicators with the demo's budgets and numbers (the same
+    for every year: one seed), or None when the year already has PKs."""
+    with SqlUnitOfWork(engine) as uow:
+        found = demo_year(uow, year)
+    if found.has_pks:
+        return None
+    rng = random.Random(SEED)  # noqa: S311 (reproducible demo numbers, not secrets)
+    budgets = demo_budgets(found.positions, rng)
+    heads = [p.id for p in found.positions.values() if p.parent_id is None]
+    world = GresikWorld(rng, budget=sum((budget_total(budgets[h]) for h in heads), Decimal(0)))
+    return found, {i.id: demo_plan(i, world) for i in found.indicators}, budgets
+
+
+def by_position(indicators: list[Indicator]) -> dict[int, list[Indicator]]:
     """The indicators of each position (positions in the order their first indicator comes)."""
     by_position: dict[int, list[Indicator]] = {}
     for indicator in indicators:
@@ -93,23 +104,27 @@ def _by_position(indicators: list[Indicator]) -> dict[int, list[Indicator]]:
     return by_position
 
 
-def _draft_pks(
+def draft_pks(
     engine: Engine,
     found: DemoYear,
     plans: dict[int, DemoPlan],
     budgets: dict[int, list[BudgetLine]],
+    *,
+    dpa: date,
+    created: datetime,
 ) -> list[int]:
-    """Each agency's DPA date, then each position's PK with its targets (the plan made
-    before the year, never the realisations) and its budget lines."""
+    """Each agency's DPA date (`dpa`'s day in the demo year), then each position's PK with
+    its targets (the plan made before the year, never the realisations) and its budget
+    lines, written at `created`."""
     year = found.year
     for agency in found.agencies:
         with SqlUnitOfWork(engine, write=True) as uow:
-            set_dpa_date(uow, agency.code, year, DPA_DATE)
-    created = []
-    for position_id, items in _by_position(found.indicators).items():
+            set_dpa_date(uow, agency.code, year, dpa.replace(year=year))
+    pk_ids = []
+    for position_id, items in by_position(found.indicators).items():
         position = found.positions[position_id]
         with SqlUnitOfWork(engine, write=True) as uow:
-            pk_id = create_pk(uow, position.code, year, now=wib(date(year, 1, 11))).id
+            pk_id = create_pk(uow, position.code, year, now=created).id
         for indicator in items:
             targets = plans[indicator.id].targets
             with SqlUnitOfWork(engine, write=True) as uow:
@@ -119,13 +134,13 @@ def _draft_pks(
                     indicator.code,
                     annual=str(targets["annual"]),
                     quarters=[targets["tw1"], targets["tw2"], targets["tw3"], targets["tw4"]],
-                    now=wib(date(year, 1, 11)),
+                    now=created,
                     by=DEMO,
                 )
         with SqlUnitOfWork(engine, write=True) as uow:
-            set_budget_lines(uow, pk_id, budgets[position.id], now=wib(date(year, 1, 11)), by=DEMO)
-        created.append(pk_id)
-    return created
+            set_budget_lines(uow, pk_id, budgets[position.id], now=created, by=DEMO)
+        pk_ids.append(pk_id)
+    return pk_ids
 
 
 def _walk_quarter(
@@ -143,20 +158,20 @@ def _walk_quarter(
             uow, DocKind.REPORT, DocumentFilter(year=quarter.year, quarter=quarter.number)
         )
     by_code = {position.code: position.id for position in found.positions.values()}
-    by_position = _by_position(found.indicators)
+    indicators = by_position(found.indicators)
     end = quarter.last_day
     for index, report in enumerate(reports):
         _kind, report_id = parse_ref(report["ref"])
-        for indicator in by_position.get(by_code[report["position"]], []):
+        for indicator in indicators.get(by_code[report["position"]], []):
             values = plan[indicator.id][quarter.number - 1]
             typed = EntryInput(values={name: str(value) for name, value in values.items()})
             with SqlUnitOfWork(engine, write=True) as uow:
                 fill_entry(uow, report_id, indicator.code, typed, now=wib(end), by=DEMO)
-        _explain_low_results(engine, report_id, quarter, index, end)
+        explain_low_results(engine, report_id, quarter, index, end)
         _move(engine, report_id, quarter, index, end)
 
 
-def _explain_low_results(
+def explain_low_results(
     engine: Engine, report_id: int, quarter: Quarter, index: int, end: date
 ) -> None:
     """Kendala and upaya for each result at or below the default threshold (Rendah), as a

@@ -16,12 +16,16 @@ from sqlalchemy import Engine
 from db.uow import SqlUnitOfWork
 from documents.yaml.catalogue import catalogue_parser
 from documents.yaml.org import org_parser
+from engine.clock import JAKARTA, local_date
+from engine.errors import ValidationError
 from engine.imports import ImportReport
+from engine.periods import Quarter
 from engine.usecases.admin_accounts import list_accounts
 from engine.usecases.catalogue import import_catalogue
 from engine.usecases.demo import create_demo_accounts
 from engine.usecases.holidays import seed_holidays
 from engine.usecases.organisation import import_organisation, list_agencies
+from kinerja.demo.live import seed_live_year
 from kinerja.demo.performance import seed_performance
 
 GRESIK_FILE = "gresik-diskoperindag.yaml"
@@ -32,6 +36,8 @@ ADMIN_PASSWORD = "admin"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "diskoperindag-gresik.test"
 DEMO_HOLIDAY_YEARS = range(2020, 2031)
 DEMO_START = date(2021, 1, 4)
+CATALOGUE_YEAR = 2021
+"""The year of the catalogue the demo ships (the decree's); a demo of another year carries it."""
 
 # (position code, name) — every name is invented.
 DEMO_OFFICIALS: tuple[tuple[str, str], ...] = (
@@ -90,8 +96,32 @@ def demo_people() -> list[tuple[str, str, str, str]]:
     return people
 
 
-def demo_org_text() -> str:
-    """The Gresik organisation file plus the fictional officials and their assignments."""
+def shifted(day: date, year: int) -> date:
+    """A date of the 2021 demo story moved to the same day of `year` (28 February for a
+    29th in a year that has none)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def holiday_years(year: int) -> range:
+    """The years whose holidays the demo seeds: 2020-2030, widened to the demo year's
+    neighbours (deadlines of a year's TW IV run into the next)."""
+    return range(min(DEMO_HOLIDAY_YEARS.start, year - 1), max(DEMO_HOLIDAY_YEARS.stop, year + 2))
+
+
+def demo_catalogue_text(year: int = CATALOGUE_YEAR) -> str:
+    """The shipped 2021 catalogue, carried into `year` (its indicators and formulas unchanged)."""
+    text = resources.files("kinerja.data").joinpath(GRESIK_CATALOG_FILE).read_text("utf-8")
+    line = f"\nyear: {CATALOGUE_YEAR}\n"
+    assert text.count(line) == 1, "the demo catalogue names its year once"
+    return text.replace(line, f"\nyear: {year}\n")
+
+
+def demo_org_text(year: int = CATALOGUE_YEAR) -> str:
+    """The Gresik organisation file plus the fictional officials and their assignments, the
+    demo story's dates (appointments, the retirement, the Plt) moved into `year`."""
     base = resources.files("kinerja.data").joinpath(GRESIK_FILE).read_text(encoding="utf-8")
     people = demo_people()
     by_position = {position: nip for position, nip, _name, _email in people}
@@ -101,10 +131,10 @@ def demo_org_text() -> str:
             "nip": nip,
             "position": position,
             "status": "definitif",
-            "from": DEMO_START.isoformat(),
+            "from": shifted(DEMO_START, year).isoformat(),
         }
         if position == RETIRING[0]:
-            item["to"] = RETIRING[1].isoformat()
+            item["to"] = shifted(RETIRING[1], year).isoformat()
         assignments.append(item)
     acting_from, acting_for, acting_since = PLT
     assignments.append(
@@ -112,7 +142,7 @@ def demo_org_text() -> str:
             "nip": by_position[acting_from],
             "position": acting_for,
             "status": "plt",
-            "from": acting_since.isoformat(),
+            "from": shifted(acting_since, year).isoformat(),
             "decree": "Surat Perintah Plt. (demo)",
         }
     )
@@ -133,17 +163,28 @@ def has_data(engine: Engine) -> bool:
         return bool(list_agencies(uow))
 
 
-def seed_demo(engine: Engine, now: datetime, *, quarters: int = 3) -> ImportReport:
-    """Load the demo organisation, holidays and logins; safe to run twice.
+def seed_demo(
+    engine: Engine, now: datetime, *, year: int | None = None, quarters: int | None = None
+) -> ImportReport:
+    """Load the demo organisation, catalogue, holidays, logins and performance; safe to run
+    twice.
 
-    Each step is a use case in its own unit of work, as an administrator's would be.
+    Without `year`, the demo year is the clock's and lives in today (kinerja.demo.live): the
+    quarters closed before today walked and approved, the current quarter's reports open,
+    the workflow's emails recorded as sent when they were. With `year` (e.g. 2021, as the
+    tests ask), the year as it stood in mid-October: TW III in flight (`quarters` 3, the
+    default) or the PKs just signed (0). Each step is a use case in its own unit of work,
+    as an administrator's would be.
     """
+    live = year is None
+    year = local_date(now, JAKARTA).year if year is None else year
+    check_demo_year(year, now, quarters, live=live)
     org_source = f"demo:{GRESIK_FILE}"
     with SqlUnitOfWork(engine, write=True) as uow:
         report = import_organisation(
-            uow, org_parser(demo_org_text(), org_source), source=org_source
+            uow, org_parser(demo_org_text(year), org_source), source=org_source
         )
-    catalog = resources.files("kinerja.data").joinpath(GRESIK_CATALOG_FILE).read_text("utf-8")
+    catalog = demo_catalogue_text(year)
     with SqlUnitOfWork(engine, write=True) as uow:
         catalog_report = import_catalogue(
             uow, catalogue_parser(catalog, f"demo:{GRESIK_CATALOG_FILE}")
@@ -151,7 +192,7 @@ def seed_demo(engine: Engine, now: datetime, *, quarters: int = 3) -> ImportRepo
     for outcome in ("created", "updated"):
         getattr(report, outcome).update(getattr(catalog_report, outcome))
     with SqlUnitOfWork(engine, write=True) as uow:
-        seed_holidays(uow, DEMO_HOLIDAY_YEARS, now=now)
+        seed_holidays(uow, holiday_years(year), now=now)
     with SqlUnitOfWork(engine, write=True) as uow:
         create_demo_accounts(
             uow,
@@ -160,9 +201,31 @@ def seed_demo(engine: Engine, now: datetime, *, quarters: int = 3) -> ImportRepo
             admin_password=ADMIN_PASSWORD,
             now=now,
         )
-    if pks := seed_performance(engine, quarters=quarters):
+    if live:
+        pks = seed_live_year(engine, year=year, now=now, quarters=quarters)
+    else:
+        pks = seed_performance(engine, year=year, quarters=3 if quarters is None else quarters)
+    if pks:
         report.created["perjanjian kinerja demo"] = pks
     return report
+
+
+def check_demo_year(year: int, now: datetime, quarters: int | None, *, live: bool) -> None:
+    """ValidationError (in Indonesian) for a demo year after the clock's, or for more
+    quarters than have closed by today in the clock's year."""
+    today = local_date(now, JAKARTA)
+    if year > today.year:
+        raise ValidationError(
+            f"Tahun demo {year} belum tiba (hari ini {today:%d-%m-%Y})",
+            log_message=f"demo year {year} after {today}",
+        )
+    closed = Quarter.of(today).number - 1
+    if live and quarters is not None and quarters > closed:
+        raise ValidationError(
+            f"Hari ini ({today:%d-%m-%Y}) baru {closed} triwulan tahun {year} yang berakhir; "
+            f"--quarters paling banyak {closed} (atau pakai --year untuk tahun yang lalu)",
+            log_message=f"demo quarters {quarters} > {closed} closed on {today}",
+        )
 
 
 def demo_accounts(engine: Engine, today: date) -> list[tuple[str, str, str, str]]:

@@ -57,7 +57,7 @@ def running_server(
         **(extra_env or {}),
     }
     kinerja("db", "upgrade", env=env)
-    kinerja("demo", "seed", *seed, env=env)
+    kinerja("demo", "seed", "--year", "2021", *seed, env=env)
     with serve(env, folder / "serve.log", "--demo", "--no-scheduler") as served:
         yield LiveServer(url=served.url, database_url=database_url, env=env)
 

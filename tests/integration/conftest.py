@@ -67,7 +67,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         environ={"KINERJA_DATABASE_URL": f"sqlite:///{path}"}, clock=FixedClock(FIXED_NOW)
     )
     assert main(["db", "upgrade"], state) == 0
-    assert main(["demo", "seed"], CliState(environ=state.environ, clock=state.clock)) == 0
+    assert (
+        main(["demo", "seed", "--year", "2021"], CliState(environ=state.environ, clock=state.clock))
+        == 0
+    )
     return path
 
 
@@ -216,7 +219,7 @@ def seed_demo(database_url: str) -> None:
     state = CliState(environ={"KINERJA_DATABASE_URL": database_url}, clock=FixedClock(FIXED_NOW))
     try:
         assert main(["db", "upgrade"], state) == 0
-        assert main(["demo", "seed"], state) == 0
+        assert main(["demo", "seed", "--year", "2021"], state) == 0
     finally:
         state.close()
 

@@ -64,7 +64,7 @@ def test_org_show_text_indents_the_tree(demo_cli: Cli) -> None:
 
 
 def test_demo_seed_if_empty_leaves_existing_data(demo_cli: Cli) -> None:
-    out = demo_cli.ok("demo", "seed", "--if-empty")
+    out = demo_cli.ok("demo", "seed", "--if-empty", "--year", "2021")
     assert "tidak dimuat ulang" in out
 
 

@@ -468,7 +468,7 @@ def test_two_instances_and_two_schedulers_close_a_quarter(
     inbox, smtp_port = sink
     deployment.env["KINERJA_SMTP_PORT"] = str(smtp_port)
     deployment.run("db", "upgrade")  # the release step, before any instance starts
-    deployment.run("demo", "seed", "--quarters", "0")
+    deployment.run("demo", "seed", "--year", "2021", "--quarters", "0")
     engine = create_db_engine(postgres_url)
     try:
         reports = tw1_reports(engine)

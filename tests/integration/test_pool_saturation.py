@@ -136,7 +136,7 @@ def test_more_token_clients_than_connections_all_get_the_recap(
     each token due to have its use noted (its own write transaction, then the recap)."""
     setup = create_db_engine(database_url)
     try:
-        seed_demo(setup, FIXED_NOW, quarters=1)
+        seed_demo(setup, FIXED_NOW, year=2021, quarters=1)
         with setup.connect() as connection:
             accounts = connection.execute(text("SELECT id FROM account ORDER BY id")).scalars()
             account_ids = list(accounts)[:6]

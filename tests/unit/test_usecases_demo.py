@@ -3,13 +3,19 @@ the reads its walk through the year asks."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from engine.errors import NotFoundError
+from engine.events import OutboxDraft, OutboxStatus
 from engine.ports import AgencyInfo
-from engine.usecases.demo import create_demo_accounts, demo_year, document_parties
+from engine.usecases.demo import (
+    create_demo_accounts,
+    demo_year,
+    document_parties,
+    record_history_sent,
+)
 from engine.workflow import DocKind
 from tests.unit.fakes import (
     KABID,
@@ -24,6 +30,7 @@ from tests.unit.fakes import (
 from tests.unit.fakes_accounts import FakeAccounts, FakePasswords
 from tests.unit.fakes_catalogue import FakeCatalogue, FakeOrganisation, FakePk
 from tests.unit.fakes_documents import indicator, pk, report
+from tests.unit.fakes_reminders import FakeOutboxStore
 
 NOW = datetime(2021, 1, 4, 1, tzinfo=UTC)
 
@@ -117,3 +124,28 @@ def test_the_parties_of_a_document_are_read_with_its_organisation() -> None:
     )
     with pytest.raises(NotFoundError):
         document_parties(uow, DocKind.PK, 99)
+
+
+def test_the_walks_mail_is_recorded_as_sent_at_its_own_moments() -> None:
+    """What the demo's walk wrote up to now belongs to the past: sent when it was written,
+    never delivered now; what is due later stays pending."""
+    store = FakeOutboxStore()
+    moments = [NOW + timedelta(days=n) for n in (0, 30, 60, 90)]
+    store.add(
+        [
+            OutboxDraft(f"k{i}", "workflow.approved", 100 + i, f"p{i}@dinas.test", f"P {i}", {}, at)
+            for i, at in enumerate(moments)
+        ]
+    )
+    uow = FakeUnitOfWork(outbox=store)
+    assert record_history_sent(uow, now=moments[2]) == 3
+    assert uow.commits == 1
+    rows = sorted(store.rows.values(), key=lambda e: e.id)
+    assert [(e.status, e.sent_at) for e in rows] == [
+        (OutboxStatus.SENT, moments[0]),
+        (OutboxStatus.SENT, moments[1]),
+        (OutboxStatus.SENT, moments[2]),
+        (OutboxStatus.PENDING, None),
+    ]
+    assert {e.lease_until for e in rows} == {None}
+    assert record_history_sent(uow, now=moments[2]) == 0  # nothing twice

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from engine.periods import Quarter
 from engine.ports import CaughtMail
 from web.auth import MaybeUser
 from web.deps import web_of
 from web.render import page
 
 router = APIRouter(prefix="/demo")
+ADVANCE_PAST_QUARTER = 14
+"""How far past the quarter's end the mailbox's hint advances the demo: the reports' deadlines
+(5 working days) and the first escalations fall in it."""
 
 
 def _messages(request: Request) -> list[CaughtMail]:
@@ -23,8 +29,13 @@ def _messages(request: Request) -> list[CaughtMail]:
 
 @router.get("/kotak-surat", response_class=HTMLResponse)
 def mailbox(request: Request, user: MaybeUser) -> HTMLResponse:
-    """Every email the demo's SMTP server received, newest first."""
-    return page(request, "mailbox.html", {"messages": _messages(request)}, user)
+    """Every email the demo's SMTP server received, newest first, and how to make the
+    reminders of this quarter's close arrive (`kinerja demo advance` to after its end)."""
+    web = web_of(request)
+    today = web.today()
+    close = Quarter.of(today).last_day + timedelta(days=ADVANCE_PAST_QUARTER)
+    context = {"messages": _messages(request), "today": today, "advance_to": close}
+    return page(request, "mailbox.html", context, user)
 
 
 @router.get("/kotak-surat/{number}", response_class=HTMLResponse)
