@@ -1,11 +1,9 @@
-"""The administrator's rows: officials, assignments, position titles and the overview's
-counts (`engine.ports.AdminRepository`), and the holiday table with the working calendar
-read from it (`engine.ports.HolidayRepository`).
-
-Storage only: the checks (a valid NIP, an unused email, one definitif holder at a time)
-are engine.usecases.people's and engine.usecases.assignments'. The database's unique
-index on an open definitif window is the last guard: its refusal is answered as None or
-False, for the use case to roll back and explain.
+"""The administrator's rows: officials, assignments, positions and the overview's counts
+(`engine.ports.AdminRepository`), and the holiday table with the working calendar read
+from it (`engine.ports.HolidayRepository`). Storage only: the checks are the use cases'
+(engine.usecases.people, .assignments, .organisation). The unique index on an open
+definitif window is the last guard: its refusal is answered as None or False, for the
+use case to roll back and explain.
 
 Holidays (libur nasional and cuti bersama) change by decree every year, so the `holidays`
 package only provides the starting point; engine.usecases.holidays lets an admin follow a
@@ -18,6 +16,7 @@ so it stays here, behind `SqlHolidays.seed`. The capaian rules of a regency per 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -54,7 +53,7 @@ def to_record(row: AssignmentRow) -> AssignmentRecord:
 
 
 class SqlAdmin:
-    """Officials, assignments and position titles on the unit of work's session."""
+    """Officials, assignments and positions on the unit of work's session."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -133,13 +132,28 @@ class SqlAdmin:
         row = self.session.get(PositionRow, position_id)
         return None if row is None else to_position(row)
 
-    def rename_position(self, position_id: int, title: str) -> None:
-        """Store a position's new title."""
+    def update_position(self, position_id: int, **values: object) -> None:
+        """Store new values of a position's title, parent_id or closed_on."""
         row = self.session.get(PositionRow, position_id)
-        assert row is not None
-        row.title = title
+        assert row is not None and set(values) <= {"title", "parent_id", "closed_on"}
+        row.sqlmodel_update(values)
         self.session.add(row)
         self.session.flush()
+
+    def add_position(self, position: Position) -> Position | None:
+        """Store a new position (its id is ignored), last among its siblings; None when
+        the agency already has a position with its code."""
+        fields = ("agency_id", "code", "title", "unit_name", "parent_id")
+        row = PositionRow(
+            level=position.level.value,
+            sort_order=self._next_sort_order(),
+            **{name: getattr(position, name) for name in fields},
+        )
+        self.session.add(row)
+        return to_position(row) if self._flushed() else None
+
+    def _next_sort_order(self) -> int:
+        return (self.session.exec(select(func.max(PositionRow.sort_order))).one() or 0) + 1
 
     # --- assignments --------------------------------------------------------------------
 
@@ -355,24 +369,8 @@ class SqlHolidays:
 
     def put(self, holiday: HolidayDay, now: datetime) -> None:
         """Insert the day, or replace what its row says."""
-        row = self.session.get(Holiday, holiday.day)
-        if row is None:
-            row = Holiday(
-                day=holiday.day,
-                name=holiday.name,
-                category=holiday.category,
-                source=holiday.source,
-                active=holiday.active,
-                updated_at=now,
-            )
-        else:
-            row.name, row.category, row.source, row.active, row.updated_at = (
-                holiday.name,
-                holiday.category,
-                holiday.source,
-                holiday.active,
-                now,
-            )
+        row = self.session.get(Holiday, holiday.day) or Holiday(day=holiday.day)
+        row.sqlmodel_update(asdict(holiday) | {"updated_at": now})
         self.session.add(row)
         self.session.flush()
 

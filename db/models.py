@@ -3,9 +3,8 @@
 The tables around the documents are in db/workflow_models.py, those of accounts and
 signing in in db/signin.py; all share one metadata (`db.migrate.metadata`). Enumerated values
 are stored as short strings; db/ maps rows to engine values. Rows that caches are
-computed from count their changes (`count_changes`). Every schema change goes through
-an Alembic migration in db/migrations; a test compares the tables with the migrated
-schema and fails when they disagree.
+computed from count their changes (`count_changes`). Schema changes are Alembic migrations
+(db/migrations), and a test compares these tables with the migrated schema.
 """
 
 from __future__ import annotations
@@ -94,7 +93,7 @@ class Agency(SQLModel, table=True):
 
 
 class PositionRow(SQLModel, table=True):
-    """A position (jabatan); `parent_id` is the direct superior."""
+    """A position (jabatan); `parent_id` is the direct superior, `closed_on` its last day."""
 
     __tablename__ = "position"
     __table_args__ = (UniqueConstraint("agency_id", "code"),)
@@ -111,6 +110,7 @@ class PositionRow(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("position.id"), index=True)
     )
     sort_order: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    closed_on: date | None = None
     changes: int = Field(default=0, sa_column=_change_counter())
 
 
