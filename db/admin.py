@@ -369,8 +369,9 @@ class SqlHolidays:
 
     def put(self, holiday: HolidayDay, now: datetime) -> None:
         """Insert the day, or replace what its row says."""
-        row = self.session.get(Holiday, holiday.day) or Holiday(day=holiday.day)
-        row.sqlmodel_update(asdict(holiday) | {"updated_at": now})
+        values = asdict(holiday) | {"updated_at": now}
+        row = self.session.get(Holiday, holiday.day) or Holiday(**values)
+        row.sqlmodel_update(values)
         self.session.add(row)
         self.session.flush()
 

@@ -10,9 +10,9 @@ admin log (who, the assignment before and after) in the same transaction.
 
 Some windows are allowed but rarely meant: a Plt or Pj added while a definitif holder is in
 post, or any two holders of one position on the same days. Those are not refused and not
-silently accepted: `create_assignment` raises `NeedsConfirmation` with each overlap said in
-words (who, from when to when) until it is called again with `confirmed=True`. A closed
-position takes no assignment that runs past its last day.
+silently accepted: `create_assignment` raises `ConfirmationNeededError` with each overlap
+said in words (who, from when to when) until it is called again with `confirmed=True`. A
+closed position takes no assignment that runs past its last day.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from engine.usecases.audit import record_admin
 __all__ = [
     "MAX_DECREE",
     "AssignmentChoices",
-    "NeedsConfirmation",
     "AssignmentDetails",
     "AssignmentListing",
+    "ConfirmationNeededError",
     "assignment_choices",
     "assignment_details",
     "create_assignment",
@@ -46,7 +46,7 @@ __all__ = [
 MAX_DECREE = 200
 
 
-class NeedsConfirmation(ValidationError):
+class ConfirmationNeededError(ValidationError):
     """The assignment overlaps other holders of the position; `warnings` say how, in words.
     Nothing was written: the administrator confirms, and the call is made again."""
 
@@ -84,7 +84,9 @@ def assignment_choices(uow: UnitOfWork, *, now: datetime, policy: Policy) -> Ass
     """Officials by name and positions in tree order with today's holders."""
     today = local_date(now, policy.zone)
     rows = tree_rows(uow.organisation.tree(), today)
-    return AssignmentChoices(uow.admin.officials(), [r for r in rows if r.position.is_open_on(today)])
+    return AssignmentChoices(
+        uow.admin.officials(), [r for r in rows if r.position.is_open_on(today)]
+    )
 
 
 def list_assignments(
@@ -247,8 +249,8 @@ def create_assignment(
     confirmed: bool = False,
 ) -> AssignmentRecord:
     """Assign an official to a position (definitif, Plt, Plh or Pj) over a date window;
-    `actor` (who, as the admin log names them) is recorded with it. NeedsConfirmation when
-    it overlaps other holders and `confirmed` is False."""
+    `actor` (who, as the admin log names them) is recorded with it. ConfirmationNeededError
+    when it overlaps other holders and `confirmed` is False."""
     repo = uow.admin
     if repo.official(official_id) is None:
         raise FieldError(
@@ -289,7 +291,7 @@ def create_assignment(
     _check_definitif(uow, candidate, new=True)
     warnings = overlap_warnings(uow, candidate)
     if warnings and not confirmed:
-        raise NeedsConfirmation(warnings)
+        raise ConfirmationNeededError(warnings)
     added = repo.add_assignment(
         official_id=official_id,
         position_id=position_id,

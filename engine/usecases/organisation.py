@@ -266,14 +266,15 @@ def change_position(
         return position
     uow.admin.update_position(position.id, title=changed.title, parent_id=changed.parent_id)
     if changed.title != position.title:
-        before, after = {"title": position.title}, {"title": changed.title, "effective": effective}
-        record_admin(uow, actor, "position.rename", _subject(position), before, after, now=now)
+        renamed: dict[str, object] = {"title": changed.title, "effective": effective}
+        before: dict[str, object] = {"title": position.title}
+        record_admin(uow, actor, "position.rename", _subject(position), before, renamed, now=now)
     if changed.parent_id != position.parent_id:
         old = uow.admin.position(position.parent_id) if position.parent_id else None
         new = uow.admin.position(changed.parent_id) if changed.parent_id else None
+        moved: dict[str, object] = {"parent": new.title if new else None, "effective": effective}
         before = {"parent": old.title if old else None}
-        after = {"parent": new.title if new else None, "effective": effective}
-        record_admin(uow, actor, "position.move", _subject(changed), before, after, now=now)
+        record_admin(uow, actor, "position.move", _subject(changed), before, moved, now=now)
     uow.commit()
     return changed
 
@@ -292,7 +293,9 @@ def close_position(
             log_message="closing the head of an agency",
         )
     tree = uow.organisation.tree()
-    children = [c.title for c in tree.children(position.id) if c.is_open_on(last_day + timedelta(days=1))]
+    children = [
+        c.title for c in tree.children(position.id) if c.is_open_on(last_day + timedelta(days=1))
+    ]
     if children:
         raise FieldError(
             "last_day",
@@ -319,4 +322,3 @@ def close_position(
     record_admin(uow, actor, "position.close", _subject(position), before, after, now=now)
     uow.commit()
     return replace(position, closed_on=last_day)
-

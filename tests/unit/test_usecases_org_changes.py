@@ -14,7 +14,7 @@ from engine.org import AssignmentStatus, OrgTree, Position
 from engine.policy import Policy
 from engine.staff import AssignmentRecord
 from engine.usecases.assignments import (
-    NeedsConfirmation,
+    ConfirmationNeededError,
     assignment_choices,
     create_assignment,
     end_assignment,
@@ -147,7 +147,7 @@ def test_a_change_dated_after_today_is_refused() -> None:
 
 def test_closing_is_refused_while_holders_or_open_subordinates_remain() -> None:
     uow, admin = given()
-    with pytest.raises(FieldError, match="Definitif Dewi Kasi .1 Januari 2020 s.d. seterusnya"):
+    with pytest.raises(FieldError, match=r"Definitif Dewi Kasi \(1 Januari 2020 s\.d\. seterusnya"):
         close_position(uow, KASI, last_day=date(2021, 6, 30), **BY)
     with pytest.raises(FieldError, match="jabatan bawahan yang belum ditutup: Kepala Seksi IKM"):
         close_position(uow, KABID, last_day=date(2021, 6, 30), **BY)
@@ -194,7 +194,7 @@ def test_a_plt_beside_a_definitif_holder_is_explained_then_confirmed() -> None:
         "official_id": O_KABID, "position_id": KASI, "status": "plt",
         "valid_from": date(2021, 4, 1), "valid_to": date(2021, 6, 30),
     }  # fmt: skip
-    with pytest.raises(NeedsConfirmation) as asked:
+    with pytest.raises(ConfirmationNeededError) as asked:
         create_assignment(uow, **fields, **BY)  # type: ignore[arg-type]
     assert "1 April 2021 s.d. 30 Juni 2021" in asked.value.warnings[0]
     assert len(admin.records) == 3 and uow.commits == 0
@@ -204,7 +204,7 @@ def test_a_plt_beside_a_definitif_holder_is_explained_then_confirmed() -> None:
 
 
 def test_two_acting_holders_overlap_in_words_and_a_plh_beside_the_holder_does_not() -> None:
-    uow, admin = given()
+    uow, _ = given()
     plh = {"official_id": O_KADIS, "position_id": KASI, "status": "plh"}
     create_assignment(uow, **plh, valid_from=date(2021, 4, 5), valid_to=date(2021, 4, 9), **BY)  # type: ignore[arg-type]
     second = AssignmentRecord(
