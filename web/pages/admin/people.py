@@ -436,12 +436,13 @@ def position_update(
     if errors or start is None:
         return _position_form(request, user, uow, position_id, form, errors)
     web = web_of(request)
+    parent = parse_int(parent_id) if parent_id.strip() else get_position(uow, position_id).parent_id
     try:
         change_position(
             uow,
             position_id,
             title=title,
-            parent_id=parse_int(parent_id),
+            parent_id=parent,
             effective=start,
             actor=who(user),
             **_clock(web),
