@@ -27,11 +27,11 @@ __all__ = [
     "attempts_in_words",
     "bury_unrenderable",
     "claim_batch",
+    "kind_in_words",
     "list_messages",
     "outbox_counts",
     "record_delivery",
     "release_batch",
-    "kind_in_words",
     "retry_dead",
 ]
 
