@@ -43,7 +43,7 @@ class HolidayTakenError(FieldError):
         super().__init__(
             "day",
             f"{format_date_id(existing.day)} sudah tercatat sebagai hari libur: "
-            f"{existing.name} ({kind}). Tidak diubah; pilih Ganti bila memang hendak menggantinya.",
+            f"{existing.name} ({kind}). Tidak diubah.",
             log_message=f"holiday {existing.day} exists",
         )
         self.existing = existing

@@ -88,20 +88,25 @@ def add_cmd(
 
     Tanggal yang sudah menjadi hari libur tidak diubah tanpa --replace.
     """
-    from engine.usecases.holidays import KIND_LABELS, add_holiday
+    from engine.errors import ValidationError
+    from engine.usecases.holidays import KIND_LABELS, HolidayTakenError, add_holiday
 
     container = state_of(ctx).container()
     when, category = _day(day), _kind(kind)
-    with container.uow(write=True) as uow:
-        saved = add_holiday(
-            uow,
-            when,
-            name,
-            category=category,
-            now=container.clock.now(),
-            actor=console_actor(),
-            replace=replace,
-        )
+    try:
+        with container.uow(write=True) as uow:
+            saved = add_holiday(
+                uow,
+                when,
+                name,
+                category=category,
+                now=container.clock.now(),
+                actor=console_actor(),
+                replace=replace,
+            )
+    except HolidayTakenError as exc:
+        hint = f"{exc.message} Tambahkan --replace bila memang hendak menggantinya."
+        raise ValidationError(hint, log_message=exc.log_message) from None
     label = KIND_LABELS[saved.category].lower()
     typer.echo(f"Hari libur {when.isoformat()} ({saved.name}, {label}) disimpan.")
 

@@ -107,7 +107,7 @@ def test_holidays_add_never_renames_a_day_silently_and_stores_a_cuti_bersama(
     assert code == 1
     assert err.strip() == (
         "Galat: 12 Mei 2021 sudah tercatat sebagai hari libur: Cuti Bersama Hari Raya Idul "
-        "Fitri (Cuti bersama). Tidak diubah; pilih Ganti bila memang hendak menggantinya."
+        "Fitri (Cuti bersama). Tidak diubah. Tambahkan --replace bila memang hendak menggantinya."
     )
     assert "2021-05-12  government  Cuti Bersama Hari Raya Idul Fitri" in demo_cli.ok(
         "holidays", "list", "--year", "2021"

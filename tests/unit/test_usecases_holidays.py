@@ -142,7 +142,7 @@ def test_a_day_that_is_a_holiday_is_never_renamed_silently() -> None:
         add_holiday(uow, date(2021, 12, 24), "Hari Jadi", now=NOW, actor="Admin (admin)")
     assert str(taken.value) == (
         "24 Desember 2021 sudah tercatat sebagai hari libur: Cuti Bersama Natal (Cuti bersama). "
-        "Tidak diubah; pilih Ganti bila memang hendak menggantinya."
+        "Tidak diubah."
     )
     assert taken.value.field == "day" and taken.value.existing == kept
     assert table.rows[date(2021, 12, 24)] == kept and list(uow.admin_log.rows()) == []
