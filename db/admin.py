@@ -1,16 +1,13 @@
-"""The administrator's rows: officials, assignments, positions and the overview's counts
-(`engine.ports.AdminRepository`), and the holiday table with the working calendar read
-from it (`engine.ports.HolidayRepository`). Storage only: the checks are the use cases'
-(engine.usecases.people, .assignments, .organisation). The unique index on an open
-definitif window is the last guard: its refusal is answered as None or False, for the
-use case to roll back and explain.
+"""The administrator's rows: officials, assignments, positions and their roles, the
+overview's counts and the capaian rules per year (`engine.ports.AdminRepository`), and
+the holiday table with the working calendar read from it (`HolidayRepository`).
 
-Holidays (libur nasional and cuti bersama) change by decree every year, so the `holidays`
-package only provides the starting point; engine.usecases.holidays lets an admin follow a
-new decree. Removing a day marks it inactive instead of deleting it, so that seeding
-again never brings back a day the admin took out. Reading the package is infrastructure,
-so it stays here, behind `SqlHolidays.seed`. The capaian rules of a regency per year
-(`capaian_rules`, `put_capaian_rules`) are the administrator's too.
+Storage only: the checks are the use cases' (engine.usecases.people, .assignments,
+.organisation). The unique index on an open definitif window is the last guard: its
+refusal is answered as None or False, for the use case to roll back and explain.
+Holidays change by decree every year: the `holidays` package only seeds them (behind
+`SqlHolidays.seed`), and removing a day marks it inactive so that seeding again never
+brings back a day the admin took out.
 """
 
 from __future__ import annotations
@@ -34,7 +31,7 @@ from engine.capaian import CapaianRules
 from engine.events import OutboxStatus
 from engine.holiday_table import GOVERNMENT, PUBLIC, SEED, HolidayDay
 from engine.memo import Memo
-from engine.org import AssignmentStatus, Official, Position
+from engine.org import AssignmentStatus, Official, Position, PositionRole
 from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
 
 
@@ -133,12 +130,16 @@ class SqlAdmin:
         return None if row is None else to_position(row)
 
     def update_position(self, position_id: int, **values: object) -> None:
-        """Store new values of a position's title, parent_id or closed_on."""
+        """Store new values of a position's title, parent_id, closed_on or role."""
         row = self.session.get(PositionRow, position_id)
-        assert row is not None and set(values) <= {"title", "parent_id", "closed_on"}
+        assert row is not None and set(values) <= {"title", "parent_id", "closed_on", "role"}
         row.sqlmodel_update(values)
         self.session.add(row)
         self.session.flush()
+
+    def set_position_role(self, position_id: int, role: PositionRole | None) -> None:
+        """Store the duty the administrator gives a position (None: none)."""
+        self.update_position(position_id, role=None if role is None else role.value)
 
     def add_position(self, position: Position) -> Position | None:
         """Store a new position (its id is ignored), last among its siblings; None when

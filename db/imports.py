@@ -120,6 +120,8 @@ def _upsert_positions(
             "level": spec.level.value,
             "sort_order": order,
         }
+        if spec.role is not None:
+            values["role"] = spec.role.value
         row = rows.get(spec.code)
         if row is None:
             row = PositionRow(agency_id=agency.id, code=spec.code, **values)  # type: ignore[arg-type]

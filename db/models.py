@@ -3,8 +3,8 @@
 The tables around the documents are in db/workflow_models.py, those of accounts and
 signing in in db/signin.py; all share one metadata (`db.migrate.metadata`). Enumerated values
 are stored as short strings; db/ maps rows to engine values. Rows that caches are
-computed from count their changes (`count_changes`). Schema changes are Alembic migrations
-(db/migrations), and a test compares these tables with the migrated schema.
+computed from count their changes (`count_changes`). Every schema change goes through an
+Alembic migration in db/migrations; a test holds the tables and the migrations equal.
 """
 
 from __future__ import annotations
@@ -110,6 +110,7 @@ class PositionRow(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("position.id"), index=True)
     )
     sort_order: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    role: str | None = Field(default=None, sa_column=Column(String(20)))  # engine.org.PositionRole
     closed_on: date | None = None
     changes: int = Field(default=0, sa_column=_change_counter())
 
@@ -321,10 +322,8 @@ class QuarterlyReport(SQLModel, table=True):
 
 
 class ReportEntry(SQLModel, table=True):
-    """The formula inputs of one indicator in one report, or why there is no data.
-
-    Inputs are stored as exact decimal strings keyed by variable name.
-    """
+    """The formula inputs of one indicator in one report (exact decimal strings keyed by
+    variable name), or why there is no data."""
 
     __tablename__ = "report_entry"
     __table_args__ = (UniqueConstraint("report_id", "indicator_id"),)

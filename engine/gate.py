@@ -16,6 +16,7 @@ from datetime import date
 
 from engine.acting import DEFAULT_ACTING_RULES, ActingRules, pk_party
 from engine.org import Holding, OrgTree, Position
+from engine.roles import reads_agency
 from engine.workflow import (
     Action,
     Actor,
@@ -328,7 +329,9 @@ def may_view(
     For one document (`year` given) also whoever held the position during that year,
     definitif or acting (a former holder finds her own PK and reports), and whoever
     `acted` on it (submitted, verified, approved or returned it, even after moving
-    post). Reading only: editing and acting follow `may_edit` and `decide`.
+    post); and the holders of a role (engine.roles): a regency-wide role reads every
+    agency, the planning role its own (`tree` must then hold the reader's assignments).
+    Reading only: editing and acting follow `may_edit` and `decide`.
     """
     if actor.is_admin:
         return True
@@ -340,6 +343,8 @@ def may_view(
     if year is not None and tree.held_between(
         me, position_id, date(year, 1, 1), date(year, 12, 31)
     ):
+        return True
+    if reads_agency(actor, tree.position(position_id).agency_id, on, tree=tree):
         return True
     current: Position | None = tree.position(position_id)
     while current is not None:

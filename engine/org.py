@@ -43,6 +43,41 @@ _LEVEL_LABELS = {
 }
 
 
+class PositionRole(StrEnum):
+    """A duty beyond the tree that the administrator gives a position (issue 18).
+
+    Whoever holds the position that day (definitif or acting) has the role. The planning
+    role (Sub Bagian Perencanaan / Program) works for its own agency: it starts the year,
+    keeps the catalogue and drafts the annual report. The regency roles (Bupati, Sekretaris
+    Daerah, Bappeda, Inspektorat) read every agency of the regency and its regency view.
+    """
+
+    PERENCANAAN = "perencanaan"
+    BUPATI = "bupati"
+    SEKDA = "sekda"
+    BAPPEDA = "bappeda"
+    INSPEKTORAT = "inspektorat"
+
+    @property
+    def label(self) -> str:
+        """The role's name on pages."""
+        return _ROLE_LABELS[self]
+
+    @property
+    def regency_wide(self) -> bool:
+        """True for the roles that read every agency (all but the planning role)."""
+        return self is not PositionRole.PERENCANAAN
+
+
+_ROLE_LABELS = {
+    PositionRole.PERENCANAAN: "Perencanaan perangkat daerah",
+    PositionRole.BUPATI: "Bupati / Wakil Bupati",
+    PositionRole.SEKDA: "Sekretaris Daerah",
+    PositionRole.BAPPEDA: "Bappeda",
+    PositionRole.INSPEKTORAT: "Inspektorat (APIP)",
+}
+
+
 class AssignmentStatus(StrEnum):
     """How an official holds a position.
 
@@ -97,6 +132,8 @@ class Position:
     unit_name: str
     level: Level
     parent_id: int | None
+    role: PositionRole | None = None
+    """A duty the administrator gave the position (planning, a regency role), if any."""
     closed_on: date | None = None
 
     def is_open_on(self, day: date) -> bool:

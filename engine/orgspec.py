@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from engine.errors import FileProblemsError
-from engine.org import AssignmentStatus, Level, RegencyHead
+from engine.org import AssignmentStatus, Level, PositionRole, RegencyHead
 
 
 class OrgFileError(FileProblemsError):
@@ -48,6 +48,7 @@ class PositionSpec:
     unit: str
     level: Level
     superior: str | None
+    role: PositionRole | None = None  # absent in the file: the stored role stays
 
 
 @dataclass(frozen=True, slots=True)

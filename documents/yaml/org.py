@@ -19,6 +19,7 @@ from engine.org import (
     Assignment,
     AssignmentStatus,
     Level,
+    PositionRole,
     RegencyHead,
     find_cycles,
     find_overlapping_definitif,
@@ -150,6 +151,13 @@ def _regency_heads(check: Checker, doc: LineDict) -> tuple[RegencyHead, ...]:
     return tuple(heads)
 
 
+def _role(check: Checker, item: LineDict, where: str) -> PositionRole | None:
+    """The position's optional `role` (engine.org.PositionRole); absent keeps the stored one."""
+    if "role" not in item:
+        return None
+    return check.choice(item, "role", where, PositionRole, ", ".join(PositionRole))
+
+
 def _positions(check: Checker, doc: LineDict) -> list[PositionSpec]:
     specs: list[PositionSpec] = []
     lines: dict[str, int] = {}
@@ -161,6 +169,7 @@ def _positions(check: Checker, doc: LineDict) -> list[PositionSpec]:
         unit = _line(check, item, "unit", where)
         level = check.choice(item, "level", where, Level, ", ".join(Level))
         superior = _line(check, item, "superior", where, required=False)
+        role = _role(check, item, where)
         if code is None or title is None or unit is None or level is None:
             continue
         if code in lines:
@@ -172,7 +181,7 @@ def _positions(check: Checker, doc: LineDict) -> list[PositionSpec]:
             continue
         lines[code] = item.line
         superior_lines[code] = item.key_lines.get("superior", item.line)
-        specs.append(PositionSpec(code, title, unit, level, superior))
+        specs.append(PositionSpec(code, title, unit, level, superior, role))
     codes = {p.code for p in specs}
     for spec in specs:
         if spec.superior is not None and spec.superior not in codes:

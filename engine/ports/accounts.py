@@ -18,7 +18,7 @@ from engine.accounts import (
 )
 from engine.capaian import CapaianRules
 from engine.holiday_table import HolidayDay
-from engine.org import Official, Position
+from engine.org import Official, Position, PositionRole
 from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
 from engine.workflow import Actor
 
@@ -279,6 +279,10 @@ class AdminRepository(Protocol):
     def add_position(self, position: Position) -> Position | None:
         """Store a new position (its id is ignored), last among its siblings; None when
         its agency already has a position with its code."""
+        ...
+
+    def set_position_role(self, position_id: int, role: PositionRole | None) -> None:
+        """Store the duty the administrator gives a position (None: none)."""
         ...
 
     def assignment(self, assignment_id: int) -> AssignmentRecord | None:

@@ -27,6 +27,7 @@ from engine.pk import is_pk_late, pk_deadline
 from engine.policy import Policy
 from engine.ports import UnitOfWork
 from engine.records import DocumentRecord, EvidenceRecord, LogEntry, SignedParty
+from engine.roles import reads_agency
 from engine.usecases.workflow import low_results_unexplained, signatories, stale_version
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 
@@ -98,6 +99,9 @@ def document_access(
     tree = repo.org_tree_for(view.position_id)
     today = local_date(now, policy.zone)
     readable = may_view(view.position_id, actor, today, tree=tree, year=view.year)
+    if not readable and actor.official_id is not None:  # a role, read from the whole tree
+        whole = uow.documents.org_tree()
+        readable = reads_agency(actor, tree.position(view.position_id).agency_id, today, tree=whole)
     if not readable and not may_view(
         view.position_id, actor, today, tree=tree, acted=_acted(uow, view, actor)
     ):  # the log is read only for a reader the organisation does not admit

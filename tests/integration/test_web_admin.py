@@ -152,6 +152,7 @@ PAGES = (
     "/admin/kotak-keluar?status=dead",
     "/admin/pengaturan",
     "/admin/katalog",
+    "/admin/peran",
 )
 # Each post would be accepted from the administrator (see test_every_post_works_for_the_admin).
 POSTS: tuple[tuple[str, dict[str, str]], ...] = (

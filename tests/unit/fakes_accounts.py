@@ -24,7 +24,7 @@ from engine.accounts import (
 )
 from engine.capaian import CapaianRules
 from engine.holiday_table import SEED, HolidayDay
-from engine.org import AssignmentStatus, Official, OrgTree, Position
+from engine.org import AssignmentStatus, Official, OrgTree, Position, PositionRole
 from engine.ports import SignedIn
 from engine.staff import AdminCounts, AssignmentLine, AssignmentRecord
 from engine.workflow import Actor
@@ -352,6 +352,9 @@ class FakeAdmin:
         added = replace(position, id=max(self.positions) + 1)
         self.positions[added.id] = added
         return added
+
+    def set_position_role(self, position_id: int, role: PositionRole | None) -> None:
+        self.positions[position_id] = replace(self.positions[position_id], role=role)
 
     def assignment(self, assignment_id: int) -> AssignmentRecord | None:
         return self.records.get(assignment_id)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from engine.gate import acting_holding, decide, may_edit, may_view
+from engine.org import Assignment, AssignmentStatus, OrgTree, PositionRole
+from engine.roles import held_roles, may_plan, may_view_regency, planning_agencies
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 from tests.unit.test_gate_matrix import (
     KABID_A,
@@ -10,17 +14,20 @@ from tests.unit.test_gate_matrix import (
     KASI_A1,
     KASI_B1,
     MAIN_DAY,
+    O_INSPEKTUR,
     O_KABID_A,
     O_KABID_B_OLD,
     O_KADIS,
     O_KASI_A1,
     O_KASI_B1,
     O_KASI_B1_OLD,
+    O_PERENCANA,
     O_PLH_KABID_A,
     O_PLT_KABID_B,
     O_STAFF,
     PLH_DAY,
     STAFF_A1A,
+    START,
     TREE,
 )
 from workflows.definitions import REPORT_WORKFLOW
@@ -108,3 +115,45 @@ def test_acting_holding_follows_the_acting_rules() -> None:
     # PK approval by a Plh is not allowed by the default acting rules.
     assert acting_holding(TREE, KABID_A, O_PLH_KABID_A, PLH_DAY, kind=DocKind.PK,
                           action=Action.APPROVE) is None  # fmt: skip
+
+
+def test_the_planning_role_reads_its_own_agency_and_plans_it_but_never_acts() -> None:
+    planner = who(O_PERENCANA)
+    for position in (STAFF_A1A, KASI_A1, KABID_A, KASI_B1):  # outside its own branch
+        assert may_view(position, planner, MAIN_DAY, tree=TREE)
+    assert planning_agencies(planner, MAIN_DAY, TREE) == {1}
+    assert may_plan(planner, 1, MAIN_DAY, tree=TREE)
+    assert not may_plan(planner, 2, MAIN_DAY, tree=TREE)  # another agency
+    assert not may_view_regency(planner, MAIN_DAY, tree=TREE)
+    draft = report(KASI_A1, State.DRAFT)
+    assert not may_edit(draft, planner, MAIN_DAY, tree=TREE)
+    refused = decide(draft, Action.SUBMIT, planner, MAIN_DAY, tree=TREE, machine=REPORT_WORKFLOW)
+    assert not refused.allowed and not refused.has_role
+
+
+def test_a_regency_role_reads_every_agency_and_the_regency_view_but_plans_none() -> None:
+    inspektur = who(O_INSPEKTUR)
+    assert held_roles(inspektur, MAIN_DAY, TREE) == {(PositionRole.INSPEKTORAT, 2)}
+    assert may_view(KASI_B1, inspektur, MAIN_DAY, tree=TREE)  # agency 1, not its own
+    assert may_view_regency(inspektur, MAIN_DAY, tree=TREE)
+    assert not may_plan(inspektur, 1, MAIN_DAY, tree=TREE)
+    submitted = report(KASI_B1, State.SUBMITTED)
+    refused = decide(submitted, Action.VERIFY, inspektur, MAIN_DAY, tree=TREE,
+                     machine=REPORT_WORKFLOW)  # fmt: skip
+    assert not refused.allowed
+
+
+def test_a_role_lasts_as_long_as_the_assignment_and_the_administrator_has_every_one() -> None:
+    left = OrgTree(
+        TREE.positions,
+        [TREE.official(O_PERENCANA), TREE.official(O_INSPEKTUR)],
+        [Assignment(O_PERENCANA, 9, AssignmentStatus.PLT, START, date(2021, 3, 31))],
+    )
+    planner = who(O_PERENCANA)
+    assert may_plan(planner, 1, date(2021, 3, 31), tree=left)  # a Plt has the role too
+    assert not may_plan(planner, 1, MAIN_DAY, tree=left)  # ... until the assignment ends
+    assert not may_view(KASI_B1, planner, MAIN_DAY, tree=left)
+    assert not held_roles(who(O_INSPEKTUR), MAIN_DAY, left)  # never assigned
+    admin = who(None, admin=True)
+    assert may_plan(admin, 2, MAIN_DAY, tree=TREE) and may_view_regency(admin, MAIN_DAY, tree=TREE)
+    assert not may_view_regency(who(O_KADIS), MAIN_DAY, tree=TREE)  # a head is no regency role

@@ -18,7 +18,15 @@ import pytest
 
 from engine.errors import ValidationError
 from engine.gate import DEFAULT_ACTING_RULES, ActingRules, Decision, decide
-from engine.org import Assignment, AssignmentStatus, Level, Official, OrgTree, Position
+from engine.org import (
+    Assignment,
+    AssignmentStatus,
+    Level,
+    Official,
+    OrgTree,
+    Position,
+    PositionRole,
+)
 from engine.workflow import Action, Actor, DocKind, DocumentView, Role, State
 from workflows.definitions import PK_WORKFLOW, REPORT_WORKFLOW
 
@@ -28,6 +36,7 @@ COMMENT = "Data dukung belum lengkap, mohon dilengkapi."
 # -- the organisation -------------------------------------------------------------------------
 
 KADIS, KABID_A, KASI_A1, STAFF_A1A, KABID_B, KASI_B1, SEKRETARIS, KASUBAG = range(1, 9)
+PERENCANAAN, INSPEKTUR = 9, 10  # the planning sub-unit; a regency role in another agency
 POSITIONS = (
     Position(KADIS, 1, "kadis", "Kepala Dinas", "Dinas", Level.JPT_PRATAMA, None),
     Position(KABID_A, 1, "kabid-a", "Kepala Bidang A", "Bidang A", Level.ADMINISTRATOR, KADIS),
@@ -37,16 +46,21 @@ POSITIONS = (
     Position(KASI_B1, 1, "kasi-b1", "Kepala Seksi B1", "Seksi B1", Level.PENGAWAS, KABID_B),
     Position(SEKRETARIS, 1, "sekretaris", "Sekretaris", "Sekretariat", Level.ADMINISTRATOR, KADIS),
     Position(KASUBAG, 1, "kasubag", "Kepala Sub Bagian Umum", "Subbag", Level.PENGAWAS, SEKRETARIS),
-)
+    Position(PERENCANAAN, 1, "kasubag-program", "Kepala Sub Bagian Program", "Subbag Program",
+             Level.PENGAWAS, SEKRETARIS, PositionRole.PERENCANAAN),
+    Position(INSPEKTUR, 2, "irban-1", "Inspektur Pembantu I", "Inspektorat", Level.ADMINISTRATOR,
+             None, PositionRole.INSPEKTORAT),
+)  # fmt: skip
 
 # Officials (ids 101..): who they are is in the comment; the keys of ACTORS name them.
 O_KADIS, O_KABID_A, O_KASI_A1, O_STAFF = 101, 102, 103, 104
 O_KABID_B_OLD, O_PLT_KABID_B, O_KASI_B1_OLD, O_KASI_B1 = 105, 106, 107, 108
 O_PLH_KABID_A, O_SEKRETARIS, O_KASUBAG, O_PLH_KADIS = 109, 110, 111, 112
+O_PERENCANA, O_INSPEKTUR = 113, 114
 
 OFFICIALS = tuple(
     Official(i, f"1970010119950110{i - 100:02d}", f"Pegawai {i}", f"p{i}@dinas.test")
-    for i in range(101, 113)
+    for i in range(101, 115)
 )
 
 START = date(2020, 1, 1)
@@ -70,6 +84,8 @@ ASSIGNMENTS = (
     Assignment(O_SEKRETARIS, SEKRETARIS, AssignmentStatus.DEFINITIF, START),
     Assignment(O_KASUBAG, KASUBAG, AssignmentStatus.DEFINITIF, START),
     Assignment(O_PLH_KADIS, KADIS, AssignmentStatus.PLH, PLH_KADIS_FROM, PLH_KADIS_TO),
+    Assignment(O_PERENCANA, PERENCANAAN, AssignmentStatus.DEFINITIF, START),
+    Assignment(O_INSPEKTUR, INSPEKTUR, AssignmentStatus.DEFINITIF, START),
 )
 TREE = OrgTree(POSITIONS, OFFICIALS, ASSIGNMENTS)
 
@@ -98,6 +114,9 @@ ACTORS: dict[str, tuple[Actor, date]] = {
     "plh_out": (official(O_PLH_KABID_A), MAIN_DAY),  # Plh, outside the window
     "sekretaris": (official(O_SEKRETARIS), MAIN_DAY),
     "kasubag": (official(O_KASUBAG), MAIN_DAY),
+    # Roles (engine.roles) read but never act: every action below refused to them.
+    "perencana": (official(O_PERENCANA), MAIN_DAY),  # the agency's planning role
+    "inspektur": (official(O_INSPEKTUR), MAIN_DAY),  # a regency role, another agency
     "admin": (Actor(None, "Administrator", None, is_admin=True), MAIN_DAY),
     "admin_staff": (official(O_STAFF, admin=True), MAIN_DAY),  # admin with an official
     "nobody": (Actor(None, "Tamu", None), MAIN_DAY),  # neither official nor admin

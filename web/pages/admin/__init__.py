@@ -26,6 +26,7 @@ from web.pages.admin import (
     holidays,
     outbox,
     people,
+    roles,
     workbooks,
 )
 from web.pages.admin.common import render
@@ -55,4 +56,5 @@ router.include_router(accounts.router)
 router.include_router(outbox.router)
 router.include_router(workbooks.router)
 router.include_router(derived.router)
+router.include_router(roles.router)
 router.include_router(admin_log.router)
