@@ -170,7 +170,19 @@ POSTS: tuple[tuple[str, dict[str, str]], ...] = (
         },
     ),
     ("/admin/penugasan/1/akhiri", {"valid_to": "2021-12-31"}),
-    ("/admin/jabatan/1", {"title": "Kepala Dinas Baru"}),
+    ("/admin/jabatan/1", {"title": "Kepala Dinas Baru", "effective": "2021-04-01"}),
+    (
+        "/admin/jabatan/baru",
+        {
+            "parent_id": "1",
+            "code": "staf-ahli",
+            "title": "Staf Ahli",
+            "unit_name": "Staf",
+            "level": "pelaksana",
+            "effective": "2021-04-01",
+        },  # fmt: skip
+    ),
+    ("/admin/jabatan/26/tutup", {"last_day": "2021-12-31"}),  # the position just added
     ("/admin/hari-libur", {"day": "2021-06-15", "name": "Hari Jadi", "category": "local"}),
     ("/admin/hari-libur/2021-05-13/hapus", {}),
     ("/admin/akun/2/nonaktifkan", {}),
