@@ -180,7 +180,7 @@ POSTS: tuple[tuple[str, dict[str, str]], ...] = (
             "unit_name": "Staf",
             "level": "pelaksana",
             "effective": "2021-04-01",
-        },  # fmt: skip
+        },
     ),
     ("/admin/jabatan/26/tutup", {"last_day": "2021-12-31"}),  # the position just added
     ("/admin/hari-libur", {"day": "2021-06-15", "name": "Hari Jadi", "category": "local"}),
