@@ -175,6 +175,11 @@ def test_a_closed_position_gets_no_report_of_a_later_quarter_and_leaves_the_pick
     page = admin.get("/admin/penugasan/baru").text
     picker = re.search(r'<select id="f-position_id".*?</select>', page, re.S)
     assert picker is not None and f'<option value="{kasi}"' not in picker.group(0)
+    organisation = admin.get("/organisasi").text
+    assert (
+        'data-position="kasi-ikm"' not in organisation
+        and 'data-position="kasi-produksi-usaha-mikro"' in organisation
+    )
     typed = {"official_id": "1", "position_id": str(kasi), "status": "plt"}
     typed |= {"valid_from": "2021-10-01", "valid_to": "", "decree": ""}
     refused = admin.submit("/admin/penugasan/baru", typed, page="/admin")
