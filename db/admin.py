@@ -1,9 +1,9 @@
-"""The administrator's rows: officials, assignments, position titles and roles, the
+"""The administrator's rows: officials, assignments, positions and their roles, the
 overview's counts and the capaian rules per year (`engine.ports.AdminRepository`), and
 the holiday table with the working calendar read from it (`HolidayRepository`).
 
-Storage only: the checks (a valid NIP, an unused email, one definitif holder at a time)
-are the use cases'. The unique index on an open definitif window is the last guard: its
+Storage only: the checks are the use cases' (engine.usecases.people, .assignments,
+.organisation). The unique index on an open definitif window is the last guard: its
 refusal is answered as None or False, for the use case to roll back and explain.
 Holidays change by decree every year: the `holidays` package only seeds them (behind
 `SqlHolidays.seed`), and removing a day marks it inactive so that seeding again never
@@ -13,6 +13,7 @@ brings back a day the admin took out.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -49,7 +50,7 @@ def to_record(row: AssignmentRow) -> AssignmentRecord:
 
 
 class SqlAdmin:
-    """Officials, assignments and position titles on the unit of work's session."""
+    """Officials, assignments and positions on the unit of work's session."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -128,21 +129,32 @@ class SqlAdmin:
         row = self.session.get(PositionRow, position_id)
         return None if row is None else to_position(row)
 
-    def rename_position(self, position_id: int, title: str) -> None:
-        """Store a position's new title."""
+    def update_position(self, position_id: int, **values: object) -> None:
+        """Store new values of a position's title, parent_id, closed_on or role."""
         row = self.session.get(PositionRow, position_id)
-        assert row is not None
-        row.title = title
+        assert row is not None and set(values) <= {"title", "parent_id", "closed_on", "role"}
+        row.sqlmodel_update(values)
         self.session.add(row)
         self.session.flush()
 
     def set_position_role(self, position_id: int, role: PositionRole | None) -> None:
         """Store the duty the administrator gives a position (None: none)."""
-        row = self.session.get(PositionRow, position_id)
-        assert row is not None
-        row.role = None if role is None else role.value
+        self.update_position(position_id, role=None if role is None else role.value)
+
+    def add_position(self, position: Position) -> Position | None:
+        """Store a new position (its id is ignored), last among its siblings; None when
+        the agency already has a position with its code."""
+        fields = ("agency_id", "code", "title", "unit_name", "parent_id")
+        row = PositionRow(
+            level=position.level.value,
+            sort_order=self._next_sort_order(),
+            **{name: getattr(position, name) for name in fields},
+        )
         self.session.add(row)
-        self.session.flush()
+        return to_position(row) if self._flushed() else None
+
+    def _next_sort_order(self) -> int:
+        return (self.session.exec(select(func.max(PositionRow.sort_order))).one() or 0) + 1
 
     # --- assignments --------------------------------------------------------------------
 
@@ -358,24 +370,9 @@ class SqlHolidays:
 
     def put(self, holiday: HolidayDay, now: datetime) -> None:
         """Insert the day, or replace what its row says."""
-        row = self.session.get(Holiday, holiday.day)
-        if row is None:
-            row = Holiday(
-                day=holiday.day,
-                name=holiday.name,
-                category=holiday.category,
-                source=holiday.source,
-                active=holiday.active,
-                updated_at=now,
-            )
-        else:
-            row.name, row.category, row.source, row.active, row.updated_at = (
-                holiday.name,
-                holiday.category,
-                holiday.source,
-                holiday.active,
-                now,
-            )
+        values = asdict(holiday) | {"updated_at": now}
+        row = self.session.get(Holiday, holiday.day) or Holiday(**values)
+        row.sqlmodel_update(values)
         self.session.add(row)
         self.session.flush()
 

@@ -93,7 +93,7 @@ class Agency(SQLModel, table=True):
 
 
 class PositionRow(SQLModel, table=True):
-    """A position (jabatan); `parent_id` is the direct superior."""
+    """A position (jabatan); `parent_id` is the direct superior, `closed_on` its last day."""
 
     __tablename__ = "position"
     __table_args__ = (UniqueConstraint("agency_id", "code"),)
@@ -111,6 +111,7 @@ class PositionRow(SQLModel, table=True):
     )
     sort_order: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     role: str | None = Field(default=None, sa_column=Column(String(20)))  # engine.org.PositionRole
+    closed_on: date | None = None
     changes: int = Field(default=0, sa_column=_change_counter())
 
 
@@ -321,10 +322,8 @@ class QuarterlyReport(SQLModel, table=True):
 
 
 class ReportEntry(SQLModel, table=True):
-    """The formula inputs of one indicator in one report, or why there is no data.
-
-    Inputs are stored as exact decimal strings keyed by variable name.
-    """
+    """The formula inputs of one indicator in one report (exact decimal strings keyed by
+    variable name), or why there is no data."""
 
     __tablename__ = "report_entry"
     __table_args__ = (UniqueConstraint("report_id", "indicator_id"),)

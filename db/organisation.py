@@ -60,7 +60,7 @@ from engine.orgspec import AssignmentKey, OrgDocument, OrgFacts
 from engine.ports import AgencyInfo, Organisation, RegencyInfo
 
 Rows = tuple[tuple[Any, ...], ...]
-"""Organisation rows: (kind, id, sort key, seven fields of the kind), sorted by `_sort_key`."""
+"""Organisation rows: (kind, id, sort key, eight fields of the kind), sorted by `_sort_key`."""
 _POSITION, _OFFICIAL, _ASSIGNMENT = 0, 1, 2
 ORG_TABLES = tuple(
     PositionRow.metadata.tables[name] for name in ("position", "official", "assignment")
@@ -85,10 +85,11 @@ def _tree_of(rows: Rows) -> OrgTree:
 
 def _build_tree(rows: Rows) -> OrgTree:
     positions, officials, assignments = [], [], []
-    for kind, row_id, _, f1, f2, f3, f4, f5, f6, f7 in rows:
+    for kind, row_id, _, f1, f2, f3, f4, f5, f6, f7, f8 in rows:
         if kind == _POSITION:
             role = None if f7 is None else PositionRole(f7)
-            positions.append(Position(row_id, f1, f2, f3, f4, Level(f5), f6, role))
+            closed = None if f8 is None else _day(f8)
+            positions.append(Position(row_id, f1, f2, f3, f4, Level(f5), f6, role, closed))
         elif kind == _OFFICIAL:
             officials.append(Official(row_id, f2, f3, f4))
         else:
@@ -222,21 +223,22 @@ def _org_stamp_query() -> CompoundSelect[int, int, Any, Any]:
 @functools.cache
 def _org_sql(dialect_name: str) -> str:
     # Compiled once per dialect: the statement has no parameters, and building and
-    # caching a 27-column UNION costs more than running it.
+    # caching a 33-column UNION costs more than running it.
     p, o, a = POSITION.c, OFFICIAL.c, ASSIGNMENT.c
     positions = core_select(
         literal_column(str(_POSITION)).label("kind"), p.id.label("id"),
         p.sort_order.label("sort_key"), p.agency_id, p.code, p.title, p.unit_name, p.level,
-        p.parent_id, p.role,
+        p.parent_id, p.role, cast(p.closed_on, String),
     )  # fmt: skip
     officials = core_select(
         literal_column(str(_OFFICIAL)), o.id, o.id, null(), o.nip, o.name, o.email, null(), null(),
-        null(),
+        null(), null(),
     )  # fmt: skip
     # Dates as ISO text: a UNION's columns must agree in type.
     assignments = core_select(
         literal_column(str(_ASSIGNMENT)), a.id, a.id, a.official_id, a.status,
         cast(a.valid_from, String), cast(a.valid_to, String), null(), a.position_id, null(),
+        null(),
     )  # fmt: skip
     query = union_all(positions, officials, assignments)
     dialect = (postgresql if dialect_name == "postgresql" else sqlite).dialect()
@@ -260,7 +262,7 @@ def chain_statement(start: Any) -> CompoundSelect[Any]:
         literal_column("0").label("kind"), p.id.label("id"), p.sort_order.label("sort_key"),
         p.agency_id.label("f1"), p.code.label("f2"), p.title.label("f3"),
         p.unit_name.label("f4"), p.level.label("f5"), p.parent_id.label("f6"),
-        p.role.label("f7"), null().label("f8"), null().label("f9"),
+        p.role.label("f7"), cast(p.closed_on, String).label("f8"), null().label("f9"),
     ).join(walk, walk.c.id == p.id)  # fmt: skip
     # Dates as ISO text: a UNION's columns must agree in type.
     assignments = core_select(
@@ -284,11 +286,11 @@ def chain_tree(rows: Iterable[Sequence[Any]]) -> OrgTree:
     holder), from the one cache."""
     shaped: set[tuple[Any, ...]] = set()
     for kind, row_id, sort_key, f1, f2, f3, f4, f5, f6, nip, name, email in rows:
-        if kind == 0:  # a position's role rides in the column of an official's NIP
-            shaped.add((_POSITION, row_id, sort_key, f1, f2, f3, f4, f5, f6, nip))
+        if kind == 0:  # a position's role and last day ride in an official's NIP and name
+            shaped.add((_POSITION, row_id, sort_key, f1, f2, f3, f4, f5, f6, nip, name))
         else:
-            shaped.add((_OFFICIAL, f1, f1, None, nip, name, email, None, None, None))
-            shaped.add((_ASSIGNMENT, row_id, row_id, f1, f2, f3, f4, f5, f6, None))
+            shaped.add((_OFFICIAL, f1, f1, None, nip, name, email, None, None, None, None))
+            shaped.add((_ASSIGNMENT, row_id, row_id, f1, f2, f3, f4, f5, f6, None, None))
     return _tree_of(tuple(sorted(shaped, key=_sort_key)))
 
 
@@ -312,6 +314,7 @@ def to_position(row: PositionRow) -> Position:
         level=Level(row.level),
         parent_id=row.parent_id,
         role=None if row.role is None else PositionRole(row.role),
+        closed_on=row.closed_on,
     )
 
 

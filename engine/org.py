@@ -122,7 +122,8 @@ _PRECEDENCE = {
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """A position (jabatan) in an agency; `parent_id` is its direct superior."""
+    """A position (jabatan) in an agency; `parent_id` is its direct superior. A position
+    closed by an organisation change keeps its history; `closed_on` is its last day."""
 
     id: int
     agency_id: int
@@ -133,6 +134,11 @@ class Position:
     parent_id: int | None
     role: PositionRole | None = None
     """A duty the administrator gave the position (planning, a regency role), if any."""
+    closed_on: date | None = None
+
+    def is_open_on(self, day: date) -> bool:
+        """True unless the position was closed before `day`."""
+        return self.closed_on is None or day <= self.closed_on
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,8 +295,13 @@ class AdminRepository(Protocol):
         """The position with this id."""
         ...
 
-    def rename_position(self, position_id: int, title: str) -> None:
-        """Store a position's new title."""
+    def update_position(self, position_id: int, **values: object) -> None:
+        """Store new values of a position's `title`, `parent_id` or `closed_on`."""
+        ...
+
+    def add_position(self, position: Position) -> Position | None:
+        """Store a new position (its id is ignored), last among its siblings; None when
+        its agency already has a position with its code."""
         ...
 
     def set_position_role(self, position_id: int, role: PositionRole | None) -> None:

@@ -7,6 +7,12 @@ locked (`AdminRepository.definitif_assignments`); the database's unique index on
 definitif window is the last guard, and its refusal reads the same way. History is never
 deleted: an assignment ends by getting its last day. Each change is recorded in the
 admin log (who, the assignment before and after) in the same transaction.
+
+Some windows are allowed but rarely meant: a Plt or Pj added while a definitif holder is in
+post, or any two holders of one position on the same days. Those are not refused and not
+silently accepted: `create_assignment` raises `ConfirmationNeededError` with each overlap
+said in words (who, from when to when) until it is called again with `confirmed=True`. A
+closed position takes no assignment that runs past its last day.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from engine.clock import local_date
-from engine.errors import FieldError, NotFoundError
+from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.formatting import format_date_id
 from engine.org import AssignmentStatus, Official, Position, find_overlapping_definitif
 from engine.policy import Policy
@@ -28,14 +34,25 @@ __all__ = [
     "AssignmentChoices",
     "AssignmentDetails",
     "AssignmentListing",
+    "ConfirmationNeededError",
     "assignment_choices",
     "assignment_details",
     "create_assignment",
     "end_assignment",
     "list_assignments",
+    "overlap_warnings",
 ]
 
 MAX_DECREE = 200
+
+
+class ConfirmationNeededError(ValidationError):
+    """The assignment overlaps other holders of the position; `warnings` say how, in words.
+    Nothing was written: the administrator confirms, and the call is made again."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings), log_message=f"{len(warnings)} overlap warnings")
+        self.warnings = warnings
 
 
 @dataclass(frozen=True)
@@ -66,7 +83,10 @@ class AssignmentDetails:
 def assignment_choices(uow: UnitOfWork, *, now: datetime, policy: Policy) -> AssignmentChoices:
     """Officials by name and positions in tree order with today's holders."""
     today = local_date(now, policy.zone)
-    return AssignmentChoices(uow.admin.officials(), tree_rows(uow.organisation.tree(), today))
+    rows = tree_rows(uow.organisation.tree(), today)
+    return AssignmentChoices(
+        uow.admin.officials(), [r for r in rows if r.position.is_open_on(today)]
+    )
 
 
 def list_assignments(
@@ -132,6 +152,55 @@ def _check_definitif(uow: UnitOfWork, candidate: AssignmentRecord, *, new: bool)
         )
 
 
+def _until(day: date | None) -> str:
+    return "seterusnya" if day is None else format_date_id(day)
+
+
+def overlap_warnings(uow: UnitOfWork, candidate: AssignmentRecord) -> list[str]:
+    """How `candidate` overlaps the position's other holders, one sentence each: a Plt or Pj
+    beside a definitif holder, or any two holders on the same days (but a Plh beside the
+    definitif holder: a Plh stands in while that holder is away)."""
+    warnings = []
+    mine = candidate.as_assignment()
+    for record, official, _ in uow.admin.assignments(position_id=candidate.position_id):
+        if record.id == candidate.id or not mine.overlaps(record.as_assignment()):
+            continue
+        if {record.status, candidate.status} == {AssignmentStatus.DEFINITIF, AssignmentStatus.PLH}:
+            continue  # a Plh acts while the definitif holder is away: that is its purpose
+        start = max(record.valid_from, candidate.valid_from)
+        ends = [day for day in (record.valid_to, candidate.valid_to) if day is not None]
+        holder = f"{record.status.prefix or 'definitif'} {official.name}".strip()
+        held = f"{format_date_id(record.valid_from)} s.d. {_until(record.valid_to)}"
+        both = f"{format_date_id(start)} s.d. {_until(min(ends) if ends else None)}"
+        if record.status is AssignmentStatus.DEFINITIF and candidate.status in _VACANCY:
+            warnings.append(
+                f"Jabatan ini punya pemegang definitif, {official.name} ({held}); "
+                f"{candidate.status.prefix[:-1]} biasanya ditunjuk untuk jabatan yang kosong. "
+                f"Keduanya menjabat bersamaan {both}."
+            )
+        else:
+            warnings.append(
+                f"Bertumpang tindih dengan {holder} ({held}): dua pemegang jabatan "
+                f"bersamaan {both}."
+            )
+    return warnings
+
+
+_VACANCY = (AssignmentStatus.PLT, AssignmentStatus.PJ)
+
+
+def _check_open(position: Position, valid_from: date, valid_to: date | None) -> None:
+    """Refuse a window that runs past the last day of a closed position."""
+    last = position.closed_on
+    if last is not None and (valid_to is None or valid_to > last or valid_from > last):
+        raise FieldError(
+            "valid_to",
+            f"Jabatan {position.title} ditutup setelah {format_date_id(last)}: penugasan harus "
+            "berakhir paling lambat tanggal itu",
+            log_message=f"position {position.id} closed on {last}",
+        )
+
+
 def _refused_by_index(uow: UnitOfWork) -> FieldError:
     """The database refused a second open definitif holder: undo, and say it like the check."""
     uow.rollback()
@@ -177,15 +246,18 @@ def create_assignment(
     decree: str = "",
     actor: str,
     now: datetime,
+    confirmed: bool = False,
 ) -> AssignmentRecord:
     """Assign an official to a position (definitif, Plt, Plh or Pj) over a date window;
-    `actor` (who, as the admin log names them) is recorded with it."""
+    `actor` (who, as the admin log names them) is recorded with it. ConfirmationNeededError
+    when it overlaps other holders and `confirmed` is False."""
     repo = uow.admin
     if repo.official(official_id) is None:
         raise FieldError(
             "official_id", "Pegawai tidak dikenal", log_message=f"unknown official {official_id}"
         )
-    if repo.position(position_id) is None:
+    position = repo.position(position_id)
+    if position is None:
         raise FieldError(
             "position_id", "Jabatan tidak dikenal", log_message=f"unknown position {position_id}"
         )
@@ -198,6 +270,7 @@ def create_assignment(
             log_message=f"unknown status {status!r}",
         ) from None
     _check_window(valid_from, valid_to)
+    _check_open(position, valid_from, valid_to)
     decree = decree.strip()
     if len(decree) > MAX_DECREE:
         raise FieldError(
@@ -216,6 +289,9 @@ def create_assignment(
         0, official_id, position_id, kind, valid_from, valid_to, decree or None
     )
     _check_definitif(uow, candidate, new=True)
+    warnings = overlap_warnings(uow, candidate)
+    if warnings and not confirmed:
+        raise ConfirmationNeededError(warnings)
     added = repo.add_assignment(
         official_id=official_id,
         position_id=position_id,
@@ -226,7 +302,8 @@ def create_assignment(
     )
     if added is None:
         raise _refused_by_index(uow)
-    record_admin(uow, actor, "assignment.add", _subject(uow, added), None, _values(added), now=now)
+    after = _values(added) | ({"overlaps": warnings} if warnings else {})
+    record_admin(uow, actor, "assignment.add", _subject(uow, added), None, after, now=now)
     uow.commit()
     return added
 

@@ -3,7 +3,9 @@
 The published Indonesian calendar (libur nasional, cuti bersama) is only the starting
 point: holidays change by decree every year, so the administrator adds and removes days.
 A removed day stays in the table, marked inactive, so seeding again never brings it back;
-adding it again restores it with the name given. Every change is recorded in the admin
+adding it again restores it with the name given. A day that already is a holiday is never
+renamed silently: adding it again is refused with the name it has (`HolidayTakenError`) unless
+the caller says to replace it. Every change is recorded in the admin
 log, in its transaction (`actor`: who, as the log names them; the demo's seeding is
 the system's).
 """
@@ -13,14 +15,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from engine.errors import NotFoundError, ValidationError
+from engine.errors import FieldError, NotFoundError, ValidationError
 from engine.formatting import format_date_id
-from engine.holiday_table import ADMIN, CATEGORIES, LOCAL, HolidayDay
+from engine.holiday_table import ADMIN, CATEGORIES, GOVERNMENT, LOCAL, PUBLIC, HolidayDay
 from engine.ports import UnitOfWork, writes
 from engine.text import single_line
 from engine.usecases.audit import SYSTEM_ACTOR, record_admin
 
-__all__ = ["add_holiday", "list_holidays", "remove_holiday", "seed_holidays"]
+__all__ = [
+    "KIND_LABELS",
+    "HolidayTakenError",
+    "add_holiday",
+    "list_holidays",
+    "remove_holiday",
+    "seed_holidays",
+]
+
+KIND_LABELS = {PUBLIC: "Libur nasional", GOVERNMENT: "Cuti bersama", LOCAL: "Libur daerah"}
+"""How each kind of holiday is named to people."""
+
+
+class HolidayTakenError(FieldError):
+    """The day already is a holiday (`existing`); nothing was written."""
+
+    def __init__(self, existing: HolidayDay) -> None:
+        kind = KIND_LABELS.get(existing.category, existing.category)
+        super().__init__(
+            "day",
+            f"{format_date_id(existing.day)} sudah tercatat sebagai hari libur: "
+            f"{existing.name} ({kind}). Tidak diubah.",
+            log_message=f"holiday {existing.day} exists",
+        )
+        self.existing = existing
 
 
 def list_holidays(
@@ -49,8 +75,11 @@ def add_holiday(
     category: str = LOCAL,
     now: datetime,
     actor: str = SYSTEM_ACTOR,
+    replace: bool = False,
 ) -> HolidayDay:
-    """Add a day (or bring back a removed one, with the new name)."""
+    """Add a day (or bring back a removed one, with the new name). A day that is a holiday
+    already is replaced only with `replace`; otherwise HolidayTakenError (the same name and kind
+    again changes nothing)."""
     name = single_line(name, "Nama hari libur", field="name").strip()
     if not name:
         raise ValidationError("Nama hari libur wajib diisi", log_message="holiday name missing")
@@ -60,9 +89,16 @@ def add_holiday(
             log_message=f"unknown holiday category {category!r}",
         )
     holiday = HolidayDay(day, name, category, ADMIN, active=True)
-    before = _values(uow.holidays.day(day))
+    found = uow.holidays.day(day)
+    before = _values(found)
+    if found is not None and before is not None:
+        if before == _values(holiday):
+            return found
+        if not replace:
+            raise HolidayTakenError(found)
     uow.holidays.put(holiday, now)
-    record_admin(uow, actor, "holiday.add", _subject(day), before, _values(holiday), now=now)
+    action = "holiday.add" if before is None else "holiday.replace"
+    record_admin(uow, actor, action, _subject(day), before, _values(holiday), now=now)
     uow.commit()
     return holiday
 

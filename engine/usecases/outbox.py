@@ -23,14 +23,28 @@ from engine.ports import UnitOfWork, writes
 from engine.usecases.audit import SYSTEM_ACTOR, record_admin
 
 __all__ = [
+    "KIND_WORDS",
+    "attempts_in_words",
     "bury_unrenderable",
     "claim_batch",
+    "kind_in_words",
     "list_messages",
     "outbox_counts",
     "record_delivery",
     "release_batch",
     "retry_dead",
 ]
+
+KIND_WORDS = {
+    "workflow.submitted": "Diajukan",
+    "workflow.verified": "Diverifikasi",
+    "workflow.approved": "Disetujui",
+    "workflow.returned": "Dikembalikan untuk perbaikan",
+    "workflow.reopened": "Dibuka kembali",
+    "digest": "Ringkasan pengingat",
+    "comment.posted": "Komentar baru",
+}
+"""What each kind of message is, in the admin's words (the code stays in a tooltip)."""
 
 
 @writes
@@ -89,6 +103,16 @@ def list_messages(
 ) -> list[OutboxEntry]:
     """The newest messages, optionally of one status, for the admin to inspect."""
     return uow.outbox.newest(status, limit)
+
+
+def kind_in_words(kind: str) -> str:
+    """A message kind as the admin reads it ("workflow.approved" -> "Disetujui")."""
+    return KIND_WORDS.get(kind, "Email lain")
+
+
+def attempts_in_words(attempts: int) -> str:
+    """How many times sending was tried, in words ("Belum dicoba", "Dicoba 2 kali")."""
+    return "Belum dicoba" if attempts <= 0 else f"Dicoba {attempts} kali"
 
 
 def outbox_counts(uow: UnitOfWork) -> dict[OutboxStatus, int]:

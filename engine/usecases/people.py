@@ -193,7 +193,7 @@ def rename_position(
     """Change a position's title (nomenclature changes by regional regulation)."""
     position = get_position(uow, position_id)
     renamed = replace(position, title=_text("title", title, "Nama jabatan", MAX_TITLE))
-    uow.admin.rename_position(position_id, renamed.title)
+    uow.admin.update_position(position_id, title=renamed.title)
     if renamed.title != position.title:
         record_admin(
             uow,

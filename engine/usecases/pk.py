@@ -133,8 +133,18 @@ def write_budget(
 
 @writes
 def create_pk(uow: UnitOfWork, position_code: str, year: int, *, now: datetime) -> Revision:
-    """Start the PK (draft) of the position with this code for a year."""
-    pk_id = add_pk(uow.pks, uow.documents.position_id(position_code), year, now)
+    """Start the PK (draft) of the position with this code for a year; refused for a
+    position closed before the year."""
+    position_id = uow.documents.position_id(position_code)
+    position = uow.admin.position(position_id)
+    closed_on = None if position is None else position.closed_on
+    if closed_on is not None and closed_on < date(year, 1, 1):
+        raise ValidationError(
+            f"Jabatan {position_code} ditutup (hari terakhir {closed_on.isoformat()}): "
+            f"tidak ada PK {year}",
+            log_message=f"position {position_code} closed on {closed_on}",
+        )
+    pk_id = add_pk(uow.pks, position_id, year, now)
     uow.commit()
     return Revision(pk_id, 1, None, State.DRAFT)
 

@@ -35,7 +35,8 @@ from engine.pending import PendingWork
 from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import ClusterLock, UnitOfWork, writes
-from engine.usecases.reports import add_missing_reports
+from engine.usecases.organisation import closed_positions
+from engine.usecases.reports import add_missing_reports, quarter_start
 from engine.workflow import Action, DocKind
 
 __all__ = [
@@ -146,7 +147,9 @@ def daily_tick(
         if not held:
             return DailyOutcome(False, LOCK_HELD)
         quarter = Quarter.of(today)
-        opened = len(add_missing_reports(uow.reports, quarter.year, quarter.number, now))
+        first = quarter_start(quarter.year, quarter.number)
+        closed = closed_positions(uow.pending.org_tree().positions, first)
+        opened = len(add_missing_reports(uow.reports, quarter.year, quarter.number, now, closed))
         result = plan(uow, now=now, policy=policy)
         _enqueue(uow, result, now)
         uow.commit()

@@ -8,9 +8,9 @@ all typed entries or none (`save_entries`); the CLI stores one (`fill_entry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from engine.realisation import report_rows
 from engine.records import DocumentHead, StoredEntry
 from engine.usecases.capaian_rules import capaian_rules
 from engine.usecases.documents import CONSOLE, check_editable, record_save
+from engine.usecases.organisation import closed_positions
 from engine.usecases.workflow import NARRATIVE_LIMIT, ActionResult, apply_action
 from engine.workflow import Action, Actor, DocKind, DocumentView, State
 
@@ -66,20 +67,32 @@ def _head(view: DocumentView) -> DocumentHead:
 
 
 def add_missing_reports(
-    reports: ReportRepository, year: int, quarter: int, now: datetime
+    reports: ReportRepository,
+    year: int,
+    quarter: int,
+    now: datetime,
+    closed: Collection[int] = frozenset(),
 ) -> list[int]:
     """Open the quarter's report for every position with an approved PK that has none yet
-    (no commit); the ids of the reports opened."""
+    but those `closed` before the quarter (no commit); the ids of the reports opened."""
     approved = reports.positions_with_approved_pk(year)
     existing = reports.report_positions(year, quarter)
-    return reports.add_reports(year, quarter, sorted(approved - existing), now)
+    return reports.add_reports(year, quarter, sorted(approved - existing - set(closed)), now)
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    """The first day of a quarter (a position closed before it gets no report of it)."""
+    return date(year, 3 * quarter - 2, 1)
 
 
 @writes
 def open_reports(uow: UnitOfWork, year: int, quarter: int, *, now: datetime) -> list[int]:
     """Open the quarter's report for every position with an approved PK (safe to repeat)
     and commit; the ids of the reports opened now."""
-    opened = add_missing_reports(uow.reports, year, quarter, now)
+    first = quarter_start(year, quarter)
+    approved = uow.reports.positions_with_approved_pk(year)
+    closed = closed_positions(filter(None, map(uow.admin.position, approved)), first)
+    opened = add_missing_reports(uow.reports, year, quarter, now, closed)
     uow.commit()
     return opened
 

@@ -8,10 +8,31 @@ from typing import Annotated
 import typer
 
 from engine.clock import local_date
-from engine.holiday_table import LOCAL
+from engine.holiday_table import GOVERNMENT, LOCAL, PUBLIC
 from kinerja.cli.state import console_actor, state_of
 
 app = typer.Typer(help="Hari libur nasional dan cuti bersama.", no_args_is_help=True)
+
+
+KINDS = {
+    "nasional": PUBLIC,
+    "cuti-bersama": GOVERNMENT,
+    "daerah": LOCAL,
+    PUBLIC: PUBLIC,
+    GOVERNMENT: GOVERNMENT,
+    LOCAL: LOCAL,
+}
+"""What `holidays add --kind` accepts: the Indonesian names, or the stored codes."""
+
+
+def _kind(raw: str) -> str:
+    try:
+        return KINDS[raw.strip().lower()]
+    except KeyError:
+        raise typer.BadParameter(
+            f"'{raw}' bukan jenis hari libur: nasional, cuti-bersama atau daerah",
+            param_hint="--kind",
+        ) from None
 
 
 def _day(raw: str) -> date:
@@ -51,25 +72,43 @@ def add_cmd(
     ctx: typer.Context,
     day: Annotated[str, typer.Argument(help="Tanggal TTTT-BB-HH")],
     name: Annotated[str, typer.Argument(help="Nama hari libur")],
-    category: Annotated[
-        str, typer.Option(help="public, government (cuti bersama) atau local")
-    ] = LOCAL,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            "--category",
+            help="nasional, cuti-bersama atau daerah (bawaan: daerah)",
+        ),
+    ] = "daerah",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Ganti hari libur yang sudah ada pada tanggal itu")
+    ] = False,
 ) -> None:
-    """Tambahkan hari libur (misalnya cuti bersama baru menurut SKB)."""
-    from engine.usecases.holidays import add_holiday
+    """Tambahkan hari libur (misalnya cuti bersama baru menurut SKB).
+
+    Tanggal yang sudah menjadi hari libur tidak diubah tanpa --replace.
+    """
+    from engine.errors import ValidationError
+    from engine.usecases.holidays import KIND_LABELS, HolidayTakenError, add_holiday
 
     container = state_of(ctx).container()
-    when = _day(day)
-    with container.uow(write=True) as uow:
-        add_holiday(
-            uow,
-            when,
-            name,
-            category=category,
-            now=container.clock.now(),
-            actor=console_actor(),
-        )
-    typer.echo(f"Hari libur {when.isoformat()} ({name}) disimpan.")
+    when, category = _day(day), _kind(kind)
+    try:
+        with container.uow(write=True) as uow:
+            saved = add_holiday(
+                uow,
+                when,
+                name,
+                category=category,
+                now=container.clock.now(),
+                actor=console_actor(),
+                replace=replace,
+            )
+    except HolidayTakenError as exc:
+        hint = f"{exc.message} Tambahkan --replace bila memang hendak menggantinya."
+        raise ValidationError(hint, log_message=exc.log_message) from None
+    label = KIND_LABELS[saved.category].lower()
+    typer.echo(f"Hari libur {when.isoformat()} ({saved.name}, {label}) disimpan.")
 
 
 @app.command("remove")

@@ -103,6 +103,10 @@ def org_lines(overview: OrgOverview) -> list[str]:
                     )
                     or "(kosong)"
                 )
+                closed = position.closed_on
+                if closed is not None:
+                    shut = "ditutup" if closed < day else "ditutup setelah"
+                    who = f"{who} ({shut} {closed.isoformat()})"
                 lines.append(f"{'  ' * depth}- {position.title} [{position.level.label}]: {who}")
     return lines
 
@@ -127,6 +131,9 @@ def org_json(overview: OrgOverview) -> dict[str, Any]:
                         "superior": superior.code if superior else None,
                         "nearest_administrator": administrator.code if administrator else None,
                         "head_of_agency": tree.head_of_agency(position.id).code,
+                        "closed_on": None
+                        if position.closed_on is None
+                        else str(position.closed_on),
                         "holders": [
                             {
                                 "name": h.official.name,

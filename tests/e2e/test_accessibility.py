@@ -47,6 +47,8 @@ PAGES = [
     Checked("dasbor", KADIS, "/dasbor"),
     Checked("admin", ADMIN, "/admin"),
     Checked("admin-penugasan", ADMIN, "/admin/penugasan"),  # its filter once overflowed at 375 px
+    Checked("admin-jabatan", ADMIN, "/admin/jabatan"),
+    Checked("admin-jabatan-baru", ADMIN, "/admin/jabatan/baru"),
     Checked("akun", HOLDER, "/akun"),
     Checked("lupa-sandi", None, "/masuk/lupa-sandi"),
     Checked("admin-akun", ADMIN, "/admin/akun"),

@@ -100,6 +100,31 @@ def test_holidays_list_add_remove(demo_cli: Cli) -> None:
     assert "bukan tanggal TTTT-BB-HH" in err
 
 
+def test_holidays_add_never_renames_a_day_silently_and_stores_a_cuti_bersama(
+    demo_cli: Cli,
+) -> None:
+    code, _, err = demo_cli("holidays", "add", "2021-05-12", "Hari Jadi")
+    assert code == 1
+    assert err.strip() == (
+        "Galat: 12 Mei 2021 sudah tercatat sebagai hari libur: Cuti Bersama Hari Raya Idul "
+        "Fitri (Cuti bersama). Tidak diubah. Tambahkan --replace bila memang hendak menggantinya."
+    )
+    assert "2021-05-12  government  Cuti Bersama Hari Raya Idul Fitri" in demo_cli.ok(
+        "holidays", "list", "--year", "2021"
+    )
+    out = demo_cli.ok(
+        "holidays", "add", "2021-12-27", "Cuti Bersama Natal", "--kind", "cuti-bersama"
+    )
+    assert out.strip() == "Hari libur 2021-12-27 (Cuti Bersama Natal, cuti bersama) disimpan."
+    assert "2021-12-27  government  Cuti Bersama Natal" in demo_cli.ok(
+        "holidays", "list", "--year", "2021"
+    )
+    demo_cli.ok("holidays", "add", "2021-12-27", "Hari Jadi", "--replace")
+    assert "2021-12-27  local       Hari Jadi" in demo_cli.ok("holidays", "list", "--year", "2021")
+    code, _, err = demo_cli("holidays", "add", "2021-04-08", "X", "--kind", "regional")
+    assert code == 2 and "nasional, cuti-bersama atau daerah" in err
+
+
 def test_holidays_list_defaults_to_the_clock_year(demo_cli: Cli) -> None:
     assert "2021-01-01" in demo_cli.ok("holidays", "list")
 

@@ -64,7 +64,25 @@ def test_a_new_official_named_over_two_lines_is_refused(
     [
         ("/admin/pegawai/{sekretaris}", {"name": "Sri\nR.", "email": "sri@x.test"}, "name", "Nama"),
         ("/admin/pegawai/{sekretaris}", {"name": "Sri", "email": "sri@x.test\r"}, "email", "Email"),
-        ("/admin/jabatan/1", {"title": "Kepala\u2028Dinas"}, "title", "Nama jabatan"),
+        (
+            "/admin/jabatan/1",
+            {"title": "Kepala\u2028Dinas", "effective": "2021-04-01"},
+            "title",
+            "Nama jabatan",
+        ),
+        (
+            "/admin/jabatan/baru",
+            {
+                "parent_id": "1",
+                "code": "staf",
+                "title": "Staf",
+                "unit_name": "Staf\nAhli",
+                "level": "pelaksana",
+                "effective": "2021-04-01",
+            },
+            "unit_name",
+            "Nama unit",
+        ),
         (
             "/admin/hari-libur",
             {"day": "2021-06-15", "name": "Hari Jadi\x85Gresik", "category": "local"},

@@ -170,7 +170,19 @@ POSTS: tuple[tuple[str, dict[str, str]], ...] = (
         },
     ),
     ("/admin/penugasan/1/akhiri", {"valid_to": "2021-12-31"}),
-    ("/admin/jabatan/1", {"title": "Kepala Dinas Baru"}),
+    ("/admin/jabatan/1", {"title": "Kepala Dinas Baru", "effective": "2021-04-01"}),
+    (
+        "/admin/jabatan/baru",
+        {
+            "parent_id": "1",
+            "code": "staf-ahli",
+            "title": "Staf Ahli",
+            "unit_name": "Staf",
+            "level": "pelaksana",
+            "effective": "2021-04-01",
+        },
+    ),
+    ("/admin/jabatan/26/tutup", {"last_day": "2021-12-31"}),  # the position just added
     ("/admin/hari-libur", {"day": "2021-06-15", "name": "Hari Jadi", "category": "local"}),
     ("/admin/hari-libur/2021-05-13/hapus", {}),
     ("/admin/akun/2/nonaktifkan", {}),
@@ -444,9 +456,16 @@ def test_a_closed_definitif_window_that_overlaps_is_refused_too(
     refused = admin.submit("/admin/penugasan/baru", typed, page="/admin")
     assert refused.status_code == 422
     assert PEOPLE["kabid-perindustrian"][1] in field_error(refused.text, "valid_from")
-    accepted = admin.submit(
-        "/admin/penugasan/baru", typed | {"valid_from": "2021-10-01"}, page="/admin"
-    )
+    # From October the Sekretaris is Plt. of the post: a definitif holder beside her is
+    # asked to be confirmed, with the overlap in words, and nothing is written until then.
+    later = typed | {"valid_from": "2021-10-01"}
+    asked = admin.submit("/admin/penugasan/baru", later, page="/admin")
+    assert asked.status_code == 422
+    warning = unescape(re.sub(r"\s+", " ", asked.text))
+    assert f"Bertumpang tindih dengan Plt. {PEOPLE['sekretaris'][1]} (1 Oktober 2021" in warning
+    assert "bersamaan 1 Oktober 2021 s.d. 31 Desember 2021" in warning
+    assert 'name="konfirmasi" value="1"' in asked.text
+    accepted = admin.submit("/admin/penugasan/baru", later | {"konfirmasi": "1"}, page="/admin")
     assert accepted.status_code == 303
 
 
@@ -512,7 +531,8 @@ def test_reopening_an_ended_definitif_that_would_overlap_is_refused(
     successor = assignment_form(
         engine, position_id=str(position_id(engine, "kabid-perindustrian")), valid_from="2021-10-01"
     )
-    assert admin.submit("/admin/penugasan/baru", successor, page="/admin").status_code == 303
+    confirmed = successor | {"konfirmasi": "1"}  # beside the Plt. from October: confirmed
+    assert admin.submit("/admin/penugasan/baru", confirmed, page="/admin").status_code == 303
     response = admin.submit(f"/admin/penugasan/{retiring.id}/akhiri", {"valid_to": "2021-12-31"})
     assert response.status_code == 422
     assert PEOPLE["sekretaris"][1] in field_error(response.text, "valid_to")
@@ -544,16 +564,15 @@ def test_positions_are_listed_in_tree_order_with_level_and_holders(admin: WebCli
 
 def test_renaming_a_position(admin: WebClient, engine: Engine) -> None:
     target = position_id(engine, "kasi-ikm")
-    response = admin.submit(
-        f"/admin/jabatan/{target}", {"title": "Kepala Seksi IKM & Sentra"}, page="/admin"
-    )
+    renamed = {"title": "Kepala Seksi IKM & Sentra", "effective": "2021-04-01"}
+    response = admin.submit(f"/admin/jabatan/{target}", renamed, page="/admin")
     assert response.status_code == 303
     page = admin.get(response.headers["location"]).text
-    assert "Nama jabatan disimpan" in page
+    assert "Perubahan jabatan disimpan" in page
     assert "Kepala Seksi IKM &amp; Sentra" in page
     assert "Kepala Seksi IKM &amp; Sentra" in admin.get("/organisasi").text
 
-    refused = admin.submit(f"/admin/jabatan/{target}", {"title": "  "}, page="/admin")
+    refused = admin.submit(f"/admin/jabatan/{target}", renamed | {"title": "  "}, page="/admin")
     assert refused.status_code == 422
     assert field_error(refused.text, "title") == "Nama jabatan wajib diisi"
 

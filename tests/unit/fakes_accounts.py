@@ -378,8 +378,16 @@ class FakeAdmin:
     def position(self, position_id: int) -> Position | None:
         return self.positions.get(position_id)
 
-    def rename_position(self, position_id: int, title: str) -> None:
-        self.positions[position_id] = replace(self.positions[position_id], title=title)
+    def update_position(self, position_id: int, **values: object) -> None:
+        self.positions[position_id] = replace(self.positions[position_id], **values)  # type: ignore[arg-type]
+
+    def add_position(self, position: Position) -> Position | None:
+        taken = {(p.agency_id, p.code) for p in self.positions.values()}
+        if (position.agency_id, position.code) in taken:
+            return None
+        added = replace(position, id=max(self.positions) + 1)
+        self.positions[added.id] = added
+        return added
 
     def set_position_role(self, position_id: int, role: PositionRole | None) -> None:
         self.positions[position_id] = replace(self.positions[position_id], role=role)
@@ -493,6 +501,5 @@ def account_uow(**repositories: object) -> FakeUnitOfWork:
         accounts=accounts,
         admin=admin,
         passwords=FakePasswords(),
-        organisation=FakeOrganisation(),
-        **repositories,
+        **({"organisation": FakeOrganisation()} | repositories),
     )

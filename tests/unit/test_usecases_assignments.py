@@ -11,6 +11,7 @@ from engine.errors import FieldError, NotFoundError
 from engine.org import AssignmentStatus
 from engine.policy import Policy
 from engine.usecases.assignments import (
+    ConfirmationNeededError,
     assignment_choices,
     assignment_details,
     create_assignment,
@@ -107,7 +108,10 @@ def test_a_refused_assignment_names_the_field_and_writes_nothing(
 
 def test_an_acting_holder_may_overlap_the_definitif_one_without_locking() -> None:
     uow, admin = given()
-    added = new(uow, decree=" SPT 800/12 ")
+    with pytest.raises(ConfirmationNeededError, match="punya pemegang definitif, Dewi Kasi"):
+        new(uow, decree=" SPT 800/12 ")
+    assert len(admin.records) == 3 and uow.commits == 0
+    added = new(uow, decree=" SPT 800/12 ", confirmed=True)
     assert admin.records[added.id] == added  # type: ignore[attr-defined]
     assert (added.status, added.decree) == (AssignmentStatus.PLT, "SPT 800/12")  # type: ignore[attr-defined]
     assert admin.locked == [] and uow.commits == 1

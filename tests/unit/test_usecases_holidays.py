@@ -8,7 +8,14 @@ import pytest
 
 from engine.errors import NotFoundError, ValidationError
 from engine.holiday_table import ADMIN, GOVERNMENT, LOCAL, PUBLIC, SEED, HolidayDay
-from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday, seed_holidays
+from engine.usecases.holidays import (
+    KIND_LABELS,
+    HolidayTakenError,
+    add_holiday,
+    list_holidays,
+    remove_holiday,
+    seed_holidays,
+)
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.fakes_accounts import FakeHolidays
 
@@ -100,13 +107,13 @@ def test_every_change_is_in_the_admin_log_with_before_and_after() -> None:
     seed_holidays(uow, [2021, 2022], now=NOW, actor="konsol (ops)")
     seed_holidays(uow, [2021], now=NOW, actor="konsol (ops)")  # nothing new: no row
     add_holiday(uow, date(2021, 6, 15), "Hari Jadi", now=NOW, actor="Admin (admin)")
-    add_holiday(uow, date(2021, 6, 15), "Hari Jadi Gresik", now=NOW)
+    add_holiday(uow, date(2021, 6, 15), "Hari Jadi Gresik", now=NOW, replace=True)
     remove_holiday(uow, date(2021, 6, 15), now=NOW, actor="Admin (admin)")
     rows = list(uow.admin_log.rows())
     assert [(r.id, r.actor, r.action, r.subject) for r in rows] == [
         (1, "konsol (ops)", "holiday.seed", "Hari libur resmi tahun 2021-2022"),
         (2, "Admin (admin)", "holiday.add", "Hari libur 15 Juni 2021"),
-        (3, "sistem", "holiday.add", "Hari libur 15 Juni 2021"),
+        (3, "sistem", "holiday.replace", "Hari libur 15 Juni 2021"),
         (4, "Admin (admin)", "holiday.remove", "Hari libur 15 Juni 2021"),
     ]
     assert rows[0].values("after") == {"added": 3}
@@ -126,3 +133,25 @@ def test_a_refused_holiday_leaves_no_admin_row() -> None:
     with pytest.raises(ValidationError):
         add_holiday(uow, date(2021, 6, 16), " ", now=NOW, actor="Admin (admin)")
     assert list(uow.admin_log.rows()) == []
+
+
+def test_a_day_that_is_a_holiday_is_never_renamed_silently() -> None:
+    kept = HolidayDay(date(2021, 12, 24), "Cuti Bersama Natal", GOVERNMENT, SEED)
+    uow, table = given(kept)
+    with pytest.raises(HolidayTakenError) as taken:
+        add_holiday(uow, date(2021, 12, 24), "Hari Jadi", now=NOW, actor="Admin (admin)")
+    assert str(taken.value) == (
+        "24 Desember 2021 sudah tercatat sebagai hari libur: Cuti Bersama Natal (Cuti bersama). "
+        "Tidak diubah."
+    )
+    assert taken.value.field == "day" and taken.value.existing == kept
+    assert table.rows[date(2021, 12, 24)] == kept and list(uow.admin_log.rows()) == []
+    same = add_holiday(uow, date(2021, 12, 24), "Cuti Bersama Natal", category=GOVERNMENT, now=NOW)
+    assert same == kept and uow.commits == 0  # the same again: nothing to change
+    replaced = add_holiday(
+        uow, date(2021, 12, 24), "Hari Jadi", now=NOW, actor="Admin (admin)", replace=True
+    )
+    assert table.rows[date(2021, 12, 24)] == replaced and replaced.name == "Hari Jadi"
+    [row] = uow.admin_log.rows()
+    assert row.action == "holiday.replace" and row.values("before")["name"] == "Cuti Bersama Natal"
+    assert KIND_LABELS[GOVERNMENT] == "Cuti bersama"

@@ -13,8 +13,11 @@ from datetime import UTC, datetime, timedelta
 from engine.events import OutboxDraft, OutboxStatus
 from engine.outbox import Recorded, SendStatus
 from engine.usecases.outbox import (
+    KIND_WORDS,
+    attempts_in_words,
     bury_unrenderable,
     claim_batch,
+    kind_in_words,
     list_messages,
     outbox_counts,
     record_delivery,
@@ -116,3 +119,16 @@ def test_the_admin_lists_counts_and_revives_dead_letters() -> None:
     assert (uow.outbox.rows[1].status, uow.outbox.rows[1].available_at) == (
         OutboxStatus.PENDING, later,
     )  # fmt: skip
+
+
+def test_kinds_and_attempts_are_said_in_words() -> None:
+    assert kind_in_words("workflow.approved") == "Disetujui"
+    assert kind_in_words("workflow.returned") == "Dikembalikan untuk perbaikan"
+    assert kind_in_words("digest") == "Ringkasan pengingat"
+    assert kind_in_words("something.new") == "Email lain"
+    assert all("." not in words for words in KIND_WORDS.values())
+    assert [attempts_in_words(n) for n in (0, 1, 3)] == [
+        "Belum dicoba",
+        "Dicoba 1 kali",
+        "Dicoba 3 kali",
+    ]

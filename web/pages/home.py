@@ -28,7 +28,17 @@ def organisation(request: Request, user: MaybeUser, uow: UowDep) -> HTMLResponse
     the officials' NIPs are personal data, shown only to signed-in users)."""
     web = web_of(request)
     found = show_organisation(uow, now=web.now(), policy=web.deps.policy)
-    agencies = [(agency, tree_rows(found.tree, found.day, agency.id)) for agency in found.agencies]
+    agencies = [
+        (
+            agency,
+            [
+                r
+                for r in tree_rows(found.tree, found.day, agency.id)
+                if r.position.is_open_on(found.day)
+            ],
+        )
+        for agency in found.agencies
+    ]  # a position closed before the day is not in that day's organisation
     context: dict[str, Any] = {
         "regency": found.regency,
         "agencies": agencies,

@@ -1,4 +1,7 @@
-"""The admin page for the holiday calendar: a year's holidays, adding and removing one."""
+"""The admin page for the holiday calendar: a year's holidays, adding and removing one.
+
+Adding a day that already is a holiday changes nothing: the page says which holiday the day
+has and offers a "Ganti" button that sends the same form again with `ganti=1`."""
 
 from __future__ import annotations
 
@@ -8,16 +11,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from engine.errors import FieldError, NotFoundError
-from engine.holiday_table import GOVERNMENT, LOCAL, PUBLIC
+from engine.holiday_table import LOCAL
 from engine.ports import UnitOfWork
-from engine.usecases.holidays import add_holiday, list_holidays, remove_holiday
+from engine.usecases.holidays import (
+    KIND_LABELS,
+    HolidayTakenError,
+    add_holiday,
+    list_holidays,
+    remove_holiday,
+)
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import UowDep, web_of
 from web.pages.admin.common import Text, done, log, parse_day, parse_int, refused, render, who
 
 router = APIRouter()
 
-HOLIDAY_KINDS = {PUBLIC: "Libur nasional", GOVERNMENT: "Cuti bersama", LOCAL: "Libur daerah"}
+HOLIDAY_KINDS = KIND_LABELS
 
 
 def _year(raw: str, today: date) -> int:
@@ -32,9 +41,11 @@ def _holidays_page(
     year: int,
     form: dict[str, str],
     errors: dict[str, str],
+    taken: HolidayTakenError | None = None,
 ) -> HTMLResponse:
     days = list_holidays(uow, year=year, include_removed=True)
     context = {
+        "taken": None if taken is None else taken.existing,
         "year": year,
         "holidays": [d for d in days if d.active],
         "removed": [d for d in days if not d.active],
@@ -63,8 +74,9 @@ def holiday_add(
     name: Text = "",
     category: Text = LOCAL,
     tahun: Text = "",
+    ganti: Text = "",
 ) -> HTMLResponse | RedirectResponse:
-    """Add a holiday (or bring back a removed one)."""
+    """Add a holiday (or bring back a removed one); replace one only when `ganti` says so."""
     web = web_of(request)
     form = {"day": day, "name": name, "category": category}
     errors: dict[str, str] = {}
@@ -77,7 +89,12 @@ def holiday_add(
     if errors or when is None:
         return _holidays_page(request, user, uow, year, form, errors)
     try:
-        add_holiday(uow, when, name, category=category, now=web.now(), actor=who(user))
+        add_holiday(
+            uow, when, name, category=category, now=web.now(), actor=who(user), replace=ganti == "1"
+        )
+    except HolidayTakenError as exc:
+        errors = refused(request, user, exc)
+        return _holidays_page(request, user, uow, year, form, errors, exc)
     except FieldError as exc:
         return _holidays_page(request, user, uow, year, form, refused(request, user, exc))
     log.info("%s added holiday %s", user.login, when)

@@ -1,4 +1,6 @@
-"""The admin page for outgoing email: the newest messages, and retrying dead letters."""
+"""The admin page for outgoing email: the newest messages, and retrying dead letters.
+
+Kinds and attempts are shown in words; the raw kind code is only in the cell's tooltip."""
 
 from __future__ import annotations
 
@@ -6,7 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from engine.events import OutboxStatus
-from engine.usecases.outbox import list_messages, outbox_counts, retry_dead
+from engine.usecases.outbox import (
+    attempts_in_words,
+    kind_in_words,
+    list_messages,
+    outbox_counts,
+    retry_dead,
+)
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import UowDep, web_of
 from web.pages.admin.common import done, log, moment_format, render, who
@@ -27,6 +35,8 @@ def outbox(request: Request, user: AdminUser, uow: UowDep, status: str = "") -> 
         "labels": OUTBOX_LABELS,
         "dead": outbox_counts(uow)[OutboxStatus.DEAD],
         "moment": moment_format(web_of(request)),
+        "kind_words": kind_in_words,
+        "attempt_words": attempts_in_words,
     }
     return render(request, user, "admin_outbox.html", context)
 

@@ -1,4 +1,9 @@
-"""The admin pages for who holds what: officials, their assignments, and positions."""
+"""The admin pages for who holds what: officials, their assignments, and positions.
+
+Organisation changes are made here one at a time, each with its effective date: add,
+rename, move (another superior) or close a position, appoint or end a holder. An
+appointment that overlaps other holders is shown back with the overlaps in words and a
+button to confirm it (`konfirmasi=1`): never refused, never accepted silently."""
 
 from __future__ import annotations
 
@@ -8,23 +13,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from engine.errors import FieldError
-from engine.org import AssignmentStatus
+from engine.org import AssignmentStatus, Level
 from engine.ports import UnitOfWork
 from engine.usecases.assignments import (
     AssignmentChoices,
+    ConfirmationNeededError,
     assignment_choices,
     assignment_details,
     create_assignment,
     end_assignment,
     list_assignments,
 )
+from engine.usecases.organisation import add_position, change_position, close_position
 from engine.usecases.people import (
     create_official,
     get_position,
     list_officials,
     list_positions,
     official_details,
-    rename_position,
     update_official,
 )
 from web.auth import AdminFormUser, AdminUser, CurrentUser
@@ -175,10 +181,11 @@ def _assignment_form(
     uow: UnitOfWork,
     form: dict[str, str],
     errors: dict[str, str],
+    warnings: list[str] | None = None,
 ) -> HTMLResponse:
     choices = assignment_choices(uow, **_clock(web_of(request)))
-    context = _choices(choices) | {"form": form, "errors": errors}
-    status = 422 if errors else 200
+    context = _choices(choices) | {"form": form, "errors": errors, "warnings": warnings or []}
+    status = 422 if errors or warnings else 200
     return render(request, user, "admin_assignment_form.html", context, status_code=status)
 
 
@@ -209,8 +216,9 @@ def assignment_create(
     valid_from: Text = "",
     valid_to: Text = "",
     decree: Text = "",
+    konfirmasi: Text = "",
 ) -> HTMLResponse | RedirectResponse:
-    """Assign an official to a position over a date window."""
+    """Assign an official to a position over a date window (overlaps confirmed first)."""
     form = {
         "official_id": official_id,
         "position_id": position_id,
@@ -240,7 +248,11 @@ def assignment_create(
             decree=decree,
             actor=who(user),
             now=web_of(request).now(),
+            confirmed=konfirmasi == "1",
         )
+    except ConfirmationNeededError as exc:
+        log.info("%s asked to confirm an overlapping assignment", user.login)
+        return _assignment_form(request, user, uow, form, {}, exc.warnings)
     except FieldError as exc:
         return _assignment_form(request, user, uow, form, refused(request, user, exc))
     log.info("%s created assignment %s", user.login, added.id)
@@ -310,35 +322,172 @@ def positions(request: Request, user: AdminUser, uow: UowDep) -> HTMLResponse:
     return render(request, user, "admin_positions.html", {"rows": rows})
 
 
+LEVELS = {level.value: level.label for level in Level}
+
+
 def _position_form(
     request: Request,
     user: CurrentUser,
     uow: UnitOfWork,
-    position_id: int,
+    position_id: int | None,
     form: dict[str, str] | None,
     errors: dict[str, str],
 ) -> HTMLResponse:
-    position = get_position(uow, position_id)
-    context = {"position": position, "form": form or {"title": position.title}, "errors": errors}
+    web = web_of(request)
+    position = None if position_id is None else get_position(uow, position_id)
+    if form is None:
+        assert position is not None
+        form = {
+            "title": position.title,
+            "parent_id": str(position.parent_id or ""),
+            "effective": web.today().isoformat(),
+        }
+    parents = assignment_choices(uow, **_clock(web)).positions
+    if position is not None:
+        parents = [row for row in parents if row.position.agency_id == position.agency_id]
+    context = {
+        "position": position,
+        "parents": parents,
+        "levels": LEVELS,
+        "form": form,
+        "errors": errors,
+    }
     status = 422 if errors else 200
     return render(request, user, "admin_position_form.html", context, status_code=status)
 
 
+@router.get("/admin/jabatan/baru", response_class=HTMLResponse)
+def position_new(request: Request, user: AdminUser, uow: UowDep, atasan: str = "") -> HTMLResponse:
+    """The form for a new position (its superior chosen beforehand if given)."""
+    form = {
+        "parent_id": atasan,
+        "code": "",
+        "title": "",
+        "unit_name": "",
+        "level": Level.PELAKSANA.value,
+        "effective": web_of(request).today().isoformat(),
+    }
+    return _position_form(request, user, uow, None, form, {})
+
+
+@router.post("/admin/jabatan/baru", response_class=HTMLResponse, response_model=None)
+def position_create(
+    request: Request,
+    user: AdminFormUser,
+    uow: UowDep,
+    parent_id: Text = "",
+    code: Text = "",
+    title: Text = "",
+    unit_name: Text = "",
+    level: Text = "",
+    effective: Text = "",
+) -> HTMLResponse | RedirectResponse:
+    """Add a position under a superior, in force from its effective date."""
+    form = {
+        "parent_id": parent_id,
+        "code": code,
+        "title": title,
+        "unit_name": unit_name,
+        "level": level,
+        "effective": effective,
+    }
+    errors: dict[str, str] = {}
+    start = parse_day(effective, "effective", errors, required=True)
+    if errors or start is None:
+        return _position_form(request, user, uow, None, form, errors)
+    try:
+        added = add_position(
+            uow,
+            parent_id=parse_int(parent_id),
+            code=code,
+            title=title,
+            unit_name=unit_name,
+            level=level,
+            effective=start,
+            actor=who(user),
+            now=web_of(request).now(),
+        )
+    except FieldError as exc:
+        return _position_form(request, user, uow, None, form, refused(request, user, exc))
+    log.info("%s added position %s", user.login, added.id)
+    return done("/admin/jabatan", "jabatan-dibuat")
+
+
 @router.get("/admin/jabatan/{position_id}", response_class=HTMLResponse)
 def position_edit(request: Request, user: AdminUser, uow: UowDep, position_id: int) -> HTMLResponse:
-    """The form to rename a position."""
+    """The form to rename a position or give it another superior."""
     return _position_form(request, user, uow, position_id, None, {})
 
 
 @router.post("/admin/jabatan/{position_id}", response_class=HTMLResponse, response_model=None)
 def position_update(
-    request: Request, user: AdminFormUser, uow: UowDep, position_id: int, title: Text = ""
+    request: Request,
+    user: AdminFormUser,
+    uow: UowDep,
+    position_id: int,
+    title: Text = "",
+    parent_id: Text = "",
+    effective: Text = "",
 ) -> HTMLResponse | RedirectResponse:
-    """Save a position's title."""
+    """Save a position's title and superior, with the date the change takes effect."""
+    form = {"title": title, "parent_id": parent_id, "effective": effective}
+    errors: dict[str, str] = {}
+    start = parse_day(effective, "effective", errors, required=True)
+    if errors or start is None:
+        return _position_form(request, user, uow, position_id, form, errors)
+    web = web_of(request)
+    parent = parse_int(parent_id) if parent_id.strip() else get_position(uow, position_id).parent_id
     try:
-        rename_position(uow, position_id, title=title, actor=who(user), now=web_of(request).now())
+        change_position(
+            uow,
+            position_id,
+            title=title,
+            parent_id=parent,
+            effective=start,
+            actor=who(user),
+            **_clock(web),
+        )
     except FieldError as exc:
-        form = {"title": title}
         return _position_form(request, user, uow, position_id, form, refused(request, user, exc))
-    log.info("%s renamed position %s", user.login, position_id)
+    log.info("%s changed position %s", user.login, position_id)
     return done("/admin/jabatan", "jabatan-diubah")
+
+
+def _close_form(
+    request: Request,
+    user: CurrentUser,
+    uow: UnitOfWork,
+    position_id: int,
+    form: dict[str, str],
+    errors: dict[str, str],
+) -> HTMLResponse:
+    context = {"position": get_position(uow, position_id), "form": form, "errors": errors}
+    status = 422 if errors else 200
+    return render(request, user, "admin_position_close.html", context, status_code=status)
+
+
+@router.get("/admin/jabatan/{position_id}/tutup", response_class=HTMLResponse)
+def position_close_form(
+    request: Request, user: AdminUser, uow: UowDep, position_id: int
+) -> HTMLResponse:
+    """The form to close a position after its last day."""
+    form = {"last_day": web_of(request).today().isoformat()}
+    return _close_form(request, user, uow, position_id, form, {})
+
+
+@router.post("/admin/jabatan/{position_id}/tutup", response_class=HTMLResponse, response_model=None)
+def position_close(
+    request: Request, user: AdminFormUser, uow: UowDep, position_id: int, last_day: Text = ""
+) -> HTMLResponse | RedirectResponse:
+    """Close a position: it keeps its history, takes nothing new after its last day."""
+    form = {"last_day": last_day}
+    errors: dict[str, str] = {}
+    end = parse_day(last_day, "last_day", errors, required=True)
+    if errors or end is None:
+        return _close_form(request, user, uow, position_id, form, errors)
+    try:
+        close_position(uow, position_id, last_day=end, actor=who(user), now=web_of(request).now())
+    except FieldError as exc:
+        return _close_form(request, user, uow, position_id, form, refused(request, user, exc))
+    log.info("%s closed position %s after %s", user.login, position_id, end)
+    return done("/admin/jabatan", "jabatan-ditutup")
