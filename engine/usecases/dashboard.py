@@ -9,8 +9,8 @@ totals stay whole. The workbook download (`dashboard_export`) gives the same rec
 the same period and bidang. Realisations of reports not verified yet are left out unless
 `include_unverified` (the page's switch); either way the recap lists them.
 
-Without a period the dashboard opens on the latest quarter (begun by today) that has a
-verified or approved report: what a head can already rely on. At the top: the agency's
+Without a period the dashboard opens on the latest ended quarter that has a verified or
+approved report: what a head can already rely on. At the top: the agency's
 headline with the reports still pending, the red list (indicators at or below the
 narrative threshold, `Policy.narrative_threshold`, with holder, kendala and report) and
 the progress per bidang; then each indicator's TW I-IV trend. Where several agencies
@@ -349,15 +349,16 @@ def bidang_units(tree: OrgTree, agency_id: int | None = None) -> list[Position]:
 
 
 def latest_verified(uow: UnitOfWork, years: list[int], current: Quarter) -> Period | None:
-    """The latest quarter begun by `current` that has a verified or approved report (one
-    query per year looked at, newest first; usually one)."""
+    """The latest quarter ended before `current` that has a verified or approved report (one
+    query per year looked at, newest first; usually one). A quarter is reported on after
+    it ends, so `current` itself never counts."""
     for year in years:
         if year > current.year:
             continue
         counted = [
             row.quarter
             for row in uow.pending.reports_of(year=year, quarter=None)
-            if row.state.value in COUNTED_STATES and Quarter(year, row.quarter) <= current
+            if row.state.value in COUNTED_STATES and Quarter(year, row.quarter) < current
         ]
         if counted:
             return Period(year, max(counted))

@@ -152,7 +152,7 @@ def test_the_latest_verified_quarter_does_not_depend_on_the_year(year: int) -> N
     # 12 October: TW IV has begun, TW III is only submitted: TW II (not TW IV, not the year).
     assert opened(datetime(year, 10, 12, 2, 0, tzinfo=UTC)) == (year, 2)
     tw4 = ReportRow(84, KASI, year, 4, State.APPROVED)
-    assert opened(datetime(year, 8, 12, 2, 0, tzinfo=UTC), tw4) == (year, 2)  # not begun yet
+    assert opened(datetime(year, 10, 12, 2, 0, tzinfo=UTC), tw4) == (year, 2)  # not ended yet
     # 20 January of the next year, which has nothing yet: the year's TW IV.
     assert opened(datetime(year + 1, 1, 20, 2, 0, tzinfo=UTC), tw4) == (year, 4)
 
