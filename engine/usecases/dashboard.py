@@ -229,8 +229,10 @@ def show_dashboard(
     basis = recap_basis(uow, period.year, include_unverified=include_unverified)
     data = repo.recap(year=period.year, quarter=period.quarter, basis=basis)
     items, recap = data.items, data.recap
-    if shown_agency is not None:
-        recap, items = of_agency(recap, items, tree, shown_agency)
+    mine = None
+    if shown_agency is not None and len(names) > 1:
+        mine = {p.id for p in tree.positions if p.agency_id == shown_agency}
+        recap, items = of_agency(recap, items, mine)
     rows = period_progress(
         uow,
         period.year,
@@ -239,9 +241,8 @@ def show_dashboard(
         now=now,
         policy=policy,
         tree=tree,
+        only=mine,
     )
-    if shown_agency is not None:
-        rows = [row for row in rows if row.position.agency_id == shown_agency]
     units = [] if shown_agency is None else bidang_units(tree, shown_agency)
     chosen = choose_bidang(bidang, units)
     if status and status not in (*STATUS_OPTIONS, OVERDUE_FILTER):
@@ -422,12 +423,10 @@ def choose_agency(text: str, choices: list[tuple[int, str]], known: Collection[i
 
 
 def of_agency(
-    recap: Recap, items: list[IndicatorInput], tree: OrgTree, agency_id: int
+    recap: Recap, items: list[IndicatorInput], mine: Collection[int]
 ) -> tuple[Recap, list[IndicatorInput]]:
-    """The recap and its inputs narrowed to one agency (the regency's recap is cached whole)."""
-    if len({root.agency_id for root in tree.roots()}) <= 1:
-        return recap, items
-    mine = {p.id for p in tree.positions if p.agency_id == agency_id}
+    """The recap and its inputs narrowed to one agency's positions (the regency's recap is
+    cached whole)."""
     narrowed = replace(
         recap,
         indicators=[s for s in recap.indicators if s.indicator.position_id in mine],
@@ -468,7 +467,11 @@ def leader_scores(tree: OrgTree, recap: Recap) -> list[GroupScore]:
 def bidang_sections(tree: OrgTree, recap: Recap, chosen: Position | None) -> list[BidangScores]:
     """Each bidang of the recap (or only the chosen one) with the scores of its positions."""
     units = {unit.id: unit for unit in bidang_units(tree)}
-    unit_of = {p.id: unit.id for p in tree.positions if (unit := bidang_of(tree, p)) is not None}
+    unit_of = {
+        g.position_id: unit.id
+        for g in recap.positions
+        if (unit := bidang_of(tree, tree.position(g.position_id))) is not None
+    }
     sections = []
     for total in recap.bidang:
         unit = units.get(total.position_id)
@@ -646,6 +649,7 @@ def trends(
     inputs are the recap's)."""
     rules, extra = recap.basis.rules, recap.basis.include_unverified
     inside = in_unit(tree, chosen)
+    scored = {s.indicator.id: s for s in recap.indicators}
     result = []
     for item in items:
         if not inside(item.indicator.position_id):
@@ -653,7 +657,7 @@ def trends(
         scores = [score(item, q, rules=rules, include_unverified=extra) for q in range(1, 5)]
         result.append(
             Trend(
-                score=score(item, recap.quarter, rules=rules, include_unverified=extra),
+                score=scored[item.indicator.id],
                 values=tuple(s.capaian.value for s in scores),
                 categories=tuple(None if s.category is None else s.category.name for s in scores),
             )
