@@ -487,7 +487,7 @@ def test_the_top_of_the_page_on_12_october(
     items = page.one("section", id="daftar-merah").find_all("li", data_indicator=None)
     assert [li.attrs["data-indicator"] for li in items] == [s.indicator.code for s in red]
     for item, score in zip(items, red, strict=True):
-        assert item.one("div", data_capaian=None).text == (
+        assert item.one("span", data_capaian=None).text == (
             f"{format_number_id(score.capaian.value, 2)}%"
         )
         holding = tree.acting_holder(score.indicator.position_id, date(2021, 9, 30))

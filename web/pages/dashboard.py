@@ -46,6 +46,8 @@ LISTED = 100
 """At most this many indicators in each "shown apart" list (the count says how many)."""
 RED_LISTED = 50
 """At most this many indicators in the red list (the heading says how many in all)."""
+RED_TOP = 5
+"""The lowest this many are shown at the top; the rest open on demand (the fold)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def dashboard(
         "regency": shown.regency,
         "red": shown.red[:RED_LISTED],
         "red_count": len(shown.red),
+        "red_top": RED_TOP,
         "threshold": shown.threshold,
         "progress": shown.progress,
         "trends": charts,
