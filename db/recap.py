@@ -334,9 +334,8 @@ def entry_inputs(
     """What staff typed per (indicator id, quarter) for these indicators, in one query.
 
     `recap_inputs` keeps only the results; an exported recap must also show the values
-    the formulas ran on, so that a reader can redo the arithmetic. The same entries
-    (reports in any state).
-    """
+    the formulas ran on, so that a reader can redo the arithmetic (and the dashboard's red
+    list the kendala written). Reports in any state unless `report_states`."""
     if not indicator_ids:
         return {}
     query = (
@@ -354,6 +353,7 @@ def entry_inputs(
             report_state=state,
             inputs={str(k): "" if v is None else str(v) for k, v in (entry.inputs or {}).items()},
             no_data_reason=entry.no_data_reason,
+            kendala=entry.kendala,
         )
         for entry, quarter, state in session.exec(query)
     }

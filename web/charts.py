@@ -147,3 +147,58 @@ def _axis(scale: Decimal, plot: int, bottom: int) -> list[str]:
 def _x(value: Decimal, scale: Decimal, plot: int) -> int:
     """Pixels from the left for `value` on an axis from 0 to `scale`, clipped to the plot."""
     return int((min(value, scale) / scale * plot).to_integral_value())
+
+
+SPARK_WIDTH = 88
+SPARK_HEIGHT = 30
+SPARK_BAR = 16
+SPARK_GAP = 6
+SPARK_SCALE = Decimal(120)
+"""Capaian above 120% are drawn at 120% (the number is in the label and the tooltip)."""
+
+
+def sparkline(
+    values: Sequence[Decimal | None],
+    colours: Sequence[str | None],
+    *,
+    label: str,
+    names: Sequence[str] = ("TW I", "TW II", "TW III", "TW IV"),
+) -> Markup:
+    """A small bar per quarter (TW I-IV) of one indicator's capaian, with the 100% line.
+
+    Quarters without a capaian are a short grey tick. The whole trend is said in words in
+    `aria-label` (and each bar's tooltip), so a screen reader hears the numbers.
+    """
+    plot = SPARK_HEIGHT - 2
+    words = []
+    shapes = []
+    for index, (value, name) in enumerate(zip(values, names, strict=False)):
+        x = index * (SPARK_BAR + SPARK_GAP)
+        colour = colours[index] if index < len(colours) else None
+        if value is None:
+            words.append(f"{name} belum ada")
+            shapes.append(
+                f'<rect class="none" x="{x}" y="{plot - 2}" width="{SPARK_BAR}" height="2" '
+                f'fill="{NO_VALUE_COLOUR}"><title>{escape(name)}: belum ada</title></rect>'
+            )
+            continue
+        shown = f"{format_number_id(value, 2)}%"
+        words.append(f"{name} {shown}")
+        height = max(2, int(min(max(value, Decimal(0)), SPARK_SCALE) / SPARK_SCALE * plot))
+        shapes.append(
+            f'<rect class="bar" x="{x}" y="{plot - height}" width="{SPARK_BAR}" '
+            f'height="{height}" fill="{escape(colour or NO_VALUE_COLOUR)}" '
+            f'data-value="{value.quantize(CENT)}"><title>{escape(name)}: {escape(shown)}</title>'
+            "</rect>"
+        )
+    hundred = plot - int(Decimal(100) / SPARK_SCALE * plot)
+    described = f"{label}: " + ", ".join(words)
+    return Markup(  # noqa: S704 - every text and attribute is escaped
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="spark" role="img" '
+        f'viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" '
+        f'height="{SPARK_HEIGHT}" aria-label="{escape(described)}">'
+        + "".join(shapes)
+        + f'<line x1="0" y1="{hundred}" x2="{SPARK_WIDTH}" y2="{hundred}" stroke="#1b2a3a" '
+        f'stroke-width="1" stroke-dasharray="2 2"/>'
+        f'<line x1="0" y1="{plot}" x2="{SPARK_WIDTH}" y2="{plot}" stroke="#9aa7b4"/></svg>'
+    )

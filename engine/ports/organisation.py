@@ -164,6 +164,8 @@ class EntryInputs:
     report_state: str
     inputs: dict[str, str] = field(default_factory=dict)
     no_data_reason: str | None = None
+    kendala: str | None = None
+    """The obstacle the reporter wrote (required at or below the narrative threshold)."""
 
 
 class RecapRepository(Protocol):

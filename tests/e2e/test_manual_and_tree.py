@@ -90,6 +90,7 @@ def test_the_tree_and_the_manual_open_print_and_download(
     assert manual_download.value.suggested_filename == "manual-ik-2021-kabid-perdagangan.docx"
 
     page.goto(server.url + "/dasbor?year=2021&quarter=2")
+    page.click("#rincian-laporan > summary")  # the list of reports is collapsed
     page.locator("a[aria-label^='Buka laporan Kepala Seksi Pembiayaan Usaha Mikro']").click()
     expect(page.locator("h1")).to_contain_text("TW II 2021")
     guide = page.locator("details.cara-mengukur").first

@@ -145,7 +145,8 @@ def test_a_quarter_from_draft_to_approved(browser: Browser, start_of_year: LiveS
 
     # The dashboard shows it approved, with its capaian.
     kadis.goto(server.url + "/dasbor?year=2021&quarter=1")
-    link = kadis.locator(f'a[href="/laporan/{report_id}"]').first
+    kadis.click("#rincian-laporan > summary")  # the list of reports is collapsed
+    link = kadis.locator(f'#tabel-laporan a[href="/laporan/{report_id}"]')
     expect(link).to_be_visible()
     shot(kadis, "dasbor-tw1", full_page=False)
 

@@ -11,12 +11,16 @@ from documents.colours import text_colour
 from web.charts import (
     LABEL_CHARS,
     LABEL_HEIGHT,
+    SPARK_HEIGHT,
+    SPARK_SCALE,
+    SPARK_WIDTH,
     VALUE_SPACE,
     WIDTH,
     Bar,
     bar_chart,
     label_lines,
     scale_of,
+    sparkline,
 )
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -186,3 +190,29 @@ def test_scale(values: list[Decimal], scale: int) -> None:
 )
 def test_text_colour_picks_the_readable_one(background: str, expected: str) -> None:
     assert text_colour(background) == expected
+
+
+# -- the TW I-IV sparkline (the dashboard's trends) -------------------------------------------
+
+
+def test_the_sparkline_draws_a_bar_per_quarter_and_says_the_numbers() -> None:
+    root = parse(
+        sparkline(
+            [Decimal("60"), Decimal("150"), Decimal("-5"), None],
+            ["#ff0000", "#00ff00", "#0000ff", None],
+            label='Indikator <"A">',
+        )
+    )
+    rects = root.findall("svg:rect", NS)
+    assert [r.get("class") for r in rects] == ["bar", "bar", "bar", "none"]
+    heights = [int(r.get("height", "0")) for r in rects]
+    plot = SPARK_HEIGHT - 2
+    assert heights[0] == int(Decimal(60) / SPARK_SCALE * plot)
+    assert heights[1] == plot  # 150% is drawn at the 120% top, its number kept
+    assert heights[2] == 2  # below 0: the smallest visible bar
+    assert [r.get("fill") for r in rects[:3]] == ["#ff0000", "#00ff00", "#0000ff"]
+    assert [r.get("data-value") for r in rects[:3]] == ["60.00", "150.00", "-5.00"]
+    label = root.get("aria-label")
+    assert label == 'Indikator <"A">: TW I 60,00%, TW II 150,00%, TW III -5,00%, TW IV belum ada'
+    assert root.get("role") == "img" and int(root.get("width", "0")) == SPARK_WIDTH
+    assert [t.text for t in root.iter(f"{{{NS['svg']}}}title")][-1] == "TW IV: belum ada"

@@ -32,17 +32,22 @@ from engine.usecases.dashboard import (
     STATUS_OPTIONS,
     BidangScores,
     Period,
+    Trend,
     dashboard_export,
     show_dashboard,
 )
 from web.auth import PageUser
-from web.charts import Bar, bar_chart
+from web.charts import Bar, bar_chart, sparkline
 from web.deps import UowDep, web_of
 from web.render import page
 
 router = APIRouter()
 LISTED = 100
 """At most this many indicators in each "shown apart" list (the count says how many)."""
+RED_LISTED = 50
+"""At most this many indicators in the red list (the heading says how many in all)."""
+RED_TOP = 5
+"""The lowest this many are shown at the top; the rest open on demand (the fold)."""
 
 
 @dataclass(frozen=True)
@@ -65,19 +70,24 @@ def dashboard(
     bidang: str = "",
     state: str = "",
     semua_laporan: str = "",
+    dinas: str = "",
 ) -> HTMLResponse:
-    """The dashboard of a year and quarter (default: today's), filterable by bidang and state.
+    """The dashboard of a year and quarter (default: the latest verified quarter),
+    filterable by agency (`dinas`, an id), bidang and state.
 
     `state` is a report state, "missing" (not created yet) or "terlambat" (overdue only).
     """
     web = web_of(request)
     everything = semua_laporan == "1"
     shown = show_dashboard(
-        uow, year=year, quarter=quarter, bidang=bidang, status=state,
+        uow, year=year, quarter=quarter, bidang=bidang, status=state, agency=dinas,
         now=web.now(), policy=web.deps.policy, include_unverified=everything, actor=user.actor,
     )  # fmt: skip
     period = shown.period
     legend = category_legend(shown.recap.basis.rules.scale)
+    colours = {name: bg for name, bg, _fg in legend}
+    charts = [(trend, trend_chart(trend, colours)) for trend in shown.trends]
+    red = {item.score.indicator.id for item in shown.red}
     unverified = [s for s in shown.recap.indicators if s.unverified]
     flagged = [s for s in shown.recap.indicators if s.capaian.flag]
     context: dict[str, Any] = {
@@ -104,8 +114,37 @@ def dashboard(
         "flagged": flagged[:LISTED],
         "flagged_count": len(flagged),
         "quarter_states": quarter_states,
+        "automatic": shown.automatic,
+        "agencies": shown.agencies,
+        "agency": shown.agency,
+        "agency_name": dict(shown.agencies).get(shown.agency or -1, ""),
+        "regency": shown.regency,
+        "red": shown.red[:RED_LISTED],
+        "red_count": len(shown.red),
+        "red_top": RED_TOP,
+        "threshold": shown.threshold,
+        "progress": shown.progress,
+        "trends": charts,
+        "red_charts": {
+            trend.score.indicator.id: chart
+            for trend, chart in charts
+            if trend.score.indicator.id in red
+        },
+        "pending": shown.pending,
+        "headline": shown.recap.agency[0]
+        if shown.agency is not None and shown.recap.agency
+        else None,
     }
     return page(request, "dashboard.html", context, user)
+
+
+def trend_chart(trend: Trend, colours: dict[str, str]) -> Markup:
+    """The TW I-IV sparkline of an indicator, coloured by each quarter's category."""
+    return sparkline(
+        trend.values,
+        [None if name is None else colours.get(name) for name in trend.categories],
+        label=trend.score.indicator.name,
+    )
 
 
 @router.get("/dasbor/rekap.xlsx")
