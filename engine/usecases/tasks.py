@@ -288,7 +288,7 @@ def revision_prompts(
     if actor.official_id is None:
         return []
     today = local_date(now, policy.zone)
-    tree = uow.documents.org_tree()
+    tree = uow.pending.committed_org_tree()
     try:
         held = tree.holdings_of(actor.official_id, today)
     except NotFoundError:
