@@ -15,9 +15,11 @@ from sqlmodel import Session, col, func, select
 
 from db.models import IndicatorRow, PerjanjianKinerja, PositionRow
 from db.workflow_models import AdminLog, AgencyYear
+from documents.xlsx.catalogue_layout import MEDIA_TYPE
 from kinerja.bootstrap import Container
 from kinerja.demo.seed import demo_people
 from tests.integration.conftest import WebClient
+from tests.integration.test_catalog_xlsx import open_book, put, save
 
 PEOPLE = {position: email for position, _nip, _name, email in demo_people()}
 
@@ -152,3 +154,33 @@ def test_the_holder_makes_a_pk_perubahan_with_a_reason(
     assert f'data-ref="PK-{new_id}"' in web.get("/tugas").text
     assert "Tahun 2021 (Perubahan 1)" in web.get("/dokumen-saya?period=pk").text
     assert web.get(f"/pk/{pk_id}").status_code == 200  # the approved one stays readable
+
+
+def test_the_planning_holder_changes_the_new_years_catalogue_with_the_workbook(
+    web: WebClient, web_container: Container
+) -> None:
+    web.login(PEOPLE["kasubag-program"])
+    web.submit("/tahun/buka", {"tahun": "2022"}, page="/tahun?tahun=2022")
+    book = open_book(web.get("/tahun/katalog.xlsx?tahun=2022").content)
+    put(book["Indikator"], 2, "Catatan", "Diubah untuk 2022")
+    changed = web.submit(
+        "/tahun/katalog",
+        {"tahun": "2022"},
+        page="/tahun?tahun=2022",
+        files={"berkas": ("katalog-2022.xlsx", save(book), MEDIA_TYPE)},
+    )
+    assert changed.status_code == 200, changed.text[-1500:]
+    assert "Diubah: 1 indikator" in changed.text
+    with Session(web_container.engine) as session:
+        notes = session.exec(
+            select(IndicatorRow.note).where(IndicatorRow.year == 2022, IndicatorRow.sort_order == 0)
+        ).all()
+        assert notes == ["Diubah untuk 2022"]
+    other_year = web.submit(
+        "/tahun/katalog",
+        {"tahun": "2021"},
+        page="/tahun?tahun=2021",
+        files={"berkas": ("katalog-2022.xlsx", save(book), MEDIA_TYPE)},
+    )
+    assert other_year.status_code == 422
+    assert "Buku kerja ini untuk diskoperindag tahun 2022" in other_year.text
