@@ -45,6 +45,8 @@ SORTS = {
     "jabatan": "Jabatan",
 }
 """The orders Tugas Saya offers (query value -> label)."""
+REVISION_LABEL = " (PK Perubahan)"
+"""Added to the period of a PK Perubahan ("Tahun 2021 (PK Perubahan)")."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Task:
     bidang: str = ""
     period_key: str = ""
     """The period as a filter value: "2021-1" for TW I 2021, "2021" for a PK."""
+    revision: bool = False
+    """A PK Perubahan (never late: it has no deadline)."""
 
     def as_json(self) -> dict[str, Any]:
         """The task for the API."""
@@ -148,7 +152,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 ref=doc.ref,
                 kind=doc.kind,
                 doc_id=doc.doc_id,
-                period=_period(doc),
+                period=_period(doc) + (REVISION_LABEL if doc.doc_id in revisions else ""),
                 position_title=position.title,
                 state=doc.state,
                 step=waiting.step,
@@ -166,6 +170,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 bidang_id=None if unit is None else unit.id,
                 bidang="" if unit is None else unit.unit_name,
                 period_key=f"{doc.year}-{doc.quarter}" if doc.quarter else str(doc.year),
+                revision=doc.kind is DocKind.PK and doc.doc_id in revisions,
             )
         )
     reasons = pending.return_reasons(returned) if returned else {}
@@ -350,7 +355,7 @@ def list_tasks(
     ]
     shown.sort(key=_SORT_KEYS[query.sort])
     bidang = sorted({(t.bidang_id, t.bidang) for t in every if t.bidang_id is not None})
-    periods = {t.period_key: t.period for t in every}
+    periods = {t.period_key: t.period.removesuffix(REVISION_LABEL) for t in every}
     return TaskList(
         tasks=shown,
         total=len(every),

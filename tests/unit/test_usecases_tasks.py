@@ -149,6 +149,7 @@ def test_a_pk_perubahan_waits_for_its_holder_without_a_deadline() -> None:
         ("LAP-7", Step.SUBMIT, date(2021, 4, 7), True),
         ("PK-12", Step.SUBMIT, None, False),
     ]
+    assert (tasks[1].period, tasks[1].revision) == ("Tahun 2021 (PK Perubahan)", True)
 
 
 def test_the_new_holder_is_prompted_to_make_the_pk_perubahan() -> None:
