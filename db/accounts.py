@@ -1,9 +1,6 @@
-"""Accounts, their passwords and TOTP second factor (`engine.ports.AccountRepository`, its
-sessions, tokens and throttle from db/signin.py) and password hashing
-(`engine.ports.PasswordHasher`): storage only, the rules are engine's. Passwords are hashed
-with argon2id, and an unknown login is checked against a dummy hash all the same; of
-recovery codes only the SHA-256 is kept; the TOTP secret has to be kept as it is (the
-server computes the codes from it).
+"""Accounts, passwords, set-password links, TOTP second factor (engine.ports.AccountRepository;
+sessions, tokens, throttle: db/signin.py), argon2id hashing (engine.ports.PasswordHasher; an
+unknown login costs a dummy check). Links and recovery codes: only SHA-256; TOTP secrets: kept.
 """
 
 from __future__ import annotations
@@ -23,7 +20,16 @@ from db.database import UTCDateTime
 from db.models import OfficialRow
 from db.organisation import to_official
 from db.signin import Account, SqlSignIn, hash_secret, identity
-from engine.accounts import AccountInfo, Credentials, SecondFactorInfo, account_actor, login_key
+from engine.accounts import (
+    NO_PASSWORD,
+    AccountInfo,
+    AccountLink,
+    Credentials,
+    LinkPurpose,
+    SecondFactorInfo,
+    account_actor,
+    login_key,
+)
 from engine.errors import NotFoundError
 from engine.nip import normalise_nip
 from engine.org import Official
@@ -55,8 +61,9 @@ def to_account(row: Account) -> AccountInfo:
     """Map a row to the engine's account (without its password hash)."""
     assert row.id is not None
     return AccountInfo(
-        row.id, row.login, row.official_id, row.is_admin, row.active, row.password_changed_at
-    )
+        row.id, row.login, row.official_id, row.is_admin, row.active, row.password_changed_at,
+        has_password=row.password_hash != NO_PASSWORD,
+    )  # fmt: skip
 
 
 def _credentials(row: Account | None) -> Credentials | None:
@@ -88,6 +95,22 @@ class RecoveryCode(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("account.id"), nullable=False, index=True)
     )
     code_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class AccountLinkRow(SQLModel, table=True):
+    """A one-time set-password link (invitation or "lupa kata sandi"): only its SHA-256."""
+
+    __tablename__ = "account_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), nullable=False, index=True)
+    )
+    purpose: str = Field(sa_column=Column(String(10), nullable=False))
+    secret_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
@@ -148,13 +171,11 @@ class SqlAccounts(SqlSignIn):
         self, account_id: int, password_hash: str, *, changed_at: datetime | None
     ) -> None:
         """Store a new password hash (and when it changed, unless it is the same password)."""
-        row = self.session.get(Account, account_id)
-        assert row is not None
-        row.password_hash = password_hash
+        values: dict[str, object] = {"password_hash": password_hash}
         if changed_at is not None:
-            row.password_changed_at = changed_at
-        self.session.add(row)
-        self.session.flush()
+            values["password_changed_at"] = changed_at
+        this = col(Account.id) == account_id
+        self.session.execute(update(Account).where(this).values(values))
 
     # --- the administrator's ------------------------------------------------------------
 
@@ -165,11 +186,8 @@ class SqlAccounts(SqlSignIn):
             .join(OfficialRow, col(Account.official_id) == col(OfficialRow.id), isouter=True)
             .order_by(col(Account.login))
         )
-        on = set(
-            self.session.exec(
-                select(SecondFactor.account_id).where(col(SecondFactor.enabled_at).is_not(None))
-            )
-        )
+        enabled = select(SecondFactor.account_id).where(col(SecondFactor.enabled_at).is_not(None))
+        on = set(self.session.exec(enabled))
         return [
             (
                 replace(to_account(account), second_factor_on=account.id in on),
@@ -222,11 +240,41 @@ class SqlAccounts(SqlSignIn):
 
     def set_active(self, account_id: int, active: bool) -> None:
         """Let the account sign in, or stop it."""
-        row = self.session.get(Account, account_id)
-        assert row is not None
-        row.active = active
-        self.session.add(row)
+        this = col(Account.id) == account_id
+        self.session.execute(update(Account).where(this).values(active=active))
+
+    # --- one-time set-password links -------------------------------------------------------
+
+    def add_link(
+        self, account_id: int, purpose: LinkPurpose, now: datetime, expires_at: datetime
+    ) -> str:
+        """A new link's random secret (only its SHA-256 is kept); earlier unused ones end."""
+        earlier = col(AccountLinkRow.account_id) == account_id
+        self.session.execute(update(AccountLinkRow).where(earlier).values(expires_at=now))
+        secret = secrets.token_urlsafe(32)
+        self.session.add(
+            AccountLinkRow(
+                account_id=account_id, purpose=purpose.value, secret_hash=hash_secret(secret),
+                created_at=now, expires_at=expires_at,
+            )
+        )  # fmt: skip
         self.session.flush()
+        return secret
+
+    def link(self, secret: str) -> AccountLink | None:
+        """The link with this raw secret, used or not."""
+        query = select(AccountLinkRow).where(AccountLinkRow.secret_hash == hash_secret(secret))
+        row = self.session.exec(query).first()
+        if row is None or row.id is None:
+            return None
+        purpose, expires = LinkPurpose(row.purpose), row.expires_at
+        return AccountLink(row.id, row.account_id, purpose, row.created_at, expires, row.used_at)
+
+    def spend_link(self, link_id: int, now: datetime) -> bool:
+        """Mark the link used unless it already was (one conditional update)."""
+        unused = (col(AccountLinkRow.id) == link_id) & col(AccountLinkRow.used_at).is_(None)
+        statement = update(AccountLinkRow).where(unused).values(used_at=now)
+        return bool(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
     # --- the second factor ---------------------------------------------------------------
 
@@ -338,9 +386,8 @@ class Argon2Passwords:
 
         try:
             with _HASHING:
-                return _hasher().verify(password_hash or _dummy_hash(), password) and bool(
-                    password_hash
-                )
+                usable = password_hash if password_hash != NO_PASSWORD else None
+                return _hasher().verify(usable or _dummy_hash(), password) and bool(usable)
         except (VerificationError, InvalidHashError):
             return False
 

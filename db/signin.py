@@ -313,6 +313,12 @@ class SqlSignIn:
         """Forget the failures of a key (a successful login)."""
         self.session.execute(delete(LoginThrottle).where(col(LoginThrottle.login) == key))
 
+    def locked_accounts(self, now: datetime) -> set[int]:
+        """The accounts the login throttle holds locked (keys "akun:ID")."""
+        accounts = select(LoginThrottle.login).where(col(LoginThrottle.login).startswith("akun:"))
+        keys = self.session.exec(accounts.where(col(LoginThrottle.locked_until) > now))
+        return {int(key.removeprefix("akun:")) for key in keys}
+
     def delete_stale_throttles(self, now: datetime, *, idle: timedelta) -> int:
         """Delete the throttle rows not touched for `idle` and not locked any more."""
         statement = delete(LoginThrottle).where(

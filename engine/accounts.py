@@ -13,21 +13,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
 from engine.errors import KinerjaError, ValidationError
+from engine.events import DomainEvent
 from engine.workflow import Actor
 
 __all__ = [
     "MAX_LOGIN",
     "MAX_TOKEN_NAME",
     "MIN_PASSWORD_LENGTH",
+    "NO_PASSWORD",
     "TOKEN_DAYS",
     "TOKEN_USE_RESOLUTION",
     "WRONG_LOGIN",
     "AccountInfo",
+    "AccountInvited",
+    "AccountLink",
     "ApiTokenInfo",
     "Credentials",
+    "LinkPurpose",
     "LoginRefusedError",
+    "PasswordResetRequested",
     "SecondFactorInfo",
     "Throttle",
     "ThrottleKeys",
@@ -36,6 +43,7 @@ __all__ = [
     "account_actor",
     "after_failure",
     "check_new_password",
+    "link_state",
     "locked_minutes",
     "login_key",
     "session_live",
@@ -52,6 +60,9 @@ TOKEN_DAYS = 90
 """A personal API token lives this many days unless its owner chooses otherwise."""
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 """A token's last use is noted at most this often: one write a minute, not one per request."""
+NO_PASSWORD = "!"  # noqa: S105 (no hash matches it: an invited account has no password yet)
+RESET_RESEND_AFTER = timedelta(minutes=5)
+"""A new "lupa kata sandi" email for an account goes out at most this often."""
 
 
 class LoginRefusedError(KinerjaError):
@@ -113,6 +124,53 @@ class AccountInfo:
     active: bool
     password_changed_at: datetime | None = None
     second_factor_on: bool = False
+    has_password: bool = True
+    """False for an invited account whose set-password link has not been used yet."""
+
+
+class LinkPurpose(StrEnum):
+    """What a one-time set-password link is for: a first password (an invitation, or the
+    first administrator's link) or a forgotten one."""
+
+    INVITE = "invite"
+    RESET = "reset"
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """A one-time set-password link as stored (only the SHA-256 of its secret is kept)."""
+
+    id: int
+    account_id: int
+    purpose: LinkPurpose
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+def link_state(link: AccountLink | None, now: datetime) -> str | None:
+    """Why a link no longer sets a password: "unknown", "used", "expired"; None when live."""
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    return "expired" if now >= link.expires_at else None
+
+
+@dataclass(frozen=True)
+class AccountInvited(DomainEvent):
+    """An official's account was made (or its invitation sent again): the email carries
+    the link that sets the first password; the dispatcher sends it."""
+
+    kind: ClassVar[str] = "account.invite"
+
+
+@dataclass(frozen=True)
+class PasswordResetRequested(DomainEvent):
+    """Someone asked for a forgotten password's link: the email goes to the account's
+    official, whoever asked."""
+
+    kind: ClassVar[str] = "account.reset"
 
 
 @dataclass(frozen=True)

@@ -141,13 +141,12 @@ class Container:
         from web.config import WebSettings
 
         settings = self.settings
-        overview = tuple(
-            (f"KINERJA_{name.upper()}", "" if value is None else str(value))
-            for name, value in settings.model_dump().items()
-        )
+        overview = tuple(settings.overview())
         return WebSettings(
             evidence_dir=settings.evidence_dir,
             session_hours=settings.session_hours,
+            invite_days=settings.invite_days,
+            reset_minutes=settings.reset_minutes,
             throttle=ThrottlePolicy(
                 settings.login_max_failures,
                 settings.login_lock_minutes,

@@ -1,13 +1,18 @@
-"""Settings, read from the environment (prefix ``KINERJA_``) and nowhere else.
+"""Settings, read from the environment (prefix ``KINERJA_``) and a ``.env`` file.
 
 `load_settings` takes the environment as a parameter so tests and tools can
 build settings without touching ``os.environ``; nothing is read at import time.
+The command line (kinerja.cli.state) first adds the ``KINERJA_*`` lines of a ``.env``
+file in the working directory to the process environment, never overriding a variable
+that is already set (`apply_env_file`): every reader of the environment, the worker
+processes of `kinerja serve --workers` included, then sees the same values.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, MutableMapping
 from datetime import datetime
 from enum import StrEnum
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -110,6 +115,15 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         default=12, ge=1, le=24 * 30, description="How long a browser stays signed in"
     )
+    invite_days: int = Field(
+        default=7, ge=1, le=60, description="Days an invitation's set-password link stays valid"
+    )
+    reset_minutes: int = Field(
+        default=60,
+        ge=5,
+        le=24 * 60,
+        description="Minutes a 'lupa kata sandi' link stays valid",
+    )
     login_max_failures: int = Field(
         default=5, ge=1, le=100, description="Failed logins before the login is locked"
     )
@@ -142,6 +156,10 @@ class Settings(BaseSettings):
         max_length=60,
         description="Capaian category at or below which kendala and upaya are required "
         "before a report is submitted (a category of the year's scale, e.g. Rendah)",
+    )
+    soffice: str | None = Field(
+        default=None,
+        description="The LibreOffice binary (soffice) that makes PDFs, when it is not on PATH",
     )
     fixed_now: datetime | None = Field(
         default=None,
@@ -228,6 +246,52 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """True when the database is a SQLite file (or memory)."""
         return self.database_url.startswith("sqlite")
+
+    def overview(self) -> list[tuple[str, str, str]]:
+        """(variable, value, meaning) of every setting, secrets masked, empty for unset:
+        what `kinerja config` prints and the admin's settings page shows, from one list."""
+        from kinerja.settings_meaning import MEANINGS
+
+        shown = self.model_dump()
+        # A password inside the database URL is a secret too.
+        shown["database_url"] = re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", self.database_url)
+        return [
+            (f"{ENV_PREFIX}{name.upper()}", "" if value is None else str(value), MEANINGS[name])
+            for name, value in shown.items()
+        ]
+
+
+ENV_FILE = ".env"
+"""The file in the working directory whose KINERJA_* lines are read (README, "Settings")."""
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The ``KINERJA_*`` variables a ``.env`` file sets (``NAME=value`` lines, ``export``
+    allowed, ``#`` comments, values quoted or not); empty when there is no such file."""
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        return {}
+    return {
+        name: value
+        for name, value in dotenv_values(path, interpolate=False).items()
+        if name.upper().startswith(ENV_PREFIX) and value is not None
+    }
+
+
+def apply_env_file(
+    path: Path | None = None, environ: MutableMapping[str, str] | None = None
+) -> Path | None:
+    """Add the variables of `path` (default: ./.env) that `environ` (default: the process
+    environment) does not set yet; the real environment wins. The file read, or None."""
+    path = Path(ENV_FILE) if path is None else path
+    target = os.environ if environ is None else environ
+    values = read_env_file(path)
+    if not path.is_file():
+        return None
+    for name, value in values.items():
+        target.setdefault(name, value)
+    return path.resolve()
 
 
 class _MappingSource(PydanticBaseSettingsSource):

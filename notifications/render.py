@@ -44,7 +44,9 @@ _WORKFLOW: dict[str, tuple[str, str]] = {
 }
 _RUNGS = ("reminder", "escalation")
 _COMMENT = "comment.posted"
-KINDS: frozenset[str] = frozenset({"digest", _COMMENT, *_WORKFLOW})
+# Account emails: outbox kind -> template; their link sets a password once.
+_ACCOUNT = {"account.invite": "invitation", "account.reset": "password_reset"}
+KINDS: frozenset[str] = frozenset({"digest", _COMMENT, *_WORKFLOW, *_ACCOUNT})
 """The outbox kinds `render` accepts."""
 
 # What the recipient of an action_needed email is asked to do, by event.
@@ -69,6 +71,8 @@ _SUBJECTS: dict[str, str] = {
     "approved": "Disetujui: {{ doc_label }} {{ period }}",
     "action_needed": "Menunggu {{ action }} Anda: {{ doc_label }} {{ period }} — {{ position }}",
     "comment": "Komentar dari {{ actor }}: {{ doc_label }} {{ period }} — {{ position }}",
+    "invitation": "Undangan Kinerja: buat kata sandi akun {{ login }}",
+    "password_reset": "Kinerja: tautan untuk membuat kata sandi baru",
     "digest": (
         "{% set late = items|selectattr('overdue')|list|length %}"
         "Ringkasan Kinerja: {{ items|length|angka }} pekerjaan menunggu Anda"
@@ -179,6 +183,11 @@ def render(kind: str, payload: Mapping[str, Any], *, base_url: str, recipient_na
     common: dict[str, Any] = {"recipient_name": recipient_name, "link_to": linker(base_url)}
     if kind == _COMMENT:
         return _render("comment", {**payload, **common})
+    if kind in _ACCOUNT:
+        link = (
+            f"{base_url.rstrip('/')}/masuk/sandi/{quote(str(_require(payload, 'secret')), safe='')}"
+        )
+        return _render(_ACCOUNT[kind], {**payload, **common, "link": link})
     if kind == "digest":
         items = _digest_items(payload)
         if len(items) == 1:

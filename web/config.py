@@ -16,6 +16,10 @@ class WebSettings:
 
     evidence_dir: Path
     session_hours: int = 12
+    invite_days: int = 7
+    """Days an invitation's set-password link stays valid."""
+    reset_minutes: int = 60
+    """Minutes a "lupa kata sandi" link stays valid."""
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     secure_cookies: bool = False
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
@@ -23,5 +27,5 @@ class WebSettings:
     second_factor_required: frozenset[str] = frozenset()
     """"admin" and/or "approver": who must have a TOTP second factor."""
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
-    overview: tuple[tuple[str, str], ...] = ()
-    """(name, value) of every setting, secrets masked, for the admin's overview page."""
+    overview: tuple[tuple[str, str, str], ...] = ()
+    """(name, value, meaning) of every setting, secrets masked, for the admin's settings page."""

@@ -21,7 +21,7 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -60,6 +60,16 @@ DERIVED_NOTE = (
     "*) Indikator turunan: tidak termuat dalam Keputusan IKU/IKI perangkat daerah; disusun "
     "dari indikator jabatan lain."
 )
+SIGNATURE_SPACE_CM = 2.5
+"""Room between the title and the name for the signature and the stamp."""
+TARGET_WIDTHS_CM = (1.0, 4.4, 6.2, 2.2, 2.7)
+"""No, Sasaran, Indikator Kinerja, Satuan, Target: 16.5 cm, the A4 text width. "Satuan" and
+the longest unit ("koperasi") fit on one line in bold Times New Roman 11 pt and in its
+metric twin Liberation Serif (fonts-liberation)."""
+BUDGET_WIDTHS_CM = (1.0, 3.9, 3.75, 3.75, 4.1)
+"""No, Program, Kegiatan, Sub Kegiatan, Anggaran (Rp): the amount column holds
+"3.000.000.000.000,00" in bold Times New Roman 11 pt on one line (a regency's whole budget;
+the demo's largest, the Kepala Dinas's total, is 29.705.000.000,00)."""
 _STATE_LABELS = {"draft": "draf", "submitted": "diajukan", "verified": "diverifikasi"}
 
 
@@ -193,10 +203,14 @@ def grid_table(
     widths_cm: Sequence[float],
     *,
     right: Sequence[int] = (),
+    nowrap: Sequence[int] = (),
     size: float = 11,
     extra_rows: int = 0,
 ) -> Table:
-    """A bordered table with a bold header row repeated on each page (and empty rows after)."""
+    """A bordered table with a bold header row repeated on each page (and empty rows after).
+
+    The columns in `nowrap` are marked not to wrap (numbers, units); their widths must fit.
+    """
     table: Table = doc.add_table(rows=1 + len(rows) + extra_rows, cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -211,6 +225,9 @@ def grid_table(
                 add_text(cell, line, align=align, size=size)
     _repeat_as_header(table)
     set_widths(table, widths_cm)
+    for index in nowrap:
+        for cell in table.columns[index].cells:
+            cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
     return table
 
 
@@ -238,22 +255,52 @@ def _parties_table(doc: DocxDocument, party: Mapping[str, str | None], closing: 
     add_text(doc, closing, after=6).paragraph_format.space_before = Pt(4)
 
 
+def signature_rows(
+    parties: Mapping[str, Mapping[str, str | None]],
+) -> list[tuple[str, str, str]]:
+    """The signature blocks row by row: (row kind, pihak kedua's text, pihak pertama's text).
+
+    One row per line, both parties side by side, so that a long title that wraps on one side
+    pushes both names down alike: the names always sit on the same line, below the same space
+    for the signature and the stamp. The printable page (pk_print.html) prints the same rows.
+    """
+    second, first = parties["second"], parties["first"]
+    rows = [
+        ("role", "Pihak Kedua,", "Pihak Pertama,"),
+        ("title", second["title"] or "", first["title"] or ""),
+        ("space", "", ""),
+        ("name", second["name"] or BLANK_NAME, first["name"] or BLANK_NAME),
+    ]
+    left, right = nip_text(second["nip"]), nip_text(first["nip"])
+    if left or right:
+        rows.append(("nip", f"NIP. {left}" if left else "", f"NIP. {right}" if right else ""))
+    return rows
+
+
 def _signatures(doc: DocxDocument, parties: Mapping[str, Mapping[str, str | None]]) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    for cell, key, role in zip(
-        table.rows[0].cells, ("second", "first"), ("Pihak Kedua,", "Pihak Pertama,"), strict=True
-    ):
-        party = parties[key]
-        centre = WD_ALIGN_PARAGRAPH.CENTER
-        add_text(cell, role, align=centre)
-        add_text(cell, party["title"] or "", align=centre, after=60)
-        add_text(cell, party["name"] or BLANK_NAME, bold=True, underline=True, align=centre)
-        nip = nip_text(party["nip"])
-        if nip:
-            add_text(cell, f"NIP. {nip}", align=centre)
+    rows = signature_rows(parties)
+    table = doc.add_table(rows=len(rows), cols=2)
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    for index, (row, (kind, second, first)) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, text in zip(row.cells, (second, first), strict=True):
+            name = kind == "name"
+            signed = name and text != BLANK_NAME
+            paragraph = add_text(cell, text, bold=name, underline=signed, align=centre)
+            # The block is never split over two pages (LibreOffice and Word both keep a
+            # table's rows together when every paragraph but the last keeps with the next).
+            paragraph.paragraph_format.keep_with_next = index < len(rows) - 1
+        row_properties = row._tr.get_or_add_trPr()
+        row_properties.append(OxmlElement("w:cantSplit"))
+        if kind == "space":
+            row.height = Cm(SIGNATURE_SPACE_CM)
+            row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
     set_widths(table, (8.25, 8.25))
-    row_properties = table.rows[0]._tr.get_or_add_trPr()
-    row_properties.append(OxmlElement("w:cantSplit"))
+
+
+def _place_and_date(doc: DocxDocument, text: str) -> None:
+    """The place and date above the signatures, on the same page as them."""
+    paragraph = add_text(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
+    paragraph.paragraph_format.keep_with_next = True
 
 
 def _draft_mark(doc: DocxDocument, view: Mapping[str, Any], today: date) -> None:
@@ -290,7 +337,7 @@ def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
     add_text(doc, PROMISE, align=justify, after=6)
     add_text(doc, SUPERVISION, align=justify, after=18)
     place = view["place"] or ""
-    add_text(doc, f"{place}, {format_date_id(signed)}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
+    _place_and_date(doc, f"{place}, {format_date_id(signed)}")
     _signatures(doc, parties)
     add_text(doc, "").runs[0].add_break(WD_BREAK.PAGE)
     add_text(doc, f"LAMPIRAN PERJANJIAN KINERJA TAHUN {year}{perubahan}", bold=True, align=centre)
@@ -308,7 +355,14 @@ def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
         )
         for n, t in enumerate(view["targets"], start=1)
     ]
-    grid_table(doc, TARGET_HEADER, targets, (1.0, 4.5, 6.5, 1.8, 2.7), right=(4,))
+    table = grid_table(doc, TARGET_HEADER, targets, TARGET_WIDTHS_CM, right=(4,), nowrap=(3, 4))
+    for first, last in sasaran_runs([row[1] for row in targets]):
+        if last > first:  # one sasaran over its indicators, as agencies print it
+            top = table.cell(1 + first, 1)
+            for below in range(first + 1, last + 1):
+                cell = table.cell(1 + below, 1)
+                cell.paragraphs[0].clear()
+            top.merge(table.cell(1 + last, 1))
     if any(t.get("origin") == "derived" for t in view["targets"]):
         add_text(doc, DERIVED_NOTE, size=10)
     add_text(doc, "", after=12)
@@ -318,7 +372,7 @@ def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
         for n, b in enumerate(view["budget"], start=1)
     ]  # fmt: skip
     table = grid_table(
-        doc, BUDGET_HEADER, budget, (1.0, 4.2, 4.0, 3.8, 3.5), right=(4,), extra_rows=1
+        doc, BUDGET_HEADER, budget, BUDGET_WIDTHS_CM, right=(4,), nowrap=(4,), extra_rows=1
     )
     total = table.rows[-1]
     label = total.cells[0].merge(total.cells[3])
@@ -331,7 +385,7 @@ def build_pk_docx(view: Mapping[str, Any], sasaran: Mapping[str, str]) -> bytes:
         size=11,
     )
     add_text(doc, "", after=12)
-    add_text(doc, f"{place}, {format_date_id(signed)}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
+    _place_and_date(doc, f"{place}, {format_date_id(signed)}")
     _signatures(doc, parties)
     return to_bytes(doc)
 
@@ -340,6 +394,20 @@ def pk_filename(view: Mapping[str, Any], extension: str = "docx") -> str:
     """A file name people recognise: PK-2021-kasi-ikm-rev2.docx."""
     revision = f"-rev{view['revision']}" if view["revision"] > 1 else ""
     return f"PK-{view['year']}-{view['position']}{revision}.{extension}"
+
+
+def sasaran_runs(values: Sequence[str]) -> list[tuple[int, int]]:
+    """The runs of equal consecutive sasaran as (first, last) indexes: one cell each in print.
+
+    ["A", "A", "B"] -> [(0, 1), (2, 2)]; an empty sasaran is never merged with another.
+    """
+    runs: list[tuple[int, int]] = []
+    for index, value in enumerate(values):
+        if runs and value and values[runs[-1][0]] == value:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
 
 
 def marked_name(row: Mapping[str, Any]) -> str:

@@ -10,8 +10,10 @@ from typing import Protocol
 
 from engine.accounts import (
     AccountInfo,
+    AccountLink,
     ApiTokenInfo,
     Credentials,
+    LinkPurpose,
     SecondFactorInfo,
     Throttle,
     TokenScope,
@@ -210,6 +212,27 @@ class AccountRepository(Protocol):
 
     def set_active(self, account_id: int, active: bool) -> None:
         """Let the account sign in, or stop it."""
+        ...
+
+    def locked_accounts(self, now: datetime) -> set[int]:
+        """The accounts the login throttle holds locked at `now`."""
+        ...
+
+    # --- one-time set-password links ---------------------------------------------------------
+
+    def add_link(
+        self, account_id: int, purpose: LinkPurpose, now: datetime, expires_at: datetime
+    ) -> str:
+        """A new link's random secret (only its SHA-256 is stored); the account's earlier
+        unused links end."""
+        ...
+
+    def link(self, secret: str) -> AccountLink | None:
+        """The link with this raw secret, used or not."""
+        ...
+
+    def spend_link(self, link_id: int, now: datetime) -> bool:
+        """Mark the link used unless it already was (one conditional update)."""
         ...
 
 

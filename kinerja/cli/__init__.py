@@ -16,6 +16,7 @@ import typer
 
 from engine.errors import KinerjaError
 from kinerja.cli import (
+    admin_cmd,
     capaian_cmd,
     catalog_cmd,
     db_cmd,
@@ -44,6 +45,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(admin_cmd.app, name="admin")
 app.add_typer(org_cmd.app, name="org")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(catalog_cmd.formula_app, name="formula")

@@ -137,7 +137,60 @@ def _shared_secret_key(settings: Settings, workers: int) -> str | None:
 
 
 def show_config(ctx: typer.Context) -> None:
-    """Tampilkan pengaturan yang berlaku (sandi disamarkan)."""
-    settings: Settings = state_of(ctx).container().settings
-    for name, value in settings.model_dump().items():
-        typer.echo(f"KINERJA_{name.upper()}={'' if value is None else value}")
+    """Tampilkan pengaturan yang berlaku (sandi disamarkan) dan keadaan basis datanya."""
+    from kinerja.settings import ENV_FILE, load_settings
+
+    state = state_of(ctx)
+    if state.environ is not None:
+        environ, env_file = state.environ, None
+    else:
+        from kinerja.settings import apply_env_file
+
+        env_file = apply_env_file()
+        environ = os.environ
+    settings = load_settings(environ)
+    for name, value, _meaning in settings.overview():
+        typer.echo(f"{name}={value}")
+    if env_file is not None:
+        typer.echo(
+            f"# Berkas {ENV_FILE} dibaca: {env_file} (variabel lingkungan tetap didahulukan)"
+        )
+    typer.echo(f"# Basis data: {database_state(settings.database_url)}")
+
+
+def database_state(url: str) -> str:
+    """One line on the database `url` names: missing, unreachable, behind or current.
+
+    Never raises and never creates anything: `kinerja config` is what an admin runs
+    before `kinerja db upgrade` and when the database is down."""
+    from sqlalchemy.engine import make_url
+
+    from db.database import create_db_engine
+    from db.migrate import current_revision, require_current_schema
+    from engine.errors import KinerjaError
+
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # the URL itself is wrong: say so, do not fail
+        return f"alamat tidak sah ({exc})"
+    sqlite_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
+    if sqlite_file and not os.path.exists(str(parsed.database)):
+        return f"berkas {parsed.database} belum ada; jalankan `kinerja db upgrade`"
+    try:
+        engine = create_db_engine(url)
+    except Exception as exc:  # e.g. a driver that is not installed
+        return f"tidak dapat dibuka ({type(exc).__name__}: {str(exc).splitlines()[0]})"
+    try:
+        require_current_schema(engine)
+        return f"terhubung, skema terbaru (versi {current_revision(engine)})"
+    except KinerjaError as exc:
+        return exc.message.removeprefix("Basis data ")
+    except Exception as exc:
+        log.debug("database state unknown", exc_info=True)
+        return f"tidak dapat diperiksa ({type(exc).__name__}: {str(exc).splitlines()[0]})"
+    finally:
+        engine.dispose()

@@ -36,7 +36,9 @@ class CliState:
             from kinerja.bootstrap import bootstrap
             from kinerja.settings import load_settings
 
-            settings = load_settings(self.environ if self.environ is not None else os.environ)
+            settings = load_settings(
+                self.environ if self.environ is not None else process_environ()
+            )
             logging.basicConfig(
                 level=settings.log_level.upper(),
                 format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -56,6 +58,14 @@ class CliState:
         """Dispose of the database engine, if one was made."""
         if self._container is not None:
             self._container.close()
+
+
+def process_environ() -> Mapping[str, str]:
+    """The process environment, with what ./.env adds to it (never overriding)."""
+    from kinerja.settings import apply_env_file
+
+    apply_env_file()
+    return os.environ
 
 
 def console_actor() -> str:

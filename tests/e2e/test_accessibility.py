@@ -48,6 +48,9 @@ PAGES = [
     Checked("admin", ADMIN, "/admin"),
     Checked("admin-penugasan", ADMIN, "/admin/penugasan"),  # its filter once overflowed at 375 px
     Checked("akun", HOLDER, "/akun"),
+    Checked("lupa-sandi", None, "/masuk/lupa-sandi"),
+    Checked("admin-akun", ADMIN, "/admin/akun"),
+    Checked("admin-akun-baru", ADMIN, "/admin/akun/baru"),
 ]
 
 

@@ -164,8 +164,9 @@ def test_a_quarter_from_draft_to_approved(browser: Browser, start_of_year: LiveS
     kasi.locator("p.muted a[href^='/pk/']").first.click()
     kasi.locator("#print-link").click()
     expect(kasi.locator("h1").first).to_have_text("PERJANJIAN KINERJA TAHUN 2021")
-    expect(kasi.locator("#sign-second")).to_contain_text("Kepala Bidang Usaha Mikro")
-    expect(kasi.locator("#sign-first")).to_contain_text("NIP.")
+    titles = kasi.locator("#signatures tr.title td")
+    expect(titles.first).to_have_text("Kepala Bidang Usaha Mikro")  # pihak kedua, on the left
+    expect(kasi.locator("#signatures tr.nip td[data-party='first']")).to_contain_text("NIP.")
     shot(kasi, "pk-cetak")
 
 

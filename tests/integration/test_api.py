@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from db.organisation import load_org
 from db.recap import load_recap
 from db.signin import create_token
 from engine.clock import FixedClock
+from engine.evidence import ALLOWED_LABEL
 from engine.recap import RecapBasis
 from engine.usecases.accounts import revoke_token, show_account
 from kinerja.bootstrap import Container
@@ -108,6 +110,9 @@ def test_openapi_is_served_and_describes_the_endpoints(web: WebClient) -> None:
         assert path in schema["paths"]
     refused = schema["paths"]["/reports/{report_id}/transitions"]["post"]["responses"]
     assert {"403", "409", "422"} <= set(refused)
+    # The upload's file field names every accepted type, from the list the check uses.
+    assert f'"{ALLOWED_LABEL}; paling besar 10 MB"' in json.dumps(schema)
+    assert "CSV, TXT" in ALLOWED_LABEL
 
 
 def test_no_token_is_401_with_a_bearer_challenge(web: WebClient) -> None:

@@ -9,7 +9,6 @@ the second. Before issue 16 the title was printed over an empty name.
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, datetime
 
 import docx
@@ -21,6 +20,7 @@ from db.pks import revise_pk
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient
+from tests.integration.printed import signature_party
 
 KEPALA_DINAS = "hendra.wibisono@diskoperindag-gresik.test"
 FIRST_BUPATI = "H. Darmawan Sasongko, S.H., M.Si."
@@ -41,9 +41,7 @@ def head_pk(container: Container) -> int:
 
 
 def second_party(page: str) -> str:
-    found = re.search(r'id="sign-second">(.*?)</div>\s*<div class="signature"', page, re.S)
-    assert found is not None
-    return found.group(1)
+    return "\n".join(signature_party(page, "second"))
 
 
 def test_the_signed_head_pk_names_the_bupati_of_january(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,19 +18,30 @@ from typing import Any
 import docx
 import pytest
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from sqlmodel import Session, col, select
 
 from db.catalogue import load_indicators
 from db.database import create_db_engine, transaction
 from db.models import PerjanjianKinerja, PositionRow
 from db.pks import revise_pk
-from documents.docx.pk import DOCX_MEDIA_TYPE, OPENING, PROMISE, SUPERVISION
+from documents.docx.pk import (
+    BUDGET_WIDTHS_CM,
+    DOCX_MEDIA_TYPE,
+    OPENING,
+    PROMISE,
+    SIGNATURE_SPACE_CM,
+    SUPERVISION,
+    TARGET_WIDTHS_CM,
+    sasaran_runs,
+)
 from documents.pdf import find_soffice
 from engine.clock import FixedClock
 from engine.formatting import format_date_id, format_number_id
 from kinerja.bootstrap import Container
 from tests.conftest import FIXED_NOW, require_service
 from tests.integration.conftest import Cli, WebClient
+from tests.integration.printed import tables
 from tests.integration.views import pk_view
 
 POSITION = "kasi-pembiayaan-usaha-mikro"
@@ -129,15 +142,23 @@ def test_the_pk_of_the_kasi_pembiayaan_usaha_mikro_renders_in_the_official_layou
     assert re.fullmatch(rf"Gresik, \d{{1,2}} ({MONTHS}) 2021", place_date)
     assert text.count(place_date) == 2  # the agreement and its attachment
 
-    signatures = tables[2][0]
-    left, right = signatures
-    assert left.startswith("Pihak Kedua,\nKepala Bidang Usaha Mikro\n" + second["name"])
-    assert right.startswith("Pihak Pertama,\nKepala Seksi Pembiayaan Usaha Mikro\n" + first["name"])
-    nips = [NIP.search(cell) for cell in signatures]
+    # One row per line, so that both names sit on the same line whatever the titles' lengths.
+    signatures = tables[2]
+    assert signatures[:4] == [
+        ["Pihak Kedua,", "Pihak Pertama,"],
+        ["Kepala Bidang Usaha Mikro", "Kepala Seksi Pembiayaan Usaha Mikro"],
+        ["", ""],  # the space for the signature and the stamp
+        [second["name"], first["name"]],
+    ]
+    nips = [NIP.search(cell) for cell in signatures[4]]
     assert [m.group(1).replace(" ", "") if m else None for m in nips] == [
         second["nip"],
         first["nip"],
     ]
+    assert len(signatures) == 5
+    space = doc.tables[2].rows[2]
+    assert space.height is not None and round(space.height.cm, 2) == SIGNATURE_SPACE_CM
+    assert space.height_rule == WD_ROW_HEIGHT_RULE.EXACTLY
     assert tables[-1] == tables[2]  # the attachment is signed too
 
     assert "LAMPIRAN PERJANJIAN KINERJA TAHUN 2021" in text
@@ -194,10 +215,11 @@ def test_an_acting_second_party_is_printed_with_plt(web: WebClient, acting_revis
     # From 1 October 2021 the Sekretaris acts for the absent Kepala Bidang Perindustrian.
     assert tables[1][1] == ["Jabatan", ":", "Plt. Kepala Bidang Perindustrian"]
     assert tables[1][0][2].startswith("Sri Rahayuningsih")
-    second = tables[2][0][0]
-    assert second.startswith("Pihak Kedua,\nPlt. Kepala Bidang Perindustrian\nSri Rahayuningsih")
+    second = "\n".join(row[0] for row in tables[2])
+    assert second.startswith("Pihak Kedua,\nPlt. Kepala Bidang Perindustrian\n\nSri Rahayuningsih")
     assert NIP.search(second)
-    assert tables[2][0][1].startswith("Pihak Pertama,\nKepala Seksi Industri Kecil dan Menengah")
+    first = "\n".join(row[1] for row in tables[2])
+    assert first.startswith("Pihak Pertama,\nKepala Seksi Industri Kecil dan Menengah")
     assert "Gresik, 11 Oktober 2021" in text
 
 
@@ -291,3 +313,100 @@ def test_web_pdf_without_libreoffice_explains_the_print_page(
     response = web.get(f"/pk/{pk_id}/unduh.pdf")
     assert response.status_code == 503
     assert f"gunakan halaman cetak /pk/{pk_id}/cetak untuk PDF" in response.text
+
+
+def test_the_printable_page_prints_what_the_word_file_prints(
+    web: WebClient, web_container: Container
+) -> None:
+    """Issue 18: the page had no Sasaran column and its signature names sat at different
+    heights; now its tables are the Word file's, cell by cell, with the same widths."""
+    pk_id = latest_pk(str(web_container.engine.url), "kepala-dinas")
+    web.login("admin", "admin")
+    word = read_docx(web.get(f"/pk/{pk_id}/unduh.docx").content)
+    expected = cells(word)
+    page = web.get(f"/pk/{pk_id}/cetak")
+    assert page.status_code == 200
+    printed = tables(page.text)
+
+    targets = printed["print-targets"]
+    assert targets.rows[0] == ["No", "Sasaran", "Indikator Kinerja", "Satuan", "Target"]
+    assert len(targets.rows) == 8  # the Kepala Dinas's seven indicators
+    assert all(row[1] for row in targets.rows[1:])  # every indicator has its sasaran
+    assert [[c.replace(" *)", "") for c in r] for r in targets.rows] == [
+        [c.replace(" *)", "") for c in r] for r in expected[3]
+    ]
+    budget = printed["print-budget"]
+    assert budget.rows[:-1] == expected[4][:-1]
+    assert budget.rows[-1] == ["Jumlah", "29.705.000.000,00"] == expected[4][-1][3:]
+    assert targets.widths_cm == list(TARGET_WIDTHS_CM)
+    assert budget.widths_cm == list(BUDGET_WIDTHS_CM)
+    for table, widths in ((word.tables[3], TARGET_WIDTHS_CM), (word.tables[4], BUDGET_WIDTHS_CM)):
+        assert [round(column.width.cm, 2) for column in table.columns] == list(widths)
+    assert sum(TARGET_WIDTHS_CM) == sum(BUDGET_WIDTHS_CM) == 16.5  # A4 less the margins
+
+    # The same signature rows, the names on one row, in the agreement and in its attachment.
+    for table, index in (("signatures", 2), ("signatures-attachment", -1)):
+        assert printed[table].rows == expected[index]
+        assert printed[table].row_classes == ["role", "title", "space", "name", "nip"]
+        assert printed[table].rows[3] == ["H. Darmawan Sasongko, S.H., M.Si.",
+                                          "Dr. Hendra Wibisono, M.M."]  # fmt: skip
+
+
+def test_the_pdf_embeds_a_times_metric_font_and_breaks_no_number(
+    demo_cli: Cli, tmp_path: Path
+) -> None:
+    """Issue 18: without a Times-compatible font LibreOffice fell back to DejaVu Serif, wider,
+    and broke "Satua/n" and "640.000.000,0/0". With fonts-liberation (.ci/run) "Times New
+    Roman" is Liberation Serif, of the same metrics, and every cell fits its column."""
+    require_service(find_soffice() is not None, SOFFICE_HINT)
+    tools = all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "fc-match"))
+    require_service(tools, "pdftotext/pdffonts/fc-match missing: apt-get install poppler-utils")
+    matched = subprocess.run(
+        ["fc-match", "-f", "%{family}", "Times New Roman"], capture_output=True, text=True
+    ).stdout
+    require_service(
+        "Liberation Serif" in matched or "Times" in matched,
+        f"'Times New Roman' falls back to {matched!r}: apt-get install fonts-liberation",
+    )
+    url = demo_cli.environ["KINERJA_DATABASE_URL"]
+    pk_id = latest_pk(url, "kepala-dinas")  # the longest amounts: 29.705.000.000,00
+    view, _ = view_and_sasaran(url, pk_id, FIXED_NOW.date())
+    word, pdf = tmp_path / "pk.docx", tmp_path / "pk.pdf"
+    demo_cli.ok("pk", "export", str(pk_id), "--docx", str(word), "--pdf", str(pdf))
+
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    embedded = [line.split()[0] for line in fonts.stdout.splitlines()[2:]]
+    assert embedded, fonts.stdout
+    assert all(re.search(r"\+(LiberationSerif|TimesNewRoman|Times)", f) for f in embedded), fonts
+    assert not any("DejaVu" in f for f in embedded)
+
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = set(text.split())
+    amounts = [format_number_id(Decimal(b["anggaran"]), 2) for b in view["budget"]]
+    total = format_number_id(Decimal(view["budget_total"]), 2)
+    assert total == "29.705.000.000,00"
+    for whole in ("Satuan", "Target", "Anggaran", "(Rp)", total, *amounts):
+        assert whole in words, f"{whole!r} is broken over two lines:\n{text}"
+    for target in view["targets"]:
+        assert indonesian(target["annual"]) in words
+    assert text.count("Pihak Kedua,") == text.count("Pihak Pertama,") == 2
+
+
+def test_one_sasaran_over_its_indicators_in_the_word_file_and_on_the_page(
+    web: WebClient, web_container: Container
+) -> None:
+    """The Kepala Bidang Perdagangan's three indicators serve one sasaran: one cell (a vertical
+    merge in Word, a rowspan on the page) instead of the same sentence three times."""
+    assert sasaran_runs(["A", "A", "B", "", "", "A"]) == [(0, 1), (2, 2), (3, 3), (4, 4), (5, 5)]
+    pk_id = latest_pk(str(web_container.engine.url), "kabid-perdagangan")
+    web.login("admin", "admin")
+    word = read_docx(web.get(f"/pk/{pk_id}/unduh.docx").content)
+    page = web.get(f"/pk/{pk_id}/cetak").text
+    merged = word.tables[3].column_cells(1)[1:]
+    assert len(merged) == 3 and len({cell._tc for cell in merged}) == 1  # one cell, three rows
+    assert merged[0].text == "Meningkatnya sistem distribusi usaha Perdagangan"
+    assert page.count('<td class="sasaran" rowspan="3">') == 1
+    assert page.count("Meningkatnya sistem distribusi usaha Perdagangan") == 1
+    assert tables(page)["print-targets"].rows == cells(word)[3]

@@ -15,6 +15,7 @@ from db.workflow_models import PkBudgetLine
 from engine.clock import FixedClock
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient
+from tests.integration.printed import signature_party
 
 KASI_IKM = "ratna.dewi@diskoperindag-gresik.test"  # Kepala Seksi IKM, under Bidang Perindustrian
 REASON = "Refocusing anggaran: target disesuaikan"
@@ -129,14 +130,14 @@ def test_the_printable_pk_names_both_parties_with_the_acting_prefix(
     page = web.get(f"/pk/{revision}/cetak").text
     assert "PERJANJIAN KINERJA TAHUN 2021 (PERUBAHAN)" in page
     assert "KONSEP" in page  # not approved yet: who would sign today
-    second = re.search(r'id="sign-second">(.*?)</div>\s*<div class="signature"', page, re.S)
-    assert second is not None
+    second = "\n".join(signature_party(page, "second"))
     # From 1 October 2021 the Sekretaris acts for the absent Kepala Bidang Perindustrian.
-    assert "Plt. Kepala Bidang Perindustrian" in second.group(1)
-    assert "Sri Rahayuningsih" in second.group(1)
-    assert re.search(r"NIP\. \d{8} \d{6} \d \d{3}", second.group(1))
-    first = re.search(r'id="sign-first">(.*?)</div>\s*</div>', page, re.S)
-    assert first is not None and "Kepala Seksi Industri Kecil dan Menengah" in first.group(1)
+    assert "Plt. Kepala Bidang Perindustrian" in second
+    assert "Sri Rahayuningsih" in second
+    assert re.search(r"NIP\. \d{8} \d{6} \d \d{3}", second)
+    first = signature_party(page, "first")
+    assert first[:2] == ["Pihak Pertama,", "Kepala Seksi Industri Kecil dan Menengah"]
+    assert signature_party(page, "first", "signatures-attachment") == first  # signed twice
     assert "Gresik, 11 Oktober 2021" in page
     assert 'id="print-targets"' in page and 'id="print-budget"' in page
 

@@ -12,9 +12,12 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from engine.accounts import (
+    NO_PASSWORD,
     AccountInfo,
+    AccountLink,
     ApiTokenInfo,
     Credentials,
+    LinkPurpose,
     SecondFactorInfo,
     Throttle,
     TokenScope,
@@ -45,7 +48,9 @@ class FakePasswords:
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         self.checks.append(password_hash)
-        return password_hash is not None and password_hash.split(":", 1)[1] == password
+        if password_hash is None or ":" not in password_hash:  # no account, or NO_PASSWORD
+            return False
+        return password_hash.partition(":")[2] == password
 
     def needs_rehash(self, password_hash: str) -> bool:
         return not password_hash.startswith(CURRENT)
@@ -63,6 +68,7 @@ class FakeAccounts:
         self.api_tokens: dict[int, ApiTokenInfo] = {}
         self.factors: dict[int, SecondFactorInfo] = {}
         self.recovery: dict[int, dict[str, datetime | None]] = {}
+        self.links: dict[str, AccountLink] = {}
         self.secrets = iter(
             ["JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"]
         )
@@ -74,6 +80,7 @@ class FakeAccounts:
             fields.pop("official_id", None),  # type: ignore[arg-type]
             bool(fields.pop("is_admin", False)),
             bool(fields.pop("active", True)),
+            has_password=password_hash != NO_PASSWORD,
         )
         self.rows[account.id] = Credentials(account, password_hash)
         return account
@@ -165,7 +172,7 @@ class FakeAccounts:
     def set_password_hash(
         self, account_id: int, password_hash: str, *, changed_at: datetime | None
     ) -> None:
-        account = self.rows[account_id].account
+        account = replace(self.rows[account_id].account, has_password=password_hash != NO_PASSWORD)
         if changed_at is not None:
             account = replace(account, password_changed_at=changed_at)
         self.rows[account_id] = Credentials(account, password_hash)
@@ -292,6 +299,35 @@ class FakeAccounts:
     def set_active(self, account_id: int, active: bool) -> None:
         found = self.rows[account_id]
         self.rows[account_id] = replace(found, account=replace(found.account, active=active))
+
+    def locked_accounts(self, now: datetime) -> set[int]:
+        return {
+            int(key.removeprefix("akun:"))
+            for key, counted in self.throttles.items()
+            if key.startswith("akun:") and counted.locked_until and counted.locked_until > now
+        }
+
+    def add_link(
+        self, account_id: int, purpose: LinkPurpose, now: datetime, expires_at: datetime
+    ) -> str:
+        for secret, link in self.links.items():
+            if link.account_id == account_id:
+                self.links[secret] = replace(link, expires_at=now)
+        secret = f"rahasia-{len(self.links) + 1}"
+        self.links[secret] = AccountLink(
+            len(self.links) + 1, account_id, purpose, now, expires_at, None
+        )
+        return secret
+
+    def link(self, secret: str) -> AccountLink | None:
+        return self.links.get(secret)
+
+    def spend_link(self, link_id: int, now: datetime) -> bool:
+        for secret, link in self.links.items():
+            if link.id == link_id and link.used_at is None:
+                self.links[secret] = replace(link, used_at=now)
+                return True
+        return False
 
 
 class FakeAdmin:

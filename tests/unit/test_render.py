@@ -332,6 +332,42 @@ CASES = (
             "http://127.0.0.1:8000/dokumen/LAP-12#komentar-31",
         ),
     ),
+    Case(
+        "invitation",
+        "account.invite",
+        {
+            "secret": "Rahasia_ab-12",
+            "login": "dewi@dinas.test",
+            "days": 7,
+            "expires_at": "2021-04-08T02:00:00+00:00",
+        },
+        KASI_MIKRO[0],
+        "Undangan Kinerja: buat kata sandi akun dewi@dinas.test",
+        (
+            "dewi@dinas.test",
+            "http://127.0.0.1:8000/masuk/sandi/Rahasia_ab-12",
+            "hanya dapat dipakai sekali",
+            "8 April 2021",
+        ),
+    ),
+    Case(
+        "password-reset",
+        "account.reset",
+        {
+            "secret": "Rahasia_cd-34",
+            "login": "dewi@dinas.test",
+            "minutes": 60,
+            "expires_at": "2021-04-01T03:00:00+00:00",
+        },
+        KASI_MIKRO[0],
+        "Kinerja: tautan untuk membuat kata sandi baru",
+        (
+            "dewi@dinas.test",
+            "http://127.0.0.1:8000/masuk/sandi/Rahasia_cd-34",
+            "berlaku 60 menit",
+            "abaikan email ini",
+        ),
+    ),
 )
 
 

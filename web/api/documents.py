@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from engine.evidence import FILE_TYPES, MAX_EVIDENCE_BYTES
+from engine.evidence import ALLOWED_LABEL, FILE_TYPES, MAX_EVIDENCE_BYTES
 from engine.ports import UnitOfWork
 from engine.usecases.documents import ActionChoice, view_pk, view_report
 from engine.usecases.evidence import download_evidence, upload_evidence
@@ -216,7 +216,7 @@ def post_evidence(
     user: ApiUser,
     uow: UowDep,
     report_id: ReportId,
-    file: Annotated[UploadFile, File(description="PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT")],
+    file: Annotated[UploadFile, File(description=f"{ALLOWED_LABEL}; paling besar 10 MB")],
     indicator_id: Annotated[
         int | None, Form(ge=1, le=MAX_ID, description="Indikator yang didukung")
     ] = None,

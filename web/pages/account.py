@@ -1,5 +1,6 @@
-"""Signing in and out, changing the password, and personal API tokens (the second factor's
-pages are web/pages/second_factor.py)."""
+"""Signing in and out, "lupa kata sandi", the one-time set-password page (invitations and
+resets), changing the password, and personal API tokens (the second factor's pages are
+web/pages/second_factor.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from engine.accounts import TOKEN_DAYS, AccountInfo, LoginRefusedError, TokenScope
@@ -19,7 +20,10 @@ from engine.usecases.accounts import (
     TOKEN_LIFETIMES,
     change_password,
     create_token,
+    password_link,
+    request_password_reset,
     revoke_token,
+    set_password_by_link,
     show_account,
     sign_in,
     sign_out,
@@ -73,12 +77,14 @@ def _login_page(
     error: str | None = None,
     next_url: str = "",
     status_code: int = 200,
+    notice: str | None = None,
 ) -> HTMLResponse:
     web = web_of(request)
     token = login_csrf(web, request)
     context: dict[str, Any] = {
         "login": login,
         "error": error,
+        "notice": notice,
         "next": next_url,
         "login_csrf": token,
         "accounts": web.deps.demo_logins(),
@@ -89,11 +95,13 @@ def _login_page(
 
 
 @router.get("/masuk", response_class=HTMLResponse)
-def login_form(request: Request, user: MaybeUser, next: str = "") -> Response:
-    """The login form (the demo accounts are listed in demo mode)."""
+def login_form(request: Request, user: MaybeUser, next: str = "", sandi: str = "") -> Response:
+    """The login form (the demo accounts are listed in demo mode); `?sandi=baru` after a
+    password was set with a one-time link."""
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return _login_page(request, next_url=next)
+    notice = "Kata sandi Anda telah disimpan. Silakan masuk." if sandi == "baru" else None
+    return _login_page(request, next_url=next, notice=notice)
 
 
 @router.post("/masuk", response_class=HTMLResponse)
@@ -262,3 +270,107 @@ def token_revoke(request: Request, user: FormUser, uow: UowDep, token_id: int) -
 
 
 __all__ = ["router", "session_token"]
+
+
+# --- "lupa kata sandi" and the one-time set-password page ------------------------------------
+
+FORGOT_ANSWER = (
+    "Bila akun terdaftar dan memiliki alamat email, tautan untuk membuat kata sandi baru telah "
+    "dikirim ke email tersebut. Periksa kotak masuk (dan folder spam) Anda; tautan berlaku "
+    "{minutes} menit dan hanya sekali pakai."
+)
+Secret = Annotated[str, Path(max_length=100)]
+
+
+def _csrf_page(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """A page outside any session whose form carries the pre-login CSRF token."""
+    web = web_of(request)
+    token = login_csrf(web, request)
+    response = page(request, name, {**context, "login_csrf": token}, None, status_code=status_code)
+    set_login_csrf(web, response, token)
+    return response
+
+
+@router.get("/masuk/lupa-sandi", response_class=HTMLResponse)
+def forgot_form(request: Request) -> HTMLResponse:
+    """The "lupa kata sandi" form: NIP, email or login."""
+    return _csrf_page(request, "forgot_password.html", {"login": "", "sent": None, "error": None})
+
+
+@router.post("/masuk/lupa-sandi", response_class=HTMLResponse)
+def forgot(
+    request: Request,
+    uow: UowDep,
+    login: Annotated[str, Form(max_length=254)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> HTMLResponse:
+    """Send a one-time link if the account exists; the answer is the same either way."""
+    web = web_of(request)
+    check_login_csrf(web, request, csrf_token)
+    context: dict[str, Any] = {"login": login, "sent": None, "error": None}
+    if not login.strip():
+        context["error"] = "Isi NIP, email, atau login Anda"
+        return _csrf_page(request, "forgot_password.html", context, 422)
+    try:
+        request_password_reset(
+            uow,
+            login,
+            now=web.now(),
+            throttle=web.settings.throttle,
+            address=client_address(web, request),
+            minutes=web.settings.reset_minutes,
+        )
+    except LoginRefusedError as exc:
+        log.info("password reset refused: %s", exc.log_message)
+        context["error"] = exc.message
+        return _csrf_page(request, "forgot_password.html", context, 429)
+    context["sent"] = FORGOT_ANSWER.format(minutes=web.settings.reset_minutes)
+    return _csrf_page(request, "forgot_password.html", context)
+
+
+@router.get("/masuk/sandi/{secret}", response_class=HTMLResponse)
+def set_password_form(request: Request, uow: UowDep, secret: Secret) -> HTMLResponse:
+    """The page a one-time link opens: a new password twice, or why the link is dead."""
+    try:
+        found = password_link(uow, secret, now=web_of(request).now())
+    except ValidationError as exc:
+        return _csrf_page(request, "set_password.html", {"dead": exc.message}, 410)
+    context: dict[str, Any] = {"dead": None, "found": found, "secret": secret, "errors": {}}
+    return _csrf_page(request, "set_password.html", context)
+
+
+@router.post("/masuk/sandi/{secret}", response_class=HTMLResponse, response_model=None)
+def set_password(
+    request: Request,
+    uow: UowDep,
+    secret: Secret,
+    password: Annotated[str, Form(max_length=1000)] = "",
+    repeat: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Set the password with the link (once); then the login page."""
+    web = web_of(request)
+    check_login_csrf(web, request, csrf_token)
+    try:
+        found = password_link(uow, secret, now=web.now())
+        if password != repeat:
+            raise FieldError(
+                "repeat", "Ulangan kata sandi tidak sama", log_message="repeat differs"
+            )
+        login = set_password_by_link(uow, secret, password, now=web.now())
+    except FieldError as exc:
+        context = {
+            "dead": None,
+            "found": found,
+            "secret": secret,
+            "errors": {exc.field: exc.message},
+        }
+        return _csrf_page(request, "set_password.html", context, 422)
+    except ValidationError as exc:
+        return _csrf_page(request, "set_password.html", {"dead": exc.message}, 410)
+    log.info("password set with a one-time link for %s", login)
+    response = RedirectResponse("/masuk?sandi=baru", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -8,11 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from documents.docx.pk import (
+    BLANK_NAME,
+    BUDGET_WIDTHS_CM,
+    TARGET_WIDTHS_CM,
+    sasaran_runs,
+    signature_rows,
+)
 from engine.errors import ConflictError, FieldError
 from engine.ports import UnitOfWork
 from engine.targets import ROMAN
 from engine.usecases.audit import admin_actor
-from engine.usecases.documents import view_pk
+from engine.usecases.documents import pk_document, view_pk
 from engine.usecases.pk import (
     REVISION_REASONS,
     TargetInput,
@@ -191,8 +198,21 @@ async def revise(request: Request, pk_id: DocId, user: FormUser, uow: UowDep) ->
 
 @router.get("/pk/{pk_id}/cetak", response_class=HTMLResponse)
 def printable(request: Request, pk_id: DocId, user: PageUser, uow: UowDep) -> HTMLResponse:
-    """The PK in the official layout, for printing (or saving as PDF from the browser)."""
+    """The PK in the official layout, for printing (or saving as PDF from the browser): the
+    same columns, widths and signature rows as the Word file (documents/docx/pk.py)."""
     web = web_of(request)
-    doc = view_pk(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
-    signed = date.fromisoformat(doc["signed_on"])
-    return page(request, "pk_print.html", {"doc": doc, "signed_on": signed}, user)
+    doc = pk_document(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
+    goals = [doc.sasaran.get(t["indicator"], "") for t in doc.view["targets"]]
+    cells: list[tuple[str, int] | None] = [None] * len(goals)  # None: under the cell above
+    for first, last in sasaran_runs(goals):
+        cells[first] = (goals[first], last - first + 1)
+    context = {
+        "doc": doc.view,
+        "sasaran_cells": cells,
+        "signed_on": date.fromisoformat(doc.view["signed_on"]),
+        "signature_rows": signature_rows(doc.view["parties"]),
+        "blank_name": BLANK_NAME,
+        "target_widths": TARGET_WIDTHS_CM,
+        "budget_widths": BUDGET_WIDTHS_CM,
+    }
+    return page(request, "pk_print.html", context, user)

@@ -1,4 +1,6 @@
-"""The admin pages for sign-in accounts: creating, (de)activating, and setting passwords."""
+"""The admin pages for sign-in accounts: creating (with an invitation email or a first
+password), sending an invitation again, (de)activating, setting passwords, and unlocking an
+account the login throttle locked."""
 
 from __future__ import annotations
 
@@ -13,9 +15,13 @@ from engine.usecases.admin_accounts import (
     account_form,
     create_official_account,
     get_account,
+    invite_official_account,
     list_accounts,
+    locked_accounts,
+    resend_invitation,
     reset_password,
     set_account_active,
+    unlock_account,
 )
 from web.auth import AdminFormUser, AdminUser, CurrentUser
 from web.deps import UowDep, web_of
@@ -37,8 +43,15 @@ Secret = Annotated[str, Form(max_length=1000)]
 
 @router.get("/admin/akun", response_class=HTMLResponse)
 def accounts(request: Request, user: AdminUser, uow: UowDep) -> HTMLResponse:
-    """Every account with its official, state and last password change."""
-    context = {"accounts": list_accounts(uow), "moment": moment_format(web_of(request))}
+    """Every account with its official, state (locked by failed logins, invitation not yet
+    used) and last password change."""
+    web = web_of(request)
+    context = {
+        "accounts": list_accounts(uow),
+        "locked": locked_accounts(uow, now=web.now()),
+        "moment": moment_format(web),
+        "invite_days": web.settings.invite_days,
+    }
     return render(request, user, "admin_accounts.html", context)
 
 
@@ -53,7 +66,13 @@ def _account_form(
     found = account_form(uow, official_id)
     if official_id is not None:
         form = {**form, "login": found.login}
-    context = {"form": form, "errors": errors, "free": found.free}
+    web = web_of(request)
+    context = {
+        "form": form,
+        "errors": errors,
+        "free": found.free,
+        "invite_days": web.settings.invite_days,
+    }
     status = 422 if errors else 200
     return render(request, user, "admin_account_form.html", context, status_code=status)
 
@@ -74,24 +93,60 @@ def account_create(
     login: Text = "",
     password: Secret = "",
 ) -> HTMLResponse | RedirectResponse:
-    """Create an account for an official with a first password typed by the admin."""
+    """Create an account for an official: with an invitation email (no password typed, the
+    default) or with a first password typed by the admin."""
     form = {"official_id": official_id, "login": login}
     official = parse_int(official_id)
     if official is None:
         return _account_form(request, user, uow, form, {"official_id": "Pilih pegawai"})
+    web = web_of(request)
     try:
-        account = create_official_account(
-            uow,
-            official_id=official,
-            login=login,
-            password=password,
-            now=web_of(request).now(),
-            actor=who(user),
-        )
+        if password:
+            account = create_official_account(
+                uow,
+                official_id=official,
+                login=login,
+                password=password,
+                now=web.now(),
+                actor=who(user),
+            )
+        else:
+            account = invite_official_account(
+                uow,
+                official_id=official,
+                login=login,
+                now=web.now(),
+                days=web.settings.invite_days,
+                actor=who(user),
+            )
     except FieldError as exc:
         return _account_form(request, user, uow, form, refused(request, user, exc))
-    log.info("%s created account %s for official %s", user.login, account.id, official)
-    return done("/admin/akun", "akun-dibuat")
+    how = "a first password" if password else "an invitation"
+    log.info("%s created account %s for official %s with %s", user.login, account.id, official, how)
+    return done("/admin/akun", "akun-dibuat" if password else "undangan-dikirim")
+
+
+@router.post("/admin/akun/{account_id}/undang", response_model=None)
+def account_reinvite(
+    request: Request, user: AdminFormUser, uow: UowDep, account_id: int
+) -> RedirectResponse:
+    """Send the invitation again: a new link, the earlier ones stop working."""
+    web = web_of(request)
+    resend_invitation(
+        uow, account_id, now=web.now(), days=web.settings.invite_days, actor=who(user)
+    )
+    log.info("%s resent the invitation of account %s", user.login, account_id)
+    return done("/admin/akun", "undangan-dikirim")
+
+
+@router.post("/admin/akun/{account_id}/buka-kunci", response_model=None)
+def account_unlock(
+    request: Request, user: AdminFormUser, uow: UowDep, account_id: int
+) -> RedirectResponse:
+    """Clear the lock that failed logins put on an account."""
+    unlock_account(uow, account_id, now=web_of(request).now(), actor=who(user))
+    log.info("%s unlocked account %s", user.login, account_id)
+    return done("/admin/akun", "akun-dibuka")
 
 
 @router.post("/admin/akun/{account_id}/nonaktifkan", response_model=None)

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "account.activate": "Akun diaktifkan",
     "account.deactivate": "Akun dinonaktifkan",
     "account.password_reset": "Kata sandi diganti admin",
+    "account.invite": "Undangan akun dikirim",
+    "account.unlock": "Kunci akun dibuka",
     "account.second_factor_reset": "Verifikasi dua langkah direset admin",
     "organisation.import": "Impor organisasi",
     "catalogue.import": "Impor katalog",

@@ -33,6 +33,9 @@ NOTICES = {
     "libur-dihapus": "Hari libur dihapus; tanggal itu kembali menjadi hari kerja",
     "aturan-capaian-disimpan": "Aturan capaian disimpan",
     "akun-dibuat": "Akun dibuat",
+    "undangan-dikirim": "Undangan dibuat: email berisi tautan untuk membuat kata sandi "
+    "dikirim dari kotak keluar dalam satu-dua menit",
+    "akun-dibuka": "Kunci akun dibuka: pegawai dapat mencoba masuk lagi",
     "akun-nonaktif": "Akun dinonaktifkan; semua sesinya diakhiri dan token API-nya dicabut",
     "akun-aktif": "Akun diaktifkan kembali",
     "sandi-diganti": "Kata sandi baru disimpan; sesi lain akun itu diakhiri dan token API-nya "
