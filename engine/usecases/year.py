@@ -120,6 +120,15 @@ class CreatedPk:
 
 
 @dataclass
+class _Tally:
+    """One bidang's counts while the overview is read."""
+
+    counts: Counter[State] = field(default_factory=Counter)
+    missing: int = 0
+    late: int = 0
+
+
+@dataclass
 class YearPks:
     """What creating the year's PKs did."""
 
@@ -198,34 +207,26 @@ def year_overview(
     lines: dict[int, list[PkLine]] = {}
     for line in uow.pks.of_year(year, [p.id for p in positions]):
         lines.setdefault(line.position_id, []).append(line)
-    units: dict[str, dict[str, object]] = {}
+    units: dict[str, _Tally] = {}
     late: list[tuple[int, str, State]] = []
     for position in positions:
         revisions = lines.get(position.id, [])
         if not revisions and position.id not in with_indicators:
             continue
         unit = bidang_of(tree, position)
-        title = HEAD_UNIT if unit is None else unit.unit_name
-        entry = units.setdefault(title, {"counts": Counter(), "missing": 0, "late": 0})
+        tally = units.setdefault(HEAD_UNIT if unit is None else unit.unit_name, _Tally())
         if not revisions:
-            entry["missing"] = int(str(entry["missing"])) + 1
+            tally.missing += 1
             continue
         latest, first = revisions[-1], revisions[0]
-        counts = entry["counts"]
-        assert isinstance(counts, Counter)
-        counts[latest.state] += 1
+        tally.counts[latest.state] += 1
         signed = None if first.approved_at is None else local_date(first.approved_at, policy.zone)
-        if is_pk_late(deadline, 1, signed, today):
-            entry["late"] = int(str(entry["late"])) + 1
+        if is_pk_late(deadline, first.revision, signed, today):
+            tally.late += 1
             late.append((latest.id, position.title, latest.state))
     bidang = [
-        BidangProgress(
-            title,
-            {s: values["counts"][s] for s in COUNTED},  # type: ignore[index]
-            int(str(values["missing"])),
-            int(str(values["late"])),
-        )
-        for title, values in units.items()
+        BidangProgress(title, {s: t.counts[s] for s in COUNTED}, t.missing, t.late)
+        for title, t in units.items()
     ]
     return YearOverview(
         agency=agency,
