@@ -37,5 +37,7 @@ MEANINGS: dict[str, str] = {
     "cookie_secure": "Cookie hanya lewat HTTPS (kosong: mengikuti alamat publik)",
     "narrative_threshold": "Kategori capaian yang mewajibkan kendala dan upaya (ke bawah)",
     "soffice": "Program LibreOffice (soffice) pembuat PDF, bila tidak ada di PATH",
+    "invite_days": "Berapa hari tautan undangan akun baru berlaku",
+    "reset_minutes": "Berapa menit tautan 'lupa kata sandi' berlaku (sekali pakai)",
     "fixed_now": "Jam dibekukan pada saat ini (hanya untuk demo, pelatihan dan uji)",
 }

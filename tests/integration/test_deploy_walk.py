@@ -141,10 +141,12 @@ def test_from_an_empty_postgresql_to_an_invited_kepala_seksi(
     env = shell_reading(written)
     assert env["KINERJA_SMTP_SENDER"] == SENDER and env["KINERJA_DATABASE_URL"] == postgres_url
 
-    # 4. The schema, and the settings.
+    # 4. The settings (no schema yet: the last line says so), the schema, the settings again.
+    before = kinerja("config", env=env).stdout
+    assert base in before and "# Basis data:" in before and "skema terbaru" not in before
     assert "Skema dinaikkan dari kosong" in kinerja("db", "upgrade", env=env).stdout
     config = kinerja("config", env=env).stdout
-    assert base in config and "postgresql" in config
+    assert base in config and "postgresql" in config and "skema terbaru" in config
 
     # 5. The first administrator, with a link printed once; the login cannot be taken twice.
     created = kinerja("admin", "create", "admin", "--link", env=env).stdout
