@@ -7,7 +7,7 @@ decided in engine (engine.pk, engine/usecases/pk.py and documents.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,9 +19,10 @@ from db.models import Agency, PerjanjianKinerja, PkTarget, PositionRow
 from db.workflow_models import AgencyYear, PkBudgetLine
 from engine.budget import BudgetLine
 from engine.deadlines import pk_due
-from engine.records import PkRecord, Revision, SignedParty, StoredTargets
+from engine.pending import PendingDoc
+from engine.records import PkLine, PkRecord, Revision, SignedParty, StoredTargets
 from engine.usecases.pk import add_pk, add_revision, write_budget, write_target
-from engine.workflow import State
+from engine.workflow import DocKind, State
 
 _TARGET_FIELDS = ("annual", "tw1", "tw2", "tw3", "tw4", "tw4_reason")
 
@@ -198,6 +199,45 @@ class SqlPks:
         row.dpa_date = day
         self.session.add(row)
         self.session.flush()
+
+    def of_year(self, year: int, position_ids: Collection[int]) -> list[PkLine]:
+        if not position_ids:
+            return []
+        rows = self.session.exec(
+            select(PerjanjianKinerja)
+            .where(
+                PerjanjianKinerja.year == year,
+                col(PerjanjianKinerja.position_id).in_(sorted(position_ids)),
+            )
+            .order_by(col(PerjanjianKinerja.position_id), col(PerjanjianKinerja.revision))
+        )
+        return [
+            PkLine(
+                r.id,
+                r.position_id,
+                r.revision,
+                State(r.state),
+                r.approved_at,
+                r.first_party_nip,
+                r.first_party_name,
+            )
+            for r in rows
+            if r.id is not None
+        ]
+
+    def pending_revisions(self, position_ids: Collection[int] | None = None) -> list[PendingDoc]:
+        query = select(PerjanjianKinerja).where(
+            PerjanjianKinerja.revision > 1, PerjanjianKinerja.state != State.APPROVED.value
+        )
+        if position_ids is not None:
+            query = query.where(col(PerjanjianKinerja.position_id).in_(sorted(position_ids)))
+        return [
+            PendingDoc(
+                DocKind.PK, r.id, r.position_id, r.year, None, State(r.state), r.visit, r.version
+            )
+            for r in self.session.exec(query.order_by(col(PerjanjianKinerja.id)))
+            if r.id is not None
+        ]
 
 
 # --- for callers holding their own session (the catalogue workbook import, the demo's bulk

@@ -131,6 +131,20 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class PkLine:
+    """One revision of a position's PK of a year, as the year's progress and prompts read it."""
+
+    id: int
+    position_id: int
+    revision: int
+    state: State
+    approved_at: datetime | None
+    first_nip: str | None
+    """The NIP of pihak pertama as snapshotted on approval (None before)."""
+    first_name: str | None = None
+
+
+@dataclass(frozen=True)
 class StoredEntry:
     """What is stored for one indicator of a report."""
 

@@ -20,6 +20,7 @@ from engine.evidence import ALLOWED_EXTENSIONS, ALLOWED_LABEL, MAX_EVIDENCE_BYTE
 from engine.formatting import format_date_id, format_moment_id, format_number_id
 from engine.nip import format_nip
 from engine.usecases.notices import unread_count
+from engine.usecases.roles import my_roles
 from web.auth import CSRF_FIELD, CurrentUser
 from web.deps import web_of
 
@@ -163,6 +164,7 @@ def page(
     full = {
         "user": user,
         "unread_notices": _unread(request, user),
+        "plans_year": _plans(request, user),
         "csrf_token": "" if user is None else user.csrf_token,
         "demo": web.deps.demo,
         "today": web.today(),
@@ -171,6 +173,23 @@ def page(
     response = web.templates.TemplateResponse(request, name, full, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _plans(request: Request, user: CurrentUser | None) -> bool:
+    """Whether the header links Tahun kerja: the administrator, or a planning holder today."""
+    if user is None:
+        return False
+    if user.is_admin:
+        return True
+    uow = getattr(request.state, "uow", None)
+    if uow is None or user.actor.official_id is None:
+        return False
+    web = web_of(request)
+    try:
+        return bool(my_roles(uow, user.actor, now=web.now(), policy=web.deps.policy).planning)
+    except Exception:  # an error page after a failed statement: no link
+        log.warning("planning role not read for %s", user.login, exc_info=True)
+        return False
 
 
 def _unread(request: Request, user: CurrentUser | None) -> int | None:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from engine.budget import BudgetLine
 from engine.indicators import Indicator
 from engine.org import OrgTree
+from engine.pending import PendingDoc
 from engine.records import (
     DocumentFilter,
     DocumentHead,
@@ -16,6 +17,7 @@ from engine.records import (
     EvidenceRecord,
     IndicatorPlace,
     LogEntry,
+    PkLine,
     PkRecord,
     ReportRecord,
     ReportSources,
@@ -172,6 +174,15 @@ class PkRepository(Protocol):
 
     def set_dpa_date(self, agency_id: int, year: int, day: date) -> None:
         """Record when the agency's DPA for `year` was ratified."""
+        ...
+
+    def of_year(self, year: int, position_ids: Collection[int]) -> list[PkLine]:
+        """Every revision of these positions' PKs of `year`, by position, oldest first."""
+        ...
+
+    def pending_revisions(self, position_ids: Collection[int] | None = None) -> list[PendingDoc]:
+        """PK Perubahan drafts and revisions not approved yet (revision 2 on), of every
+        position or of `position_ids`."""
         ...
 
 

@@ -37,13 +37,25 @@ WORKBOOK = "impor buku kerja katalog"
 
 @writes
 def import_catalogue_workbook(
-    uow: UnitOfWork, workbook: CatalogueWorkbook, *, now: datetime, actor: str | None = None
+    uow: UnitOfWork,
+    workbook: CatalogueWorkbook,
+    *,
+    now: datetime,
+    actor: str | None = None,
+    scope: tuple[str, int] | None = None,
 ) -> ImportReport:
     """Check the whole workbook, then write it and commit; or raise with every problem.
-    Recorded in the admin log (its counts) when `actor` ran it."""
+    Recorded in the admin log (its counts) when `actor` ran it. `scope` (agency code,
+    year): a workbook naming another agency or year is refused (the planning page's)."""
     repo = uow.catalogue
     agencies = frozenset(a.code for a in uow.organisation.agencies())
     agency, year = workbook.guide(agencies)
+    if scope is not None and agency is not None and year is not None and (agency, year) != scope:
+        raise ValidationError(
+            f"Buku kerja ini untuk {agency} tahun {year}; di sini hanya buku kerja "
+            f"{scope[0]} tahun {scope[1]} yang diterima",
+            log_message=f"workbook {agency} {year} outside scope {scope}",
+        )
     read = workbook.read(repo.known(agency, year))
     plans = _plans(repo, workbook, agency, year, read) if year else []
     if workbook.has_problems or read.document is None:

@@ -62,6 +62,8 @@ class MyDocument:
     step: Step | None = None
     deadline: date | None = None
     overdue: bool = False
+    revision: int = 1
+    """A PK's revision (2 on: a PK Perubahan, which has no deadline)."""
 
     @property
     def url(self) -> str:
@@ -70,9 +72,10 @@ class MyDocument:
 
     @property
     def period(self) -> str:
-        """ "TW II 2021" for a report, "Tahun 2021" for a PK."""
+        """ "TW II 2021" for a report, "Tahun 2021" for a PK ("Tahun 2021 (Perubahan 1)")."""
         if self.quarter is None:
-            return f"Tahun {self.year}"
+            change = f" (Perubahan {self.revision - 1})" if self.revision > 1 else ""
+            return f"Tahun {self.year}{change}"
         return Quarter(self.year, self.quarter).label
 
 
@@ -217,6 +220,7 @@ def _item(kind: DocKind, row: dict[str, object], relations: tuple[str, ...]) -> 
         quarter=None if quarter is None else int(quarter),  # type: ignore[call-overload]
         state=State(str(row["state"])),
         relations=relations,
+        revision=int(row.get("revision") or 1),  # type: ignore[call-overload]
     )
 
 
@@ -251,7 +255,7 @@ def _with_progress(
                 doc.kind, doc.id, doc.position_id, doc.year, doc.quarter, doc.state, 0
             )
             waiting = work.step_of(pending_doc)
-            step, deadline = waiting.step, waiting.deadline
+            step, deadline = waiting.step, waiting.deadline if doc.revision == 1 else None
         result.append(
             replace(
                 doc,

@@ -8,7 +8,7 @@ head's own documents wait for the administrator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,10 +23,20 @@ from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import UnitOfWork
 from engine.recap import bidang_of
+from engine.usecases.pk import change_reason, holder_change
 from engine.usecases.recap import recap_basis
 from engine.workflow import Actor, DocKind, State
 
-__all__ = ["SORTS", "Task", "TaskList", "TaskQuery", "list_tasks", "my_tasks"]
+__all__ = [
+    "SORTS",
+    "RevisionPrompt",
+    "Task",
+    "TaskList",
+    "TaskQuery",
+    "list_tasks",
+    "my_tasks",
+    "revision_prompts",
+]
 
 SORTS = {
     "tenggat": "Tenggat",
@@ -35,6 +45,8 @@ SORTS = {
     "jabatan": "Jabatan",
 }
 """The orders Tugas Saya offers (query value -> label)."""
+REVISION_LABEL = " (PK Perubahan)"
+"""Added to the period of a PK Perubahan ("Tahun 2021 (PK Perubahan)")."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class Task:
     bidang: str = ""
     period_key: str = ""
     """The period as a filter value: "2021-1" for TW I 2021, "2021" for a PK."""
+    revision: bool = False
+    """A PK Perubahan (never late: it has no deadline)."""
 
     def as_json(self) -> dict[str, Any]:
         """The task for the API."""
@@ -94,7 +108,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
     """The documents waiting for `actor` today, overdue first, then by deadline."""
     today = local_date(now, policy.zone)
     pending = uow.pending
-    tree, docs = _documents_for(uow, actor, today)
+    tree, docs, revisions = _documents_for(uow, actor, today)
     if not docs:
         return []
     calendar = pending.calendar()
@@ -127,7 +141,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
             if holding is None:
                 continue
             title, prefix = holding.display_title, holding.status.prefix
-        deadline = waiting.deadline
+        deadline = None if doc.doc_id in revisions else waiting.deadline  # no PK Perubahan is late
         position = tree.position(doc.position_id)
         unit = bidang_of(tree, position)
         holds = tree.acting_holder(doc.position_id, today)
@@ -138,7 +152,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 ref=doc.ref,
                 kind=doc.kind,
                 doc_id=doc.doc_id,
-                period=_period(doc),
+                period=_period(doc) + (REVISION_LABEL if doc.doc_id in revisions else ""),
                 position_title=position.title,
                 state=doc.state,
                 step=waiting.step,
@@ -156,6 +170,7 @@ def my_tasks(uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy) ->
                 bidang_id=None if unit is None else unit.id,
                 bidang="" if unit is None else unit.unit_name,
                 period_key=f"{doc.year}-{doc.quarter}" if doc.quarter else str(doc.year),
+                revision=doc.kind is DocKind.PK and doc.doc_id in revisions,
             )
         )
     reasons = pending.return_reasons(returned) if returned else {}
@@ -223,8 +238,11 @@ def _period(doc: PendingDoc) -> str:
     return f"Tahun {doc.year}"
 
 
-def _documents_for(uow: UnitOfWork, actor: Actor, today: date) -> tuple[OrgTree, list[PendingDoc]]:
-    """The tree to decide with and the pending documents that may wait for `actor`.
+def _documents_for(
+    uow: UnitOfWork, actor: Actor, today: date
+) -> tuple[OrgTree, list[PendingDoc], set[int]]:
+    """The tree to decide with, the pending documents that may wait for `actor` and the ids
+    of the PK Perubahan among them (read apart: they have no deadline).
 
     A document waits for whoever acts for its submit, verify or approve position, which is
     its own position or a superior of it; so an official's documents are the pending ones of
@@ -235,15 +253,60 @@ def _documents_for(uow: UnitOfWork, actor: Actor, today: date) -> tuple[OrgTree,
     pending = uow.pending
     tree = pending.committed_org_tree()
     if actor.is_admin:
-        return tree, pending.pending_documents()
+        revisions = uow.pks.pending_revisions()
+        return tree, pending.pending_documents() + revisions, {d.doc_id for d in revisions}
     if actor.official_id is None:
-        return tree, []
+        return tree, [], set()
     try:
         held = [h.position.id for h in tree.holdings_of(actor.official_id, today)]
     except NotFoundError:  # an official created after the tree was read: holds nothing yet
-        return tree, []
+        return tree, [], set()
     mine = {position.id for root in held for _, position in tree.walk(root)}
-    return tree, pending.pending_documents(mine) if mine else []
+    if not mine:
+        return tree, [], set()
+    revisions = uow.pks.pending_revisions(mine)
+    return tree, pending.pending_documents(mine) + revisions, {d.doc_id for d in revisions}
+
+
+@dataclass(frozen=True)
+class RevisionPrompt:
+    """A new holder's prompt to make the PK Perubahan of an approved PK signed by their
+    predecessor (PermenPAN-RB 53/2014), until a revision exists."""
+
+    pk_id: int
+    year: int
+    position_title: str
+    reason: str
+
+    @property
+    def url(self) -> str:
+        """The PK's page with the PK Perubahan form open and its reason prefilled."""
+        return f"/pk/{self.pk_id}?perubahan=pejabat#perubahan"
+
+
+def revision_prompts(
+    uow: UnitOfWork, actor: Actor, *, now: datetime, policy: Policy
+) -> list[RevisionPrompt]:
+    """The PK Perubahan `actor` should make now: for each post they hold today whose PK of
+    this year is approved and was signed by somebody who no longer holds it (derived from
+    the assignments and the PK's signatory, nothing stored)."""
+    if actor.official_id is None:
+        return []
+    today = local_date(now, policy.zone)
+    tree = uow.pending.committed_org_tree()
+    try:
+        held = tree.holdings_of(actor.official_id, today)
+    except NotFoundError:
+        return []
+    prompts = []
+    lines = uow.pks.of_year(today.year, sorted({h.position.id for h in held}))
+    latest = {line.position_id: line for line in lines}  # oldest first: the last one stays
+    for line in latest.values():
+        holding = holder_change(tree, line, actor.official_id, today, policy.acting_rules)
+        if holding is not None:
+            reason = change_reason(holding, line)
+            prompts.append(RevisionPrompt(line.id, today.year, holding.position.title, reason))
+    return prompts
 
 
 @dataclass(frozen=True)
@@ -266,6 +329,7 @@ class TaskList:
     query: TaskQuery
     bidang_options: list[tuple[int, str]]
     period_options: list[tuple[str, str]]
+    prompts: list[RevisionPrompt] = field(default_factory=list)
 
 
 def list_tasks(
@@ -291,13 +355,14 @@ def list_tasks(
     ]
     shown.sort(key=_SORT_KEYS[query.sort])
     bidang = sorted({(t.bidang_id, t.bidang) for t in every if t.bidang_id is not None})
-    periods = {t.period_key: t.period for t in every}
+    periods = {t.period_key: t.period.removesuffix(REVISION_LABEL) for t in every}
     return TaskList(
         tasks=shown,
         total=len(every),
         query=query,
         bidang_options=[(i, title) for i, title in bidang if i is not None],
         period_options=sorted(periods.items(), reverse=True),
+        prompts=revision_prompts(uow, actor, now=now, policy=policy),
     )
 
 

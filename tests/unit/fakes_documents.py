@@ -24,12 +24,14 @@ from engine.errors import NotFoundError
 from engine.formulas import Variable, parse
 from engine.indicators import Indicator, IndicatorKind
 from engine.org import OrgTree
+from engine.pending import PendingDoc
 from engine.records import (
     DocumentFilter,
     DocumentHead,
     DocumentRecord,
     EvidenceRecord,
     LogEntry,
+    PkLine,
     PkRecord,
     ReportRecord,
     ReportSources,
@@ -334,7 +336,8 @@ class FakePks:
         first, second = self.db.parties.get(pk_id, (none, none))
         return PkRecord(
             record, revision, reason, targets,
-            [{"program": b.program, "anggaran": str(b.anggaran)} for b in lines],
+            [{"program": b.program, "kegiatan": b.kegiatan, "sub_kegiatan": b.sub_kegiatan,
+              "anggaran": str(b.anggaran)} for b in lines],
             sum((b.anggaran for b in lines), Decimal(0)), {i.code: i.kinerja for i in indicators},
             self.db.dpa.get((AGENCY_ID, record.year)), self.db.approved_at.get(pk_id), first,
             second,
@@ -357,9 +360,30 @@ class FakePks:
         revision: int = 1,
         reason: str | None = None,
     ) -> int:
-        pk_id = self.db.add(pk(0, position_id))
+        pk_id = self.db.add(replace(pk(0, position_id), year=year))
         self.db.revisions[pk_id] = (revision, reason)
         return pk_id
+
+    def of_year(self, year: int, position_ids: Collection[int]) -> list[PkLine]:
+        found = []
+        for position_id in sorted(position_ids):
+            for r in self.revisions(position_id, year):
+                first, _ = self.db.parties.get(r.id, (SignedParty(None, None, None),) * 2)
+                found.append(
+                    PkLine(r.id, position_id, r.revision, r.state, self.db.approved_at.get(r.id),
+                           first.nip, first.name)
+                )  # fmt: skip
+        return found
+
+    def pending_revisions(self, position_ids: Collection[int] | None = None) -> list[PendingDoc]:
+        return [
+            PendingDoc(DocKind.PK, v.id, v.position_id, v.year, None, v.state, v.visit, v.version)
+            for (kind, _), v in sorted(self.db.workflow.documents.items())
+            if kind is DocKind.PK
+            and self.db.revisions.get(v.id, (1, None))[0] > 1
+            and v.state is not State.APPROVED
+            and (position_ids is None or v.position_id in position_ids)
+        ]
 
     def copy_contents(self, source_id: int, target_id: int) -> None:
         for (pk_id, indicator_id), targets in list(self.db.targets.items()):

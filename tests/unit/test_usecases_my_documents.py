@@ -165,3 +165,33 @@ def test_the_open_step_and_its_deadline() -> None:
     assert by_ref["PK-1"].step is None and by_ref["LAP-10"].deadline is None
     assert by_ref["LAP-11"].url == "/laporan/11" and by_ref["PK-1"].url == "/pk/1"
     assert by_ref["LAP-11"].period == "TW III 2021" and by_ref["PK-1"].period == "Tahun 2021"
+
+
+class WithRevision(Documents):
+    """The same documents and a draft PK Perubahan (revision 2) of the Kepala Seksi's PK."""
+
+    def page(
+        self, kind: DocKind, where: DocumentFilter, *, visible: Collection[int] | None,
+        offset: int, limit: int,
+    ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+        rows, total = super().page(kind, where, visible=visible, offset=offset, limit=limit)
+        if kind is DocKind.PK:
+            revision = {**rows[0], "id": 2, "ref": "PK-2", "state": "draft", "revision": 2}
+            return [revision, *rows], total + 1
+        return rows, total
+
+
+class DpaPending(Pending):
+    def dpa_dates(self, years: Collection[int] | None = None) -> dict[tuple[int, int], date]:
+        return {(1, 2021): date(2021, 1, 4)}
+
+
+def test_a_pk_perubahan_is_listed_with_its_number_and_no_deadline() -> None:
+    work = uow()
+    work._repositories.update(documents=WithRevision(), pending=DpaPending())
+    found = my_documents(work, Actor(O_NEW, "Baru", None, False), now=OCTOBER, policy=POLICY)
+    revision = next(d for d in found.items if d.ref == "PK-2")
+    assert (revision.period, revision.revision, revision.relations) == (
+        "Tahun 2021 (Perubahan 1)", 2, ("pemegang",),
+    )  # fmt: skip
+    assert (revision.step, revision.deadline, revision.overdue) == (Step.SUBMIT, None, False)

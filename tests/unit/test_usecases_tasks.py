@@ -6,7 +6,9 @@ April, approval Thu 15 April; the head's own report waits for the administrator.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from engine.errors import ValidationError
 from engine.pending import PendingDoc, Step
 from engine.policy import Policy
+from engine.records import PkLine
 from engine.usecases.tasks import TaskQuery, list_tasks, my_tasks
 from engine.workflow import Actor, DocKind, State
 from tests.unit.fakes import KABID, KADIS, KASI, O_KABID, O_KASI, FakeUnitOfWork
@@ -41,12 +44,29 @@ def pending() -> FakePending:
     )  # fmt: skip
 
 
-def tasks_uow(pending_docs: FakePending | None = None) -> FakeUnitOfWork:
+class RevisionPks:
+    """The PK repository as Tugas Saya reads it: PK Perubahan not approved yet, and the
+    revisions of a year (none here unless given)."""
+
+    def __init__(self, *revisions: PendingDoc, lines: Sequence[PkLine] = ()) -> None:
+        self.revisions, self.lines = list(revisions), list(lines)
+
+    def pending_revisions(self, position_ids: Collection[int] | None = None) -> list[PendingDoc]:
+        return [d for d in self.revisions if position_ids is None or d.position_id in position_ids]
+
+    def of_year(self, year: int, position_ids: Collection[int]) -> list[PkLine]:
+        return [line for line in self.lines if line.position_id in position_ids]
+
+
+def tasks_uow(
+    pending_docs: FakePending | None = None, pks: RevisionPks | None = None
+) -> FakeUnitOfWork:
     return FakeUnitOfWork(
         pending=pending_docs or pending(),
         recaps=FakeRecaps(),
         admin=FakeAdmin(),
         organisation=FakeOrganisation(),
+        pks=pks or RevisionPks(),
     )
 
 
@@ -117,3 +137,35 @@ def test_sorted_and_filtered_on_the_server() -> None:
     assert period.period_options == [("2021-2", "TW II 2021"), ("2021", "Tahun 2021")]
     with pytest.raises(ValidationError, match="Urutan"):
         list_tasks(uow, KABID_ACTOR, TaskQuery(sort="x"), now=now, policy=POLICY)
+
+
+def test_a_pk_perubahan_waits_for_its_holder_without_a_deadline() -> None:
+    """A revision drafted with `kinerja pk revise` (or from the page) is in Tugas Saya; a PK
+    Perubahan is never late, so it has no deadline."""
+    revision = PendingDoc(DocKind.PK, 12, KASI, 2021, None, State.DRAFT, 1)
+    uow = tasks_uow(pks=RevisionPks(revision))
+    tasks = my_tasks(uow, KASI_ACTOR, now=wib(date(2021, 4, 8)), policy=POLICY)
+    assert [(t.ref, t.step, t.deadline, t.overdue) for t in tasks] == [
+        ("LAP-7", Step.SUBMIT, date(2021, 4, 7), True),
+        ("PK-12", Step.SUBMIT, None, False),
+    ]
+    assert (tasks[1].period, tasks[1].revision) == ("Tahun 2021 (PK Perubahan)", True)
+
+
+def test_the_new_holder_is_prompted_to_make_the_pk_perubahan() -> None:
+    """The approved PK of the year was signed by somebody who holds the post no more."""
+    signed = PkLine(4, KASI, 1, State.APPROVED, datetime(2021, 2, 1, tzinfo=UTC),
+                    "196001011985011009", "Pak Lama")  # fmt: skip
+    uow = tasks_uow(pks=RevisionPks(lines=[signed]))
+    found = list_tasks(uow, KASI_ACTOR, TaskQuery(), now=wib(date(2021, 4, 8)), policy=POLICY)
+    (prompt,) = found.prompts
+    assert (prompt.pk_id, prompt.position_title) == (4, "Kepala Seksi IKM")
+    assert prompt.reason == (
+        "Dewi Kasi menggantikan Pak Lama sebagai Kepala Seksi IKM (PermenPAN-RB 53/2014)"
+    )
+    mine = replace(signed, first_nip="198001012005012003")  # signed by the holder herself
+    uow = tasks_uow(pks=RevisionPks(lines=[mine]))
+    assert (
+        list_tasks(uow, KASI_ACTOR, TaskQuery(), now=wib(date(2021, 4, 8)), policy=POLICY).prompts
+        == []
+    )

@@ -15,18 +15,29 @@ from documents.docx.pk import (
     sasaran_runs,
     signature_rows,
 )
-from engine.errors import ConflictError
+from engine.errors import ConflictError, FieldError
 from engine.ports import UnitOfWork
+from engine.targets import ROMAN
+from engine.usecases.audit import admin_actor
 from engine.usecases.documents import pk_document, view_pk
-from engine.usecases.pk import TargetInput, save_budget, save_targets
+from engine.usecases.pk import (
+    REVISION_REASONS,
+    TargetInput,
+    revision_options,
+    save_budget,
+    save_targets,
+    start_revision,
+)
 from engine.workflow import DocKind, State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import UowDep, web_of
+from web.pages import year
 from web.pages.discussion import discussion
 from web.pages.report_pages import FIELD_LIMIT, done_message, form_version
 from web.render import page
 
 router = APIRouter()
+router.include_router(year.router)  # Tahun kerja: the year's PKs are started there
 DocId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 EMPTY_BUDGET_ROWS = 3
 
@@ -44,14 +55,24 @@ def render_pk(
     flash: str | None = None,
     warnings: list[str] | None = None,
     conflict: str | None = None,
+    revision_typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The PK page with what the user typed and the errors next to the fields (and, for a
     stale save refused, the `conflict` message)."""
     web = web_of(request)
     doc = view_pk(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
+    options = revision_options(uow, pk_id, user.actor, now=web.now(), policy=web.deps.policy)
+    typed_revision = revision_typed or {}
+    if not typed_revision and options.reason:
+        typed_revision = {"jenis": options.kind, "alasan": options.reason}
     done = request.query_params.get("selesai", "")
-    if flash is None and done:
+    if flash is None and done == "perubahan":
+        flash = (
+            "PK Perubahan dibuat sebagai draf: ubah target dan anggarannya lalu ajukan; "
+            "versi sebelumnya tetap dapat dibaca"
+        )
+    elif flash is None and done:
         flash = done_message(done, State(doc["state"]))
     budget_rows = [*doc["budget"]]
     if doc["editable"]:
@@ -69,6 +90,11 @@ def render_pk(
         "flash": flash,
         "warnings": warnings or [],
         "conflict": conflict,
+        "revise": options,
+        "revise_open": bool(revision_typed) or "perubahan" in request.query_params,
+        "revise_typed": typed_revision,
+        "reasons": REVISION_REASONS,
+        "locked_quarters": ", ".join(f"TW {ROMAN[q - 1]}" for q in options.locked),
         **discussion(request, uow, DocKind.PK, pk_id, doc),
     }
     return page(request, "pk.html", context, user, status_code=status_code)
@@ -148,6 +174,26 @@ async def budget(request: Request, pk_id: DocId, user: FormUser, uow: UowDep) ->
     if errors:
         return render_pk(request, user, uow, pk_id, typed=typed, errors=errors, status_code=422)
     return RedirectResponse(f"/pk/{pk_id}?selesai=simpan", status_code=303)
+
+
+@router.post("/pk/{pk_id}/perubahan", response_class=HTMLResponse)
+async def revise(request: Request, pk_id: DocId, user: FormUser, uow: UowDep) -> Response:
+    """Start the PK Perubahan of this approved PK (reason chosen and explained)."""
+    form = await request.form()
+    typed = {k: v[:FIELD_LIMIT] for k, v in form.multi_items() if isinstance(v, str)}
+    typed = {"jenis": typed.get("jenis", ""), "alasan": typed.get("alasan", "")}
+    web = web_of(request)
+    try:
+        revision = start_revision(
+            uow, pk_id, user.actor, kind=typed["jenis"], reason=typed["alasan"],
+            by=admin_actor(user.login, user.actor), now=web.now(), policy=web.deps.policy,
+        )  # fmt: skip
+    except FieldError as exc:
+        errors = {f"perubahan.{exc.field}": exc.message}
+        return render_pk(
+            request, user, uow, pk_id, errors=errors, revision_typed=typed, status_code=422
+        )
+    return RedirectResponse(f"/pk/{revision.id}?selesai=perubahan", status_code=303)
 
 
 @router.get("/pk/{pk_id}/cetak", response_class=HTMLResponse)
