@@ -182,10 +182,12 @@ def _check_year(year: int) -> None:
         )
 
 
-def _positions(tree: OrgTree, agency_id: int) -> list[Position]:
-    """The agency's positions, from the head down (the tree's order)."""
+def _positions(tree: OrgTree, agency_id: int, year: int) -> list[Position]:
+    """The agency's positions open in `year` (a position closed before 1 January has no PK,
+    no catalogue and no place in the year's progress), from the head down."""
     ordered = [p for root in tree.roots() for _, p in tree.walk(root.id)]
-    return [p for p in ordered if p.agency_id == agency_id]
+    first = date(year, 1, 1)
+    return [p for p in ordered if p.agency_id == agency_id and p.is_open_on(first)]
 
 
 def _indicators(uow: UnitOfWork, positions: list[Position], year: int) -> list[Indicator]:
@@ -199,7 +201,7 @@ def year_overview(
     _check_year(year)
     agency, tree = _planner(uow, actor, agency_id, now, policy)
     today = local_date(now, policy.zone)
-    positions = _positions(tree, agency.id)
+    positions = _positions(tree, agency.id, year)
     indicators = _indicators(uow, positions, year)
     with_indicators = {i.position_id for i in indicators}
     dpa = uow.pending.dpa_dates([year]).get((agency.id, year))
@@ -256,7 +258,7 @@ def open_year(
     FUNGSI) into year N and commit; refused when N already has one or N-1 has none."""
     _check_year(year)
     agency, tree = _planner(uow, actor, agency_id, now, policy)
-    positions = _positions(tree, agency.id)
+    positions = _positions(tree, agency.id, year)
     if existing := _indicators(uow, positions, year):
         raise ValidationError(
             f"Tahun {year} sudah dibuka untuk {agency.name} ({len(existing)} indikator); "
@@ -270,6 +272,7 @@ def open_year(
             "dapat dibuka dari sana; impor katalognya lewat buku kerja katalog",
             log_message=f"no catalogue {year - 1} for {agency.code}",
         )
+    open_codes = {p.code for p in positions}  # a position closed before the year is left out
     by_position: dict[str, list[IndicatorSpec]] = {}
     for spec in before.indicators:
         by_position.setdefault(spec.position, []).append(spec)
@@ -280,7 +283,7 @@ def open_year(
         positions=tuple(
             PositionSpec(p.code, p.tugas, p.fungsi, tuple(by_position.get(p.code, ())))
             for p in before.positions
-            if p.tugas or p.fungsi or p.code in by_position
+            if (p.tugas or p.fungsi or p.code in by_position) and p.code in open_codes
         ),
     )
     report = uow.catalogue.write(document)
@@ -290,7 +293,7 @@ def open_year(
         "year.open",
         f"Tahun kerja {year} {agency.name}",
         None,
-        {"dari tahun": year - 1, "indikator": len(before.indicators)},
+        {"dari tahun": year - 1, "indikator": sum(len(p.indicators) for p in document.positions)},
         now=now,
     )
     uow.commit()
@@ -352,7 +355,7 @@ def create_year_pks(
     the indicator continues; commit once. Positions that already have one are left alone."""
     _check_year(year)
     agency, tree = _planner(uow, actor, agency_id, now, policy)
-    positions = _positions(tree, agency.id)
+    positions = _positions(tree, agency.id, year)
     indicators = _indicators(uow, positions, year)
     if not indicators:
         raise ValidationError(

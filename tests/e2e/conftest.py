@@ -44,10 +44,14 @@ class LiveServer:
 
 @contextmanager
 def running_server(
-    folder: Path, *, seed: tuple[str, ...] = (), extra_env: dict[str, str] | None = None
+    folder: Path,
+    *,
+    seed: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
+    year: int | None = 2021,
 ) -> Iterator[LiveServer]:
-    """`kinerja db upgrade`, `kinerja demo seed SEED...`, then `kinerja serve --demo` on a free
-    port (tests/servers.py), stopped on exit."""
+    """`kinerja db upgrade`, `kinerja demo seed --year YEAR SEED...` (no `--year`: the clock's
+    year), then `kinerja serve --demo` on a free port (tests/servers.py), stopped on exit."""
     database_url = f"sqlite:///{folder / 'kinerja.db'}"
     env = {
         **os.environ,
@@ -57,7 +61,7 @@ def running_server(
         **(extra_env or {}),
     }
     kinerja("db", "upgrade", env=env)
-    kinerja("demo", "seed", "--year", "2021", *seed, env=env)
+    kinerja("demo", "seed", *(("--year", str(year)) if year else ()), *seed, env=env)
     with serve(env, folder / "serve.log", "--demo", "--no-scheduler") as served:
         yield LiveServer(url=served.url, database_url=database_url, env=env)
 

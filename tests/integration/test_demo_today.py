@@ -38,6 +38,7 @@ pytestmark = pytest.mark.slow
 
 TODAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 9, tzinfo=JAKARTA)
+KASI = "yusuf.hidayat@diskoperindag-gresik.test"  # Kepala Seksi Pembiayaan Usaha Mikro
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +199,31 @@ def test_the_mailbox_shows_wib_times_and_how_to_play_todays_close(today_demo: Pa
     assert "kinerja demo advance --from 2026-12-07 --to 2027-01-14" in empty
     assert "7 Desember 2026 09.00 WIB" in one  # 02.00 UTC
     assert "1 pesan" in one
+
+
+def test_a_kepala_seksi_reads_her_deadline_in_working_days_from_today(today_demo: Path) -> None:
+    """The page as she sees it on 7 December 2026: TW IV due 11 January 2027, counted in
+    working days from today (the holidays of the seeded calendar left out), nothing late."""
+    container = bootstrap(load_settings(_environ(today_demo)), clock=FixedClock(NOW), demo=True)
+    try:
+        with TestClient(create_app(container)) as client:
+            form = client.get("/masuk").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+            assert token is not None
+            signed = client.post(
+                "/masuk",
+                data={"login": KASI, "password": "demo", "csrf_token": token.group(1)},
+                follow_redirects=False,
+            )
+            assert signed.status_code == 303
+            page = client.get("/tugas").text
+            with container.uow() as uow:
+                calendar = uow.pending.calendar()
+    finally:
+        container.close()
+    left = calendar.working_days_between(date(2026, 12, 7), date(2027, 1, 11))
+    deadline = re.search(r'data-deadline>([^<]*)<span class="muted">(\d+) hari kerja lagi', page)
+    assert deadline is not None, page[-3000:]
+    assert deadline.group(1).strip() == "11 Januari 2027"
+    assert int(deadline.group(2)) == left and 15 <= left <= 30
+    assert "lewat" not in page.split("<tbody>")[1]

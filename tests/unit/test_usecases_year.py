@@ -7,6 +7,7 @@ and the Kepala Seksi's approved PK-1; 2022 is opened from it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -292,3 +293,17 @@ def test_a_revision_needs_a_reason_and_the_holder_or_the_planner() -> None:
     assert revision.reason == "APBD Perubahan (program, kegiatan atau anggaran berubah): Refocusing"
     assert uow.admin_log.committed[-1].action == "pk.revise"
     assert not revision_options(uow, 1, PLANNER, now=NOW, policy=POLICY).offered  # not latest
+
+
+def test_a_position_closed_before_the_year_gets_no_catalogue_and_no_pk() -> None:
+    closed = tuple(
+        replace(p, closed_on=date(2021, 12, 31)) if p.id == KASI else p for p in PLANNING
+    )
+    uow = year_uow(tree=OrgTree(closed, OFFICIALS, ASSIGNMENTS))
+    report = open_year(uow, ADMIN, 1, 2022, by="admin", now=NOW, policy=POLICY)
+    assert report.created == {"indikator": 1}  # the Kepala Bidang's; not the closed Kasi's two
+    assert json.loads(uow.admin_log.committed[-1].after or "{}")["indikator"] == 1
+    done = create_year_pks(uow, ADMIN, 1, 2022, by="admin", now=NOW, policy=POLICY)
+    assert [c.position_title for c in done.created] == ["Kepala Bidang Industri"]
+    overview = year_overview(uow, ADMIN, 1, 2022, now=NOW, policy=POLICY)
+    assert "Kepala Seksi IKM" not in str(overview)
