@@ -139,9 +139,11 @@ def record_history_sent(uow: UnitOfWork, *, now: datetime) -> int:
 
     The demo walks a year up to today, and its workflow wrote the emails of every step on
     the way: they belong to the past (their people read them then), so they are recorded
-    as sent at their own moments instead of all arriving in the mailbox at once.
+    as sent at their own moments instead of all arriving in the mailbox at once, and as
+    read in the app (the notification bell of each recipient starts at zero).
     """
     recorded = 0
+    readers: set[int] = set()
     with uow.writing():
         while batch := uow.outbox.claim(now=now, limit=HISTORY_BATCH, lease_until=now):
             done = 0
@@ -150,8 +152,12 @@ def record_history_sent(uow: UnitOfWork, *, now: datetime) -> int:
                     status=OutboxStatus.SENT, sent_at=entry.created_at, own_lease=False
                 )
                 done += uow.outbox.record(entry, change)
+                if entry.recipient_official_id is not None:
+                    readers.add(entry.recipient_official_id)
             recorded += done
             if done < len(batch):
                 break  # a message another writer holds: never claimed again in a loop
+        for official_id in sorted(readers):  # read then, too: the bell starts at zero
+            uow.notifications.mark_read(official_id, now)
         uow.commit()
     return recorded

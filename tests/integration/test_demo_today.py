@@ -105,8 +105,11 @@ def test_the_years_mail_is_history_not_a_flood(today_demo: Path) -> None:
         with container.uow() as uow:
             counts = uow.outbox.counts()
             sent = uow.outbox.newest(OutboxStatus.SENT, 10_000)
+            recipients = {e.recipient_official_id for e in sent} - {None}
+            unread = {o: uow.notifications.unread(o) for o in recipients if o is not None}
     finally:
         container.close()
+    assert len(recipients) > 20 and set(unread.values()) == {0}  # read then: no bell of 100
     assert counts[OutboxStatus.PENDING] == 0
     assert counts[OutboxStatus.DEAD] == 0
     assert len(sent) == counts[OutboxStatus.SENT] > 100

@@ -31,6 +31,7 @@ from tests.unit.fakes_accounts import FakeAccounts, FakePasswords
 from tests.unit.fakes_catalogue import FakeCatalogue, FakeOrganisation, FakePk
 from tests.unit.fakes_documents import indicator, pk, report
 from tests.unit.fakes_reminders import FakeOutboxStore
+from tests.unit.fakes_threads import FakeNotifications
 
 NOW = datetime(2021, 1, 4, 1, tzinfo=UTC)
 
@@ -137,9 +138,11 @@ def test_the_walks_mail_is_recorded_as_sent_at_its_own_moments() -> None:
             for i, at in enumerate(moments)
         ]
     )
-    uow = FakeUnitOfWork(outbox=store)
+    notifications = FakeNotifications()
+    uow = FakeUnitOfWork(outbox=store, notifications=notifications)
     assert record_history_sent(uow, now=moments[2]) == 3
     assert uow.commits == 1
+    assert notifications.marks == {100: moments[2], 101: moments[2], 102: moments[2]}
     rows = sorted(store.rows.values(), key=lambda e: e.id)
     assert [(e.status, e.sent_at) for e in rows] == [
         (OutboxStatus.SENT, moments[0]),
