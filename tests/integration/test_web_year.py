@@ -10,12 +10,14 @@ waits in their Tugas Saya and is listed in Dokumen saya, while the approved one 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
 from db.models import IndicatorRow, PerjanjianKinerja, PositionRow
 from db.workflow_models import AdminLog, AgencyYear
 from documents.xlsx.catalogue_layout import MEDIA_TYPE
+from engine.clock import JAKARTA, FixedClock
 from kinerja.bootstrap import Container
 from kinerja.demo.seed import demo_people
 from tests.integration.conftest import WebClient
@@ -184,3 +186,15 @@ def test_the_planning_holder_changes_the_new_years_catalogue_with_the_workbook(
     )
     assert other_year.status_code == 422
     assert "Buku kerja ini untuk diskoperindag tahun 2022" in other_year.text
+
+
+def test_from_october_the_page_points_to_next_year(
+    web: WebClient, web_container: Container, clock: FixedClock
+) -> None:
+    web.login(PEOPLE["kasubag-program"])
+    assert 'id="next-year"' not in web.get("/tahun?tahun=2021").text  # 1 April: too early
+    clock.set(datetime(2021, 10, 12, 9, tzinfo=JAKARTA))
+    web.login(PEOPLE["kasubag-program"])  # the April session has expired by October
+    page = web.get("/tahun?tahun=2021").text
+    assert re.search(r'id="next-year".*href="/tahun\?perangkat=\d+&amp;tahun=2022"', page)
+    assert 'id="next-year"' not in web.get("/tahun?tahun=2022").text  # already the next one

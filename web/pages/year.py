@@ -115,6 +115,8 @@ def _render(
         "summary": summary or [],
         "notice": notice,
         "typed_dpa": typed_dpa or (overview.dpa_date.isoformat() if overview.dpa_date else ""),
+        # From October the next year is prepared (the DPA is ratified in December or January).
+        "next_year": year + 1 if year == web.today().year and web.today().month >= 10 else None,
     }
     if error or problems:
         status_code = 422
