@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 HOLDER = "rudi.hartono@diskoperindag-gresik.test"  # Kepala Seksi Pembiayaan Koperasi
 KADIS = "hendra.wibisono@diskoperindag-gresik.test"  # Kepala Dinas
 ADMIN = "admin"
+PLANNER = "agus.prasetyo@diskoperindag-gresik.test"  # Kepala Sub Bagian Program (perencanaan)
 WIDTHS = (1366, 375)
 BLOCKING = {"serious", "critical"}
 
@@ -53,6 +54,8 @@ PAGES = [
     Checked("lupa-sandi", None, "/masuk/lupa-sandi"),
     Checked("admin-akun", ADMIN, "/admin/akun"),
     Checked("admin-akun-baru", ADMIN, "/admin/akun/baru"),
+    Checked("admin-peran", ADMIN, "/admin/peran"),
+    Checked("tahun-kerja", PLANNER, "/tahun"),
 ]
 
 
