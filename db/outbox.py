@@ -292,6 +292,8 @@ class SqlOutbox:
             values["sent_at"] = change.sent_at
         if change.last_error is not None:
             values["last_error"] = change.last_error
+        if change.payload is not None:
+            values["payload"] = dict(change.payload)
         own = change.own_lease and entry.lease_until is not None  # claimed rows carry one
         statement = _update(tuple(sorted(values)), own=own)
         params = {**values, "row_id": entry.id, "our_lease": entry.lease_until}

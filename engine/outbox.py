@@ -84,6 +84,9 @@ class OutboxChange:
     available_at: datetime | None = None
     sent_at: datetime | None = None
     last_error: str | None = None
+    payload: Mapping[str, Any] | None = None
+    """The payload to keep from now on (None: as it is): a sent message's one-time secret is
+    blanked (`sent_payload`)."""
     own_lease: bool = field(default=True)
     """Write only while the message still carries the claim's lease: a message whose lease
     ran out may have been claimed by another dispatcher, whose record wins. A sent message
@@ -110,7 +113,11 @@ def delivery_change(
 ) -> tuple[OutboxChange, Recorded]:
     """What the server's answer (`code` None: no answer at all) does to a claimed message."""
     if status is SendStatus.SENT:
-        return OutboxChange(status=OutboxStatus.SENT, sent_at=now, own_lease=False), Recorded.SENT
+        sent = OutboxChange(
+            status=OutboxStatus.SENT, sent_at=now, own_lease=False,
+            payload=sent_payload(entry.payload),
+        )  # fmt: skip
+        return sent, Recorded.SENT
     if status is SendStatus.DEAD:
         change = OutboxChange(
             status=OutboxStatus.DEAD, attempts=entry.attempts + 1, last_error=answer
@@ -132,6 +139,19 @@ def delivery_change(
         attempts=attempts, available_at=now + backoff_delay(entry.attempts), last_error=answer
     )
     return change, Recorded.RETRY
+
+
+SECRET_KEY_NAME = "secret"  # noqa: S105 (a key name, not a secret)
+"""The payload key of a one-time secret (the link of an invitation or a password reset)."""
+
+
+def sent_payload(payload: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The payload to keep once the message went out: its one-time secret blanked, so that
+    the outbox never holds a live set-password link after the email left (the link table
+    keeps only its hash); None when there is nothing to blank."""
+    if not payload.get(SECRET_KEY_NAME):
+        return None
+    return {**payload, SECRET_KEY_NAME: ""}
 
 
 def unrenderable_change(error: str) -> OutboxChange:

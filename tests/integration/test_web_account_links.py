@@ -15,6 +15,7 @@ from db.accounts import AccountLinkRow
 from db.signin import Account, LoginThrottle
 from db.workflow_models import OutboxMessage
 from engine.clock import FixedClock
+from engine.outbox import SendStatus, delivery_change
 from kinerja.bootstrap import Container
 from tests.integration.conftest import WebClient, csrf_of
 
@@ -128,3 +129,31 @@ def test_the_admin_resend_and_unlock_refuse_cleanly(
         assert not session.exec(
             select(OutboxMessage).where(OutboxMessage.kind == "account.invite")
         ).all()
+
+
+def test_once_the_email_left_the_outbox_no_longer_holds_the_live_link(
+    web: WebClient, web_container: Container, clock: FixedClock
+) -> None:
+    """The link table keeps only the secret's hash; the outbox row held the secret itself
+    until it was sent. Recording the message as sent blanks it (engine.outbox.sent_payload),
+    through the same path the dispatcher takes."""
+    assert ask(web, KASI)[0] == 200
+    (message,) = resets(web_container.engine)
+    assert message.payload["secret"]
+    now = clock.now()
+    with web_container.uow() as uow, uow.writing():
+        claimed = uow.outbox.claim(now=now, limit=1000, lease_until=now + timedelta(minutes=1))
+        (entry,) = [e for e in claimed if e.kind == "account.reset"]
+        uow.outbox.release([e for e in claimed if e is not entry])
+        change, _ = delivery_change(
+            entry, SendStatus.SENT, code=250, answer="OK", now=now, max_attempts=5
+        )
+        assert uow.outbox.record(entry, change)
+        uow.commit()
+    (sent,) = resets(web_container.engine)
+    assert sent.status == "sent" and sent.payload["secret"] == ""
+    assert {k: v for k, v in sent.payload.items() if k != "secret"} == {
+        k: v for k, v in message.payload.items() if k != "secret"
+    }
+    path = f"/masuk/sandi/{message.payload['secret']}"
+    assert web.get(path).status_code == 200  # the link itself still works, once
