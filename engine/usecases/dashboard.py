@@ -21,15 +21,12 @@ agency) and may pick any agency; everyone else sees the agency of their own post
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from engine.calendar import WorkingCalendar
 from engine.clock import local_date
-from engine.errors import ForbiddenError, NotFoundError, ValidationError
-from engine.gate import may_view
+from engine.errors import ValidationError
 from engine.org import Level, OrgTree, Position
 from engine.periods import Quarter
 from engine.policy import Policy
@@ -42,19 +39,36 @@ from engine.progress import (
     summarise,
 )
 from engine.recap import (
-    COUNTED_STATES,
     GroupScore,
     IndicatorInput,
-    IndicatorScore,
     Recap,
     bidang_of,
     build_recap,
-    score,
 )
-from engine.roles import may_view_regency
+from engine.usecases.dashboard_focus import (
+    Period,
+    agency_names,
+    choose_agency,
+    dashboard_period,
+    dashboard_scope,
+    of_agency,
+)
+from engine.usecases.dashboard_top import (
+    PENDING_STATES,
+    AgencyLine,
+    ReadCheck,
+    RedItem,
+    Trend,
+    UnitProgress,
+    red_items,
+    red_list,
+    regency_lines,
+    trends,
+    unit_progress,
+)
 from engine.usecases.progress import period_progress
-from engine.usecases.recap import RecapExport, period_label, recap_basis, recap_export
-from engine.workflow import Actor, DocKind, State
+from engine.usecases.recap import RecapExport, recap_basis, recap_export
+from engine.workflow import Actor, State
 
 __all__ = [
     "AgencyLine",
@@ -70,27 +84,12 @@ __all__ = [
     "show_dashboard",
 ]
 
-PENDING_STATES = frozenset({State.DRAFT, State.SUBMITTED})
-"""Reports whose realisations the recap leaves out until they are verified."""
 OVERDUE_FILTER = "terlambat"
 """The value of the status filter that keeps only overdue reports."""
 STATUS_OPTIONS = {MISSING: MISSING_LABEL.capitalize()} | {
     state.value: state.label.capitalize() for state in State
 }
 """The status filter's choices (report states and "not created yet") with their labels."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """The year and quarter shown (quarter None: the whole year)."""
-
-    year: int
-    quarter: int | None
-
-    @property
-    def label(self) -> str:
-        """The period as users read it: "TW I 2021" or "Tahun 2021"."""
-        return period_label(self.year, self.quarter)
 
 
 @dataclass(frozen=True)
@@ -111,57 +110,6 @@ class ReportLine:
     category: str | None
     readable: bool = True
     """The reader may open the report (the page links only to those)."""
-
-
-@dataclass(frozen=True)
-class RedItem:
-    """An indicator at or below the narrative threshold: who holds it, why, and its report."""
-
-    score: IndicatorScore
-    position: Position
-    holder: str
-    """Whoever acts for the position, with the acting prefix: "Plt. Budi Santoso"."""
-    kendala: str
-    report_id: int | None
-    readable: bool
-
-
-@dataclass(frozen=True)
-class UnitProgress:
-    """The reports of a bidang (None: the head of the agency) in the period."""
-
-    unit: Position | None
-    label: str
-    counts: dict[str, int]
-    expected: int
-    done: int
-    """Verified or approved: their realisations count."""
-    overdue: int
-    late_days: int
-    """Working days past the deadline of the latest overdue report (0: none overdue)."""
-
-
-@dataclass(frozen=True)
-class Trend:
-    """An indicator's capaian in TW I-IV (cumulative as its targets say) and its categories."""
-
-    score: IndicatorScore
-    values: tuple[Decimal | None, ...]
-    categories: tuple[str | None, ...]
-
-
-@dataclass(frozen=True)
-class AgencyLine:
-    """An agency in the regency view: its capaian and how many reports are done."""
-
-    agency_id: int
-    name: str
-    total: GroupScore | None
-    expected: int
-    done: int
-    pending: int
-    overdue: int
-    red: int
 
 
 @dataclass(frozen=True)
@@ -271,7 +219,9 @@ def show_dashboard(
         agencies=choices,
         agency=shown_agency,
         regency=regency_lines(recap, rows, tree, names, red_scores) if regency else [],
-        red=[] if regency else red_items(uow, red_scores, period, reader, tree, today),
+        red=[]
+        if regency
+        else red_items(uow, red_scores, period.year, period.quarter, reader, tree, today),
         threshold=policy.narrative_threshold,
         progress=[] if calendar is None else unit_progress(rows, calendar, today),
         trends=[] if regency else trends(items, recap, tree, chosen),
@@ -302,41 +252,6 @@ def dashboard_export(
     )
 
 
-def dashboard_period(
-    uow: UnitOfWork, year: int | None, quarter: str | None, years: list[int], current: Quarter
-) -> Period:
-    """The period asked for; without one, the latest quarter with verified data, else
-    `choose_period`'s default."""
-    if year is None and quarter is None:
-        found = latest_verified(uow, years, current)
-        if found is not None:
-            return found
-    return choose_period(year, quarter, years, current)
-
-
-def choose_period(
-    year: int | None, quarter: str | None, years: list[int], current: Quarter
-) -> Period:
-    """The period asked for; without one, today's quarter, or else the latest year with data."""
-    if year is None and quarter is None:
-        if not years or current.year in years:
-            return Period(current.year, current.number)
-        return Period(years[0], None)
-    chosen_year = current.year if year is None else year
-    if not 2000 <= chosen_year <= 2100:
-        raise ValidationError(
-            f"Tahun {chosen_year} di luar rentang", log_message=f"year {chosen_year} out of range"
-        )
-    if quarter in (None, ""):
-        return Period(chosen_year, None)
-    if quarter not in ("1", "2", "3", "4"):
-        raise ValidationError(
-            "Triwulan harus 1 sampai 4 atau kosong (setahun)",
-            log_message=f"bad quarter {quarter!r}",
-        )
-    return Period(chosen_year, int(quarter))
-
-
 def bidang_units(tree: OrgTree, agency_id: int | None = None) -> list[Position]:
     """The Bidang and the Sekretariat (Administrator-level positions), in tree order, of
     every agency or of one."""
@@ -347,94 +262,6 @@ def bidang_units(tree: OrgTree, agency_id: int | None = None) -> list[Position]:
         for _, position in tree.walk(root.id)
         if position.level is Level.ADMINISTRATOR
     ]
-
-
-def latest_verified(uow: UnitOfWork, years: list[int], current: Quarter) -> Period | None:
-    """The latest quarter ended before `current` that has a verified or approved report (one
-    query per year looked at, newest first; usually one). A quarter is reported on after
-    it ends, so `current` itself never counts."""
-    for year in years:
-        if year > current.year:
-            continue
-        counted = [
-            row.quarter
-            for row in uow.pending.reports_of(year=year, quarter=None)
-            if row.state.value in COUNTED_STATES and Quarter(year, row.quarter) < current
-        ]
-        if counted:
-            return Period(year, max(counted))
-    return None
-
-
-def agency_names(tree: OrgTree) -> dict[int, str]:
-    """Each agency's id and name (its head's unit), in tree order."""
-    return {root.agency_id: root.unit_name for root in tree.roots()}
-
-
-def dashboard_scope(actor: Actor | None, tree: OrgTree, on: date) -> frozenset[int] | None:
-    """The agencies whose dashboard `actor` reads on `on` (None: every agency, with the
-    regency view).
-
-    The administrator and the holders of a regency role (Bupati, Sekda, Bappeda,
-    Inspektorat) read every agency; anyone else the agencies of the posts they hold that
-    day. Where the deployment has one agency only, everyone signed in reads it (as
-    before the regency view existed). No actor: the CLI and tests, every agency.
-    """
-    if actor is None or may_view_regency(actor, on, tree=tree):
-        return None
-    agencies = {root.agency_id for root in tree.roots()}
-    if len(agencies) <= 1:
-        return None
-    if actor.official_id is None:
-        return frozenset()
-    try:
-        holdings = tree.holdings_of(actor.official_id, on)
-    except NotFoundError:
-        return frozenset()
-    return frozenset(h.position.agency_id for h in holdings)
-
-
-def choose_agency(text: str, choices: list[tuple[int, str]], known: Collection[int]) -> int | None:
-    """The agency of the filter (an id among `choices`); without one, the reader's only
-    agency, or None (the regency view) when they read several."""
-    ids = [agency_id for agency_id, _ in choices]
-    if text:
-        try:
-            wanted = int(text)
-        except ValueError:
-            wanted = -1
-        if wanted in ids:
-            return wanted
-        if wanted in known:
-            raise ForbiddenError(
-                "Anda hanya dapat melihat dasbor perangkat daerah tempat Anda bertugas",
-                log_message=f"dashboard of agency {wanted} refused",
-            )
-        raise ValidationError(
-            f"Perangkat daerah '{text}' tidak dikenal",
-            log_message=f"unknown agency filter {text!r}",
-        )
-    if not ids and known:
-        raise ForbiddenError(
-            "Dasbor hanya untuk pegawai yang memegang jabatan di perangkat daerah",
-            log_message="dashboard refused: no post held today",
-        )
-    return ids[0] if len(ids) == 1 else None
-
-
-def of_agency(
-    recap: Recap, items: list[IndicatorInput], mine: Collection[int]
-) -> tuple[Recap, list[IndicatorInput]]:
-    """The recap and its inputs narrowed to one agency's positions (the regency's recap is
-    cached whole)."""
-    narrowed = replace(
-        recap,
-        indicators=[s for s in recap.indicators if s.indicator.position_id in mine],
-        positions=[g for g in recap.positions if g.position_id in mine],
-        bidang=[g for g in recap.bidang if g.position_id in mine],
-        agency=[g for g in recap.agency if g.position_id in mine],
-    )
-    return narrowed, [item for item in items if item.indicator.position_id in mine]
 
 
 def choose_bidang(code: str, units: list[Position]) -> Position | None:
@@ -504,35 +331,6 @@ def report_lines(
     return result
 
 
-class ReadCheck:
-    """Whether a reader may open a report: the gate's `may_view` once per position and year,
-    and the reports they acted on read once (only when asked)."""
-
-    def __init__(self, uow: UnitOfWork, actor: Actor | None, tree: OrgTree, today: date) -> None:
-        self._uow, self._actor, self._tree, self._today = uow, actor, tree, today
-        self._acted: set[tuple[DocKind, int]] | None = None
-        self._by_position: dict[tuple[int, int], bool] = {}
-
-    def __call__(self, position_id: int, year: int, report_id: int | None) -> bool:
-        """True when the report exists and the reader may open it."""
-        actor = self._actor
-        if report_id is None:
-            return False
-        if actor is None or actor.is_admin:
-            return True
-        key = (position_id, year)
-        if key not in self._by_position:
-            self._by_position[key] = may_view(
-                position_id, actor, self._today, tree=self._tree, year=year
-            )
-        if self._by_position[key]:
-            return True
-        if self._acted is None:
-            me = actor.official_id
-            self._acted = set() if me is None else set(self._uow.workflow.acted_by(me))
-        return (DocKind.REPORT, report_id) in self._acted
-
-
 def readable_lines(lines: list[ReportLine], reader: ReadCheck) -> list[ReportLine]:
     """Mark the lines whose report the reader may not open."""
     return [
@@ -544,159 +342,6 @@ def readable_lines(lines: list[ReportLine], reader: ReadCheck) -> list[ReportLin
         )
         for line in lines
     ]
-
-
-def in_unit(tree: OrgTree, chosen: Position | None) -> Callable[[int], bool]:
-    """Whether a position belongs to the chosen bidang (every position without a filter)."""
-    if chosen is None:
-        return lambda _position_id: True
-    return lambda position_id: bidang_of(tree, tree.position(position_id)) == chosen
-
-
-def red_list(
-    recap: Recap, threshold: str, tree: OrgTree, chosen: Position | None
-) -> list[IndicatorScore]:
-    """Indicators whose capaian falls in the threshold category or a worse one (the scale
-    runs from best to worst), lowest capaian first. A threshold the scale does not name
-    lists nothing, as it asks no narrative."""
-    names = [category.name for category in recap.basis.rules.scale.categories]
-    if threshold not in names:
-        return []
-    low = set(names[names.index(threshold) :])
-    inside = in_unit(tree, chosen)
-    found = [
-        s
-        for s in recap.indicators
-        if s.category is not None and s.category.name in low and inside(s.indicator.position_id)
-    ]
-    return sorted(found, key=lambda s: (s.capaian.value or Decimal(0), s.indicator.code))
-
-
-def red_items(
-    uow: UnitOfWork,
-    scores: list[IndicatorScore],
-    period: Period,
-    reader: ReadCheck,
-    tree: OrgTree,
-    today: date,
-) -> list[RedItem]:
-    """The red list with each indicator's holder (on the period's last day, or today when
-    that is later than today), the kendala written in its report and the report (one query
-    for every entry)."""
-    if not scores:
-        return []
-    entries = uow.recaps.entry_inputs(
-        year=period.year, indicator_ids=[s.indicator.id for s in scores]
-    )
-    on = min(today, Quarter(period.year, period.quarter or 4).last_day)
-    result = []
-    for s in scores:
-        quarters = [period.quarter] if period.quarter else [4, 3, 2, 1]
-        entry = next(
-            (e for q in quarters if (e := entries.get((s.indicator.id, q))) is not None), None
-        )
-        position = tree.position(s.indicator.position_id)
-        holding = tree.acting_holder(position.id, on)
-        holder = "lowong" if holding is None else f"{holding.status.prefix} {holding.official.name}"
-        report_id = None if entry is None else entry.report_id
-        result.append(
-            RedItem(
-                score=s,
-                position=position,
-                holder=holder.strip(),
-                kendala="" if entry is None else (entry.kendala or "").strip(),
-                report_id=report_id,
-                readable=reader(position.id, period.year, report_id),
-            )
-        )
-    return result
-
-
-def unit_progress(
-    rows: list[ReportProgress], calendar: WorkingCalendar, today: date
-) -> list[UnitProgress]:
-    """The reports per bidang (the head of the agency's apart), in tree order: counts per
-    status, how many are done and how many overdue, by how many working days at most."""
-    groups: dict[int | None, list[ReportProgress]] = {}
-    for row in rows:
-        groups.setdefault(None if row.bidang is None else row.bidang.id, []).append(row)
-    result = []
-    for group in groups.values():
-        unit = group[0].bidang
-        late = [
-            calendar.working_days_between(row.deadline, today)
-            for row in group
-            if row.overdue and row.deadline is not None
-        ]
-        result.append(
-            UnitProgress(
-                unit=unit,
-                label="Pimpinan" if unit is None else unit.unit_name,
-                counts=summarise(group).counts,
-                expected=len(group),
-                done=sum(1 for row in group if row.status in COUNTED_STATES),
-                overdue=len(late),
-                late_days=max(late, default=0),
-            )
-        )
-    return result
-
-
-def trends(
-    items: list[IndicatorInput], recap: Recap, tree: OrgTree, chosen: Position | None
-) -> list[Trend]:
-    """Each indicator's capaian in TW I, II, III and IV, under the recap's basis (pure: the
-    inputs are the recap's)."""
-    rules, extra = recap.basis.rules, recap.basis.include_unverified
-    inside = in_unit(tree, chosen)
-    scored = {s.indicator.id: s for s in recap.indicators}
-    result = []
-    for item in items:
-        if not inside(item.indicator.position_id):
-            continue
-        scores = [score(item, q, rules=rules, include_unverified=extra) for q in range(1, 5)]
-        result.append(
-            Trend(
-                score=scored[item.indicator.id],
-                values=tuple(s.capaian.value for s in scores),
-                categories=tuple(None if s.category is None else s.category.name for s in scores),
-            )
-        )
-    return result
-
-
-def regency_lines(
-    recap: Recap,
-    rows: list[ReportProgress],
-    tree: OrgTree,
-    names: dict[int, str],
-    red: list[IndicatorScore],
-) -> list[AgencyLine]:
-    """Each agency's capaian and reports (done, pending, overdue) and red indicators."""
-    totals = {tree.position(g.position_id).agency_id: g for g in recap.agency}
-    by_agency: dict[int, list[ReportProgress]] = {}
-    for row in rows:
-        by_agency.setdefault(row.position.agency_id, []).append(row)
-    reds: dict[int, int] = {}
-    for s in red:
-        agency_id = tree.position(s.indicator.position_id).agency_id
-        reds[agency_id] = reds.get(agency_id, 0) + 1
-    lines = []
-    for agency_id, name in names.items():
-        group = by_agency.get(agency_id, [])
-        lines.append(
-            AgencyLine(
-                agency_id=agency_id,
-                name=name,
-                total=totals.get(agency_id),
-                expected=len(group),
-                done=sum(1 for row in group if row.status in COUNTED_STATES),
-                pending=sum(1 for row in group if row.state in PENDING_STATES),
-                overdue=sum(1 for row in group if row.overdue),
-                red=reds.get(agency_id, 0),
-            )
-        )
-    return lines
 
 
 def _status_matches(row: ReportProgress, status: str) -> bool:

@@ -21,7 +21,7 @@ from engine.policy import Policy
 from engine.ports import UnitOfWork
 from engine.tree import PerformanceTree, build_tree
 from engine.usecases.catalogue import CatalogueListing, show_catalogue
-from engine.usecases.dashboard import Period, choose_period
+from engine.usecases.dashboard_focus import Period, choose_period
 from engine.usecases.recap import recap_basis
 
 __all__ = [
