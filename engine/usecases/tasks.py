@@ -23,7 +23,7 @@ from engine.periods import Quarter
 from engine.policy import Policy
 from engine.ports import UnitOfWork
 from engine.recap import bidang_of
-from engine.usecases.pk import change_reason, holder_change
+from engine.usecases.pk_revision import change_reason, holder_change
 from engine.usecases.recap import recap_basis
 from engine.workflow import Actor, DocKind, State
 

@@ -25,7 +25,7 @@ from engine.org import Assignment, AssignmentStatus, OrgTree, PositionRole
 from engine.policy import Policy
 from engine.ports import AgencyInfo
 from engine.records import SignedParty, StoredTargets
-from engine.usecases.pk import revision_options, start_revision
+from engine.usecases.pk_revision import revision_options, start_revision
 from engine.usecases.tasks import revision_prompts
 from engine.usecases.year import (
     create_year_pks,

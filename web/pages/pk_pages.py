@@ -20,14 +20,8 @@ from engine.ports import UnitOfWork
 from engine.targets import ROMAN
 from engine.usecases.audit import admin_actor
 from engine.usecases.documents import pk_document, view_pk
-from engine.usecases.pk import (
-    REVISION_REASONS,
-    TargetInput,
-    revision_options,
-    save_budget,
-    save_targets,
-    start_revision,
-)
+from engine.usecases.pk import TargetInput, save_budget, save_targets
+from engine.usecases.pk_revision import REVISION_REASONS, revision_options, start_revision
 from engine.workflow import DocKind, State
 from web.auth import CurrentUser, FormUser, PageUser
 from web.deps import UowDep, web_of
