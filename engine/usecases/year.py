@@ -4,7 +4,7 @@ The agency's planning holder (engine.roles.may_plan) or the administrator opens 
 from year N-1's catalogue (indicators, variables, TUGAS and FUNGSI copied into N; later
 changes go through the catalogue workbook, checked whole as ever), sets the DPA date,
 and creates every position's draft PK of N with the targets and budget lines of its
-approved PK of N-1 where the indicator continues. Each step is one transaction written
+approved PK of N-1 where the indicator continues (engine.usecases.year_pks). Each step is one transaction written
 to the admin log; running a step twice writes nothing the second time. The progress per
 bidang counts the PKs by state, with the late ones (one month after the DPA,
 engine.pk).
@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
-from engine.budget import BudgetLine
 from engine.catalogue import CatalogDocument, IndicatorSpec, PositionSpec
 from engine.catalogue_workbook import CatalogueWorkbook
 from engine.clock import local_date
@@ -33,15 +31,11 @@ from engine.records import PkLine
 from engine.roles import may_plan
 from engine.usecases.audit import record_admin
 from engine.usecases.catalogue_workbook import import_catalogue_workbook
-from engine.usecases.pk import add_pk, write_budget, write_target
 from engine.workflow import Actor, State
 
 __all__ = [
     "BidangProgress",
-    "CreatedPk",
     "YearOverview",
-    "YearPks",
-    "create_year_pks",
     "import_year_workbook",
     "open_year",
     "planned_agencies",
@@ -105,20 +99,6 @@ class YearOverview:
         return sum(self.counts.values())
 
 
-@dataclass(frozen=True)
-class CreatedPk:
-    """A draft PK the year start created, and what it carried from last year's PK."""
-
-    pk_id: int
-    position_title: str
-    source_id: int | None
-    """The approved PK of the year before it was carried from (None: none approved)."""
-    carried: int
-    empty: tuple[str, ...]
-    """Names of the indicators left without targets (new, or refused as carried)."""
-    budget_lines: int
-
-
 @dataclass
 class _Tally:
     """One bidang's counts while the overview is read."""
@@ -126,16 +106,6 @@ class _Tally:
     counts: Counter[State] = field(default_factory=Counter)
     missing: int = 0
     late: int = 0
-
-
-@dataclass
-class YearPks:
-    """What creating the year's PKs did."""
-
-    year: int
-    created: list[CreatedPk] = field(default_factory=list)
-    existing: int = 0
-    without_indicators: list[str] = field(default_factory=list)
 
 
 def planned_agencies(
@@ -160,7 +130,7 @@ def _agency(uow: UnitOfWork, agency_id: int) -> AgencyInfo:
     )
 
 
-def _planner(
+def planner_scope(
     uow: UnitOfWork, actor: Actor, agency_id: int, now: datetime, policy: Policy
 ) -> tuple[AgencyInfo, OrgTree]:
     """The agency and the tree, once `actor` is known to do its planning work today."""
@@ -175,14 +145,14 @@ def _planner(
     return agency, tree
 
 
-def _check_year(year: int) -> None:
+def check_year(year: int) -> None:
     if not FIRST_YEAR < year <= LAST_YEAR:
         raise ValidationError(
             f"Tahun harus antara {FIRST_YEAR + 1} dan {LAST_YEAR}", log_message=f"year {year}"
         )
 
 
-def _positions(tree: OrgTree, agency_id: int, year: int) -> list[Position]:
+def open_positions(tree: OrgTree, agency_id: int, year: int) -> list[Position]:
     """The agency's positions open in `year` (a position closed before 1 January has no PK,
     no catalogue and no place in the year's progress), from the head down."""
     ordered = [p for root in tree.roots() for _, p in tree.walk(root.id)]
@@ -190,7 +160,7 @@ def _positions(tree: OrgTree, agency_id: int, year: int) -> list[Position]:
     return [p for p in ordered if p.agency_id == agency_id and p.is_open_on(first)]
 
 
-def _indicators(uow: UnitOfWork, positions: list[Position], year: int) -> list[Indicator]:
+def year_indicators(uow: UnitOfWork, positions: list[Position], year: int) -> list[Indicator]:
     return uow.catalogue.indicators(year=year, position_ids=[p.id for p in positions])
 
 
@@ -198,11 +168,11 @@ def year_overview(
     uow: UnitOfWork, actor: Actor, agency_id: int, year: int, *, now: datetime, policy: Policy
 ) -> YearOverview:
     """Where the agency's year stands, for its planning holder or the administrator."""
-    _check_year(year)
-    agency, tree = _planner(uow, actor, agency_id, now, policy)
+    check_year(year)
+    agency, tree = planner_scope(uow, actor, agency_id, now, policy)
     today = local_date(now, policy.zone)
-    positions = _positions(tree, agency.id, year)
-    indicators = _indicators(uow, positions, year)
+    positions = open_positions(tree, agency.id, year)
+    indicators = year_indicators(uow, positions, year)
     with_indicators = {i.position_id for i in indicators}
     dpa = uow.pending.dpa_dates([year]).get((agency.id, year))
     deadline = pk_deadline(dpa)
@@ -233,7 +203,7 @@ def year_overview(
     return YearOverview(
         agency=agency,
         year=year,
-        previous_indicators=len(_indicators(uow, positions, year - 1)),
+        previous_indicators=len(year_indicators(uow, positions, year - 1)),
         indicators=len(indicators),
         dpa_date=dpa,
         deadline=deadline,
@@ -256,10 +226,10 @@ def open_year(
 ) -> ImportReport:
     """Copy year N-1's catalogue of the agency (indicators, variables, Manual IK, TUGAS and
     FUNGSI) into year N and commit; refused when N already has one or N-1 has none."""
-    _check_year(year)
-    agency, tree = _planner(uow, actor, agency_id, now, policy)
-    positions = _positions(tree, agency.id, year)
-    if existing := _indicators(uow, positions, year):
+    check_year(year)
+    agency, tree = planner_scope(uow, actor, agency_id, now, policy)
+    positions = open_positions(tree, agency.id, year)
+    if existing := year_indicators(uow, positions, year):
         raise ValidationError(
             f"Tahun {year} sudah dibuka untuk {agency.name} ({len(existing)} indikator); "
             "ubah katalognya lewat buku kerja katalog",
@@ -314,8 +284,8 @@ def set_year_dpa(
 ) -> date:
     """Record the date the agency's DPA of `year` was ratified and commit; the PK deadline
     (one month later). The same date again writes nothing."""
-    _check_year(year)
-    agency, _ = _planner(uow, actor, agency_id, now, policy)
+    check_year(year)
+    agency, _ = planner_scope(uow, actor, agency_id, now, policy)
     if dpa_date.year != year:
         raise ValidationError(
             f"Tanggal DPA harus di tahun {year}", log_message=f"dpa {dpa_date} outside {year}"
@@ -340,112 +310,6 @@ def set_year_dpa(
 
 
 @writes
-def create_year_pks(
-    uow: UnitOfWork,
-    actor: Actor,
-    agency_id: int,
-    year: int,
-    *,
-    by: str,
-    now: datetime,
-    policy: Policy,
-) -> YearPks:
-    """Create the draft PK of `year` of every position of the agency with indicators that has
-    none yet, with the targets and budget lines of its approved PK of the year before where
-    the indicator continues; commit once. Positions that already have one are left alone."""
-    _check_year(year)
-    agency, tree = _planner(uow, actor, agency_id, now, policy)
-    positions = _positions(tree, agency.id, year)
-    indicators = _indicators(uow, positions, year)
-    if not indicators:
-        raise ValidationError(
-            f"Tahun {year} belum dibuka untuk {agency.name}: buka dulu dari katalog {year - 1}",
-            log_message=f"year {year} not opened for {agency.code}",
-        )
-    result = YearPks(year)
-    by_position: dict[int, list[Indicator]] = {}
-    for indicator in indicators:
-        by_position.setdefault(indicator.position_id, []).append(indicator)
-    for position in positions:
-        own = by_position.get(position.id)
-        if own is None:
-            result.without_indicators.append(position.title)
-            continue
-        if uow.pks.revisions(position.id, year):
-            result.existing += 1
-            continue
-        result.created.append(_create(uow, position, own, year, now))
-    if not result.created:
-        return result
-    record_admin(
-        uow,
-        by,
-        "year.pks",
-        f"PK tahun {year} {agency.name}",
-        None,
-        {
-            "PK dibuat": len(result.created),
-            "target dibawa": sum(c.carried for c in result.created),
-            "target kosong": sum(len(c.empty) for c in result.created),
-        },
-        now=now,
-    )
-    uow.commit()
-    return result
-
-
-def _create(
-    uow: UnitOfWork, position: Position, indicators: list[Indicator], year: int, now: datetime
-) -> CreatedPk:
-    """One position's draft PK, with what its approved PK of the year before carries."""
-    pk_id = add_pk(uow.pks, position.id, year, now)
-    approved = [r for r in uow.pks.revisions(position.id, year - 1) if r.state is State.APPROVED]
-    if not approved:
-        return CreatedPk(pk_id, position.title, None, 0, tuple(i.name for i in indicators), 0)
-    source = uow.pks.pk(approved[-1].id)
-    before = {row["indicator"]: row for row in source.targets if row.get("annual")}
-    carried, empty = 0, []
-    for indicator in indicators:
-        row = before.get(indicator.code)
-        if row is None:
-            empty.append(indicator.name)
-            continue
-        try:
-            write_target(
-                uow.documents, uow.pks, uow.reports, pk_id, indicator.code,
-                annual=str(row["annual"]), quarters=list(row.get("quarters") or [None] * 4),
-                tw4_reason=row.get("tw4_reason"),
-            )  # fmt: skip
-        except ValidationError:  # the indicator changed so that last year's targets do not fit
-            empty.append(indicator.name)
-            continue
-        carried += 1
-    lines = _budget(source.budget)
-    if lines:
-        write_budget(uow.documents, uow.pks, pk_id, lines)
-    return CreatedPk(pk_id, position.title, approved[-1].id, carried, tuple(empty), len(lines))
-
-
-def _budget(rows: list[dict[str, object]]) -> list[BudgetLine]:
-    lines = []
-    for row in rows:
-        try:
-            amount = Decimal(str(row.get("anggaran") or "0"))
-        except InvalidOperation:
-            continue
-        kegiatan, sub = row.get("kegiatan"), row.get("sub_kegiatan")
-        lines.append(
-            BudgetLine(
-                str(row.get("program") or ""),
-                amount,
-                None if kegiatan is None else str(kegiatan),
-                None if sub is None else str(sub),
-            )
-        )
-    return [line for line in lines if line.program.strip()]
-
-
-@writes
 def import_year_workbook(
     uow: UnitOfWork,
     actor: Actor,
@@ -460,6 +324,6 @@ def import_year_workbook(
     """The catalogue workbook of the agency's year, uploaded by its planning holder (or the
     administrator): checked whole and written as the administrator's upload is
     (engine.usecases.catalogue_workbook), refused for another agency or year."""
-    _check_year(year)
-    agency, _ = _planner(uow, actor, agency_id, now, policy)
+    check_year(year)
+    agency, _ = planner_scope(uow, actor, agency_id, now, policy)
     return import_catalogue_workbook(uow, workbook, now=now, actor=by, scope=(agency.code, year))

@@ -28,13 +28,13 @@ from engine.records import SignedParty, StoredTargets
 from engine.usecases.pk_revision import revision_options, start_revision
 from engine.usecases.tasks import revision_prompts
 from engine.usecases.year import (
-    create_year_pks,
     import_year_workbook,
     open_year,
     planned_agencies,
     set_year_dpa,
     year_overview,
 )
+from engine.usecases.year_pks import create_year_pks
 from engine.workflow import Actor, State
 from tests.unit.fakes import (
     ASSIGNMENTS,

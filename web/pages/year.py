@@ -24,14 +24,13 @@ from engine.ports import AgencyInfo, UnitOfWork
 from engine.usecases.audit import admin_actor
 from engine.usecases.catalogue import export_catalogue
 from engine.usecases.year import (
-    YearPks,
-    create_year_pks,
     import_year_workbook,
     open_year,
     planned_agencies,
     set_year_dpa,
     year_overview,
 )
+from engine.usecases.year_pks import YearPks, create_year_pks
 from engine.workflow import State
 from web.auth import CurrentUser, FormUser, PageUser, form_user
 from web.deps import UowDep, web_of

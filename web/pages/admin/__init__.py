@@ -26,6 +26,7 @@ from web.pages.admin import (
     holidays,
     outbox,
     people,
+    positions,
     roles,
     workbooks,
 )
@@ -50,6 +51,7 @@ def settings_page(request: Request, user: AdminUser) -> HTMLResponse:
 
 
 router.include_router(people.router)
+router.include_router(positions.router)
 router.include_router(holidays.router)
 router.include_router(capaian.router)
 router.include_router(accounts.router)

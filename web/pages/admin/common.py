@@ -76,6 +76,11 @@ def render(
     return page(request, name, full, user, status_code=status_code)
 
 
+def clock_args(web: Web) -> dict[str, Any]:
+    """The keyword arguments of a use case that reads "today"."""
+    return {"now": web.now(), "policy": web.deps.policy}
+
+
 def who(user: CurrentUser) -> str:
     """The signed-in administrator as the admin log names them."""
     return admin_actor(user.login, user.actor)
