@@ -4,10 +4,10 @@ The agency's planning holder (engine.roles.may_plan) or the administrator opens 
 from year N-1's catalogue (indicators, variables, TUGAS and FUNGSI copied into N; later
 changes go through the catalogue workbook, checked whole as ever), sets the DPA date,
 and creates every position's draft PK of N with the targets and budget lines of its
-approved PK of N-1 where the indicator continues (engine.usecases.year_pks). Each step is one transaction written
-to the admin log; running a step twice writes nothing the second time. The progress per
-bidang counts the PKs by state, with the late ones (one month after the DPA,
-engine.pk).
+approved PK of N-1 where the indicator continues (engine.usecases.year_pks). Each step is
+one transaction written to the admin log; running a step twice writes nothing the second
+time. The progress per bidang counts the PKs by state, with the late ones (one month after
+the DPA, engine.pk).
 """
 
 from __future__ import annotations

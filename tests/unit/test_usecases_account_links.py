@@ -10,12 +10,12 @@ import pytest
 
 from engine.accounts import NO_PASSWORD, LinkPurpose, LoginRefusedError, ThrottlePolicy
 from engine.errors import FieldError, ValidationError
-from engine.usecases.accounts import (
+from engine.usecases.account_links import (
     password_link,
     request_password_reset,
     set_password_by_link,
-    sign_in,
 )
+from engine.usecases.accounts import sign_in
 from engine.usecases.admin_accounts import (
     create_administrator,
     invite_official_account,

@@ -16,14 +16,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from engine.accounts import TOKEN_DAYS, AccountInfo, LoginRefusedError, TokenScope
 from engine.errors import FieldError, ValidationError
 from engine.ports import UnitOfWork
+from engine.usecases.account_links import (
+    password_link,
+    request_password_reset,
+    set_password_by_link,
+)
 from engine.usecases.accounts import (
     TOKEN_LIFETIMES,
     change_password,
     create_token,
-    password_link,
-    request_password_reset,
     revoke_token,
-    set_password_by_link,
     show_account,
     sign_in,
     sign_out,
