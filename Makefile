@@ -57,8 +57,11 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist), each test file whole on one worker: its module fixtures
+# (a browser, a seeded server) are made once. TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Every benchmark, the binding figures repeated at the end, bench/results.md written.
 # BENCH_ARGS passes options: make bench BENCH_ARGS="--pg-url URL --backends sqlite" (python -m bench --help)
