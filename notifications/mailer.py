@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosmtplib
 from pydantic import SecretStr
@@ -220,6 +220,7 @@ class SmtpMailer:
         if not messages:
             return batch.outcomes
         smtp: aiosmtplib.SMTP | None = None
+        protocol: Any = None
         opens_left = 2  # the first connection and one reconnect
         lost = "connection lost"
         try:
@@ -243,10 +244,11 @@ class SmtpMailer:
                 if outcome.status is SendStatus.AUTH_FAILED:
                     await batch.settle_rest(outcome)
             if smtp is not None and smtp.is_connected:
+                protocol = smtp.protocol  # QUIT closes it and forgets it: wait for it below
                 await self._quit(smtp)
         finally:
             if smtp is not None:
-                await _closed(smtp)
+                await _closed(smtp, protocol)
         return batch.outcomes
 
     async def _open(self) -> tuple[aiosmtplib.SMTP | None, SendOutcome | None]:
@@ -303,16 +305,22 @@ class SmtpMailer:
             log.debug("SMTP QUIT failed: %s", exc)
 
 
-async def _closed(smtp: aiosmtplib.SMTP) -> None:
+async def _closed(smtp: aiosmtplib.SMTP, protocol: Any = None) -> None:
     """Close the connection and wait (briefly) until it is gone: over TLS the socket closes
     only after the TLS goodbye, a round trip later; an event loop ended before that (one
     dispatch run by `asyncio.run`) left the socket open until the garbage collector found
     it."""
-    protocol = smtp.protocol
+    protocol = protocol or smtp.protocol  # after QUIT, the one the caller kept
     smtp.close()
     deadline = asyncio.get_running_loop().time() + QUIT_TIMEOUT
     while protocol is not None and protocol.transport is not None:
         if asyncio.get_running_loop().time() > deadline:
+            # The TLS goodbye did not come back in time: abort, so that the socket closes
+            # now rather than when the garbage collector finds it (a ResourceWarning).
+            transport = protocol.transport
+            if isinstance(transport, asyncio.Transport):
+                transport.abort()
+            await asyncio.sleep(0)  # the transport closes its socket in a callback
             return
         await asyncio.sleep(0.005)
 
